@@ -1,0 +1,5 @@
+/** Records and sealed types shared by every Vigil capability. */
+@NullMarked
+package vigil.model;
+
+import org.jspecify.annotations.NullMarked;
