@@ -1,0 +1,34 @@
+package vigil.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** Standard streams as UTF-8 writers, and whether a person is watching. */
+final class Console {
+    private static final PrintWriter OUT =
+            new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+    private static final PrintWriter ERR =
+            new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+
+    private Console() {}
+
+    static PrintWriter out() {
+        return OUT;
+    }
+
+    static PrintWriter err() {
+        return ERR;
+    }
+
+    /** True when standard output is a terminal (so tables get colour) and NO_COLOR is unset. */
+    static boolean colorOut() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() && System.getenv("NO_COLOR") == null;
+    }
+
+    /** True when a person watches standard error: progress bars go there. */
+    static boolean interactiveErr() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() && !"true".equals(System.getenv("CI"));
+    }
+}

@@ -1,0 +1,106 @@
+package vigil.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.NullMarked;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module rules of DESIGN.md, held by the build. */
+class ArchitectureTest {
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("vigil");
+        // Guard against a rule passing because nothing was imported.
+        assertThat(production.stream().map(JavaClass::getPackageName))
+                .contains("vigil.model", "vigil.versions", "vigil.inventory", "vigil.vulndb", "vigil.cli");
+    }
+
+    @Test
+    void modelDependsOnNothingOfOurs() {
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.versions..", "vigil.inventory..", "vigil.vulndb..", "vigil.cli..")
+                .check(production);
+    }
+
+    @Test
+    void versionsDependOnNothingOfOurs() {
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.versions..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.model..", "vigil.inventory..", "vigil.vulndb..", "vigil.cli..")
+                .check(production);
+    }
+
+    @Test
+    void inventoryAndAdvisoryDatabaseAreIndependent() {
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.inventory..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.vulndb..", "vigil.cli..")
+                .check(production);
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.vulndb..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.inventory..", "vigil.cli..")
+                .check(production);
+    }
+
+    @Test
+    void internalPackagesStayInsideTheirModule() {
+        for (String module : new String[] {"model", "versions", "inventory", "vulndb"}) {
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage("vigil." + module + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("vigil." + module + "..internal..")
+                    .allowEmptyShould(true)
+                    .check(production);
+        }
+    }
+
+    @Test
+    void everyPackageIsNullMarked() {
+        Set<String> unmarked = new TreeSet<>();
+        for (JavaClass javaClass : production) {
+            if (!javaClass.getPackage().isAnnotatedWith(NullMarked.class)) {
+                unmarked.add(javaClass.getPackageName());
+            }
+        }
+        assertThat(unmarked).as("packages without @NullMarked package-info").isEmpty();
+    }
+
+    @Test
+    void onlyTheCliWritesToStandardStreams() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("vigil.cli..")
+                .should()
+                .accessField(System.class, "out")
+                .orShould()
+                .accessField(System.class, "err")
+                .check(production);
+    }
+}
