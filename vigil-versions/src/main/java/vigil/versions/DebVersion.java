@@ -1,0 +1,120 @@
+package vigil.versions;
+
+/**
+ * Debian version ordering, as {@code dpkg --compare-versions}: epoch numerically, then the upstream version and
+ * the revision with dpkg's character order ({@code ~} before the end of the string, the end before letters,
+ * letters before other characters; runs of digits compared as numbers).
+ */
+final class DebVersion {
+    private DebVersion() {}
+
+    /** A parsed {@code [epoch:]upstream[-revision]}. */
+    record Parts(long epoch, String upstream, String revision) {}
+
+    static Parts parse(String version) {
+        String text = version.strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("version string is empty");
+        }
+        if (text.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("version '" + version + "' contains white space");
+        }
+        long epoch = 0;
+        int colon = text.indexOf(':');
+        if (colon >= 0) {
+            String epochText = text.substring(0, colon);
+            if (epochText.isEmpty() || !epochText.chars().allMatch(Character::isDigit) || epochText.length() > 9) {
+                throw new IllegalArgumentException("epoch in version '" + version + "' is not a number");
+            }
+            epoch = Long.parseLong(epochText);
+            text = text.substring(colon + 1);
+        }
+        String revision = "";
+        int dash = text.lastIndexOf('-');
+        if (dash >= 0) {
+            revision = text.substring(dash + 1);
+            text = text.substring(0, dash);
+            if (revision.isEmpty()) {
+                throw new IllegalArgumentException("version '" + version + "' has an empty revision after '-'");
+            }
+        }
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("version '" + version + "' has an empty upstream part");
+        }
+        return new Parts(epoch, text, revision);
+    }
+
+    static int compare(String left, String right) {
+        Parts a = parse(left);
+        Parts b = parse(right);
+        int byEpoch = Long.compare(a.epoch(), b.epoch());
+        if (byEpoch != 0) {
+            return byEpoch;
+        }
+        int byUpstream = compareFragment(a.upstream(), b.upstream());
+        if (byUpstream != 0) {
+            return byUpstream;
+        }
+        return compareFragment(a.revision(), b.revision());
+    }
+
+    /** dpkg's weight of a character in the non-digit parts: '~' lowest, then the end, letters, everything else. */
+    private static int order(int character) {
+        if (character == '~') {
+            return -1;
+        } else if (character == 0 || Character.isDigit(character)) {
+            return 0;
+        } else if (isAsciiLetter(character)) {
+            return character;
+        }
+        return character + 256;
+    }
+
+    private static boolean isAsciiLetter(int character) {
+        return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z');
+    }
+
+    private static boolean isDigit(int character) {
+        return character >= '0' && character <= '9';
+    }
+
+    static int compareFragment(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() || j < b.length()) {
+            while ((i < a.length() && !isDigit(a.charAt(i))) || (j < b.length() && !isDigit(b.charAt(j)))) {
+                int left = order(i < a.length() ? a.charAt(i) : 0);
+                int right = order(j < b.length() ? b.charAt(j) : 0);
+                if (left != right) {
+                    return Integer.signum(left - right);
+                }
+                i++;
+                j++;
+            }
+            while (i < a.length() && a.charAt(i) == '0') {
+                i++;
+            }
+            while (j < b.length() && b.charAt(j) == '0') {
+                j++;
+            }
+            int firstDifference = 0;
+            while (i < a.length() && isDigit(a.charAt(i)) && j < b.length() && isDigit(b.charAt(j))) {
+                if (firstDifference == 0) {
+                    firstDifference = a.charAt(i) - b.charAt(j);
+                }
+                i++;
+                j++;
+            }
+            if (i < a.length() && isDigit(a.charAt(i))) {
+                return 1;
+            }
+            if (j < b.length() && isDigit(b.charAt(j))) {
+                return -1;
+            }
+            if (firstDifference != 0) {
+                return Integer.signum(firstDifference);
+            }
+        }
+        return 0;
+    }
+}
