@@ -1,0 +1,35 @@
+package vigil.inventory.dpkg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import vigil.inventory.apk.ApkCataloger;
+
+/** Arbitrary bytes as a dpkg status file or an apk installed database: records or warnings, nothing else. */
+class DpkgStatusFuzzTest {
+    @FuzzTest(maxDuration = "10s")
+    void statusFilesNeverThrow(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        List<String> warnings = new ArrayList<>();
+        List<DpkgStatusParser.Stanza> stanzas = DpkgStatusParser.parse(text, "fuzz", warnings);
+        for (DpkgStatusParser.Stanza stanza : stanzas) {
+            assertThat(stanza.fields()).isNotEmpty();
+            String version = stanza.fields().get("Version");
+            if (version != null) {
+                DpkgCataloger.DebianVersion split = DpkgCataloger.DebianVersion.split(version);
+                assertThat(split.upstream()).isNotNull();
+            }
+        }
+        warnings.forEach(warning -> assertThat(warning).startsWith("fuzz line "));
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void apkDatabasesNeverThrow(byte[] input) {
+        List<String> warnings = new ArrayList<>();
+        ApkCataloger.parse(new String(input, StandardCharsets.UTF_8), "fuzz", null, warnings)
+                .forEach(pkg -> assertThat(pkg.name()).isNotEmpty());
+    }
+}
