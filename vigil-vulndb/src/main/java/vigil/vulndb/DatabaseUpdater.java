@@ -1,0 +1,151 @@
+package vigil.vulndb;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import vigil.model.ProgressListener;
+import vigil.vulndb.store.AdvisoryStore;
+
+/**
+ * Downloads every feed's files (from its public URL, or from a plain HTTP mirror with the same layout) into the
+ * data directory's cache with conditional requests, then rebuilds the database from the cache atomically.
+ */
+public final class DatabaseUpdater {
+    private final HttpClient http;
+    private final DatabaseImporter importer;
+
+    public DatabaseUpdater(HttpClient http, DatabaseImporter importer) {
+        this.http = http;
+        this.importer = importer;
+    }
+
+    public static HttpClient defaultClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /**
+     * Fetches and rebuilds.
+     *
+     * @param mirror base URL serving every feed's files at the same relative paths; null for the public sources
+     */
+    public DatabaseImporter.Result update(Path dataDirectory, @Nullable URI mirror, ProgressListener progress)
+            throws IOException {
+        Path cache = dataDirectory.resolve("cache").resolve("feeds");
+        List<Path> downloaded = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        List<AdvisoryFeedParser> feeds = importer.parsers().stream()
+                .filter(parser -> !parser.downloadPaths().isEmpty())
+                .toList();
+        long files = feeds.stream()
+                .mapToLong(parser -> parser.downloadPaths().size())
+                .sum();
+        progress.begin("Downloading advisory feeds", files);
+        for (AdvisoryFeedParser feed : feeds) {
+            String base = mirror != null ? mirror.toString() : feed.defaultBaseUrl();
+            if (!base.endsWith("/")) {
+                base = base + "/";
+            }
+            for (String path : feed.downloadPaths()) {
+                URI uri = URI.create(base + path);
+                Path local = cache.resolve(feed.name()).resolve(URLDecoder.decode(path, StandardCharsets.UTF_8));
+                if (!local.normalize().startsWith(cache)) {
+                    throw new IOException("feed path " + path + " leaves the cache directory");
+                }
+                try {
+                    download(uri, local);
+                    downloaded.add(local);
+                } catch (IOException e) {
+                    failures.add(uri + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("download interrupted", e);
+                }
+                progress.advance(1);
+            }
+        }
+        progress.end();
+        if (!failures.isEmpty()) {
+            throw new IOException("could not download " + failures.size() + " of " + files + " advisory files:\n  "
+                    + String.join("\n  ", failures.subList(0, Math.min(5, failures.size())))
+                    + (failures.size() > 5 ? "\n  ..." : "")
+                    + "\nThe previous database, if any, is unchanged. If this machine has no internet access, download"
+                    + " the OSV dumps (https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip) and the"
+                    + " vendor feeds elsewhere and run 'vigil db import DIR', or serve them from a mirror and run"
+                    + " 'vigil db update --mirror URL'.");
+        }
+        return importer.importInto(AdvisoryStore.fileIn(dataDirectory), downloaded, false, progress);
+    }
+
+    /** GETs {@code uri} into {@code local}, sending the validators of the cached copy; 304 keeps it. */
+    private void download(URI uri, Path local) throws IOException, InterruptedException {
+        Files.createDirectories(local.getParent());
+        Path meta = local.resolveSibling(local.getFileName() + ".meta");
+        Properties validators = new Properties();
+        if (Files.isRegularFile(meta) && Files.isRegularFile(local)) {
+            try (var reader = Files.newBufferedReader(meta)) {
+                validators.load(reader);
+            }
+        }
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+        String etag = validators.getProperty("etag");
+        String modified = validators.getProperty("last-modified");
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        if (modified != null) {
+            request.header("If-Modified-Since", modified);
+        }
+        Path partial = local.resolveSibling(local.getFileName() + ".partial");
+        HttpResponse<Path> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(partial));
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw new IOException("could not reach " + uri.getHost() + ": " + describe(e), e);
+        }
+        if (response.statusCode() == 304) {
+            Files.deleteIfExists(partial);
+            return;
+        }
+        if (response.statusCode() != 200) {
+            Files.deleteIfExists(partial);
+            throw new IOException("HTTP " + response.statusCode());
+        }
+        long expected = response.headers().firstValueAsLong("content-length").orElse(-1);
+        if (expected >= 0 && Files.size(partial) != expected) {
+            Files.deleteIfExists(partial);
+            throw new IOException("truncated download (" + Files.size(partial) + " of " + expected + " bytes)");
+        }
+        Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Properties fresh = new Properties();
+        response.headers().firstValue("etag").ifPresent(value -> fresh.setProperty("etag", value));
+        response.headers().firstValue("last-modified").ifPresent(value -> fresh.setProperty("last-modified", value));
+        try (var writer = Files.newBufferedWriter(meta)) {
+            fresh.store(writer, "validators of " + uri);
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        if (e instanceof java.net.ConnectException || message == null || message.isBlank()) {
+            return "connection refused or no route (" + e.getClass().getSimpleName() + ")";
+        }
+        return message;
+    }
+}

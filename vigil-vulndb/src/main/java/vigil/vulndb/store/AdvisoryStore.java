@@ -1,0 +1,183 @@
+package vigil.vulndb.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import vigil.model.FixState;
+import vigil.model.Severity;
+import vigil.vulndb.Advisory;
+import vigil.vulndb.AffectedPackage;
+
+/**
+ * Reads the advisory database: one SQLite file, opened read-only. {@link AdvisoryStoreBuilder} writes it; the file
+ * is replaced atomically, so a reader never sees a half-built database.
+ */
+public final class AdvisoryStore implements AutoCloseable {
+    static final int SCHEMA_VERSION = 1;
+
+    /** One affected package of an advisory, with the advisory (whose own affected list is left empty). */
+    public record Candidate(Advisory advisory, AffectedPackage affected) {}
+
+    /** What {@code vigil db status} shows. */
+    public record Status(
+            Path file,
+            int schemaVersion,
+            @Nullable Instant builtAt,
+            long advisories,
+            Map<String, Long> advisoriesBySource,
+            Map<String, Long> packagesByEcosystem) {}
+
+    private final Path file;
+    private final Connection connection;
+    private final PreparedStatement lookup;
+
+    private AdvisoryStore(Path file, Connection connection) throws SQLException {
+        this.file = file;
+        this.connection = connection;
+        this.lookup = connection.prepareStatement(
+                "SELECT a.source, a.advisory_id, a.aliases, a.summary, a.severity, a.severity_source, a.cvss,"
+                        + " a.refs, a.published, a.modified, f.ecosystem, f.package, f.ranges, f.versions,"
+                        + " f.fix_state, f.severity"
+                        + " FROM affected f JOIN advisory a ON a.id = f.advisory"
+                        + " WHERE f.ecosystem = ? AND f.package = ?");
+    }
+
+    /** The database file inside a data directory. */
+    public static Path fileIn(Path dataDirectory) {
+        return dataDirectory.resolve("db").resolve("advisories.db");
+    }
+
+    public static boolean exists(Path file) {
+        return Files.isRegularFile(file);
+    }
+
+    public static AdvisoryStore open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no advisory database at " + file);
+        }
+        try {
+            Properties properties = new Properties();
+            properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
+            int version = schemaVersion(connection);
+            if (version != SCHEMA_VERSION) {
+                connection.close();
+                throw new IOException("the advisory database " + file + " has schema " + version + ", this Vigil reads "
+                        + SCHEMA_VERSION + "; run 'vigil db update' or 'vigil db import' to rebuild it");
+            }
+            return new AdvisoryStore(file, connection);
+        } catch (SQLException e) {
+            throw new IOException(
+                    "cannot open the advisory database " + file + ": " + e.getMessage()
+                            + "; run 'vigil db update' or 'vigil db import' to rebuild it",
+                    e);
+        }
+    }
+
+    static int schemaVersion(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            return rows.next() ? Integer.parseInt(rows.getString(1)) : -1;
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Every affected-package entry for {@code packageName} in {@code ecosystem}. */
+    public List<Candidate> lookup(String ecosystem, String packageName) throws IOException {
+        try {
+            lookup.setString(1, ecosystem);
+            lookup.setString(2, packageName);
+            List<Candidate> candidates = new ArrayList<>();
+            try (ResultSet rows = lookup.executeQuery()) {
+                while (rows.next()) {
+                    Advisory advisory = new Advisory(
+                            rows.getString(2),
+                            StoreJson.strings(rows.getString(3)),
+                            rows.getString(1),
+                            rows.getString(4),
+                            Severity.valueOf(rows.getString(5)),
+                            rows.getString(6),
+                            StoreJson.cvss(rows.getString(7)),
+                            StoreJson.strings(rows.getString(8)),
+                            instant(rows.getString(9)),
+                            instant(rows.getString(10)),
+                            List.of());
+                    String packageSeverity = rows.getString(16);
+                    AffectedPackage affected = new AffectedPackage(
+                            rows.getString(11),
+                            rows.getString(12),
+                            StoreJson.ranges(rows.getString(13)),
+                            StoreJson.strings(rows.getString(14)),
+                            FixState.valueOf(rows.getString(15)),
+                            packageSeverity == null ? null : Severity.valueOf(packageSeverity));
+                    candidates.add(new Candidate(advisory, affected));
+                }
+            }
+            return candidates;
+        } catch (SQLException e) {
+            throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Status status() throws IOException {
+        try (Statement statement = connection.createStatement()) {
+            Instant built = null;
+            try (ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE key = 'built_at'")) {
+                if (rows.next()) {
+                    built = Instant.parse(rows.getString(1));
+                }
+            }
+            long total;
+            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM advisory")) {
+                total = rows.next() ? rows.getLong(1) : 0;
+            }
+            Map<String, Long> bySource = new LinkedHashMap<>();
+            try (ResultSet rows =
+                    statement.executeQuery("SELECT source, count(*) FROM advisory GROUP BY source ORDER BY source")) {
+                while (rows.next()) {
+                    bySource.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            Map<String, Long> byEcosystem = new LinkedHashMap<>();
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY ecosystem")) {
+                while (rows.next()) {
+                    byEcosystem.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return new Status(file, schemaVersion(connection), built, total, bySource, byEcosystem);
+        } catch (SQLException e) {
+            throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static @Nullable Instant instant(@Nullable String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lookup.close();
+            connection.close();
+        } catch (SQLException e) {
+            throw new IOException("closing the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package vigil.vulndb.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import vigil.vulndb.Advisory;
+import vigil.vulndb.AffectedPackage;
+
+/**
+ * Writes a new version of the advisory database beside the live one and swaps it in with an atomic rename, so an
+ * interrupted import leaves the previous database untouched. Starting from the live file merges new advisories
+ * into it; an advisory with the same (source, id) replaces the old one.
+ */
+public final class AdvisoryStoreBuilder implements AutoCloseable {
+    private final Path target;
+    private final Path work;
+    private final Connection connection;
+    private final PreparedStatement deleteAdvisory;
+    private final PreparedStatement insertAdvisory;
+    private final PreparedStatement insertAffected;
+    private long written;
+    private boolean published;
+
+    private AdvisoryStoreBuilder(Path target, Path work, Connection connection) throws SQLException {
+        this.target = target;
+        this.work = work;
+        this.connection = connection;
+        deleteAdvisory = connection.prepareStatement("DELETE FROM advisory WHERE source = ? AND advisory_id = ?");
+        insertAdvisory = connection.prepareStatement(
+                "INSERT INTO advisory (source, advisory_id, aliases, summary, severity, severity_source, cvss, refs,"
+                        + " published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS);
+        insertAffected = connection.prepareStatement(
+                "INSERT INTO affected (advisory, ecosystem, package, ranges, versions, fix_state, severity)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    /**
+     * Starts a new version of {@code target}: a copy of it when {@code merge} and it exists, else an empty database.
+     */
+    public static AdvisoryStoreBuilder start(Path target, boolean merge) throws IOException {
+        Path directory = target.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path work = Files.createTempFile(directory, ".advisories-", ".building");
+        boolean copy = merge && Files.isRegularFile(target);
+        if (copy) {
+            Files.copy(target, work, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.delete(work);
+        }
+        try {
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + work);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode = OFF");
+                statement.execute("PRAGMA synchronous = OFF");
+                statement.execute("PRAGMA foreign_keys = ON");
+                if (copy && AdvisoryStore.schemaVersion(connection) != AdvisoryStore.SCHEMA_VERSION) {
+                    statement.execute("DROP TABLE IF EXISTS affected");
+                    statement.execute("DROP TABLE IF EXISTS advisory");
+                    statement.execute("DROP TABLE IF EXISTS meta");
+                }
+                statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                statement.execute("CREATE TABLE IF NOT EXISTS advisory (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
+                        + " advisory_id TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT, severity TEXT NOT NULL,"
+                        + " severity_source TEXT NOT NULL, cvss TEXT NOT NULL, refs TEXT NOT NULL, published TEXT,"
+                        + " modified TEXT, UNIQUE (source, advisory_id))");
+                statement.execute("CREATE TABLE IF NOT EXISTS affected (advisory INTEGER NOT NULL REFERENCES"
+                        + " advisory (id) ON DELETE CASCADE, ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+                        + " ranges TEXT NOT NULL, versions TEXT NOT NULL, fix_state TEXT NOT NULL, severity TEXT)");
+                statement.execute("CREATE INDEX IF NOT EXISTS affected_lookup ON affected (ecosystem, package)");
+                statement.execute("CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory)");
+                statement.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '"
+                        + AdvisoryStore.SCHEMA_VERSION + "')");
+            }
+            connection.setAutoCommit(false);
+            return new AdvisoryStoreBuilder(target, work, connection);
+        } catch (SQLException e) {
+            Files.deleteIfExists(work);
+            throw new IOException("cannot build an advisory database in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds (or replaces) one advisory. */
+    public void put(Advisory advisory) throws IOException {
+        try {
+            deleteAdvisory.setString(1, advisory.source());
+            deleteAdvisory.setString(2, advisory.id());
+            deleteAdvisory.executeUpdate();
+            insertAdvisory.setString(1, advisory.source());
+            insertAdvisory.setString(2, advisory.id());
+            insertAdvisory.setString(3, StoreJson.strings(advisory.aliases()));
+            insertAdvisory.setString(4, advisory.summary());
+            insertAdvisory.setString(5, advisory.severity().name());
+            insertAdvisory.setString(6, advisory.severitySource());
+            insertAdvisory.setString(7, StoreJson.cvss(advisory.cvss()));
+            insertAdvisory.setString(8, StoreJson.strings(advisory.references()));
+            insertAdvisory.setString(
+                    9,
+                    advisory.published() == null ? null : advisory.published().toString());
+            insertAdvisory.setString(
+                    10, advisory.modified() == null ? null : advisory.modified().toString());
+            insertAdvisory.executeUpdate();
+            long key;
+            try (ResultSet keys = insertAdvisory.getGeneratedKeys()) {
+                keys.next();
+                key = keys.getLong(1);
+            }
+            for (AffectedPackage affected : advisory.affected()) {
+                insertAffected.setLong(1, key);
+                insertAffected.setString(2, affected.ecosystem());
+                insertAffected.setString(3, affected.packageName());
+                insertAffected.setString(4, StoreJson.ranges(affected.ranges()));
+                insertAffected.setString(5, StoreJson.strings(affected.versions()));
+                insertAffected.setString(6, affected.fixState().name());
+                insertAffected.setString(
+                        7,
+                        affected.severity() == null ? null : affected.severity().name());
+                insertAffected.addBatch();
+            }
+            insertAffected.executeBatch();
+            written++;
+        } catch (SQLException e) {
+            throw new IOException("writing advisory " + advisory.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public long written() {
+        return written;
+    }
+
+    /** Commits and atomically replaces the live database with the new one. */
+    public void publish(Instant builtAt) throws IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("INSERT OR REPLACE INTO meta VALUES ('built_at', '" + builtAt + "')");
+            connection.commit();
+            statement.execute("PRAGMA optimize");
+            connection.close();
+        } catch (SQLException e) {
+            throw new IOException("finishing the advisory database failed: " + e.getMessage(), e);
+        }
+        Files.move(work, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        published = true;
+    }
+
+    /** Abandons the new version unless it was published; the live database is untouched. */
+    @Override
+    public void close() throws IOException {
+        if (published) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // The work file is deleted below either way.
+        }
+        Files.deleteIfExists(work);
+    }
+}
