@@ -34,6 +34,14 @@ public interface AdvisoryFeedParser {
         return List.of();
     }
 
+    /**
+     * The largest document (after decompression) this parser accepts. Parsers that build a tree in memory keep the
+     * default; streaming parsers of big vendor files (OVAL) raise it.
+     */
+    default long maxDocumentBytes() {
+        return 64L << 20;
+    }
+
     /** The public base URL of this feed's downloads, e.g. {@code https://osv-vulnerabilities.storage.googleapis.com}. */
     default String defaultBaseUrl() {
         return "";

@@ -33,8 +33,8 @@ import vigil.vulndb.store.AdvisoryStoreBuilder;
  * first parser that accepts it. Sizes are capped, so a zip bomb or a huge file is refused with a message.
  */
 public final class DatabaseImporter {
-    /** No advisory document is larger than this; OSV's biggest records are a few MiB. */
-    static final long DOCUMENT_LIMIT = 1L << 30;
+    /** Bytes read to choose a parser, before the parser's own limit is known. */
+    private static final int HEAD = 8192;
     /** All documents of one import together. */
     static final long TOTAL_LIMIT = 64L << 30;
 
@@ -269,6 +269,7 @@ public final class DatabaseImporter {
         private final String where;
         private final long[] total;
         private long count;
+        private long limit = 64L << 20;
 
         Limited(InputStream input, String where, long[] total) {
             super(input);
@@ -279,8 +280,8 @@ public final class DatabaseImporter {
         private void add(long bytes) throws LimitExceeded {
             count += bytes;
             total[0] += bytes;
-            if (count > DOCUMENT_LIMIT) {
-                throw new LimitExceeded(where + " is larger than " + (DOCUMENT_LIMIT >> 20)
+            if (count > limit) {
+                throw new LimitExceeded(where + " is larger than " + (limit >> 20)
                         + " MiB once decompressed; refusing it (a decompression bomb?)");
             }
             if (total[0] > TOTAL_LIMIT) {
