@@ -1,0 +1,64 @@
+package vigil.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import vigil.inventory.InventoryException;
+import vigil.inventory.InventoryScanner;
+import vigil.inventory.PackageCataloger;
+import vigil.inventory.apk.ApkCataloger;
+import vigil.inventory.dpkg.DpkgCataloger;
+import vigil.inventory.fs.DirectoryRootFs;
+import vigil.inventory.os.OsDetector;
+import vigil.model.Inventory;
+import vigil.model.ProgressListener;
+import vigil.model.Target;
+
+/** Builds the inventory of a target with every cataloger Vigil has. */
+final class Inventories {
+    private Inventories() {}
+
+    static List<PackageCataloger> catalogers() {
+        return List.of(new DpkgCataloger(), new ApkCataloger());
+    }
+
+    static List<String> interestingPaths() {
+        List<String> paths = new ArrayList<>(OsDetector.interestingPaths());
+        catalogers().forEach(cataloger -> paths.addAll(cataloger.interestingPaths()));
+        return paths;
+    }
+
+    static InventoryScanner scanner(Clock clock) {
+        return new InventoryScanner(OsDetector::detect, catalogers(), clock);
+    }
+
+    static Inventory of(TargetSpec spec, Clock clock, ProgressListener progress) throws IOException {
+        try {
+            return switch (spec) {
+                case TargetSpec.Host host -> directory(host.root(), Target.Kind.HOST, "host " + host.root(), clock, progress);
+                case TargetSpec.Rootfs rootfs -> directory(
+                        rootfs.directory(), Target.Kind.ROOTFS, "rootfs " + rootfs.directory(), clock, progress);
+                case TargetSpec.Image image -> Images.inventory(image, clock, progress);
+                case TargetSpec.Sbom sbom -> Sboms.read(sbom.file());
+            };
+        } catch (InventoryException e) {
+            throw new UserError(e.getMessage() == null ? "the target cannot be read" : e.getMessage(), ExitCodes.ERROR);
+        }
+    }
+
+    private static Inventory directory(Path root, Target.Kind kind, String name, Clock clock, ProgressListener progress)
+            throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new UserError(
+                    name + ": no such directory" + (Files.exists(root) ? " (it is a file; for an image use 'vigil scan image')" : ""),
+                    ExitCodes.ERROR);
+        }
+        Path absolute = root.toAbsolutePath().normalize();
+        try (DirectoryRootFs fs = new DirectoryRootFs(absolute, name)) {
+            return scanner(clock).scan(fs, new Target(kind, absolute.toString(), null), progress);
+        }
+    }
+}

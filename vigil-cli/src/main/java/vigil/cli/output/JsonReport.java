@@ -1,0 +1,115 @@
+package vigil.cli.output;
+
+import java.io.Writer;
+import java.util.List;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.model.CvssScore;
+import vigil.model.InstalledPackage;
+import vigil.model.Inventory;
+import vigil.model.PackageVulnerability;
+import vigil.model.ScanResult;
+
+/**
+ * The report for machines: a stable, documented JSON document ({@code schemaVersion} 1; see
+ * {@code docs/report-json.md}). Fields are only ever added within a schema version.
+ */
+public final class JsonReport {
+    public static final int SCHEMA_VERSION = 1;
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private JsonReport() {}
+
+    public static void write(ScanResult result, Writer out) {
+        JSON.writeValue(out, tree(result));
+    }
+
+    public static ObjectNode tree(ScanResult result) {
+        Inventory inventory = result.inventory();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("createdAt", inventory.createdAt().toString());
+        ObjectNode target = root.putObject("target");
+        target.put("kind", inventory.target().kind().name().toLowerCase(java.util.Locale.ROOT));
+        target.put("name", inventory.target().name());
+        if (inventory.target().digest() != null) {
+            target.put("digest", inventory.target().digest());
+        }
+        ObjectNode os = root.putObject("os");
+        if (inventory.os() != null) {
+            os.put("family", inventory.os().family().id());
+            os.put("version", inventory.os().version());
+            os.put("name", inventory.os().prettyName());
+        }
+        os.put("support", inventory.osSupport().level().name().toLowerCase(java.util.Locale.ROOT));
+        os.put("scanned", inventory.osSupport().scannable());
+        os.put("reason", inventory.osSupport().reason());
+        ObjectNode database = root.putObject("database");
+        database.put("path", result.database().path());
+        database.put("builtAt", result.database().builtAt() == null ? null : result.database().builtAt().toString());
+        database.put("advisories", result.database().advisoryCount());
+        root.put("packageCount", inventory.packages().size());
+        ArrayNode vulnerabilities = root.putArray("vulnerabilities");
+        for (PackageVulnerability match : result.vulnerabilities()) {
+            ObjectNode node = vulnerabilities.addObject();
+            node.put("id", match.vulnerability().id());
+            aliases(node.putArray("aliases"), match.vulnerability().aliases());
+            node.put("package", match.pkg().name());
+            node.put("purl", match.pkg().purl());
+            node.put("installedVersion", match.pkg().evr());
+            if (match.pkg().sourceName() != null) {
+                node.put("sourcePackage", match.pkg().sourceName());
+            }
+            node.put("fixState", match.fixState().name().toLowerCase(java.util.Locale.ROOT));
+            node.put("fixedVersion", match.fixedVersion());
+            node.put("severity", match.severity().name());
+            node.put("severitySource", match.vulnerability().severitySource());
+            ArrayNode cvss = node.putArray("cvss");
+            for (CvssScore score : match.vulnerability().cvss()) {
+                ObjectNode entry = cvss.addObject();
+                entry.put("version", score.version());
+                entry.put("vector", score.vector());
+                entry.put("score", score.baseScore());
+                entry.put("source", score.source());
+            }
+            node.put("title", match.vulnerability().summary());
+            node.put("advisorySource", match.advisorySource());
+            node.put("advisoryId", match.advisoryId());
+            aliases(node.putArray("references"), match.vulnerability().references());
+        }
+        ArrayNode warnings = root.putArray("warnings");
+        inventory.warnings().forEach(warnings::add);
+        return root;
+    }
+
+    /** The inventory alone, for {@code vigil sbom --format json}. */
+    public static ObjectNode inventory(Inventory inventory) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.put("target", inventory.target().name());
+        root.put("os", inventory.os() == null ? null : inventory.os().prettyName());
+        ArrayNode packages = root.putArray("packages");
+        for (InstalledPackage pkg : inventory.packages()) {
+            ObjectNode node = packages.addObject();
+            node.put("name", pkg.name());
+            node.put("version", pkg.evr());
+            node.put("arch", pkg.arch());
+            node.put("source", pkg.effectiveSourceName());
+            node.put("sourceVersion", pkg.effectiveSourceVersion());
+            node.put("purl", pkg.purl());
+            node.put("files", pkg.files().size());
+        }
+        return root;
+    }
+
+    public static void writeTree(ObjectNode tree, Writer out) {
+        JSON.writeValue(out, tree);
+    }
+
+    private static void aliases(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}
