@@ -29,14 +29,13 @@ final class AdvisoryDatabases {
         try {
             update(dataDirectory, null, progress);
         } catch (IOException e) {
-            throw new UserError(
-                    "could not download the advisory database: " + e.getMessage() + "\n" + howToImport(dataDirectory),
-                    ExitCodes.ERROR);
+            throw new UserError("could not download the advisory database: " + e.getMessage(), ExitCodes.ERROR);
         }
         return AdvisoryStore.open(file);
     }
 
-    static DatabaseImporter.Result update(Path dataDirectory, java.net.@org.jspecify.annotations.Nullable URI mirror, ProgressListener progress)
+    static DatabaseImporter.Result update(
+            Path dataDirectory, java.net.@org.jspecify.annotations.Nullable URI mirror, ProgressListener progress)
             throws IOException {
         DatabaseImporter importer = new DatabaseImporter(DatabaseImporter.defaultParsers(), Clock.systemUTC());
         return new DatabaseUpdater(DatabaseUpdater.defaultClient(), importer).update(dataDirectory, mirror, progress);

@@ -38,9 +38,10 @@ final class Inventories {
     static Inventory of(TargetSpec spec, Clock clock, ProgressListener progress) throws IOException {
         try {
             return switch (spec) {
-                case TargetSpec.Host host -> directory(host.root(), Target.Kind.HOST, "host " + host.root(), clock, progress);
-                case TargetSpec.Rootfs rootfs -> directory(
-                        rootfs.directory(), Target.Kind.ROOTFS, "rootfs " + rootfs.directory(), clock, progress);
+                case TargetSpec.Host host ->
+                    directory(host.root(), Target.Kind.HOST, "host " + host.root(), clock, progress);
+                case TargetSpec.Rootfs rootfs ->
+                    directory(rootfs.directory(), Target.Kind.ROOTFS, "rootfs " + rootfs.directory(), clock, progress);
                 case TargetSpec.Image image -> Images.inventory(image, clock, progress);
                 case TargetSpec.Sbom sbom -> Sboms.read(sbom.file());
             };
@@ -53,7 +54,8 @@ final class Inventories {
             throws IOException {
         if (!Files.isDirectory(root)) {
             throw new UserError(
-                    name + ": no such directory" + (Files.exists(root) ? " (it is a file; for an image use 'vigil scan image')" : ""),
+                    name + ": no such directory"
+                            + (Files.exists(root) ? " (it is a file; for an image use 'vigil scan image')" : ""),
                     ExitCodes.ERROR);
         }
         Path absolute = root.toAbsolutePath().normalize();

@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Vigil: open-source Cloud Security Management.",
-        subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ScanCommand.class,
+            SbomCommand.class,
+            DbCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
     public static void main(String[] args) {
         int code = run(args);

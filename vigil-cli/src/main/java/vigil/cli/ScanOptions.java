@@ -20,13 +20,15 @@ final class ScanOptions {
             names = {"-o", "--output"},
             paramLabel = "FILE",
             description = "Write the report to FILE instead of standard output.")
-    @Nullable Path output;
+    @Nullable
+    Path output;
 
     @Option(
             names = {"-s", "--severity"},
             paramLabel = "LIST",
             description = "Report only these severities, e.g. CRITICAL,HIGH (default: all).")
-    @Nullable String severities;
+    @Nullable
+    String severities;
 
     @Option(names = "--ignore-unfixed", description = "Report only vulnerabilities that have a fixed version.")
     boolean ignoreUnfixed;
@@ -36,9 +38,12 @@ final class ScanOptions {
             paramLabel = "SEVERITY",
             converter = SeverityConverter.class,
             description = "Exit with code 1 when a reported vulnerability is at least this severe.")
-    @Nullable Severity failOn;
+    @Nullable
+    Severity failOn;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress output.")
     boolean quiet;
 
     ReportFormat reportFormat() {

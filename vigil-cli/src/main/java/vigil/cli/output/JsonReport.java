@@ -49,7 +49,11 @@ public final class JsonReport {
         os.put("reason", inventory.osSupport().reason());
         ObjectNode database = root.putObject("database");
         database.put("path", result.database().path());
-        database.put("builtAt", result.database().builtAt() == null ? null : result.database().builtAt().toString());
+        database.put(
+                "builtAt",
+                result.database().builtAt() == null
+                        ? null
+                        : result.database().builtAt().toString());
         database.put("advisories", result.database().advisoryCount());
         root.put("packageCount", inventory.packages().size());
         ArrayNode vulnerabilities = root.putArray("vulnerabilities");

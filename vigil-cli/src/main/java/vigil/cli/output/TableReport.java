@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import vigil.model.FixState;
 import vigil.model.Inventory;
 import vigil.model.PackageVulnerability;
@@ -41,7 +42,8 @@ public final class TableReport {
         }
         out.println();
         if (!inventory.osSupport().scannable()) {
-            out.println(paint(Severity.HIGH, "NOT SCANNED: ") + inventory.osSupport().reason());
+            out.println(paint(Severity.HIGH, "NOT SCANNED: ")
+                    + inventory.osSupport().reason());
             out.println("Vulnerabilities were not checked; this is not a clean result. "
                     + inventory.packages().size() + " packages were found.");
             out.flush();
@@ -64,7 +66,9 @@ public final class TableReport {
                 match.vulnerability().id(),
                 match.severity().name(),
                 fix(match),
-                match.vulnerability().summary() == null ? "" : match.vulnerability().summary()
+                match.vulnerability().summary() == null
+                        ? ""
+                        : match.vulnerability().summary()
             });
             previous = name;
         }
@@ -105,7 +109,7 @@ public final class TableReport {
         };
     }
 
-    private String line(String[] cells, int[] widths, Severity severity) {
+    private String line(String[] cells, int[] widths, @Nullable Severity severity) {
         StringBuilder out = new StringBuilder();
         for (int column = 0; column < cells.length; column++) {
             String cell = truncate(cells[column], widths[column]);
@@ -130,11 +134,18 @@ public final class TableReport {
             counts.merge(match.severity(), 1, Integer::sum);
         }
         List<String> parts = new ArrayList<>();
-        for (Severity severity : List.of(Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW,
-                Severity.NEGLIGIBLE, Severity.UNKNOWN)) {
+        for (Severity severity : List.of(
+                Severity.CRITICAL,
+                Severity.HIGH,
+                Severity.MEDIUM,
+                Severity.LOW,
+                Severity.NEGLIGIBLE,
+                Severity.UNKNOWN)) {
             parts.add(severity.name() + ": " + counts.getOrDefault(severity, 0));
         }
-        long fixable = matches.stream().filter(match -> match.fixState() == FixState.FIXED).count();
+        long fixable = matches.stream()
+                .filter(match -> match.fixState() == FixState.FIXED)
+                .count();
         return "Total: " + matches.size() + " (" + String.join(", ", parts) + ") in " + packages + " packages; "
                 + fixable + " fixable";
     }

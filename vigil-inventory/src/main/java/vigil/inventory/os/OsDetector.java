@@ -143,7 +143,7 @@ public final class OsDetector {
         return Optional.empty();
     }
 
-    static @Nullable OsFamily familyOfId(String id) {
+    public static @Nullable OsFamily familyOfId(String id) {
         return switch (id) {
             case "alpine" -> OsFamily.ALPINE;
             case "wolfi" -> OsFamily.WOLFI;

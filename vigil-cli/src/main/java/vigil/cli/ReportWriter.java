@@ -1,0 +1,64 @@
+package vigil.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import vigil.cli.output.JsonReport;
+import vigil.cli.output.ReportFormat;
+import vigil.cli.output.SarifReport;
+import vigil.cli.output.TableReport;
+import vigil.inventory.sbom.CycloneDx;
+import vigil.inventory.sbom.Spdx;
+import vigil.model.ScanResult;
+
+/** Writes a scan result in the chosen format to standard output or a file. */
+final class ReportWriter {
+    private ReportWriter() {}
+
+    static void write(ScanResult result, ReportFormat format, @Nullable Path output) throws IOException {
+        if (output == null) {
+            PrintWriter out = Console.out();
+            render(result, format, out, Console.colorOut());
+            out.flush();
+            return;
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream stream = Files.newOutputStream(output);
+                Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+                PrintWriter out = new PrintWriter(writer)) {
+            render(result, format, out, false);
+        }
+    }
+
+    private static void render(ScanResult result, ReportFormat format, PrintWriter out, boolean color) {
+        switch (format) {
+            case TABLE -> new TableReport(color, terminalWidth(), Instant.now()).write(result, out);
+            case JSON -> JsonReport.write(result, out);
+            case SARIF -> SarifReport.write(result, VersionCommand.VERSION, out);
+            case CYCLONEDX ->
+                CycloneDx.write(result.inventory(), result.vulnerabilities(), VersionCommand.VERSION, out);
+            case SPDX -> Spdx.write(result.inventory(), VersionCommand.VERSION, out);
+        }
+        out.println();
+        out.flush();
+    }
+
+    private static int terminalWidth() {
+        String columns = System.getenv("COLUMNS");
+        try {
+            return columns == null ? 160 : Integer.parseInt(columns.strip());
+        } catch (NumberFormatException e) {
+            return 160;
+        }
+    }
+}

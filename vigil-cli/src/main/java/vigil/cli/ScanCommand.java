@@ -1,0 +1,138 @@
+package vigil.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import vigil.model.DatabaseInfo;
+import vigil.model.Inventory;
+import vigil.model.PackageVulnerability;
+import vigil.model.ProgressListener;
+import vigil.model.ScanResult;
+import vigil.vulndb.match.VulnerabilityMatcher;
+import vigil.vulndb.store.AdvisoryStore;
+
+/** {@code vigil scan}: find the vulnerable OS packages of a host, root filesystem, image or SBOM. */
+@Command(
+        name = "scan",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Find vulnerable OS packages.",
+            "  vigil scan host [--root DIR]     the live host (or a host's root mounted elsewhere)",
+            "  vigil scan rootfs DIR            an unpacked root filesystem",
+            "  vigil scan image FILE|DIR        a docker save archive or an OCI image layout (directory or tar)",
+            "  vigil scan --sbom FILE           an existing CycloneDX SBOM"
+        },
+        subcommands = {ScanCommand.Host.class, ScanCommand.Rootfs.class, ScanCommand.Image.class})
+final class ScanCommand implements Callable<Integer> {
+    @Option(names = "--sbom", paramLabel = "FILE", description = "Scan the packages of a CycloneDX SBOM.")
+    @Nullable
+    Path sbom;
+
+    @Mixin
+    ScanOptions options = new ScanOptions();
+
+    @Mixin
+    DataDirOption data = new DataDirOption();
+
+    @Override
+    public Integer call() throws IOException {
+        if (sbom == null) {
+            throw new UserError(
+                    "say what to scan: 'vigil scan host', 'vigil scan rootfs DIR', 'vigil scan image FILE'"
+                            + " or 'vigil scan --sbom FILE' (see 'vigil scan --help')",
+                    ExitCodes.USAGE);
+        }
+        return run(new TargetSpec.Sbom(sbom), options, data);
+    }
+
+    static int run(TargetSpec spec, ScanOptions options, DataDirOption data) throws IOException {
+        options.reportFormat();
+        ScanPolicy policy = options.policy();
+        ProgressListener progress = TerminalProgress.forConsole(options.quiet);
+        Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
+        ScanResult result;
+        try (AdvisoryStore store =
+                AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
+            AdvisoryStore.Status status = store.status();
+            List<PackageVulnerability> matches = new VulnerabilityMatcher(store).match(inventory);
+            result = new ScanResult(
+                    inventory,
+                    matches,
+                    new DatabaseInfo(store.file().toString(), status.builtAt(), status.advisories()));
+        }
+        ScanResult filtered = policy.apply(result);
+        ReportWriter.write(filtered, options.reportFormat(), options.output);
+        return policy.exitCode(filtered);
+    }
+
+    @Command(
+            name = "host",
+            mixinStandardHelpOptions = true,
+            description = "Scan this host (or a host root mounted elsewhere).")
+    static final class Host implements Callable<Integer> {
+        @Option(names = "--root", paramLabel = "DIR", description = "The host's root directory (default: /).")
+        Path root = Path.of("/");
+
+        @Mixin
+        ScanOptions options = new ScanOptions();
+
+        @Mixin
+        DataDirOption data = new DataDirOption();
+
+        @Override
+        public Integer call() throws IOException {
+            return run(new TargetSpec.Host(root), options, data);
+        }
+    }
+
+    @Command(name = "rootfs", mixinStandardHelpOptions = true, description = "Scan an unpacked root filesystem.")
+    static final class Rootfs implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "The root filesystem directory.")
+        Path directory = Path.of(".");
+
+        @Mixin
+        ScanOptions options = new ScanOptions();
+
+        @Mixin
+        DataDirOption data = new DataDirOption();
+
+        @Override
+        public Integer call() throws IOException {
+            return run(new TargetSpec.Rootfs(directory), options, data);
+        }
+    }
+
+    @Command(
+            name = "image",
+            mixinStandardHelpOptions = true,
+            description = "Scan a container image: a docker save archive, or an OCI image layout (directory or tar).")
+    static final class Image implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE|DIR", description = "The image archive or layout.")
+        Path image = Path.of(".");
+
+        @Option(
+                names = "--platform",
+                paramLabel = "OS/ARCH",
+                description = "Platform to pick from a multi-platform image (default: linux/amd64).")
+        @Nullable
+        String platform;
+
+        @Mixin
+        ScanOptions options = new ScanOptions();
+
+        @Mixin
+        DataDirOption data = new DataDirOption();
+
+        @Override
+        public Integer call() throws IOException {
+            return run(new TargetSpec.Image(image, platform), options, data);
+        }
+    }
+}

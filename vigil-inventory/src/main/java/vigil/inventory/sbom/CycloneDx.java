@@ -1,0 +1,412 @@
+package vigil.inventory.sbom;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.inventory.InventoryException;
+import vigil.inventory.os.OsDetector;
+import vigil.inventory.os.SupportTable;
+import vigil.model.CvssScore;
+import vigil.model.InstalledPackage;
+import vigil.model.Inventory;
+import vigil.model.OperatingSystem;
+import vigil.model.OsFamily;
+import vigil.model.OsSupport;
+import vigil.model.PackageType;
+import vigil.model.PackageVulnerability;
+import vigil.model.Severity;
+import vigil.model.Target;
+
+/**
+ * CycloneDX 1.6 JSON: an inventory as components with purls (and the OS as an {@code operating-system}
+ * component), optionally with the matched {@code vulnerabilities}; and back from CycloneDX 1.4–1.6 JSON, including
+ * Trivy's source-package properties, so an SBOM made elsewhere can be scanned.
+ */
+public final class CycloneDx {
+    public static final String SPEC_VERSION = "1.6";
+    /** SBOMs of real images are a few MiB; 256 MiB is far beyond any. */
+    public static final long MAX_BYTES = 256L << 20;
+
+    private static final JsonMapper JSON =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final String PREFIX = "vigil:";
+
+    private CycloneDx() {}
+
+    public static void write(
+            Inventory inventory, List<PackageVulnerability> vulnerabilities, String toolVersion, Writer out) {
+        JSON.writeValue(out, tree(inventory, vulnerabilities, toolVersion, UUID.randomUUID()));
+    }
+
+    public static ObjectNode tree(
+            Inventory inventory, List<PackageVulnerability> vulnerabilities, String toolVersion, UUID serial) {
+        ObjectNode bom = JSON.createObjectNode();
+        bom.put("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+        bom.put("bomFormat", "CycloneDX");
+        bom.put("specVersion", SPEC_VERSION);
+        bom.put("serialNumber", "urn:uuid:" + serial);
+        bom.put("version", 1);
+        ObjectNode metadata = bom.putObject("metadata");
+        metadata.put("timestamp", inventory.createdAt().toString());
+        ObjectNode tool = metadata.putObject("tools").putArray("components").addObject();
+        tool.put("type", "application");
+        tool.put("name", "vigil");
+        tool.put("version", toolVersion);
+        ObjectNode subject = metadata.putObject("component");
+        subject.put("bom-ref", "target");
+        subject.put("type", inventory.target().kind() == Target.Kind.IMAGE ? "container" : "platform");
+        subject.put("name", inventory.target().name());
+        ArrayNode subjectProperties = subject.putArray("properties");
+        property(
+                subjectProperties,
+                "target:kind",
+                inventory.target().kind().name().toLowerCase(Locale.ROOT));
+        if (inventory.target().digest() != null) {
+            property(subjectProperties, "target:digest", inventory.target().digest());
+        }
+        property(
+                subjectProperties,
+                "os:support",
+                inventory.osSupport().level().name().toLowerCase(Locale.ROOT));
+        property(subjectProperties, "os:reason", inventory.osSupport().reason());
+
+        ArrayNode components = bom.putArray("components");
+        List<String> refs = new ArrayList<>();
+        if (inventory.os() != null) {
+            ObjectNode os = components.addObject();
+            os.put("bom-ref", "os");
+            os.put("type", "operating-system");
+            os.put("name", inventory.os().family().id());
+            os.put("version", inventory.os().version());
+            os.put("description", inventory.os().prettyName());
+            refs.add("os");
+        }
+        Map<InstalledPackage, String> refOf = new HashMap<>();
+        Set<String> used = new HashSet<>();
+        for (InstalledPackage pkg : inventory.packages()) {
+            String ref = pkg.purl();
+            for (int i = 2; !used.add(ref); i++) {
+                ref = pkg.purl() + "#" + i;
+            }
+            refOf.put(pkg, ref);
+            refs.add(ref);
+            ObjectNode component = components.addObject();
+            component.put("bom-ref", ref);
+            component.put("type", "library");
+            component.put("name", pkg.name());
+            component.put("version", pkg.evr());
+            component.put("purl", pkg.purl());
+            if (!pkg.licenses().isEmpty()) {
+                ArrayNode licenses = component.putArray("licenses");
+                for (String license : pkg.licenses()) {
+                    licenses.addObject().putObject("license").put("name", license);
+                }
+            }
+            ArrayNode properties = component.putArray("properties");
+            property(properties, "package:type", pkg.type().purlType());
+            if (pkg.arch() != null) {
+                property(properties, "package:arch", pkg.arch());
+            }
+            if (pkg.epoch() != null) {
+                property(properties, "package:epoch", pkg.epoch().toString());
+            }
+            property(properties, "package:version", pkg.version());
+            if (pkg.release() != null) {
+                property(properties, "package:release", pkg.release());
+            }
+            if (pkg.sourceName() != null) {
+                property(properties, "package:source", pkg.sourceName());
+            }
+            if (pkg.sourceVersion() != null) {
+                property(properties, "package:sourceVersion", pkg.sourceVersion());
+            }
+            property(properties, "package:files", Integer.toString(pkg.files().size()));
+        }
+        ArrayNode dependencies = bom.putArray("dependencies");
+        ObjectNode root = dependencies.addObject();
+        root.put("ref", "target");
+        ArrayNode dependsOn = root.putArray("dependsOn");
+        refs.forEach(dependsOn::add);
+
+        if (!vulnerabilities.isEmpty()) {
+            ArrayNode out = bom.putArray("vulnerabilities");
+            for (PackageVulnerability match : vulnerabilities) {
+                ObjectNode vulnerability = out.addObject();
+                vulnerability.put(
+                        "bom-ref",
+                        match.vulnerability().id() + "@"
+                                + refOf.getOrDefault(match.pkg(), match.pkg().purl()));
+                vulnerability.put("id", match.vulnerability().id());
+                vulnerability.putObject("source").put("name", match.advisorySource());
+                ArrayNode ratings = vulnerability.putArray("ratings");
+                ObjectNode distro = ratings.addObject();
+                distro.putObject("source").put("name", match.vulnerability().severitySource());
+                distro.put("severity", severity(match.severity()));
+                distro.put("method", "other");
+                for (CvssScore score : match.vulnerability().cvss()) {
+                    ObjectNode rating = ratings.addObject();
+                    rating.putObject("source").put("name", score.source());
+                    rating.put("score", score.baseScore());
+                    rating.put("severity", severity(Severity.fromCvssScore(score.baseScore())));
+                    rating.put(
+                            "method",
+                            switch (score.version()) {
+                                case "4.0" -> "CVSSv4";
+                                case "3.1" -> "CVSSv31";
+                                case "3.0" -> "CVSSv3";
+                                default -> "CVSSv2";
+                            });
+                    rating.put("vector", score.vector());
+                }
+                if (match.vulnerability().summary() != null) {
+                    vulnerability.put("description", match.vulnerability().summary());
+                }
+                if (match.fixedVersion() != null) {
+                    vulnerability.put(
+                            "recommendation", "Upgrade " + match.pkg().name() + " to " + match.fixedVersion());
+                }
+                ArrayNode advisories = vulnerability.putArray("advisories");
+                advisories.addObject().put("title", match.advisoryId());
+                for (String reference : match.vulnerability().references()) {
+                    if (reference.startsWith("http")) {
+                        advisories.addObject().put("url", reference);
+                    }
+                }
+                ArrayNode affects = vulnerability.putArray("affects");
+                ObjectNode affected = affects.addObject();
+                affected.put("ref", refOf.getOrDefault(match.pkg(), match.pkg().purl()));
+                affected.putArray("versions")
+                        .addObject()
+                        .put("version", match.pkg().evr())
+                        .put("status", "affected");
+                ArrayNode properties = vulnerability.putArray("properties");
+                property(properties, "fixState", match.fixState().name().toLowerCase(Locale.ROOT));
+                if (match.fixedVersion() != null) {
+                    property(properties, "fixedVersion", match.fixedVersion());
+                }
+                for (String alias : match.vulnerability().aliases()) {
+                    property(properties, "alias", alias);
+                }
+            }
+        }
+        return bom;
+    }
+
+    private static String severity(Severity severity) {
+        return switch (severity) {
+            case CRITICAL -> "critical";
+            case HIGH -> "high";
+            case MEDIUM -> "medium";
+            case LOW -> "low";
+            case NEGLIGIBLE -> "info";
+            case UNKNOWN -> "unknown";
+        };
+    }
+
+    private static void property(ArrayNode properties, String name, String value) {
+        ObjectNode property = properties.addObject();
+        property.put("name", PREFIX + name);
+        property.put("value", value);
+    }
+
+    /** Reads a CycloneDX JSON SBOM into an inventory; throws {@link InventoryException} naming the file. */
+    public static Inventory read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new InventoryException("SBOM " + file + " does not exist");
+        }
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw new InventoryException("SBOM " + file + " is " + size + " bytes, more than the " + MAX_BYTES
+                    + " Vigil reads; is it really an SBOM?");
+        }
+        try (InputStream input = Files.newInputStream(file)) {
+            return read(input, file.toString());
+        }
+    }
+
+    public static Inventory read(InputStream input, String name) throws IOException {
+        JsonNode bom;
+        try {
+            bom = JSON.readTree(input);
+        } catch (JacksonException e) {
+            throw new InventoryException(
+                    "SBOM " + name + " is not valid JSON: " + e.getOriginalMessage() + " (Vigil reads CycloneDX JSON)");
+        }
+        if (bom == null
+                || !bom.isObject()
+                || !"CycloneDX".equals(bom.path("bomFormat").asString(""))) {
+            throw new InventoryException(
+                    "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
+        }
+        List<String> warnings = new ArrayList<>();
+        OperatingSystem os = null;
+        for (JsonNode component : bom.path("components")) {
+            if ("operating-system".equals(component.path("type").asString(""))) {
+                OsFamily family = OsDetector.familyOfId(
+                        component.path("name").asString("").toLowerCase(Locale.ROOT));
+                String version = component.path("version").asString("");
+                if (family != null && !version.isEmpty()) {
+                    os = new OperatingSystem(
+                            family,
+                            version,
+                            component.path("description").asString(family.displayName() + " " + version));
+                }
+            }
+        }
+        List<InstalledPackage> packages = new ArrayList<>();
+        int index = 0;
+        for (JsonNode component : bom.path("components")) {
+            index++;
+            String purl = component.path("purl").asString("");
+            if (purl.isEmpty()) {
+                continue;
+            }
+            try {
+                InstalledPackage pkg = fromComponent(component, purl);
+                if (pkg != null) {
+                    packages.add(pkg);
+                    if (os == null) {
+                        os = osFromPurl(purl);
+                    }
+                }
+            } catch (RuntimeException e) {
+                warnings.add(
+                        "SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage() + "; skipped");
+            }
+        }
+        OsSupport support = os == null
+                ? OsSupport.unknown("the SBOM " + name + " names no operating system (no operating-system component"
+                        + " and no distro qualifier in its purls)")
+                : SupportTable.judge(os);
+        String timestamp = bom.path("metadata").path("timestamp").asString("");
+        Instant created = Instant.now();
+        try {
+            if (!timestamp.isEmpty()) {
+                created = Instant.parse(timestamp);
+            }
+        } catch (RuntimeException e) {
+            warnings.add("SBOM " + name + ": unreadable metadata.timestamp '" + timestamp + "'");
+        }
+        String subject = bom.path("metadata").path("component").path("name").asString(name);
+        return new Inventory(new Target(Target.Kind.SBOM, subject, null), os, support, packages, warnings, created);
+    }
+
+    private static @Nullable InstalledPackage fromComponent(JsonNode component, String purlText) {
+        com.github.packageurl.PackageURL purl;
+        try {
+            purl = new com.github.packageurl.PackageURL(purlText);
+        } catch (com.github.packageurl.MalformedPackageURLException e) {
+            throw new IllegalArgumentException("malformed purl: " + e.getMessage());
+        }
+        PackageType type;
+        try {
+            type = PackageType.fromPurlType(purl.getType());
+        } catch (IllegalArgumentException e) {
+            return null; // a language package: not an OS package Vigil matches yet
+        }
+        Map<String, String> properties = new TreeMap<>();
+        for (JsonNode property : component.path("properties")) {
+            properties.put(
+                    property.path("name").asString(""), property.path("value").asString(""));
+        }
+        Map<String, String> qualifiers = purl.getQualifiers() == null ? Map.of() : purl.getQualifiers();
+        String version = purl.getVersion() == null ? "" : purl.getVersion();
+        if (version.isEmpty()) {
+            throw new IllegalArgumentException("no version");
+        }
+        Integer epoch = null;
+        String release = null;
+        String epochText = properties.getOrDefault(PREFIX + "package:epoch", qualifiers.get("epoch"));
+        if (type == PackageType.DEB && version.contains(":")) {
+            epochText = version.substring(0, version.indexOf(':'));
+            version = version.substring(version.indexOf(':') + 1);
+        }
+        if (epochText != null && !epochText.isEmpty()) {
+            epoch = Integer.parseInt(epochText);
+        }
+        if (type != PackageType.APK) {
+            int dash = version.lastIndexOf('-');
+            if (dash > 0) {
+                release = version.substring(dash + 1);
+                version = version.substring(0, dash);
+            }
+        }
+        String arch = qualifiers.get("arch");
+        String sourceName =
+                properties.getOrDefault(PREFIX + "package:source", properties.get("aquasecurity:trivy:SrcName"));
+        String sourceVersion = properties.get(PREFIX + "package:sourceVersion");
+        if (sourceVersion == null && properties.containsKey("aquasecurity:trivy:SrcVersion")) {
+            String srcEpoch = properties.getOrDefault("aquasecurity:trivy:SrcEpoch", "0");
+            String srcRelease = properties.getOrDefault("aquasecurity:trivy:SrcRelease", "");
+            sourceVersion = (srcEpoch.equals("0") ? "" : srcEpoch + ":")
+                    + properties.get("aquasecurity:trivy:SrcVersion")
+                    + (srcRelease.isEmpty() ? "" : "-" + srcRelease);
+        }
+        List<String> licenses = new ArrayList<>();
+        for (JsonNode license : component.path("licenses")) {
+            String text = license.path("license")
+                    .path("id")
+                    .asString(license.path("license")
+                            .path("name")
+                            .asString(license.path("expression").asString("")));
+            if (!text.isEmpty()) {
+                licenses.add(text);
+            }
+        }
+        return new InstalledPackage(
+                type,
+                purl.getName(),
+                epoch,
+                version,
+                release,
+                arch,
+                sourceName,
+                sourceVersion,
+                licenses,
+                List.of(),
+                purlText);
+    }
+
+    /** The OS named by a purl's {@code distro} qualifier ({@code debian-12}, {@code alpine-3.19.1}). */
+    static @Nullable OperatingSystem osFromPurl(String purlText) {
+        try {
+            com.github.packageurl.PackageURL purl = new com.github.packageurl.PackageURL(purlText);
+            String distro =
+                    purl.getQualifiers() == null ? null : purl.getQualifiers().get("distro");
+            if (distro == null) {
+                return null;
+            }
+            int dash = distro.indexOf('-');
+            String id = dash > 0 ? distro.substring(0, dash) : purl.getNamespace();
+            String version = dash > 0 ? distro.substring(dash + 1) : distro;
+            OsFamily family = OsDetector.familyOfId(id == null ? "" : id.toLowerCase(Locale.ROOT));
+            if (family == null && purl.getNamespace() != null) {
+                family = OsDetector.familyOfId(purl.getNamespace().toLowerCase(Locale.ROOT));
+            }
+            return family == null || version.isEmpty()
+                    ? null
+                    : new OperatingSystem(family, version, family.displayName() + " " + version);
+        } catch (com.github.packageurl.MalformedPackageURLException e) {
+            return null;
+        }
+    }
+}
