@@ -1,0 +1,143 @@
+package vigil.inventory.rpm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import vigil.inventory.InventoryException;
+import vigil.inventory.PackageCataloger;
+import vigil.inventory.PackageUrls;
+import vigil.inventory.RootFs;
+import vigil.model.InstalledPackage;
+import vigil.model.OperatingSystem;
+import vigil.model.PackageType;
+
+/**
+ * Installed rpm packages, from whichever database the root holds: SQLite {@code rpmdb.sqlite} (Fedora 33+, RHEL 9,
+ * Mariner 2), NDB {@code Packages.db} (SUSE 15), or Berkeley DB {@code Packages} (RHEL 5–8, Amazon Linux 1 and 2),
+ * under {@code /var/lib/rpm} or {@code /usr/lib/sysimage/rpm}. The format is told by the file's magic bytes.
+ */
+public final class RpmCataloger implements PackageCataloger {
+    private static final List<String> DIRECTORIES = List.of("/var/lib/rpm", "/usr/lib/sysimage/rpm");
+    private static final List<String> FILES = List.of("rpmdb.sqlite", "Packages.db", "Packages");
+    private static final Pattern SOURCE_RPM = Pattern.compile("^(.+)-([^-]+)-([^-]+)\\.(?:no)?src\\.rpm$");
+
+    @Override
+    public String name() {
+        return "rpm";
+    }
+
+    @Override
+    public List<String> interestingPaths() {
+        List<String> paths = new ArrayList<>();
+        for (String directory : DIRECTORIES) {
+            for (String file : FILES) {
+                paths.add(directory + "/" + file);
+            }
+            paths.add(directory + "/rpmdb.sqlite-wal");
+        }
+        return paths;
+    }
+
+    @Override
+    public List<InstalledPackage> catalog(RootFs root, @Nullable OperatingSystem os, List<String> warnings)
+            throws IOException {
+        for (String directory : DIRECTORIES) {
+            for (String name : FILES) {
+                String path = directory + "/" + name;
+                Optional<Path> file = root.file(path);
+                if (file.isPresent() && Files.size(file.get()) > 0) {
+                    return read(file.get(), path + " in " + root.describe(), os, warnings);
+                }
+            }
+        }
+        return List.of();
+    }
+
+    /** Reads one rpm database file of any of the three formats. */
+    public static List<InstalledPackage> read(
+            Path file, String description, @Nullable OperatingSystem os, List<String> warnings) throws IOException {
+        byte[] head;
+        try (InputStream input = Files.newInputStream(file)) {
+            head = input.readNBytes(512);
+        }
+        HeaderBlobs format;
+        if (SqliteRpmDb.looksLike(head)) {
+            format = new SqliteRpmDb();
+        } else if (Ndb.looksLike(ByteBuffer.wrap(head))) {
+            format = new Ndb();
+        } else if (BerkeleyDb.looksLike(ByteBuffer.wrap(head))) {
+            format = new BerkeleyDb();
+        } else {
+            throw new InventoryException(description + " is not an rpm database in a format Vigil reads"
+                    + " (SQLite, NDB or Berkeley DB hash)");
+        }
+        List<InstalledPackage> packages = new ArrayList<>();
+        format.read(file, description, (blob, where) -> {
+            try {
+                InstalledPackage pkg = toPackage(RpmHeader.parse(blob, where), where, os, warnings);
+                if (pkg != null) {
+                    packages.add(pkg);
+                }
+            } catch (InventoryException e) {
+                warnings.add(e.getMessage() == null ? where + ": unreadable rpm header" : e.getMessage());
+            }
+        });
+        return packages;
+    }
+
+    static @Nullable InstalledPackage toPackage(
+            RpmHeader header, String where, @Nullable OperatingSystem os, List<String> warnings) {
+        String name = header.string(RpmHeader.NAME);
+        String version = header.string(RpmHeader.VERSION);
+        String release = header.string(RpmHeader.RELEASE);
+        if (name == null || version == null) {
+            warnings.add(where + ": rpm header without a name or version; skipped");
+            return null;
+        }
+        if (name.equals("gpg-pubkey")) {
+            return null; // an imported signing key, not a package
+        }
+        Integer epoch = header.int32(RpmHeader.EPOCH);
+        String arch = header.string(RpmHeader.ARCH);
+        String sourceRpm = header.string(RpmHeader.SOURCERPM);
+        String sourceName = null;
+        String sourceVersion = null;
+        if (sourceRpm != null && !sourceRpm.equals("(none)")) {
+            Matcher matcher = SOURCE_RPM.matcher(sourceRpm);
+            if (matcher.matches()) {
+                sourceName = matcher.group(1);
+                sourceVersion =
+                        (epoch == null || epoch == 0 ? "" : epoch + ":") + matcher.group(2) + "-" + matcher.group(3);
+            }
+        }
+        String license = header.string(RpmHeader.LICENSE);
+        List<String> files;
+        try {
+            files = header.files();
+        } catch (InventoryException e) {
+            warnings.add(where + " (" + name + "): file list unreadable: " + e.getMessage());
+            files = List.of();
+        }
+        InstalledPackage pkg = new InstalledPackage(
+                PackageType.RPM,
+                name,
+                epoch,
+                version,
+                release,
+                arch,
+                sourceName,
+                sourceVersion,
+                license == null ? List.of() : List.of(license),
+                files,
+                "");
+        return pkg.withPurl(PackageUrls.of(PackageType.RPM, os, "rpm", name, pkg.evr(), arch, epoch));
+    }
+}
