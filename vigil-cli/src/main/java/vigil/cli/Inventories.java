@@ -13,6 +13,7 @@ import vigil.inventory.apk.ApkCataloger;
 import vigil.inventory.dpkg.DpkgCataloger;
 import vigil.inventory.fs.DirectoryRootFs;
 import vigil.inventory.os.OsDetector;
+import vigil.inventory.rpm.RpmCataloger;
 import vigil.model.Inventory;
 import vigil.model.ProgressListener;
 import vigil.model.Target;
@@ -22,7 +23,7 @@ final class Inventories {
     private Inventories() {}
 
     static List<PackageCataloger> catalogers() {
-        return List.of(new DpkgCataloger(), new ApkCataloger());
+        return List.of(new DpkgCataloger(), new ApkCataloger(), new RpmCataloger());
     }
 
     static List<String> interestingPaths() {
