@@ -184,12 +184,12 @@ public final class CycloneDx {
                     vulnerability.put(
                             "recommendation", "Upgrade " + match.pkg().name() + " to " + match.fixedVersion());
                 }
-                ArrayNode advisories = vulnerability.putArray("advisories");
-                advisories.addObject().put("title", match.advisoryId());
-                for (String reference : match.vulnerability().references()) {
-                    if (reference.startsWith("http")) {
-                        advisories.addObject().put("url", reference);
-                    }
+                List<String> urls = match.vulnerability().references().stream()
+                        .filter(reference -> reference.startsWith("http"))
+                        .toList();
+                if (!urls.isEmpty()) {
+                    ArrayNode advisories = vulnerability.putArray("advisories");
+                    urls.forEach(url -> advisories.addObject().put("url", url));
                 }
                 ArrayNode affects = vulnerability.putArray("affects");
                 ObjectNode affected = affects.addObject();
@@ -200,6 +200,7 @@ public final class CycloneDx {
                         .put("status", "affected");
                 ArrayNode properties = vulnerability.putArray("properties");
                 property(properties, "fixState", match.fixState().name().toLowerCase(Locale.ROOT));
+                property(properties, "advisoryId", match.advisoryId());
                 if (match.fixedVersion() != null) {
                     property(properties, "fixedVersion", match.fixedVersion());
                 }
