@@ -76,6 +76,10 @@ public final class ImageOpener {
                                     + " nor an OCI image layout (no index.json)");
                 }
                 return new ImageRootFs(directory, "image " + image, metadata, warnings);
+            } catch (JacksonException e) {
+                ImageRootFs.deleteTree(directory);
+                throw new InventoryException(
+                        "image " + image + ": its metadata has an unexpected structure: " + e.getOriginalMessage());
             } catch (IOException | RuntimeException e) {
                 ImageRootFs.deleteTree(directory);
                 throw e;

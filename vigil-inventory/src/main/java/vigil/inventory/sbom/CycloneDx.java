@@ -245,6 +245,14 @@ public final class CycloneDx {
     }
 
     public static Inventory read(InputStream input, String name) throws IOException {
+        try {
+            return readTree(input, name);
+        } catch (JacksonException e) {
+            throw new InventoryException("SBOM " + name + " has an unexpected structure: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Inventory readTree(InputStream input, String name) throws IOException {
         JsonNode bom;
         try {
             bom = JSON.readTree(input);

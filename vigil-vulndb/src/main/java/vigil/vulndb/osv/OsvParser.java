@@ -75,12 +75,22 @@ public final class OsvParser implements AdvisoryFeedParser {
         }
         if (root.isArray()) {
             for (JsonNode record : root) {
-                read(fileName, record, warnings).ifPresent(sink);
+                readSafely(fileName, record, warnings).ifPresent(sink);
             }
         } else if (root.isObject()) {
-            read(fileName, root, warnings).ifPresent(sink);
+            readSafely(fileName, root, warnings).ifPresent(sink);
         } else {
             throw new AdvisoryFormatException(fileName + " is not an OSV record (expected a JSON object)");
+        }
+    }
+
+    /** A record whose fields have unexpected JSON types is a warning, not a failure of the whole file. */
+    private static Optional<Advisory> readSafely(String fileName, JsonNode record, List<String> warnings) {
+        try {
+            return read(fileName, record, warnings);
+        } catch (JacksonException e) {
+            warnings.add(fileName + ": malformed OSV record (" + e.getOriginalMessage() + "); skipped");
+            return Optional.empty();
         }
     }
 

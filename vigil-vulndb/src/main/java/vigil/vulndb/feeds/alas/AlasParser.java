@@ -57,9 +57,14 @@ public final class AlasParser implements AdvisoryFeedParser {
             throws IOException {
         byte[] bytes = input.readAllBytes();
         String text = new String(bytes, StandardCharsets.UTF_8);
-        Optional<Advisory> advisory = text.stripLeading().startsWith("{")
-                ? fromJson(fileName, text, warnings)
-                : fromPage(fileName, text, warnings);
+        Optional<Advisory> advisory;
+        try {
+            advisory = text.stripLeading().startsWith("{")
+                    ? fromJson(fileName, text, warnings)
+                    : fromPage(fileName, text, warnings);
+        } catch (JacksonException e) {
+            throw new AdvisoryFormatException(fileName + " has an unexpected structure: " + e.getOriginalMessage());
+        }
         advisory.ifPresent(sink);
     }
 

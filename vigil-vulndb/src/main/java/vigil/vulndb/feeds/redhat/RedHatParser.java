@@ -68,8 +68,12 @@ public final class RedHatParser implements AdvisoryFeedParser {
         if (root == null || !root.isObject()) {
             throw new AdvisoryFormatException(fileName + " is not a Red Hat security data document");
         }
-        Optional<Advisory> advisory =
-                root.has("document") ? fromCsaf(fileName, root, warnings) : fromCve(fileName, root, warnings);
+        Optional<Advisory> advisory;
+        try {
+            advisory = root.has("document") ? fromCsaf(fileName, root, warnings) : fromCve(fileName, root, warnings);
+        } catch (JacksonException e) {
+            throw new AdvisoryFormatException(fileName + " has an unexpected structure: " + e.getOriginalMessage());
+        }
         advisory.ifPresent(sink);
     }
 
