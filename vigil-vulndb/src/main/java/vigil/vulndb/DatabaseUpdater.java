@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import vigil.model.ProgressListener;
 import vigil.vulndb.store.AdvisoryStore;
@@ -26,9 +30,20 @@ public final class DatabaseUpdater {
     private final HttpClient http;
     private final DatabaseImporter importer;
 
+    private final Duration stallTimeout;
+
     public DatabaseUpdater(HttpClient http, DatabaseImporter importer) {
+        this(http, importer, Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param stallTimeout how long a download may go without receiving a byte before it is abandoned; a whole-request
+     *     timeout would either cut off slow but healthy links or wait far too long on a dead one
+     */
+    public DatabaseUpdater(HttpClient http, DatabaseImporter importer, Duration stallTimeout) {
         this.http = http;
         this.importer = importer;
+        this.stallTimeout = stallTimeout;
     }
 
     public static HttpClient defaultClient() {
@@ -91,6 +106,39 @@ public final class DatabaseUpdater {
         return importer.importInto(AdvisoryStore.fileIn(dataDirectory), downloaded, false, progress);
     }
 
+    /** Sends asynchronously and cancels the exchange when the partial file stops growing for {@link #stallTimeout}. */
+    private HttpResponse<Path> sendWatchingForStalls(HttpRequest request, Path partial)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<Path>> future =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofFile(partial));
+        long lastSize = -1;
+        long lastProgress = System.nanoTime();
+        long poll = Math.max(10, Math.min(1000, stallTimeout.toMillis() / 4));
+        while (true) {
+            try {
+                return future.get(poll, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                long size = Files.exists(partial) ? Files.size(partial) : 0;
+                if (size != lastSize) {
+                    lastSize = size;
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
+                    future.cancel(true);
+                    throw new StalledException("no data received for " + stallTimeout.toSeconds() + " s after " + size
+                            + " bytes; the connection stalled");
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(String.valueOf(e.getCause()), e.getCause());
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                throw e;
+            }
+        }
+    }
+
     /** GETs {@code uri} into {@code local}, sending the validators of the cached copy; 304 keeps it. */
     private void download(URI uri, Path local) throws IOException, InterruptedException {
         Files.createDirectories(local.getParent());
@@ -101,8 +149,7 @@ public final class DatabaseUpdater {
                 validators.load(reader);
             }
         }
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
         String etag = validators.getProperty("etag");
         String modified = validators.getProperty("last-modified");
         if (etag != null) {
@@ -114,7 +161,10 @@ public final class DatabaseUpdater {
         Path partial = local.resolveSibling(local.getFileName() + ".partial");
         HttpResponse<Path> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(partial));
+            response = sendWatchingForStalls(request.build(), partial);
+        } catch (StalledException e) {
+            Files.deleteIfExists(partial);
+            throw e;
         } catch (IOException e) {
             Files.deleteIfExists(partial);
             throw new IOException("could not reach " + uri.getHost() + ": " + describe(e), e);
@@ -147,5 +197,13 @@ public final class DatabaseUpdater {
             return "connection refused or no route (" + e.getClass().getSimpleName() + ")";
         }
         return message;
+    }
+
+    private static final class StalledException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StalledException(String message) {
+            super(message);
+        }
     }
 }
