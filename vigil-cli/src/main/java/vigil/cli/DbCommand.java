@@ -59,6 +59,11 @@ final class DbCommand implements Callable<Integer> {
         @Option(names = "--replace", description = "Replace the database instead of adding to it.")
         boolean replace;
 
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "No progress bar.")
+        boolean quiet;
+
         @Mixin
         DataDirOption data = new DataDirOption();
 
@@ -67,7 +72,7 @@ final class DbCommand implements Callable<Integer> {
             Path database = AdvisoryStore.fileIn(data.resolve());
             DatabaseImporter importer = new DatabaseImporter(DatabaseImporter.defaultParsers(), Clock.systemUTC());
             try {
-                report(importer.importInto(database, inputs, !replace, TerminalProgress.forConsole(false)), database);
+                report(importer.importInto(database, inputs, !replace, TerminalProgress.forConsole(quiet)), database);
             } catch (IOException e) {
                 throw new UserError(
                         "import failed: " + e.getMessage() + " (the previous database is unchanged)", ExitCodes.ERROR);
@@ -89,6 +94,11 @@ final class DbCommand implements Callable<Integer> {
         @Nullable
         URI mirror;
 
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "No progress bar.")
+        boolean quiet;
+
         @Mixin
         DataDirOption data = new DataDirOption();
 
@@ -101,7 +111,7 @@ final class DbCommand implements Callable<Integer> {
             }
             Path database = AdvisoryStore.fileIn(data.resolve());
             try {
-                report(AdvisoryDatabases.update(data.resolve(), mirror, TerminalProgress.forConsole(false)), database);
+                report(AdvisoryDatabases.update(data.resolve(), mirror, TerminalProgress.forConsole(quiet)), database);
             } catch (IOException e) {
                 throw new UserError("update failed: " + e.getMessage(), ExitCodes.ERROR);
             }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class AdvisoryStore implements AutoCloseable {
     /** One affected package of an advisory, with the advisory (whose own affected list is left empty). */
     public record Candidate(Advisory advisory, AffectedPackage affected) {}
 
+    /** One affected package of an advisory, with the key that {@link #advisory(long)} reads the advisory by. */
+    public record Affected(long advisoryKey, AffectedPackage affected) {}
+
     /** What {@code vigil db status} shows. */
     public record Status(
             Path file,
@@ -42,17 +46,19 @@ public final class AdvisoryStore implements AutoCloseable {
 
     private final Path file;
     private final Connection connection;
-    private final PreparedStatement lookup;
+    private final PreparedStatement affectedQuery;
+    private final PreparedStatement advisoryQuery;
+    private final Map<Long, Advisory> advisories = new HashMap<>();
 
     private AdvisoryStore(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
-        this.lookup = connection.prepareStatement(
-                "SELECT a.source, a.advisory_id, a.aliases, a.summary, a.severity, a.severity_source, a.cvss,"
-                        + " a.refs, a.published, a.modified, f.ecosystem, f.package, f.ranges, f.versions,"
-                        + " f.fix_state, f.severity"
-                        + " FROM affected f JOIN advisory a ON a.id = f.advisory"
-                        + " WHERE f.ecosystem = ? AND f.package = ?");
+        this.affectedQuery = connection.prepareStatement(
+                "SELECT advisory, ecosystem, package, ranges, versions, fix_state, severity FROM affected"
+                        + " WHERE ecosystem = ? AND package = ?");
+        this.advisoryQuery = connection.prepareStatement(
+                "SELECT source, advisory_id, aliases, summary, severity, severity_source, cvss, refs, published,"
+                        + " modified FROM advisory WHERE id = ?");
     }
 
     /** The database file inside a data directory. */
@@ -98,38 +104,72 @@ public final class AdvisoryStore implements AutoCloseable {
         return file;
     }
 
-    /** Every affected-package entry for {@code packageName} in {@code ecosystem}. */
+    /** Every affected-package entry for {@code packageName} in {@code ecosystem}, with its advisory. */
     public List<Candidate> lookup(String ecosystem, String packageName) throws IOException {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Affected entry : affected(ecosystem, packageName)) {
+            candidates.add(new Candidate(advisory(entry.advisoryKey()), entry.affected()));
+        }
+        return candidates;
+    }
+
+    /**
+     * Every affected-package entry for {@code packageName} in {@code ecosystem}, without its advisory: matching
+     * evaluates the ranges first and reads only the advisories that apply (most entries do not).
+     */
+    public List<Affected> affected(String ecosystem, String packageName) throws IOException {
         try {
-            lookup.setString(1, ecosystem);
-            lookup.setString(2, packageName);
-            List<Candidate> candidates = new ArrayList<>();
-            try (ResultSet rows = lookup.executeQuery()) {
+            affectedQuery.setString(1, ecosystem);
+            affectedQuery.setString(2, packageName);
+            List<Affected> entries = new ArrayList<>();
+            try (ResultSet rows = affectedQuery.executeQuery()) {
                 while (rows.next()) {
-                    Advisory advisory = new Advisory(
-                            rows.getString(2),
-                            StoreJson.strings(rows.getString(3)),
-                            rows.getString(1),
-                            rows.getString(4),
-                            Severity.valueOf(rows.getString(5)),
-                            rows.getString(6),
-                            StoreJson.cvss(rows.getString(7)),
-                            StoreJson.strings(rows.getString(8)),
-                            instant(rows.getString(9)),
-                            instant(rows.getString(10)),
-                            List.of());
-                    String packageSeverity = rows.getString(16);
-                    AffectedPackage affected = new AffectedPackage(
-                            rows.getString(11),
-                            rows.getString(12),
-                            StoreJson.ranges(rows.getString(13)),
-                            StoreJson.strings(rows.getString(14)),
-                            FixState.valueOf(rows.getString(15)),
-                            packageSeverity == null ? null : Severity.valueOf(packageSeverity));
-                    candidates.add(new Candidate(advisory, affected));
+                    String packageSeverity = rows.getString(7);
+                    entries.add(new Affected(
+                            rows.getLong(1),
+                            new AffectedPackage(
+                                    rows.getString(2),
+                                    rows.getString(3),
+                                    StoreJson.ranges(rows.getString(4)),
+                                    StoreJson.strings(rows.getString(5)),
+                                    FixState.valueOf(rows.getString(6)),
+                                    packageSeverity == null ? null : Severity.valueOf(packageSeverity))));
                 }
             }
-            return candidates;
+            return entries;
+        } catch (SQLException e) {
+            throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The advisory behind {@link Affected#advisoryKey()}; read once per store. */
+    public Advisory advisory(long key) throws IOException {
+        Advisory cached = advisories.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            advisoryQuery.setLong(1, key);
+            try (ResultSet rows = advisoryQuery.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IOException("the advisory database " + file + " has no advisory " + key
+                            + "; it is damaged, run 'vigil db update' or 'vigil db import' to rebuild it");
+                }
+                Advisory advisory = new Advisory(
+                        rows.getString(2),
+                        StoreJson.strings(rows.getString(3)),
+                        rows.getString(1),
+                        rows.getString(4),
+                        Severity.valueOf(rows.getString(5)),
+                        rows.getString(6),
+                        StoreJson.cvss(rows.getString(7)),
+                        StoreJson.strings(rows.getString(8)),
+                        instant(rows.getString(9)),
+                        instant(rows.getString(10)),
+                        List.of());
+                advisories.put(key, advisory);
+                return advisory;
+            }
         } catch (SQLException e) {
             throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
         }
@@ -174,7 +214,8 @@ public final class AdvisoryStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            lookup.close();
+            affectedQuery.close();
+            advisoryQuery.close();
             connection.close();
         } catch (SQLException e) {
             throw new IOException("closing the advisory database " + file + " failed: " + e.getMessage(), e);
