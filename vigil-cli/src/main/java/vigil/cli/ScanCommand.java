@@ -12,9 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import vigil.model.DatabaseInfo;
 import vigil.model.Inventory;
+import vigil.model.OperatingSystem;
+import vigil.model.OsFamily;
+import vigil.model.OsSupport;
 import vigil.model.PackageVulnerability;
 import vigil.model.ProgressListener;
 import vigil.model.ScanResult;
+import vigil.vulndb.Ecosystems;
 import vigil.vulndb.match.VulnerabilityMatcher;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -61,6 +65,7 @@ final class ScanCommand implements Callable<Integer> {
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
             AdvisoryStore.Status status = store.status();
+            inventory = withAdvisoryCoverage(inventory, status);
             List<PackageVulnerability> matches = new VulnerabilityMatcher(store).match(inventory);
             result = new ScanResult(
                     inventory,
@@ -70,6 +75,36 @@ final class ScanCommand implements Callable<Integer> {
         ScanResult filtered = policy.apply(result);
         ReportWriter.write(filtered, options.reportFormat(), options.output);
         return policy.exitCode(filtered);
+    }
+
+    /**
+     * A supported OS whose ecosystem the database holds nothing for cannot be checked: say so instead of reporting
+     * zero vulnerabilities (Amazon Linux before its ALAS pages are imported, a database imported from one dump).
+     */
+    static Inventory withAdvisoryCoverage(Inventory inventory, AdvisoryStore.Status status) {
+        OperatingSystem os = inventory.os();
+        if (os == null || !inventory.osSupport().scannable()) {
+            return inventory;
+        }
+        List<String> ecosystems = Ecosystems.forOs(os);
+        if (ecosystems.stream().anyMatch(status.packagesByEcosystem()::containsKey)) {
+            return inventory;
+        }
+        String wanted = ecosystems.isEmpty() ? os.prettyName() : String.join(", ", ecosystems);
+        String how = os.family() == OsFamily.AMAZON
+                ? "Amazon Linux advisories are not downloadable in bulk: mirror the ALAS pages"
+                        + " (https://alas.aws.amazon.com) or vuln-list's amazon directory and run 'vigil db import DIR'"
+                : "run 'vigil db update', or 'vigil db import' the feed for it";
+        return new Inventory(
+                inventory.target(),
+                os,
+                new OsSupport(
+                        OsSupport.Level.NO_ADVISORIES,
+                        "the advisory database has no advisories for " + wanted + ", so nothing could be found; "
+                                + how),
+                inventory.packages(),
+                inventory.warnings(),
+                inventory.createdAt());
     }
 
     @Command(

@@ -12,7 +12,9 @@ public record OsSupport(Level level, String reason) {
         /** A known OS or release Vigil does not scan (for example Alpine edge, Debian sid). */
         UNSUPPORTED,
         /** No OS could be identified. */
-        UNKNOWN
+        UNKNOWN,
+        /** A supported OS for which the advisory database holds nothing, so a scan could not find anything. */
+        NO_ADVISORIES
     }
 
     public OsSupport {

@@ -1,0 +1,71 @@
+package vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import vigil.model.Inventory;
+import vigil.model.OperatingSystem;
+import vigil.model.OsFamily;
+import vigil.model.OsSupport;
+import vigil.model.Target;
+import vigil.vulndb.store.AdvisoryStore;
+
+class AdvisoryCoverageTest {
+    private static Inventory inventory(OsFamily family, String version) {
+        return new Inventory(
+                new Target(Target.Kind.ROOTFS, "test", null),
+                new OperatingSystem(family, version, family + " " + version),
+                OsSupport.supported("listed"),
+                List.of(),
+                List.of(),
+                Instant.EPOCH);
+    }
+
+    private static AdvisoryStore.Status status(String... ecosystems) {
+        Map<String, Long> byEcosystem = new java.util.TreeMap<>();
+        for (String ecosystem : ecosystems) {
+            byEcosystem.put(ecosystem, 1L);
+        }
+        return new AdvisoryStore.Status(Path.of("db"), 1, Instant.EPOCH, 1, Map.of("osv", 1L), byEcosystem);
+    }
+
+    @Test
+    void anOsTheDatabaseCoversIsScanned() {
+        Inventory debian = inventory(OsFamily.DEBIAN, "12.5");
+        assertThat(ScanCommand.withAdvisoryCoverage(debian, status("Debian:12", "Alpine:v3.19")))
+                .isSameAs(debian);
+    }
+
+    @Test
+    void anOsWithoutAdvisoriesIsNotScannedAndSaysWhatToImport() {
+        Inventory amazon = inventory(OsFamily.AMAZON, "2");
+        OsSupport support =
+                ScanCommand.withAdvisoryCoverage(amazon, status("Debian:12")).osSupport();
+        assertThat(support.scannable()).isFalse();
+        assertThat(support.level()).isEqualTo(OsSupport.Level.NO_ADVISORIES);
+        assertThat(support.reason()).contains("Amazon Linux:2").contains("vigil db import");
+
+        Inventory debian11 = inventory(OsFamily.DEBIAN, "11.9");
+        assertThat(ScanCommand.withAdvisoryCoverage(debian11, status("Debian:12"))
+                        .osSupport()
+                        .reason())
+                .contains("Debian:11")
+                .contains("vigil db update");
+    }
+
+    @Test
+    void anUnscannableOsKeepsItsOwnReason() {
+        Inventory sid = new Inventory(
+                new Target(Target.Kind.ROOTFS, "sid", null),
+                new OperatingSystem(OsFamily.DEBIAN, "trixie/sid", "Debian sid"),
+                new OsSupport(OsSupport.Level.UNSUPPORTED, "sid is not supported"),
+                List.of(),
+                List.of(),
+                Instant.EPOCH);
+        assertThat(ScanCommand.withAdvisoryCoverage(sid, status())).isSameAs(sid);
+    }
+}
