@@ -48,7 +48,25 @@ final class Inventories {
             };
         } catch (InventoryException e) {
             throw new UserError(e.getMessage() == null ? "the target cannot be read" : e.getMessage(), ExitCodes.ERROR);
+        } catch (IOException e) {
+            // Anything the readers did not explain themselves still names the target and the failure.
+            throw new UserError(
+                    describe(spec) + " cannot be read: "
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getClass().getSimpleName() + ": " + e.getMessage())
+                            + " (is it complete and in a supported format? see 'vigil scan --help')",
+                    ExitCodes.ERROR);
         }
+    }
+
+    private static String describe(TargetSpec spec) {
+        return switch (spec) {
+            case TargetSpec.Host host -> "host root " + host.root();
+            case TargetSpec.Rootfs rootfs -> "root filesystem " + rootfs.directory();
+            case TargetSpec.Image image -> "image " + image.path();
+            case TargetSpec.Sbom sbom -> "SBOM " + sbom.file();
+        };
     }
 
     private static Inventory directory(Path root, Target.Kind kind, String name, Clock clock, ProgressListener progress)

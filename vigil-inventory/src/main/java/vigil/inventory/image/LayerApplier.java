@@ -61,7 +61,14 @@ final class LayerApplier {
         buffered.reset();
         InputStream tarStream;
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            tarStream = new GZIPInputStream(buffered, 1 << 16);
+            try {
+                tarStream = new GZIPInputStream(buffered, 1 << 16);
+            } catch (IOException e) {
+                // GZIPInputStream reads the header in its constructor: a damaged one fails here, not in the tar.
+                throw new InventoryException("layer " + layerName + " starts like gzip but its gzip header is damaged ("
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + "); the image is corrupt or truncated");
+            }
         } else if (magic.length == 4
                 && (magic[0] & 0xff) == 0x28
                 && (magic[1] & 0xff) == 0xb5

@@ -155,6 +155,24 @@ class HostileImageTest {
     }
 
     @Test
+    void damagedCompressionHeadersNameTheLayer() throws Exception {
+        byte[] badGzip = {0x1f, (byte) 0x8b, 0x08, (byte) 0xff, 0, 0, 'g', 'a', 'r', 'b', 'a', 'g', 'e'};
+        assertThatThrownBy(() -> open(image(badGzip), ImageLimits.defaults()))
+                .isInstanceOf(InventoryException.class)
+                .hasMessageContaining("gzip header is damaged")
+                .hasMessageContaining("layer");
+        byte[] badZstd = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 'g', 'a', 'r', 'b', 'a', 'g', 'e', '!', '!'};
+        assertThatThrownBy(() -> open(image(badZstd), ImageLimits.defaults()))
+                .isInstanceOf(InventoryException.class)
+                .hasMessageContaining("not a readable tar stream");
+        byte[] truncatedGzip =
+                java.util.Arrays.copyOf(layer(Compression.GZIP, file("etc/os-release", "ID=debian\n")), 30);
+        assertThatThrownBy(() -> open(image(truncatedGzip), ImageLimits.defaults()))
+                .isInstanceOf(InventoryException.class)
+                .hasMessageContaining("layer");
+    }
+
+    @Test
     void tarBombsAreRefused() throws Exception {
         Path image = image(layer(Compression.NONE, file("a", "1"), file("b", "2"), file("c", "3"), file("d", "4")));
         assertThatThrownBy(() -> open(image, new ImageLimits(1 << 20, 1L << 30, 3, 1 << 20)))
