@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ScanCommand.class,
             SbomCommand.class,
             DbCommand.class,
+            AgentCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

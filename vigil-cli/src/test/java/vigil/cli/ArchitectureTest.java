@@ -24,7 +24,13 @@ class ArchitectureTest {
                 .importPackages("vigil");
         // Guard against a rule passing because nothing was imported.
         assertThat(production.stream().map(JavaClass::getPackageName))
-                .contains("vigil.model", "vigil.versions", "vigil.inventory", "vigil.vulndb", "vigil.cli");
+                .contains(
+                        "vigil.model",
+                        "vigil.versions",
+                        "vigil.inventory",
+                        "vigil.vulndb",
+                        "vigil.agent.check",
+                        "vigil.cli");
     }
 
     @Test
@@ -67,9 +73,27 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    /** DESIGN.md: the agent never depends on the server or on cloud SDKs. */
+    @Test
+    void theAgentDependsOnNeitherServerNorCloudSdks() {
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.agent..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "vigil.server..",
+                        "vigil.cli..",
+                        "vigil.vulndb..",
+                        "software.amazon..",
+                        "com.azure..",
+                        "com.google.cloud..")
+                .check(production);
+    }
+
     @Test
     void internalPackagesStayInsideTheirModule() {
-        for (String module : new String[] {"model", "versions", "inventory", "vulndb"}) {
+        for (String module : new String[] {"model", "versions", "inventory", "vulndb", "agent"}) {
             noClasses()
                     .that()
                     .resideOutsideOfPackage("vigil." + module + "..")
