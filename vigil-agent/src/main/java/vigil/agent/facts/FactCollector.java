@@ -45,6 +45,10 @@ public record FactCollector(
         HttpClient http) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** EKS clusters issue service-account tokens from {@code https://oidc.eks.<region>.amazonaws.com/id/<id>}. */
+    private static final Pattern EKS_ISSUER =
+            Pattern.compile("^https://oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/");
+
     private static final Pattern SEMVER = Pattern.compile("v?(\\d+\\.\\d+(?:\\.\\d+)?)");
 
     /** The collector for the machine this JVM runs on. */
@@ -121,7 +125,7 @@ public record FactCollector(
             String issuer = read(serviceAccount.resolve("token"))
                     .flatMap(FactCollector::tokenIssuer)
                     .orElse("");
-            if (issuer.contains(".eks.amazonaws.com")) {
+            if (EKS_ISSUER.matcher(issuer).lookingAt()) {
                 signals.add("service account tokens are issued by " + issuer);
                 return DeploymentType.ECS_EKS;
             }
