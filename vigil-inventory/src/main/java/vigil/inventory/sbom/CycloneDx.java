@@ -245,14 +245,22 @@ public final class CycloneDx {
     }
 
     public static Inventory read(InputStream input, String name) throws IOException {
+        return read(input, name, false);
+    }
+
+    /**
+     * Reads an SBOM; with {@code keepTarget}, the target kind and digest Vigil wrote into the metadata component are
+     * kept (the server reading its agents' inventories), else the target is the SBOM itself.
+     */
+    public static Inventory read(InputStream input, String name, boolean keepTarget) throws IOException {
         try {
-            return readTree(input, name);
+            return readTree(input, name, keepTarget);
         } catch (JacksonException e) {
             throw new InventoryException("SBOM " + name + " has an unexpected structure: " + e.getOriginalMessage());
         }
     }
 
-    private static Inventory readTree(InputStream input, String name) throws IOException {
+    private static Inventory readTree(InputStream input, String name, boolean keepTarget) throws IOException {
         JsonNode bom;
         try {
             bom = JSON.readTree(input);
@@ -316,7 +324,25 @@ public final class CycloneDx {
             warnings.add("SBOM " + name + ": unreadable metadata.timestamp '" + timestamp + "'");
         }
         String subject = bom.path("metadata").path("component").path("name").asString(name);
-        return new Inventory(new Target(Target.Kind.SBOM, subject, null), os, support, packages, warnings, created);
+        Target target = new Target(Target.Kind.SBOM, subject, null);
+        if (keepTarget) {
+            String kind = null;
+            String digest = null;
+            for (JsonNode property : bom.path("metadata").path("component").path("properties")) {
+                String key = property.path("name").asString("");
+                if (key.equals(PREFIX + "target:kind")) {
+                    kind = property.path("value").asString("");
+                } else if (key.equals(PREFIX + "target:digest")) {
+                    digest = property.path("value").asString("");
+                }
+            }
+            for (Target.Kind candidate : Target.Kind.values()) {
+                if (candidate.name().toLowerCase(Locale.ROOT).equals(kind)) {
+                    target = new Target(candidate, subject, digest);
+                }
+            }
+        }
+        return new Inventory(target, os, support, packages, warnings, created);
     }
 
     private static @Nullable InstalledPackage fromComponent(JsonNode component, String purlText) {

@@ -1,0 +1,163 @@
+package vigil.server;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson3;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+import vigil.server.auth.Accounts;
+import vigil.server.auth.ApiKeyScope;
+import vigil.server.auth.Role;
+import vigil.server.auth.Secrets;
+import vigil.server.findings.FindingStore;
+import vigil.server.findings.Matching;
+import vigil.server.http.ApiRoutes;
+import vigil.server.http.RateLimiter;
+import vigil.server.http.SecuredRoutes;
+import vigil.server.intake.Intake;
+import vigil.server.store.Database;
+import vigil.vulndb.store.AdvisoryStore;
+
+/** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
+public final class VigilServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VigilServer.class);
+
+    /** Largest request body accepted (a compressed batch); larger ones get 413. */
+    public static final long MAX_REQUEST_BYTES = 64L << 20;
+
+    /**
+     * How to run.
+     *
+     * @param database null for SQLite in the data directory
+     * @param host the address to listen on ({@code 127.0.0.1} by default: exposing it is a decision)
+     */
+    public record Options(Path dataDirectory, @Nullable String database, String host, int port) {}
+
+    /** The first administrator and an intake key, made on the first start of an empty store. */
+    public record Bootstrap(String email, String password, String intakeKey) {}
+
+    private final Database database;
+    private final Javalin app;
+    private final Matching matching;
+    private final List<SecuredRoutes.Route> routes;
+    private final ScheduledExecutorService watcher;
+    private final @Nullable Bootstrap bootstrap;
+
+    private VigilServer(
+            Database database,
+            Javalin app,
+            Matching matching,
+            List<SecuredRoutes.Route> routes,
+            ScheduledExecutorService watcher,
+            @Nullable Bootstrap bootstrap) {
+        this.database = database;
+        this.app = app;
+        this.matching = matching;
+        this.routes = routes;
+        this.watcher = watcher;
+        this.bootstrap = bootstrap;
+    }
+
+    public static VigilServer start(Options options, Clock clock) throws IOException {
+        Database database = Database.open(options.dataDirectory(), options.database());
+        Accounts accounts = new Accounts(database.jdbi(), clock);
+        Bootstrap bootstrap = bootstrapIfEmpty(accounts, database);
+        FindingStore findings = new FindingStore(database.jdbi(), clock);
+        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), findings, clock);
+        Intake intake = new Intake(database.jdbi(), matching, clock);
+        ApiRoutes api = new ApiRoutes(accounts, intake, findings, database.jdbi(), clock);
+        RateLimiter limiter = new RateLimiter(200, 400);
+        SecuredRoutes[] holder = new SecuredRoutes[1];
+        Javalin app;
+        try {
+            app = Javalin.create(config -> {
+                config.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
+                config.http.maxRequestSize = MAX_REQUEST_BYTES;
+                config.jetty.host = options.host();
+                config.jetty.port = options.port();
+                config.startup.showJavalinBanner = false;
+                config.concurrency.useVirtualThreads = true;
+                SecuredRoutes routes = new SecuredRoutes(config.routes, accounts, limiter);
+                api.register(routes);
+                holder[0] = routes;
+                config.routes.exception(Exception.class, (e, ctx) -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    ctx.status(500)
+                            .json(java.util.Map.of(
+                                    "status", 500, "error", "internal error; the server log has the details"));
+                });
+            });
+            app.start();
+        } catch (RuntimeException e) {
+            database.close();
+            throw new IOException(
+                    "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+        }
+        ScheduledExecutorService watcher =
+                Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        long[] stamp = {matching.databaseStamp()};
+        watcher.scheduleWithFixedDelay(
+                () -> {
+                    long now = matching.databaseStamp();
+                    if (now != stamp[0]) {
+                        stamp[0] = now;
+                        matching.reevaluateAll(database.jdbi());
+                    }
+                },
+                30,
+                30,
+                TimeUnit.SECONDS);
+        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap);
+    }
+
+    private static @Nullable Bootstrap bootstrapIfEmpty(Accounts accounts, Database database) {
+        long organizations = database.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM organizations")
+                        .mapTo(Long.class)
+                        .one());
+        if (organizations > 0) {
+            return null;
+        }
+        String org = accounts.createOrganization("default");
+        String password = Secrets.newToken("").substring(0, 20);
+        String email = "admin@vigil.local";
+        accounts.createUser(org, email, password.toCharArray(), Role.ADMIN);
+        String key =
+                accounts.createApiKey(org, "local agent", ApiKeyScope.INTAKE).token();
+        return new Bootstrap(email, password, key);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public @Nullable Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    public List<SecuredRoutes.Route> routes() {
+        return routes;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Re-matches every stored inventory now (an advisory database update was just installed). */
+    public int reevaluate() {
+        return matching.reevaluateAll(database.jdbi());
+    }
+
+    @Override
+    public void close() {
+        watcher.shutdownNow();
+        app.stop();
+        database.close();
+    }
+}

@@ -1,0 +1,410 @@
+package vigil.server.findings;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.model.CvssScore;
+import vigil.model.Severity;
+import vigil.model.finding.Category;
+import vigil.model.finding.Evidence;
+import vigil.model.finding.Finding;
+
+/**
+ * Findings of every organization, always addressed with the organization's id. A complete scan of a resource
+ * replaces what is known about it: new findings open, seen ones are refreshed (a resolved one reopens), and open
+ * ones the scan no longer reports are resolved. Mutes survive rescans until they expire. Every change is an event.
+ */
+public final class FindingStore {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public FindingStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /** What one complete scan changed. */
+    public record Outcome(int opened, int reopened, int refreshed, int resolved) {}
+
+    /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
+    public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
+        long now = clock.millis();
+        record Known(String status, @Nullable Long mutedUntil) {}
+        Map<String, Known> known = new HashMap<>();
+        handle.createQuery("SELECT id, status, muted_until FROM findings"
+                        + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
+                .bind("org", orgId)
+                .bind("resource", resourceId)
+                .bind("category", category.wireName())
+                .map((rs, ctx) -> {
+                    long muted = rs.getLong(3);
+                    known.put(rs.getString(1), new Known(rs.getString(2), rs.wasNull() ? null : muted));
+                    return 0;
+                })
+                .list();
+        PreparedBatch insert = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id, title,"
+                + " severity, severity_rank, status, resource_id, resource_type, resource_name, package_name,"
+                + " package_version, fixed_version, fix_state, evidence, remediation, first_seen, last_seen)"
+                + " VALUES (:org, :id, :category, :rule, :title, :severity, :rank, 'open', :resource, :type, :name,"
+                + " :package, :version, :fixed, :fixState, :evidence, :remediation, :now, :now)");
+        PreparedBatch update = handle.prepareBatch("UPDATE findings SET title = :title, severity = :severity,"
+                + " severity_rank = :rank, status = :status, resolved_at = NULL, package_version = :version,"
+                + " fixed_version = :fixed, fix_state = :fixState, evidence = :evidence, remediation = :remediation,"
+                + " last_seen = :now WHERE org_id = :org AND id = :id");
+        PreparedBatch events = handle.prepareBatch("INSERT INTO finding_events (org_id, finding_id, at, kind, actor,"
+                + " detail) VALUES (:org, :id, :now, :kind, NULL, NULL)");
+        int opened = 0;
+        int reopened = 0;
+        int refreshed = 0;
+        Map<String, Finding> unique = new LinkedHashMap<>();
+        found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
+        for (Finding finding : unique.values()) {
+            Known previous = known.remove(finding.id());
+            Evidence.VulnerablePackage pkg = finding.evidence() instanceof Evidence.VulnerablePackage p ? p : null;
+            PreparedBatch target = previous == null ? insert : update;
+            target.bind("org", orgId)
+                    .bind("id", finding.id())
+                    .bind("title", truncate(finding.rule().title(), 1000))
+                    .bind("severity", finding.rule().severity().name())
+                    .bind("rank", finding.rule().severity().ordinal())
+                    .bind("version", pkg == null ? null : pkg.installedVersion())
+                    .bind("fixed", pkg == null ? null : pkg.fixedVersion())
+                    .bind("fixState", pkg == null ? null : pkg.fixState().name())
+                    .bind("evidence", evidenceJson(finding.evidence()))
+                    .bind("remediation", finding.remediation() == null ? null : truncate(finding.remediation(), 2000))
+                    .bind("now", now);
+            if (previous == null) {
+                target.bind("category", category.wireName())
+                        .bind("rule", finding.rule().id())
+                        .bind("resource", resourceId)
+                        .bind("type", finding.resource().type())
+                        .bind("name", finding.resource().name())
+                        .bind("package", pkg == null ? null : pkg.packageName());
+                opened++;
+                events.bind("org", orgId)
+                        .bind("id", finding.id())
+                        .bind("now", now)
+                        .bind("kind", "opened");
+                events.add();
+            } else {
+                boolean stillMuted = previous.status().equals("muted")
+                        && (previous.mutedUntil() == null || previous.mutedUntil() > now);
+                String status = stillMuted ? "muted" : "open";
+                target.bind("status", status);
+                if (previous.status().equals("resolved")) {
+                    reopened++;
+                    events.bind("org", orgId)
+                            .bind("id", finding.id())
+                            .bind("now", now)
+                            .bind("kind", "reopened");
+                    events.add();
+                } else {
+                    refreshed++;
+                }
+            }
+            target.add();
+        }
+        if (insert.size() > 0) {
+            insert.execute();
+        }
+        if (update.size() > 0) {
+            update.execute();
+        }
+        int resolved = 0;
+        PreparedBatch resolve = handle.prepareBatch(
+                "UPDATE findings SET status = 'resolved', resolved_at = :now" + " WHERE org_id = :org AND id = :id");
+        for (Map.Entry<String, Known> gone : known.entrySet()) {
+            if (gone.getValue().status().equals("resolved")) {
+                continue;
+            }
+            resolve.bind("now", now)
+                    .bind("org", orgId)
+                    .bind("id", gone.getKey())
+                    .add();
+            events.bind("org", orgId).bind("id", gone.getKey()).bind("now", now).bind("kind", "resolved");
+            events.add();
+            resolved++;
+        }
+        if (resolve.size() > 0) {
+            resolve.execute();
+        }
+        if (events.size() > 0) {
+            events.execute();
+        }
+        return new Outcome(opened, reopened, refreshed, resolved);
+    }
+
+    /** Filters of {@code GET /api/v1/findings}; every one optional. */
+    public record Filter(
+            List<String> statuses,
+            List<Severity> severities,
+            @Nullable String category,
+            @Nullable String resource,
+            @Nullable String rule,
+            @Nullable String text,
+            int limit,
+            int offset) {
+        public Filter {
+            statuses = List.copyOf(statuses);
+            severities = List.copyOf(severities);
+        }
+    }
+
+    /** One row of the findings list. */
+    public record Row(
+            String id,
+            String category,
+            String ruleId,
+            String title,
+            String severity,
+            String status,
+            String resourceId,
+            String resourceType,
+            String resourceName,
+            @Nullable String packageName,
+            @Nullable String packageVersion,
+            @Nullable String fixedVersion,
+            @Nullable String fixState,
+            long firstSeen,
+            long lastSeen,
+            @Nullable Long resolvedAt,
+            @Nullable String mutedReason,
+            @Nullable Long mutedUntil) {}
+
+    public record Page(long total, List<Row> rows, Map<String, Map<String, Long>> facets) {}
+
+    public Page query(String orgId, Filter filter) {
+        StringBuilder where = new StringBuilder(" WHERE org_id = :org");
+        Map<String, Object> binds = new HashMap<>();
+        binds.put("org", orgId);
+        if (!filter.statuses().isEmpty()) {
+            where.append(" AND status IN (<statuses>)");
+        }
+        if (!filter.severities().isEmpty()) {
+            where.append(" AND severity IN (<severities>)");
+        }
+        if (filter.category() != null) {
+            where.append(" AND category = :category");
+            binds.put("category", filter.category());
+        }
+        if (filter.resource() != null) {
+            where.append(" AND (resource_id = :resource OR resource_name = :resource)");
+            binds.put("resource", filter.resource());
+        }
+        if (filter.rule() != null) {
+            where.append(" AND rule_id = :rule");
+            binds.put("rule", filter.rule());
+        }
+        if (filter.text() != null) {
+            where.append(" AND (LOWER(title) LIKE :text OR LOWER(rule_id) LIKE :text OR LOWER(package_name) LIKE :text"
+                    + " OR LOWER(resource_name) LIKE :text)");
+            binds.put("text", "%" + filter.text().toLowerCase(Locale.ROOT).replace("%", "") + "%");
+        }
+        return jdbi.withHandle(handle -> {
+            long total = bind(handle.createQuery("SELECT COUNT(*) FROM findings" + where), binds, filter)
+                    .mapTo(Long.class)
+                    .one();
+            List<Row> rows = bind(
+                            handle.createQuery("SELECT id, category, rule_id, title, severity, status, resource_id,"
+                                    + " resource_type, resource_name, package_name, package_version, fixed_version,"
+                                    + " fix_state, first_seen, last_seen, resolved_at, muted_reason, muted_until"
+                                    + " FROM findings" + where
+                                    + " ORDER BY severity_rank DESC, last_seen DESC, id LIMIT :limit OFFSET :offset"),
+                            binds,
+                            filter)
+                    .bind("limit", filter.limit())
+                    .bind("offset", filter.offset())
+                    .map((rs, ctx) -> new Row(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getString(10),
+                            rs.getString(11),
+                            rs.getString(12),
+                            rs.getString(13),
+                            rs.getLong(14),
+                            rs.getLong(15),
+                            nullableLong(rs, 16),
+                            rs.getString(17),
+                            nullableLong(rs, 18)))
+                    .list();
+            Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
+            for (String facet : List.of("severity", "status", "category")) {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                bind(
+                                handle.createQuery("SELECT " + facet + ", COUNT(*) FROM findings" + where + " GROUP BY "
+                                        + facet + " ORDER BY " + facet),
+                                binds,
+                                filter)
+                        .map((rs, ctx) -> {
+                            counts.put(rs.getString(1), rs.getLong(2));
+                            return 0;
+                        })
+                        .list();
+                facets.put(facet, counts);
+            }
+            return new Page(total, rows, facets);
+        });
+    }
+
+    private static Query bind(Query query, Map<String, Object> binds, Filter filter) {
+        binds.forEach(query::bind);
+        if (!filter.statuses().isEmpty()) {
+            query.bindList("statuses", filter.statuses());
+        }
+        if (!filter.severities().isEmpty()) {
+            query.bindList(
+                    "severities",
+                    filter.severities().stream().map(Severity::name).toList());
+        }
+        return query;
+    }
+
+    private static @Nullable Long nullableLong(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** Mutes a finding of {@code orgId}; false when the organization has no such finding. */
+    public boolean mute(String orgId, String findingId, String reason, @Nullable Long until, String actor) {
+        long now = clock.millis();
+        return jdbi.inTransaction(handle -> {
+            int changed = handle.createUpdate("UPDATE findings SET status = 'muted', muted_reason = :reason,"
+                            + " muted_until = :until WHERE org_id = :org AND id = :id AND status <> 'resolved'")
+                    .bind("reason", truncate(reason, 1000))
+                    .bind("until", until)
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .execute();
+            if (changed > 0) {
+                event(handle, orgId, findingId, now, "muted", actor, reason);
+            }
+            return changed > 0;
+        });
+    }
+
+    public boolean unmute(String orgId, String findingId, String actor) {
+        long now = clock.millis();
+        return jdbi.inTransaction(handle -> {
+            int changed = handle.createUpdate("UPDATE findings SET status = 'open', muted_reason = NULL,"
+                            + " muted_until = NULL WHERE org_id = :org AND id = :id AND status = 'muted'")
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .execute();
+            if (changed > 0) {
+                event(handle, orgId, findingId, now, "unmuted", actor, null);
+            }
+            return changed > 0;
+        });
+    }
+
+    /** A finding's history, oldest first; empty when the organization has no such finding. */
+    public Optional<List<Map<String, Object>>> history(String orgId, String findingId) {
+        return jdbi.withHandle(handle -> {
+            boolean exists = handle.createQuery("SELECT COUNT(*) FROM findings WHERE org_id = :org AND id = :id")
+                            .bind("org", orgId)
+                            .bind("id", findingId)
+                            .mapTo(Long.class)
+                            .one()
+                    > 0;
+            if (!exists) {
+                return Optional.empty();
+            }
+            List<Map<String, Object>> events = new ArrayList<>();
+            handle.createQuery("SELECT at, kind, actor, detail FROM finding_events WHERE org_id = :org AND"
+                            + " finding_id = :id ORDER BY at")
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .map((rs, ctx) -> {
+                        Map<String, Object> event = new LinkedHashMap<>();
+                        event.put(
+                                "at",
+                                java.time.Instant.ofEpochMilli(rs.getLong(1)).toString());
+                        event.put("kind", rs.getString(2));
+                        event.put("actor", rs.getString(3));
+                        event.put("detail", rs.getString(4));
+                        events.add(event);
+                        return 0;
+                    })
+                    .list();
+            return Optional.of(events);
+        });
+    }
+
+    private static void event(
+            Handle handle,
+            String orgId,
+            String findingId,
+            long at,
+            String kind,
+            @Nullable String actor,
+            @Nullable String detail) {
+        handle.createUpdate("INSERT INTO finding_events (org_id, finding_id, at, kind, actor, detail)"
+                        + " VALUES (:org, :id, :at, :kind, :actor, :detail)")
+                .bind("org", orgId)
+                .bind("id", findingId)
+                .bind("at", at)
+                .bind("kind", kind)
+                .bind("actor", actor)
+                .bind("detail", detail == null ? null : truncate(detail, 2000))
+                .execute();
+    }
+
+    static String evidenceJson(Evidence evidence) {
+        ObjectNode node = JSON.createObjectNode();
+        switch (evidence) {
+            case Evidence.VulnerablePackage p -> {
+                node.put("type", "vulnerable_package");
+                node.put("package", p.packageName());
+                node.put("installedVersion", p.installedVersion());
+                node.put("purl", p.purl());
+                node.put("fixedVersion", p.fixedVersion());
+                node.put("fixState", p.fixState().name());
+                ArrayNode aliases = node.putArray("aliases");
+                p.aliases().forEach(aliases::add);
+                ArrayNode cvss = node.putArray("cvss");
+                for (CvssScore score : p.cvss()) {
+                    cvss.addObject()
+                            .put("version", score.version())
+                            .put("vector", score.vector())
+                            .put("score", score.baseScore())
+                            .put("source", score.source());
+                }
+                node.put("severitySource", p.severitySource());
+                node.put("advisorySource", p.advisorySource());
+                node.put("advisoryId", p.advisoryId());
+            }
+            case Evidence.Attributes a -> {
+                node.put("type", "attributes");
+                ObjectNode values = node.putObject("values");
+                a.values().forEach(values::put);
+            }
+        }
+        return node.toString();
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,293 @@
+package vigil.server.http;
+
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import vigil.model.Severity;
+import vigil.server.auth.Accounts;
+import vigil.server.auth.ApiKeyScope;
+import vigil.server.auth.Permission;
+import vigil.server.auth.Principal;
+import vigil.server.findings.FindingStore;
+import vigil.server.intake.Intake;
+import vigil.server.intake.IntakeException;
+
+/** The routes of the intake and of {@code /api/v1}, each declared with its permission. */
+public final class ApiRoutes {
+    /** An agent is stale when it has not been heard from for this long (heartbeats come every minute). */
+    public static final Duration STALE_AFTER = Duration.ofMinutes(5);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Accounts accounts;
+    private final Intake intake;
+    private final FindingStore findings;
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public ApiRoutes(Accounts accounts, Intake intake, FindingStore findings, Jdbi jdbi, Clock clock) {
+        this.accounts = accounts;
+        this.intake = intake;
+        this.findings = findings;
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    public void register(SecuredRoutes routes) {
+        routes.get("/healthz", Permission.PUBLIC, ctx -> ctx.json(Map.of("status", "ok")));
+        routes.post("/api/v1/login", Permission.PUBLIC, this::login);
+        routes.post("/intake/v1/batches", Permission.INTAKE, this::batch);
+        routes.get("/api/v1/findings", Permission.READ, this::listFindings);
+        routes.get("/api/v1/findings/{id}/history", Permission.READ, this::history);
+        routes.post("/api/v1/findings/{id}/mute", Permission.TRIAGE, this::mute);
+        routes.post("/api/v1/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
+        routes.get("/api/v1/agents", Permission.READ, this::agents);
+        routes.post("/api/v1/api-keys", Permission.ADMIN, this::createKey);
+        routes.delete("/api/v1/api-keys/{id}", Permission.ADMIN, this::revokeKey);
+    }
+
+    private void login(Context ctx) {
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String email = body.path("email").asString("");
+        String password = body.path("password").asString("");
+        Optional<String> token = accounts.login(email, password.toCharArray());
+        if (token.isEmpty()) {
+            Errors.send(ctx, 401, "wrong email or password");
+            return;
+        }
+        ctx.cookie(new io.javalin.http.Cookie(
+                "vigil_session", token.get(), "/", 12 * 3600, ctx.scheme().equals("https"), true));
+        ctx.json(Map.of("token", token.get()));
+    }
+
+    private void batch(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        boolean gzip = "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
+        try {
+            Intake.Result result = intake.accept(principal, ctx.bodyAsBytes(), gzip);
+            ctx.status(result.duplicate() ? 200 : 202)
+                    .json(Map.of(
+                            "batchId", result.batchId(),
+                            "status", result.duplicate() ? "duplicate" : "stored",
+                            "inventories", result.inventories(),
+                            "findings", result.findings()));
+        } catch (IntakeException e) {
+            Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void listFindings(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        List<Severity> severities = new ArrayList<>();
+        for (String severity : csv(ctx.queryParam("severity"))) {
+            try {
+                severities.add(Severity.valueOf(severity.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                Errors.send(
+                        ctx,
+                        400,
+                        "unknown severity '" + severity + "'; use critical, high, medium, low,"
+                                + " negligible or unknown");
+                return;
+            }
+        }
+        List<String> statuses = csv(ctx.queryParam("status"));
+        for (String status : statuses) {
+            if (!List.of("open", "muted", "resolved").contains(status)) {
+                Errors.send(ctx, 400, "unknown status '" + status + "'; use open, muted or resolved");
+                return;
+            }
+        }
+        Integer limit = integer(ctx, "limit", 100, 1, 1000);
+        Integer offset = integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        if (limit == null || offset == null) {
+            return;
+        }
+        FindingStore.Page page = findings.query(
+                principal.orgId(),
+                new FindingStore.Filter(
+                        statuses,
+                        severities,
+                        ctx.queryParam("category"),
+                        ctx.queryParam("resource"),
+                        ctx.queryParam("rule"),
+                        ctx.queryParam("q"),
+                        limit,
+                        offset));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", page.total());
+        answer.put("limit", limit);
+        answer.put("offset", offset);
+        answer.put("facets", page.facets());
+        answer.put("findings", page.rows());
+        ctx.json(answer);
+    }
+
+    private void history(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        Optional<List<Map<String, Object>>> events = findings.history(principal.orgId(), ctx.pathParam("id"));
+        if (events.isEmpty()) {
+            Errors.send(ctx, 404, "no finding " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(Map.of("id", ctx.pathParam("id"), "events", events.get()));
+    }
+
+    private void mute(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String reason = body.path("reason").asString("");
+        if (reason.isBlank()) {
+            Errors.send(ctx, 400, "a mute needs a reason: {\"reason\": \"...\", \"until\": \"2027-01-01T00:00:00Z\"}");
+            return;
+        }
+        Long until = null;
+        if (body.hasNonNull("until")) {
+            try {
+                until = Instant.parse(body.path("until").asString("")).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                Errors.send(ctx, 400, "'until' must be an ISO-8601 instant such as 2027-01-01T00:00:00Z");
+                return;
+            }
+            if (until <= clock.millis()) {
+                Errors.send(ctx, 400, "'until' is in the past");
+                return;
+            }
+        }
+        if (!findings.mute(principal.orgId(), ctx.pathParam("id"), reason, until, principal.subject())) {
+            Errors.send(ctx, 404, "no open finding " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(Map.of("id", ctx.pathParam("id"), "status", "muted"));
+    }
+
+    private void unmute(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        if (!findings.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
+            Errors.send(ctx, 404, "no muted finding " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(Map.of("id", ctx.pathParam("id"), "status", "open"));
+    }
+
+    private void agents(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        long staleBefore = clock.millis() - STALE_AFTER.toMillis();
+        List<Map<String, Object>> agents = jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, hostname, version, deployment, facts, capabilities, first_seen, last_seen"
+                                + " FROM agents WHERE org_id = :org ORDER BY hostname")
+                .bind("org", principal.orgId())
+                .map((rs, c) -> {
+                    Map<String, Object> agent = new LinkedHashMap<>();
+                    agent.put("id", rs.getString(1));
+                    agent.put("hostname", rs.getString(2));
+                    agent.put("version", rs.getString(3));
+                    agent.put("deployment", rs.getString(4));
+                    agent.put("facts", JSON.readTree(rs.getString(5)));
+                    agent.put("capabilities", JSON.readTree(rs.getString(6)));
+                    agent.put("firstSeen", Instant.ofEpochMilli(rs.getLong(7)).toString());
+                    agent.put("lastSeen", Instant.ofEpochMilli(rs.getLong(8)).toString());
+                    agent.put("stale", rs.getLong(8) < staleBefore);
+                    return agent;
+                })
+                .list());
+        ctx.json(Map.of("agents", agents));
+    }
+
+    private void createKey(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String name = body.path("name").asString("");
+        if (name.isBlank() || name.length() > 200) {
+            Errors.send(ctx, 400, "an API key needs a name of 1 to 200 characters");
+            return;
+        }
+        ApiKeyScope scope;
+        try {
+            scope = ApiKeyScope.valueOf(body.path("scope").asString("intake").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, "scope must be intake or read");
+            return;
+        }
+        Accounts.CreatedKey key = accounts.createApiKey(principal.orgId(), name, scope);
+        ctx.status(201)
+                .json(Map.of(
+                        "id", key.id(),
+                        "token", key.token(),
+                        "scope", scope.id(),
+                        "note", "the token is shown once; Vigil keeps only its hash"));
+    }
+
+    private void revokeKey(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        if (!accounts.revokeApiKey(principal.orgId(), ctx.pathParam("id"))) {
+            Errors.send(ctx, 404, "no active API key " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.status(204);
+    }
+
+    private static @Nullable JsonNode body(Context ctx) {
+        try {
+            JsonNode node = JSON.readTree(ctx.bodyAsBytes());
+            if (node == null || !node.isObject()) {
+                Errors.send(ctx, 400, "the request body must be a JSON object");
+                return null;
+            }
+            return node;
+        } catch (JacksonException e) {
+            Errors.send(ctx, 400, "the request body is not valid JSON: " + e.getOriginalMessage());
+            return null;
+        }
+    }
+
+    private static List<String> csv(@Nullable String value) {
+        List<String> values = new ArrayList<>();
+        if (value != null) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    values.add(part.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static @Nullable Integer integer(Context ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            Errors.send(ctx, 400, name + " must be a whole number from " + min + " to " + max);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package vigil.server.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import vigil.server.auth.Accounts;
+import vigil.server.auth.Permission;
+import vigil.server.auth.Principal;
+
+/**
+ * The only way routes are added: each with the permission it needs (an ArchUnit test forbids registering a route
+ * anywhere else). Credentials are checked before the handler runs: 401 without valid ones, 403 without the
+ * permission. Handlers read the caller with {@link #principal(Context)}.
+ */
+public final class SecuredRoutes {
+    /** A route as declared, for the OpenAPI test and the route listing. */
+    public enum Method {
+        GET,
+        POST,
+        DELETE
+    }
+
+    public record Route(Method method, String path, Permission permission) {}
+
+    private static final String PRINCIPAL = "vigil.principal";
+
+    private final RoutesConfig routes;
+    private final Accounts accounts;
+    private final RateLimiter limiter;
+    private final List<Route> declared = new ArrayList<>();
+
+    public SecuredRoutes(RoutesConfig routes, Accounts accounts, RateLimiter limiter) {
+        this.routes = routes;
+        this.accounts = accounts;
+        this.limiter = limiter;
+    }
+
+    public void get(String path, Permission permission, Handler handler) {
+        add(Method.GET, path, permission, handler);
+    }
+
+    public void post(String path, Permission permission, Handler handler) {
+        add(Method.POST, path, permission, handler);
+    }
+
+    public void delete(String path, Permission permission, Handler handler) {
+        add(Method.DELETE, path, permission, handler);
+    }
+
+    private void add(Method method, String path, Permission permission, Handler handler) {
+        declared.add(new Route(method, path, permission));
+        Handler secured = ctx -> {
+            if (permission != Permission.PUBLIC) {
+                Optional<Principal> principal = bearer(ctx).flatMap(accounts::authenticate);
+                if (principal.isEmpty()) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    Errors.send(ctx, 401, "missing or invalid credentials: send 'Authorization: Bearer <token>'");
+                    return;
+                }
+                if (!principal.get().allows(permission)) {
+                    Errors.send(ctx, 403, principal.get().subject() + " lacks the " + permission + " permission");
+                    return;
+                }
+                if (!limiter.tryAcquire(
+                        principal.get().orgId() + "/" + principal.get().subject())) {
+                    ctx.header("Retry-After", "1");
+                    Errors.send(ctx, 429, "too many requests; slow down and retry after a second");
+                    return;
+                }
+                ctx.attribute(PRINCIPAL, principal.get());
+            }
+            handler.handle(ctx);
+        };
+        switch (method) {
+            case GET -> routes.get(path, secured);
+            case POST -> routes.post(path, secured);
+            case DELETE -> routes.delete(path, secured);
+        }
+    }
+
+    public List<Route> declared() {
+        return List.copyOf(declared);
+    }
+
+    public static Principal principal(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal == null) {
+            throw new IllegalStateException("route " + ctx.path() + " is public; it has no caller");
+        }
+        return principal;
+    }
+
+    private static Optional<String> bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(header.substring(7).strip());
+        }
+        String cookie = ctx.cookie("vigil_session");
+        return Optional.ofNullable(cookie);
+    }
+
+    static Map<String, Object> error(int status, String message) {
+        return Map.of("status", status, "error", message);
+    }
+}

@@ -1,0 +1,216 @@
+package vigil.server.intake;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import vigil.inventory.InventoryException;
+import vigil.inventory.sbom.CycloneDx;
+import vigil.model.Inventory;
+import vigil.server.auth.Principal;
+import vigil.server.findings.Matching;
+
+/**
+ * Accepts agent batches: a gzip-compressed JSON document with a batch id, the agent's identity, facts and
+ * capability answers, and zero or more inventories (CycloneDX). A batch is stored exactly once per organization:
+ * a replay of a batch id answers "duplicate" and changes nothing. Everything of a batch lands in one transaction.
+ */
+public final class Intake {
+    /** Decompressed size limit of one batch. */
+    public static final long MAX_DECOMPRESSED = 256L << 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
+
+    private final Jdbi jdbi;
+    private final Matching matching;
+    private final Clock clock;
+
+    public Intake(Jdbi jdbi, Matching matching, Clock clock) {
+        this.jdbi = jdbi;
+        this.matching = matching;
+        this.clock = clock;
+    }
+
+    public record Result(String batchId, boolean duplicate, int inventories, int findings) {}
+
+    public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
+        JsonNode batch = parse(body, gzip);
+        String batchId = id(batch.path("batchId"), "batchId");
+        JsonNode agent = batch.path("agent");
+        String agentId = id(agent.path("id"), "agent.id");
+        String hostname = text(agent, "hostname", 255);
+        String version = text(agent, "version", 64);
+        String deployment = text(agent, "deployment", 32);
+        List<Inventory> inventories = new ArrayList<>();
+        int index = 0;
+        for (JsonNode sbom : batch.path("inventories")) {
+            try {
+                inventories.add(CycloneDx.read(
+                        new ByteArrayInputStream(JSON.writeValueAsBytes(sbom)),
+                        "inventory " + index + " of batch " + batchId,
+                        true));
+            } catch (IOException | InventoryException e) {
+                throw new IntakeException(400, String.valueOf(e.getMessage()));
+            }
+            index++;
+        }
+        long now = clock.millis();
+        try {
+            return jdbi.inTransaction(handle -> {
+                boolean seen =
+                        handle.createQuery("SELECT COUNT(*) FROM batches WHERE org_id = :org AND batch_id = :batch")
+                                        .bind("org", principal.orgId())
+                                        .bind("batch", batchId)
+                                        .mapTo(Long.class)
+                                        .one()
+                                > 0;
+                if (seen) {
+                    return new Result(batchId, true, 0, 0);
+                }
+                handle.createUpdate("INSERT INTO batches (org_id, batch_id, agent_id, received_at)"
+                                + " VALUES (:org, :batch, :agent, :now)")
+                        .bind("org", principal.orgId())
+                        .bind("batch", batchId)
+                        .bind("agent", agentId)
+                        .bind("now", now)
+                        .execute();
+                upsertAgent(handle, principal.orgId(), agentId, hostname, version, deployment, agent, now);
+                int findings = 0;
+                for (Inventory inventory : inventories) {
+                    findings += matching.storeAndMatch(handle, principal.orgId(), agentId, hostname, inventory);
+                }
+                return new Result(batchId, false, inventories.size(), findings);
+            });
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            // Two deliveries of one batch raced; the primary key let exactly one in.
+            if (isDuplicateKey(e)) {
+                return new Result(batchId, true, 0, 0);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDuplicateKey(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("UNIQUE constraint failed") || message.contains("duplicate key");
+    }
+
+    private static void upsertAgent(
+            Handle handle,
+            String orgId,
+            String agentId,
+            String hostname,
+            String version,
+            String deployment,
+            JsonNode agent,
+            long now) {
+        String facts = agent.path("facts").toString();
+        String capabilities = agent.path("capabilities").toString();
+        int updated = handle.createUpdate("UPDATE agents SET hostname = :hostname, version = :version, deployment ="
+                        + " :deployment, facts = :facts, capabilities = :capabilities, last_seen = :now"
+                        + " WHERE org_id = :org AND id = :id")
+                .bind("hostname", hostname)
+                .bind("version", version)
+                .bind("deployment", deployment)
+                .bind("facts", facts)
+                .bind("capabilities", capabilities)
+                .bind("now", now)
+                .bind("org", orgId)
+                .bind("id", agentId)
+                .execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO agents (id, org_id, hostname, version, deployment, facts, capabilities,"
+                            + " first_seen, last_seen) VALUES (:id, :org, :hostname, :version, :deployment, :facts,"
+                            + " :capabilities, :now, :now)")
+                    .bind("id", agentId)
+                    .bind("org", orgId)
+                    .bind("hostname", hostname)
+                    .bind("version", version)
+                    .bind("deployment", deployment)
+                    .bind("facts", facts)
+                    .bind("capabilities", capabilities)
+                    .bind("now", now)
+                    .execute();
+        }
+    }
+
+    private static JsonNode parse(byte[] body, boolean gzip) throws IntakeException {
+        try (InputStream in =
+                limited(gzip ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body))) {
+            JsonNode node = JSON.readTree(in);
+            if (node == null || !node.isObject()) {
+                throw new IntakeException(400, "a batch is a JSON object");
+            }
+            return node;
+        } catch (TooLarge e) {
+            throw new IntakeException(413, tooLarge());
+        } catch (JacksonException e) {
+            if (e.getCause() instanceof TooLarge) {
+                // Jackson wraps the stream's exception: the limit was hit while parsing
+                throw new IntakeException(413, tooLarge());
+            }
+            throw new IntakeException(400, "the batch is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IntakeException(400, "the batch cannot be decompressed: " + e.getMessage());
+        }
+    }
+
+    private static String tooLarge() {
+        return "the batch is larger than " + (MAX_DECOMPRESSED >> 20)
+                + " MiB once decompressed; send fewer inventories per batch";
+    }
+
+    private static InputStream limited(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0 && ++read > MAX_DECOMPRESSED) {
+                    throw new TooLarge();
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0 && (read += n) > MAX_DECOMPRESSED) {
+                    throw new TooLarge();
+                }
+                return n;
+            }
+        };
+    }
+
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static String id(JsonNode node, String field) throws IntakeException {
+        if (!node.isString() || !ID.matcher(node.asString()).matches()) {
+            throw new IntakeException(400, field + " must be 8 to 64 letters, digits or . _ : -");
+        }
+        return node.asString();
+    }
+
+    private static String text(JsonNode parent, String field, int max) throws IntakeException {
+        JsonNode node = parent.path(field);
+        if (!node.isString() || node.asString().isBlank() || node.asString().length() > max) {
+            throw new IntakeException(
+                    400, "agent." + field + " must be a non-empty string of at most " + max + " characters");
+        }
+        return node.asString();
+    }
+}

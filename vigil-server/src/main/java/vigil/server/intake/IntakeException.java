@@ -1,0 +1,16 @@
+package vigil.server.intake;
+
+/** A batch the server refuses, with the HTTP status that says why (400 malformed, 413 too large). */
+public final class IntakeException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    public IntakeException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

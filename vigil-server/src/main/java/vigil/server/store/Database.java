@@ -1,0 +1,126 @@
+package vigil.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The server's store: an SQLite file in the data directory (nothing to install), or PostgreSQL when a
+ * {@code postgresql://} URL is given. Both run the same Flyway migrations and the same SQL.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean sqlite;
+
+    private Database(HikariDataSource dataSource, boolean sqlite) {
+        this.dataSource = dataSource;
+        this.sqlite = sqlite;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /**
+     * Opens and migrates.
+     *
+     * @param url null for SQLite in {@code dataDirectory/server.db}; else {@code postgresql://user:pass@host/db} or a
+     *     {@code jdbc:postgresql:} URL
+     */
+    public static Database open(Path dataDirectory, @org.jspecify.annotations.Nullable String url) throws IOException {
+        HikariConfig config = new HikariConfig();
+        if (url != null && !url.startsWith("jdbc:sqlite:")) {
+            config.setJdbcUrl(jdbcUrl(url));
+            String[] credentials = credentials(url);
+            if (credentials != null) {
+                config.setUsername(credentials[0]);
+                config.setPassword(credentials[1]);
+            }
+            config.setMaximumPoolSize(16);
+        } else {
+            String jdbcUrl = url;
+            if (jdbcUrl == null) {
+                Files.createDirectories(dataDirectory);
+                jdbcUrl = "jdbc:sqlite:" + dataDirectory.resolve("server.db");
+            }
+            config.setJdbcUrl(jdbcUrl);
+            // WAL lets readers run beside the writer; busy_timeout makes concurrent writers wait, not fail.
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.addDataSourceProperty("synchronous", "NORMAL");
+            config.addDataSourceProperty("foreign_keys", "true");
+            // Writers take the lock when they begin, so two transactions never deadlock upgrading a read lock.
+            config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            config.setConnectionInitSql("PRAGMA busy_timeout = 30000");
+            config.setMaximumPoolSize(4);
+        }
+        config.setPoolName("vigil-store");
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot open the store " + redact(url, dataDirectory) + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new IOException(
+                    "migrating the store " + redact(url, dataDirectory) + " failed: " + e.getMessage(), e);
+        }
+        return new Database(dataSource, url == null || url.startsWith("jdbc:sqlite:"));
+    }
+
+    /** {@code postgresql://u:p@h:5432/db?x=y} → {@code jdbc:postgresql://h:5432/db?x=y}. */
+    static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:")) {
+            return url;
+        }
+        URI uri = URI.create(url);
+        if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("--database takes a postgresql:// URL, not " + uri.getScheme() + "://");
+        }
+        return "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    }
+
+    private static String @org.jspecify.annotations.Nullable [] credentials(String url) {
+        if (url.startsWith("jdbc:")) {
+            return null;
+        }
+        String info = URI.create(url).getUserInfo();
+        if (info == null) {
+            return null;
+        }
+        int colon = info.indexOf(':');
+        return colon < 0 ? new String[] {info, ""} : new String[] {info.substring(0, colon), info.substring(colon + 1)};
+    }
+
+    /** Names a store in messages without its password. */
+    static String redact(@org.jspecify.annotations.Nullable String url, Path dataDirectory) {
+        if (url == null) {
+            return dataDirectory.resolve("server.db").toString();
+        }
+        return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@").replaceAll("password=[^&]*", "password=***");
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,364 @@
+package vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.inventory.sbom.CycloneDx;
+import vigil.model.InstalledPackage;
+import vigil.model.Inventory;
+import vigil.model.OperatingSystem;
+import vigil.model.OsFamily;
+import vigil.model.OsSupport;
+import vigil.model.PackageType;
+import vigil.model.Target;
+import vigil.server.auth.Accounts;
+import vigil.server.auth.ApiKeyScope;
+import vigil.server.auth.Role;
+import vigil.vulndb.DatabaseImporter;
+import vigil.vulndb.store.AdvisoryStore;
+
+/**
+ * The server over real HTTP, on both stores: SQLite in the data directory and a real PostgreSQL (embedded binaries).
+ * Intake idempotency, server-side matching, the findings lifecycle, authentication, permissions, organization
+ * isolation and bad input.
+ */
+class ServerIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static @Nullable EmbeddedPostgres postgres;
+
+    @TempDir
+    Path temp;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String base = "";
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private VigilServer start(String store) throws Exception {
+        Path data = temp.resolve("data");
+        Path advisory = temp.resolve("DEBIAN-CVE-2099-0001.json");
+        Files.writeString(advisory, """
+                {"id": "DEBIAN-CVE-2099-0001", "modified": "2099-01-01T00:00:00Z",
+                 "details": "A test flaw in testpkg",
+                 "affected": [{"package": {"ecosystem": "Debian:12", "name": "testpkg"},
+                   "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0-1"}]}]}]}
+                """);
+        new DatabaseImporter(DatabaseImporter.defaultParsers(), Clock.systemUTC())
+                .importInto(AdvisoryStore.fileIn(data), List.of(advisory), false, vigil.model.ProgressListener.NONE);
+        String url = null;
+        if (store.equals("postgresql")) {
+            String database = "vigil_" + UUID.randomUUID().toString().replace("-", "");
+            try (var connection = postgres.getPostgresDatabase().getConnection();
+                    var statement = connection.createStatement()) {
+                statement.execute("CREATE DATABASE " + database);
+            }
+            url = "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + database;
+        }
+        VigilServer server = VigilServer.start(new VigilServer.Options(data, url, "127.0.0.1", 0), Clock.systemUTC());
+        base = "http://127.0.0.1:" + server.port();
+        return server;
+    }
+
+    private HttpResponse<String> send(
+            String method, String path, @Nullable String token, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode get(String path, String token) throws Exception {
+        HttpResponse<String> response = send("GET", path, token, new byte[0]);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gzip(byte[] bytes) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    private static Inventory host(String... packages) {
+        List<InstalledPackage> installed = new ArrayList<>();
+        for (String name : packages) {
+            installed.add(new InstalledPackage(
+                    PackageType.DEB,
+                    name,
+                    null,
+                    "1.0-1",
+                    null,
+                    "amd64",
+                    name,
+                    "1.0-1",
+                    List.of(),
+                    List.of(),
+                    "pkg:deb/debian/" + name + "@1.0-1?arch=amd64&distro=debian-12"));
+        }
+        return new Inventory(
+                new Target(Target.Kind.HOST, "/", null),
+                new OperatingSystem(OsFamily.DEBIAN, "12", "Debian GNU/Linux 12 (bookworm)"),
+                OsSupport.supported("Debian 12 is supported"),
+                installed,
+                List.of(),
+                Instant.now());
+    }
+
+    private static byte[] batch(String batchId, Inventory inventory) {
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", batchId);
+        ObjectNode agent = batch.putObject("agent");
+        agent.put("id", "agent-0001-test");
+        agent.put("hostname", "web-1");
+        agent.put("version", "0.1.0");
+        agent.put("deployment", "linux");
+        agent.putObject("facts").put("kernel", "6.1.0-18-amd64");
+        agent.putArray("capabilities");
+        batch.putArray("inventories").add(CycloneDx.tree(inventory, List.of(), "test", UUID.randomUUID()));
+        return JSON.writeValueAsBytes(batch);
+    }
+
+    private HttpResponse<String> post(String token, byte[] gzippedBatch) throws Exception {
+        return send(
+                "POST",
+                "/intake/v1/batches",
+                token,
+                gzippedBatch,
+                "Content-Encoding",
+                "gzip",
+                "Content-Type",
+                "application/json");
+    }
+
+    private String login(String email, String password) throws Exception {
+        HttpResponse<String> response = send(
+                "POST", "/api/v1/login", null, json("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("token").asString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void findingsLiveThroughScansAndBatchesAreStoredOnce(String store) throws Exception {
+        try (VigilServer server = start(store)) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            assertThat(first).isNotNull();
+            assertThat(send("GET", "/healthz", null, new byte[0]).statusCode()).isEqualTo(200);
+            String admin = login(first.email(), first.password());
+
+            HttpResponse<String> stored = post(first.intakeKey(), gzip(batch("batch-0001", host("testpkg", "other"))));
+            assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+            assertThat(JSON.readTree(stored.body()).path("findings").asInt()).isEqualTo(1);
+            HttpResponse<String> replay = post(first.intakeKey(), gzip(batch("batch-0001", host("testpkg", "other"))));
+            assertThat(replay.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(replay.body()).path("status").asString()).isEqualTo("duplicate");
+
+            JsonNode page = get("/api/v1/findings", admin);
+            assertThat(page.path("total").asLong()).isEqualTo(1);
+            JsonNode finding = page.path("findings").get(0);
+            assertThat(finding.path("ruleId").asString()).isEqualTo("CVE-2099-0001");
+            assertThat(finding.path("packageName").asString()).isEqualTo("testpkg");
+            assertThat(finding.path("fixedVersion").asString()).isEqualTo("2.0-1");
+            assertThat(finding.path("status").asString()).isEqualTo("open");
+            assertThat(finding.path("resourceName").asString()).isEqualTo("web-1");
+            String id = finding.path("id").asString();
+
+            // the package is upgraded away: a complete scan without it resolves the finding; it comes back, reopens
+            assertThat(post(first.intakeKey(), gzip(batch("batch-0002", host("other"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(get("/api/v1/findings?status=resolved", admin)
+                            .path("total")
+                            .asLong())
+                    .isEqualTo(1);
+            assertThat(post(first.intakeKey(), gzip(batch("batch-0003", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(get("/api/v1/findings?status=open", admin).path("total").asLong())
+                    .isEqualTo(1);
+
+            // muted with a reason; a later scan keeps the mute
+            HttpResponse<String> mute = send(
+                    "POST",
+                    "/api/v1/findings/" + id + "/mute",
+                    admin,
+                    json("{\"reason\":\"accepted risk: not reachable\",\"until\":\"2099-01-01T00:00:00Z\"}"));
+            assertThat(mute.statusCode()).as(mute.body()).isEqualTo(200);
+            assertThat(post(first.intakeKey(), gzip(batch("batch-0004", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            JsonNode muted = get("/api/v1/findings?status=muted&severity=unknown,high,critical", admin);
+            assertThat(muted.path("total").asLong()).isEqualTo(1);
+            assertThat(muted.path("facets").path("status").path("muted").asLong())
+                    .isEqualTo(1);
+            List<String> kinds = new ArrayList<>();
+            get("/api/v1/findings/" + id + "/history", admin)
+                    .path("events")
+                    .forEach(e -> kinds.add(e.path("kind").asString()));
+            assertThat(kinds).containsExactly("opened", "resolved", "reopened", "muted");
+
+            JsonNode agents = get("/api/v1/agents", admin).path("agents");
+            assertThat(agents).hasSize(1);
+            assertThat(agents.get(0).path("hostname").asString()).isEqualTo("web-1");
+            assertThat(agents.get(0).path("stale").asBoolean()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void credentialsPermissionsAndOrganizationsAreEnforced(String store) throws Exception {
+        try (VigilServer server = start(store)) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            String admin = login(first.email(), first.password());
+            assertThat(post(first.intakeKey(), gzip(batch("batch-0100", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            String id = get("/api/v1/findings", admin)
+                    .path("findings")
+                    .get(0)
+                    .path("id")
+                    .asString();
+
+            assertThat(send("GET", "/api/v1/findings", null, new byte[0]).statusCode())
+                    .isEqualTo(401);
+            assertThat(send("GET", "/api/v1/findings", "vgl_forged", new byte[0])
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(send(
+                                    "POST",
+                                    "/api/v1/login",
+                                    null,
+                                    json("{\"email\":\"" + first.email() + "\",\"password\":\"wrong-password-123\"}"))
+                            .statusCode())
+                    .isEqualTo(401);
+            // an intake key cannot read; a read key cannot send
+            assertThat(send("GET", "/api/v1/findings", first.intakeKey(), new byte[0])
+                            .statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> created =
+                    send("POST", "/api/v1/api-keys", admin, json("{\"name\":\"dashboards\",\"scope\":\"read\"}"));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String readKey = JSON.readTree(created.body()).path("token").asString();
+            assertThat(get("/api/v1/findings", readKey).path("total").asLong()).isEqualTo(1);
+            assertThat(post(readKey, gzip(batch("batch-0101", host("testpkg")))).statusCode())
+                    .isEqualTo(403);
+            String keyId = JSON.readTree(created.body()).path("id").asString();
+            assertThat(send("DELETE", "/api/v1/api-keys/" + keyId, admin, new byte[0])
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(send("GET", "/api/v1/findings", readKey, new byte[0]).statusCode())
+                    .isEqualTo(401);
+
+            // another organization sees nothing of the first, and cannot touch it
+            Accounts accounts = new Accounts(server.database().jdbi(), Clock.systemUTC());
+            String other = accounts.createOrganization("other");
+            accounts.createUser(other, "analyst@other.example", "a long password 42".toCharArray(), Role.ANALYST);
+            String analyst = login("analyst@other.example", "a long password 42");
+            assertThat(get("/api/v1/findings", analyst).path("total").asLong()).isZero();
+            assertThat(get("/api/v1/agents", analyst).path("agents")).isEmpty();
+            assertThat(send("POST", "/api/v1/findings/" + id + "/mute", analyst, json("{\"reason\":\"mine now\"}"))
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(send("GET", "/api/v1/findings/" + id + "/history", analyst, new byte[0])
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(send("DELETE", "/api/v1/api-keys/" + keyId, analyst, new byte[0])
+                            .statusCode())
+                    .as("an analyst is no admin")
+                    .isEqualTo(403);
+            String otherKey =
+                    accounts.createApiKey(other, "agents", ApiKeyScope.INTAKE).token();
+            // the same batch id in another organization is a different batch
+            assertThat(post(otherKey, gzip(batch("batch-0100", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(get("/api/v1/findings", admin).path("total").asLong()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void badBatchesAreRefusedAndChangeNothing(String store) throws Exception {
+        try (VigilServer server = start(store)) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            String admin = login(first.email(), first.password());
+            String key = first.intakeKey();
+            assertThat(post(key, json("not gzip")).statusCode()).isEqualTo(400);
+            assertThat(post(key, gzip(json("[1, 2"))).statusCode()).isEqualTo(400);
+            assertThat(post(key, gzip(json("{\"batchId\": \"x\"}"))).body()).contains("batchId must be");
+            HttpResponse<String> badSbom = post(
+                    key,
+                    gzip(json("{\"batchId\":\"batch-0200\",\"agent\":{\"id\":\"agent-0001-test\",\"hostname\":\"h\","
+                            + "\"version\":\"0.1.0\",\"deployment\":\"linux\"},\"inventories\":[{\"bomFormat\":1}]}")));
+            assertThat(badSbom.statusCode()).isEqualTo(400);
+            assertThat(badSbom.body()).contains("inventory 0");
+            // 300 MiB of JSON whitespace compresses to a few hundred KiB: refused once decompressed past the limit
+            ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+            try (GZIPOutputStream gzip = new GZIPOutputStream(bomb)) {
+                gzip.write('{');
+                byte[] spaces = new byte[1 << 20];
+                java.util.Arrays.fill(spaces, (byte) ' ');
+                for (int i = 0; i < 300; i++) {
+                    gzip.write(spaces);
+                }
+            }
+            assertThat(post(key, bomb.toByteArray()).statusCode()).isEqualTo(413);
+            byte[] huge = new byte[(int) VigilServer.MAX_REQUEST_BYTES + 1024];
+            assertThat(post(key, huge).statusCode()).isEqualTo(413);
+            assertThat(get("/api/v1/findings", admin).path("total").asLong()).isZero();
+            assertThat(get("/api/v1/agents", admin).path("agents")).isEmpty();
+            assertThat(send("GET", "/api/v1/findings?severity=apocalyptic", admin, new byte[0])
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(send("GET", "/api/v1/findings?limit=0", admin, new byte[0])
+                            .statusCode())
+                    .isEqualTo(400);
+        }
+    }
+}
