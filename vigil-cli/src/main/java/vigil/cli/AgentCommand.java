@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import vigil.agent.check.CapabilityCheck;
 import vigil.agent.check.CapabilityStatus;
+import vigil.agent.check.CheckJson;
 import vigil.agent.facts.ContainerRuntime;
 import vigil.agent.facts.FactCollector;
 import vigil.agent.facts.Facts;
@@ -24,11 +24,13 @@ import vigil.agent.matrix.FeatureMatrix;
         name = "agent",
         mixinStandardHelpOptions = true,
         description = "The Vigil agent: 'vigil agent check' tells which CSM capabilities can run on this machine.",
-        subcommands = {AgentCommand.Check.class})
+        subcommands = {AgentCommand.Check.class, AgentCommand.Run.class, AgentCommand.Status.class})
 final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UserError("use 'vigil agent check' (see 'vigil agent --help')", ExitCodes.USAGE);
+        throw new UserError(
+                "use 'vigil agent check', 'vigil agent run' or 'vigil agent status' (see 'vigil agent --help')",
+                ExitCodes.USAGE);
     }
 
     @Command(
@@ -138,48 +140,153 @@ final class AgentCommand implements Callable<Integer> {
         }
 
         private static String json(Facts facts, List<CapabilityStatus> statuses) {
-            JsonMapper mapper = JsonMapper.builder().build();
-            ObjectNode root = mapper.createObjectNode();
-            ObjectNode f = root.putObject("facts");
-            f.put("deployment", facts.deployment().id());
-            f.put("deploymentName", facts.deployment().displayName());
-            ArrayNode signals = f.putArray("deploymentSignals");
-            facts.deploymentSignals().forEach(signals::add);
-            if (facts.os() != null) {
-                ObjectNode os = f.putObject("os");
-                os.put("family", facts.os().family().id());
-                os.put("version", facts.os().version());
-                os.put("name", facts.os().prettyName());
-            } else {
-                f.putNull("os");
+            return JsonMapper.builder()
+                    .build()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(CheckJson.report(facts, statuses));
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run the agent: every --interval take this host's inventory (when CSM Vulnerabilities is enabled here),",
+                "send a heartbeat every minute, and deliver everything through an on-disk spool, so batches made while",
+                "the server is away are sent, in order and once, when it is back."
+            })
+    static final class Run implements Callable<Integer> {
+        @Option(
+                names = "--server",
+                paramLabel = "URL",
+                description = "The Vigil server (default: environment VIGIL_SERVER_URL, else http://127.0.0.1:8700).")
+        @Nullable
+        String server;
+
+        @Option(
+                names = "--api-key-file",
+                paramLabel = "FILE",
+                description = "File holding the intake API key (default: environment VIGIL_API_KEY).")
+        @Nullable
+        Path apiKeyFile;
+
+        @Option(names = "--once", description = "Run one cycle, try to deliver, and exit (1 if batches stay spooled).")
+        boolean once;
+
+        @Option(
+                names = "--interval",
+                paramLabel = "DURATION",
+                description = "Time between inventories, as ISO-8601 (default: PT1H).")
+        java.time.Duration interval = java.time.Duration.ofHours(1);
+
+        @Mixin
+        DataDirOption data = new DataDirOption();
+
+        @Override
+        public Integer call() throws java.io.IOException, InterruptedException {
+            String key = apiKey();
+            java.net.URI url = java.net.URI.create(
+                    server != null
+                            ? server
+                            : java.util.Objects.requireNonNullElse(
+                                    System.getenv("VIGIL_SERVER_URL"), "http://127.0.0.1:8700"));
+            vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv());
+            PrintWriter out = Console.out();
+            long lastInventory = 0;
+            while (true) {
+                boolean inventory = System.nanoTime() - lastInventory >= interval.toNanos() || lastInventory == 0;
+                vigil.agent.run.AgentRunner.Cycle cycle = runner.cycle(inventory);
+                if (inventory) {
+                    lastInventory = System.nanoTime();
+                }
+                out.println(describe(cycle));
+                out.flush();
+                if (once) {
+                    return cycle.round().remaining() == 0 ? ExitCodes.OK : ExitCodes.FINDINGS;
+                }
+                Thread.sleep(java.time.Duration.ofMinutes(1));
             }
-            f.put("kernel", facts.kernelRelease());
-            f.put("architecture", facts.architecture());
-            f.put("agentVersion", facts.agentVersion());
-            f.put("helmChartVersion", facts.helmChartVersion());
-            f.put("btf", facts.btf());
-            ArrayNode runtimes = f.putArray("containerRuntimes");
-            for (ContainerRuntime runtime : facts.runtimes()) {
-                ObjectNode r = runtimes.addObject();
-                r.put("name", runtime.name());
-                r.put("version", runtime.version());
-                r.put("endpoint", runtime.endpoint());
+        }
+
+        private String apiKey() throws java.io.IOException {
+            String key = apiKeyFile != null
+                    ? java.nio.file.Files.readString(apiKeyFile).strip()
+                    : System.getenv("VIGIL_API_KEY");
+            if (key == null || key.isBlank()) {
+                throw new UserError(
+                        "the agent needs an intake API key: set VIGIL_API_KEY or pass --api-key-file FILE (create one"
+                                + " with POST /api/v1/api-keys, or use the one 'vigil server' printed on its first start)",
+                        ExitCodes.USAGE);
             }
-            ArrayNode capabilities = root.putArray("capabilities");
-            for (CapabilityStatus status : statuses) {
-                ObjectNode c = capabilities.addObject();
-                c.put("id", status.capability().id());
-                c.put("name", status.capability().displayName());
-                c.put("state", status.state().name().toLowerCase(java.util.Locale.ROOT));
-                c.put("availability", status.availability().name());
-                ArrayNode unmet = c.putArray("unmet");
-                status.unmet().forEach(unmet::add);
-                ArrayNode notes = c.putArray("notes");
-                status.notes().forEach(notes::add);
-                ArrayNode offered = c.putArray("offeredOn");
-                status.offeredOn().forEach(type -> offered.add(type.id()));
+            return key;
+        }
+    }
+
+    /** The agent wired to this machine: facts from real signals, the host root's package databases, the spool. */
+    static vigil.agent.run.AgentRunner runner(
+            Path dataDirectory, java.net.URI server, String apiKey, java.util.Map<String, String> environment)
+            throws java.io.IOException {
+        FactCollector machine = FactCollector.forThisMachine(VersionCommand.VERSION);
+        FactCollector collector = new FactCollector(
+                machine.root(),
+                machine.hostRoot(),
+                environment,
+                machine.osName(),
+                machine.osArch(),
+                machine.agentVersion(),
+                machine.commands(),
+                machine.http());
+        Path agentData = dataDirectory.resolve("agent");
+        return new vigil.agent.run.AgentRunner(
+                agentData,
+                collector,
+                FeatureMatrix.defaults(),
+                Inventories.catalogers(),
+                new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20),
+                new vigil.agent.run.Uploader(
+                        java.net.http.HttpClient.newBuilder()
+                                .connectTimeout(java.time.Duration.ofSeconds(10))
+                                .build(),
+                        server,
+                        apiKey),
+                java.time.Clock.systemUTC());
+    }
+
+    static String describe(vigil.agent.run.AgentRunner.Cycle cycle) {
+        vigil.agent.run.Uploader.Round round = cycle.round();
+        return java.time.Instant.now() + " batch " + cycle.batchId()
+                + (cycle.inventory() ? " with " + cycle.packages() + " packages" : " (heartbeat)") + ": sent "
+                + round.sent() + (round.duplicates() > 0 ? ", " + round.duplicates() + " already there" : "")
+                + (round.rejected() > 0 ? ", " + round.rejected() + " refused (kept in agent/rejected)" : "")
+                + ", " + round.remaining() + " spooled" + (round.problem() == null ? "" : "; " + round.problem());
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the agent's identity and spool.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        DataDirOption data = new DataDirOption();
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Path agentData = data.resolve().resolve("agent");
+            PrintWriter out = Console.out();
+            Path idFile = agentData.resolve("agent-id");
+            out.println("Agent id:  "
+                    + (java.nio.file.Files.isRegularFile(idFile)
+                            ? java.nio.file.Files.readString(idFile).strip()
+                            : "(not run yet)"));
+            vigil.agent.run.Spool spool = new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20);
+            out.println("Spooled:   " + spool.entries().size() + " batches, " + spool.bytes() + " bytes");
+            Path rejected = agentData.resolve("rejected");
+            long refused = 0;
+            if (java.nio.file.Files.isDirectory(rejected)) {
+                try (var files = java.nio.file.Files.list(rejected)) {
+                    refused = files.count();
+                }
             }
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            out.println("Refused:   " + refused + " batches (kept in " + rejected + ")");
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 }

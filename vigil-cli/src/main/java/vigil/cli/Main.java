@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SbomCommand.class,
             DbCommand.class,
             AgentCommand.class,
+            ServerCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

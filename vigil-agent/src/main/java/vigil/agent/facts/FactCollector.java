@@ -90,6 +90,16 @@ public record FactCollector(
     }
 
     private DeploymentType deployment(List<String> signals) {
+        String forced = environment.get("VIGIL_DEPLOYMENT");
+        if (forced != null && !forced.isBlank()) {
+            try {
+                DeploymentType type = DeploymentType.ofId(forced.strip());
+                signals.add("set by VIGIL_DEPLOYMENT=" + forced.strip());
+                return type;
+            } catch (IllegalArgumentException e) {
+                signals.add("VIGIL_DEPLOYMENT=" + forced.strip() + " names no deployment type; detected instead");
+            }
+        }
         if (osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
             signals.add("os.name is " + osName);
             return DeploymentType.WINDOWS;

@@ -73,6 +73,17 @@ class FactCollectorTest {
     }
 
     @Test
+    void theDeploymentTypeCanBeSetExplicitly() throws Exception {
+        write(root(), ".dockerenv", "");
+        env.put("VIGIL_DEPLOYMENT", "linux");
+        Facts facts = collect("Linux");
+        assertThat(facts.deployment()).isEqualTo(DeploymentType.LINUX);
+        assertThat(facts.deploymentSignals()).containsExactly("set by VIGIL_DEPLOYMENT=linux");
+        env.put("VIGIL_DEPLOYMENT", "mainframe");
+        assertThat(collect("Linux").deployment()).isEqualTo(DeploymentType.DOCKER);
+    }
+
+    @Test
     void windowsIsToldByTheOsName() throws Exception {
         assertThat(collect("Windows Server 2022").deployment()).isEqualTo(DeploymentType.WINDOWS);
     }

@@ -1,0 +1,90 @@
+package vigil.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import vigil.server.VigilServer;
+
+/** {@code vigil server}: the intake, store and API. */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the Vigil server: agent intake, the findings store and the REST API under /api/v1.",
+            "On the first start of an empty store it creates the organization 'default', an administrator and an",
+            "intake API key for agents, and prints them once."
+        })
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (default: 8700).")
+    int port = 8700;
+
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1; use 0.0.0.0 to accept agents from other hosts).")
+    String host = "127.0.0.1";
+
+    @Option(
+            names = "--database",
+            paramLabel = "URL",
+            description =
+                    "postgresql://user:password@host:5432/db for PostgreSQL (default: SQLite in the data"
+                            + " directory). The environment variable VIGIL_DATABASE_URL keeps the password off the command line.")
+    @Nullable
+    String database;
+
+    @Mixin
+    DataDirOption data = new DataDirOption();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        String url = database != null ? database : System.getenv("VIGIL_DATABASE_URL");
+        VigilServer server;
+        try {
+            server = VigilServer.start(new VigilServer.Options(data.resolve(), url, host, port), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UserError(String.valueOf(e.getMessage()), ExitCodes.ERROR);
+        }
+        PrintWriter out = Console.out();
+        out.println(
+                "Vigil server listening on http://" + host + ":" + server.port() + " (data: " + data.resolve() + ")");
+        printBootstrap(server, data.resolve(), out);
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** Prints the first credentials once, and keeps them in a file only root can read, for `vigil start`. */
+    static void printBootstrap(VigilServer server, Path dataDirectory, PrintWriter out) throws IOException {
+        VigilServer.Bootstrap first = server.bootstrap();
+        if (first == null) {
+            return;
+        }
+        Path file = dataDirectory.resolve("initial-credentials");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                file,
+                "email=" + first.email() + "\npassword=" + first.password() + "\nintake-api-key=" + first.intakeKey()
+                        + "\n");
+        out.println();
+        out.println("First start: an administrator and an agent API key were created. They are shown once; a copy");
+        out.println("readable only by this user is in " + file + " (delete it once you have changed the password).");
+        out.println("  admin:   " + first.email() + " / " + first.password());
+        out.println("  agents:  VIGIL_API_KEY=" + first.intakeKey());
+    }
+}
