@@ -91,6 +91,48 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    /** Every route declares its permission: only SecuredRoutes may register routes with Javalin. */
+    @Test
+    void routesAreRegisteredOnlyWithAPermission() {
+        routeRule().check(production);
+        JavaClasses rogue = new ClassFileImporter().importClasses(vigil.cli.archfixture.RogueRoute.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> routeRule().check(rogue))
+                .as("the rule catches a route registered outside SecuredRoutes")
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("RogueRoute");
+    }
+
+    private static com.tngtech.archunit.lang.ArchRule routeRule() {
+        return noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName("vigil.server.http.SecuredRoutes")
+                .should()
+                .callMethodWhere(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "a route registration on Javalin",
+                        call -> call.getTargetOwner().isAssignableTo("io.javalin.router.JavalinDefaultRoutingApi")
+                                && java.util.Set.of(
+                                                "get",
+                                                "post",
+                                                "put",
+                                                "patch",
+                                                "delete",
+                                                "head",
+                                                "addEndpoint",
+                                                "apiBuilder")
+                                        .contains(call.getName())));
+    }
+
+    @Test
+    void nothingDependsOnTheServerButTheCli() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("vigil.server..", "vigil.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("vigil.server..")
+                .check(production);
+    }
+
     @Test
     void internalPackagesStayInsideTheirModule() {
         for (String module : new String[] {"model", "versions", "inventory", "vulndb", "agent"}) {
