@@ -25,7 +25,7 @@ import vigil.model.finding.Finding;
 /**
  * Findings of every organization, always addressed with the organization's id. A complete scan of a resource
  * replaces what is known about it: new findings open, seen ones are refreshed (a resolved one reopens), and open
- * ones the scan no longer reports are resolved. Mutes survive rescans until they expire. Every change is an event.
+ * ones the scan no longer reports are resolved. Mutes survive rescans until they expire. Every later change is an event.
  */
 public final class FindingStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -96,11 +96,7 @@ public final class FindingStore {
                         .bind("name", finding.resource().name())
                         .bind("package", pkg == null ? null : pkg.packageName());
                 opened++;
-                events.bind("org", orgId)
-                        .bind("id", finding.id())
-                        .bind("now", now)
-                        .bind("kind", "opened");
-                events.add();
+                // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
                         && (previous.mutedUntil() == null || previous.mutedUntil() > now);
@@ -332,6 +328,17 @@ public final class FindingStore {
                 return Optional.empty();
             }
             List<Map<String, Object>> events = new ArrayList<>();
+            long firstSeen = handle.createQuery("SELECT first_seen FROM findings WHERE org_id = :org AND id = :id")
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .mapTo(Long.class)
+                    .one();
+            Map<String, Object> opened = new LinkedHashMap<>();
+            opened.put("at", java.time.Instant.ofEpochMilli(firstSeen).toString());
+            opened.put("kind", "opened");
+            opened.put("actor", null);
+            opened.put("detail", null);
+            events.add(opened);
             handle.createQuery("SELECT at, kind, actor, detail FROM finding_events WHERE org_id = :org AND"
                             + " finding_id = :id ORDER BY at")
                     .bind("org", orgId)
