@@ -243,6 +243,33 @@ class ServerIT {
                     .forEach(e -> kinds.add(e.path("kind").asString()));
             assertThat(kinds).containsExactly("opened", "resolved", "reopened", "muted");
 
+            HttpResponse<String> csv = send("GET", "/api/v1/findings/export?format=csv", admin, new byte[0]);
+            assertThat(csv.statusCode()).isEqualTo(200);
+            assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+            List<String> lines = csv.body().lines().toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).startsWith("id,category,rule_id,title,severity,status");
+            assertThat(lines.get(1))
+                    .contains("CVE-2099-0001")
+                    .contains("testpkg")
+                    .contains("muted");
+            JsonNode exported = JSON.readTree(send("GET", "/api/v1/findings/export?format=json", admin, new byte[0])
+                    .body());
+            assertThat(exported).hasSize(1);
+            assertThat(exported.get(0).path("evidence").path("fixedVersion").asString())
+                    .isEqualTo("2.0-1");
+            JsonNode ocsf = JSON.readTree(send("GET", "/api/v1/findings/export?format=ocsf", admin, new byte[0])
+                    .body());
+            assertThat(ocsf.get(0).path("class_uid").asInt()).isEqualTo(2002);
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> event = JSON.convertValue(ocsf.get(0), java.util.Map.class);
+            vigil.model.finding.Finding back = vigil.model.ocsf.OcsfMapper.fromOcsf(event);
+            assertThat(back.id()).isEqualTo(id);
+            assertThat(back.status()).isInstanceOf(vigil.model.finding.FindingStatus.Muted.class);
+            assertThat(send("GET", "/api/v1/findings/export?format=xls", admin, new byte[0])
+                            .statusCode())
+                    .isEqualTo(400);
+
             JsonNode agents = get("/api/v1/agents", admin).path("agents");
             assertThat(agents).hasSize(1);
             assertThat(agents.get(0).path("hostname").asString()).isEqualTo("web-1");

@@ -20,6 +20,7 @@ import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
+import vigil.server.findings.FindingExport;
 import vigil.server.findings.FindingStore;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeException;
@@ -50,6 +51,7 @@ public final class ApiRoutes {
         routes.post("/api/v1/login", Permission.PUBLIC, this::login);
         routes.post("/intake/v1/batches", Permission.INTAKE, this::batch);
         routes.get("/api/v1/findings", Permission.READ, this::listFindings);
+        routes.get("/api/v1/findings/export", Permission.READ, this::export);
         routes.get("/api/v1/findings/{id}/history", Permission.READ, this::history);
         routes.post("/api/v1/findings/{id}/mute", Permission.TRIAGE, this::mute);
         routes.post("/api/v1/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
@@ -136,6 +138,26 @@ public final class ApiRoutes {
         answer.put("facets", page.facets());
         answer.put("findings", page.rows());
         ctx.json(answer);
+    }
+
+    private void export(Context ctx) throws java.io.IOException {
+        Principal principal = SecuredRoutes.principal(ctx);
+        FindingExport.Format format;
+        try {
+            format = FindingExport.Format.valueOf(
+                    Optional.ofNullable(ctx.queryParam("format")).orElse("csv").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, "format must be csv, json or ocsf");
+            return;
+        }
+        String status = ctx.queryParam("status");
+        if (status != null && !List.of("open", "muted", "resolved").contains(status)) {
+            Errors.send(ctx, 400, "unknown status '" + status + "'; use open, muted or resolved");
+            return;
+        }
+        ctx.contentType(format.contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"vigil-findings." + format.extension() + "\"");
+        new FindingExport(jdbi).write(principal.orgId(), status, format, ctx.outputStream());
     }
 
     private void history(Context ctx) {
