@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import vigil.server.VigilServer;
+import vigil.server.tls.TlsMaterial;
 
 /** {@code vigil server}: the intake, store and API. */
 @Command(
@@ -42,15 +43,49 @@ final class ServerCommand implements Callable<Integer> {
     @Nullable
     String database;
 
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Serve HTTPS only, with this certificate chain (PEM); needs --tls-key.")
+    @Nullable
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PKCS#8 PEM).")
+    @Nullable
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-keystore",
+            paramLabel = "P12",
+            description = "Serve HTTPS only, with this PKCS#12 keystore; its password comes from the environment"
+                    + " variable VIGIL_TLS_KEYSTORE_PASSWORD.")
+    @Nullable
+    Path tlsKeystore;
+
     @Mixin
     DataDirOption data = new DataDirOption();
+
+    private @Nullable TlsMaterial tls() throws IOException {
+        if (tlsKeystore != null) {
+            String password = System.getenv("VIGIL_TLS_KEYSTORE_PASSWORD");
+            return TlsMaterial.fromPkcs12(tlsKeystore, (password == null ? "" : password).toCharArray());
+        }
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new UserError("--tls-cert and --tls-key go together", ExitCodes.USAGE);
+            }
+            return TlsMaterial.fromPem(tlsCert, tlsKey);
+        }
+        return null;
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         String url = database != null ? database : System.getenv("VIGIL_DATABASE_URL");
         VigilServer server;
         try {
-            server = VigilServer.start(new VigilServer.Options(data.resolve(), url, host, port), Clock.systemUTC());
+            server = VigilServer.start(
+                    new VigilServer.Options(data.resolve(), url, host, port, tls()), Clock.systemUTC());
         } catch (IOException e) {
             throw new UserError(String.valueOf(e.getMessage()), ExitCodes.ERROR);
         }

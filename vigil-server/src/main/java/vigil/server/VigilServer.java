@@ -9,6 +9,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import vigil.server.auth.Accounts;
@@ -22,6 +30,7 @@ import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
 import vigil.server.intake.Intake;
 import vigil.server.store.Database;
+import vigil.server.tls.TlsMaterial;
 import vigil.vulndb.store.AdvisoryStore;
 
 /** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
@@ -37,7 +46,16 @@ public final class VigilServer implements AutoCloseable {
      * @param database null for SQLite in the data directory
      * @param host the address to listen on ({@code 127.0.0.1} by default: exposing it is a decision)
      */
-    public record Options(Path dataDirectory, @Nullable String database, String host, int port) {}
+    public record Options(
+            Path dataDirectory,
+            @Nullable String database,
+            String host,
+            int port,
+            @Nullable TlsMaterial tls) {
+        public Options(Path dataDirectory, @Nullable String database, String host, int port) {
+            this(dataDirectory, database, host, port, null);
+        }
+    }
 
     /** The first administrator and an intake key, made on the first start of an empty store. */
     public record Bootstrap(String email, String password, String intakeKey) {}
@@ -81,6 +99,25 @@ public final class VigilServer implements AutoCloseable {
                 config.http.maxRequestSize = MAX_REQUEST_BYTES;
                 config.jetty.host = options.host();
                 config.jetty.port = options.port();
+                TlsMaterial tls = options.tls();
+                if (tls != null) {
+                    // HTTPS only: the one connector speaks TLS, so nothing is ever served in clear text
+                    config.jetty.modifyServer(server -> {
+                        SslContextFactory.Server ssl = new SslContextFactory.Server();
+                        ssl.setKeyStore(tls.keyStore());
+                        ssl.setKeyStorePassword(new String(tls.password()));
+                        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                        HttpConfiguration https = new HttpConfiguration();
+                        https.addCustomizer(new SecureRequestCustomizer(false));
+                        ServerConnector connector = new ServerConnector(
+                                server,
+                                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                                new HttpConnectionFactory(https));
+                        connector.setHost(options.host());
+                        connector.setPort(options.port());
+                        server.setConnectors(new Connector[] {connector});
+                    });
+                }
                 config.startup.showJavalinBanner = false;
                 config.concurrency.useVirtualThreads = true;
                 SecuredRoutes routes = new SecuredRoutes(config.routes, accounts, limiter);
@@ -134,6 +171,11 @@ public final class VigilServer implements AutoCloseable {
     }
 
     public int port() {
+        for (Connector connector : app.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector server && server.getLocalPort() > 0) {
+                return server.getLocalPort();
+            }
+        }
         return app.port();
     }
 
