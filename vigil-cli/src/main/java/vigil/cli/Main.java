@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DbCommand.class,
             AgentCommand.class,
             ServerCommand.class,
+            StartCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })
