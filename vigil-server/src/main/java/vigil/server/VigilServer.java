@@ -3,8 +3,10 @@ package vigil.server;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Role;
+import vigil.server.auth.SecretBox;
 import vigil.server.auth.Secrets;
 import vigil.server.findings.FindingStore;
 import vigil.server.findings.Matching;
@@ -29,6 +32,7 @@ import vigil.server.http.ApiRoutes;
 import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
 import vigil.server.intake.Intake;
+import vigil.server.notify.Notifications;
 import vigil.server.store.Database;
 import vigil.server.tls.TlsMaterial;
 import vigil.vulndb.store.AdvisoryStore;
@@ -51,9 +55,15 @@ public final class VigilServer implements AutoCloseable {
             @Nullable String database,
             String host,
             int port,
-            @Nullable TlsMaterial tls) {
+            @Nullable TlsMaterial tls,
+            Duration notificationBackoff) {
         public Options(Path dataDirectory, @Nullable String database, String host, int port) {
-            this(dataDirectory, database, host, port, null);
+            this(dataDirectory, database, host, port, null, Duration.ofSeconds(30));
+        }
+
+        public Options(
+                Path dataDirectory, @Nullable String database, String host, int port, @Nullable TlsMaterial tls) {
+            this(dataDirectory, database, host, port, tls, Duration.ofSeconds(30));
         }
     }
 
@@ -87,9 +97,16 @@ public final class VigilServer implements AutoCloseable {
         Accounts accounts = new Accounts(database.jdbi(), clock);
         Bootstrap bootstrap = bootstrapIfEmpty(accounts, database);
         FindingStore findings = new FindingStore(database.jdbi(), clock);
-        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), findings, clock);
+        Notifications notifications = new Notifications(
+                database.jdbi(),
+                SecretBox.inDataDirectory(options.dataDirectory()),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                clock,
+                options.notificationBackoff(),
+                8);
+        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), findings, notifications, clock);
         Intake intake = new Intake(database.jdbi(), matching, clock);
-        ApiRoutes api = new ApiRoutes(accounts, intake, findings, database.jdbi(), clock);
+        ApiRoutes api = new ApiRoutes(accounts, intake, findings, notifications, database.jdbi(), clock);
         RateLimiter limiter = new RateLimiter(200, 400);
         SecuredRoutes[] holder = new SecuredRoutes[1];
         Javalin app;
@@ -137,7 +154,7 @@ public final class VigilServer implements AutoCloseable {
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         ScheduledExecutorService watcher =
-                Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+                Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
         long[] stamp = {matching.databaseStamp()};
         watcher.scheduleWithFixedDelay(
                 () -> {
@@ -150,6 +167,19 @@ public final class VigilServer implements AutoCloseable {
                 30,
                 30,
                 TimeUnit.SECONDS);
+        long dispatchEvery =
+                Math.max(50, Math.min(2000, options.notificationBackoff().toMillis() / 2));
+        watcher.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        notifications.deliverDue();
+                    } catch (RuntimeException e) {
+                        LOG.warn("delivering notifications failed; retrying", e);
+                    }
+                },
+                dispatchEvery,
+                dispatchEvery,
+                TimeUnit.MILLISECONDS);
         return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap);
     }
 

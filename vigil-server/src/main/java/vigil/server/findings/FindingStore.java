@@ -39,7 +39,11 @@ public final class FindingStore {
     }
 
     /** What one complete scan changed. */
-    public record Outcome(int opened, int reopened, int refreshed, int resolved) {}
+    public record Outcome(int opened, int reopened, int refreshed, int resolved, List<Finding> raised) {
+        public Outcome {
+            raised = List.copyOf(raised);
+        }
+    }
 
     /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
@@ -71,6 +75,7 @@ public final class FindingStore {
         int opened = 0;
         int reopened = 0;
         int refreshed = 0;
+        List<Finding> raised = new ArrayList<>();
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         for (Finding finding : unique.values()) {
@@ -96,6 +101,7 @@ public final class FindingStore {
                         .bind("name", finding.resource().name())
                         .bind("package", pkg == null ? null : pkg.packageName());
                 opened++;
+                raised.add(finding);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
@@ -104,6 +110,7 @@ public final class FindingStore {
                 target.bind("status", status);
                 if (previous.status().equals("resolved")) {
                     reopened++;
+                    raised.add(finding);
                     events.bind("org", orgId)
                             .bind("id", finding.id())
                             .bind("now", now)
@@ -142,7 +149,7 @@ public final class FindingStore {
         if (events.size() > 0) {
             events.execute();
         }
-        return new Outcome(opened, reopened, refreshed, resolved);
+        return new Outcome(opened, reopened, refreshed, resolved, raised);
     }
 
     /** Filters of {@code GET /api/v1/findings}; every one optional. */

@@ -23,6 +23,7 @@ import vigil.model.finding.Category;
 import vigil.model.finding.Finding;
 import vigil.model.finding.Resource;
 import vigil.model.finding.VulnerabilityFindings;
+import vigil.server.notify.Notifications;
 import vigil.vulndb.match.VulnerabilityMatcher;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -33,11 +34,13 @@ import vigil.vulndb.store.AdvisoryStore;
 public final class Matching {
     private final Path advisoryDatabase;
     private final FindingStore findings;
+    private final Notifications notifications;
     private final Clock clock;
 
-    public Matching(Path advisoryDatabase, FindingStore findings, Clock clock) {
+    public Matching(Path advisoryDatabase, FindingStore findings, Notifications notifications, Clock clock) {
         this.advisoryDatabase = advisoryDatabase;
         this.findings = findings;
+        this.notifications = notifications;
         this.clock = clock;
     }
 
@@ -92,7 +95,9 @@ public final class Matching {
         for (PackageVulnerability match : matches) {
             found.add(VulnerabilityFindings.of(match, resource, seen));
         }
-        findings.replaceScan(handle, orgId, resource.id(), Category.VULNERABILITY, found);
+        FindingStore.Outcome outcome =
+                findings.replaceScan(handle, orgId, resource.id(), Category.VULNERABILITY, found);
+        notifications.enqueue(handle, orgId, outcome.raised());
         return found.size();
     }
 

@@ -24,6 +24,7 @@ import vigil.server.findings.FindingExport;
 import vigil.server.findings.FindingStore;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeException;
+import vigil.server.notify.Notifications;
 
 /** The routes of the intake and of {@code /api/v1}, each declared with its permission. */
 public final class ApiRoutes {
@@ -35,13 +36,21 @@ public final class ApiRoutes {
     private final Accounts accounts;
     private final Intake intake;
     private final FindingStore findings;
+    private final Notifications notifications;
     private final Jdbi jdbi;
     private final Clock clock;
 
-    public ApiRoutes(Accounts accounts, Intake intake, FindingStore findings, Jdbi jdbi, Clock clock) {
+    public ApiRoutes(
+            Accounts accounts,
+            Intake intake,
+            FindingStore findings,
+            Notifications notifications,
+            Jdbi jdbi,
+            Clock clock) {
         this.accounts = accounts;
         this.intake = intake;
         this.findings = findings;
+        this.notifications = notifications;
         this.jdbi = jdbi;
         this.clock = clock;
     }
@@ -58,6 +67,9 @@ public final class ApiRoutes {
         routes.get("/api/v1/agents", Permission.READ, this::agents);
         routes.post("/api/v1/api-keys", Permission.ADMIN, this::createKey);
         routes.delete("/api/v1/api-keys/{id}", Permission.ADMIN, this::revokeKey);
+        routes.get("/api/v1/notification-rules", Permission.ADMIN, this::listRules);
+        routes.post("/api/v1/notification-rules", Permission.ADMIN, this::createRule);
+        routes.delete("/api/v1/notification-rules/{id}", Permission.ADMIN, this::deleteRule);
     }
 
     private void login(Context ctx) {
@@ -265,6 +277,52 @@ public final class ApiRoutes {
         Principal principal = SecuredRoutes.principal(ctx);
         if (!accounts.revokeApiKey(principal.orgId(), ctx.pathParam("id"))) {
             Errors.send(ctx, 404, "no active API key " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.status(204);
+    }
+
+    private void listRules(Context ctx) {
+        ctx.json(
+                Map.of("rules", notifications.rules(SecuredRoutes.principal(ctx).orgId())));
+    }
+
+    private void createRule(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String name = body.path("name").asString("");
+        if (name.isBlank() || name.length() > 200) {
+            Errors.send(ctx, 400, "a rule needs a name of 1 to 200 characters");
+            return;
+        }
+        Severity minimum;
+        Notifications.Kind kind;
+        java.net.URI target;
+        try {
+            minimum = Severity.valueOf(body.path("minSeverity").asString("high").toUpperCase(Locale.ROOT));
+            kind = Notifications.Kind.valueOf(
+                    body.path("kind").asString("webhook").toUpperCase(Locale.ROOT));
+            target = java.net.URI.create(body.path("url").asString(""));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, "minSeverity must be a severity, kind webhook or slack, url an http(s) URL");
+            return;
+        }
+        String category = body.hasNonNull("category") ? body.path("category").asString() : null;
+        String resource = body.hasNonNull("resource") ? body.path("resource").asString() : null;
+        try {
+            String id = notifications.createRule(principal.orgId(), name, category, minimum, resource, kind, target);
+            ctx.status(201).json(Map.of("id", id));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void deleteRule(Context ctx) {
+        if (!notifications.deleteRule(SecuredRoutes.principal(ctx).orgId(), ctx.pathParam("id"))) {
+            Errors.send(ctx, 404, "no notification rule " + ctx.pathParam("id"));
             return;
         }
         ctx.status(204);
