@@ -35,6 +35,7 @@ import vigil.server.intake.Intake;
 import vigil.server.notify.Notifications;
 import vigil.server.store.Database;
 import vigil.server.tls.TlsMaterial;
+import vigil.server.ui.UiRoutes;
 import vigil.vulndb.store.AdvisoryStore;
 
 /** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
@@ -108,6 +109,7 @@ public final class VigilServer implements AutoCloseable {
         Intake intake = new Intake(database.jdbi(), matching, clock);
         ApiRoutes api = new ApiRoutes(accounts, intake, findings, notifications, database.jdbi(), clock);
         RateLimiter limiter = new RateLimiter(200, 400);
+        UiRoutes ui = new UiRoutes(accounts, findings, database.jdbi());
         SecuredRoutes[] holder = new SecuredRoutes[1];
         Javalin app;
         try {
@@ -139,6 +141,7 @@ public final class VigilServer implements AutoCloseable {
                 config.concurrency.useVirtualThreads = true;
                 SecuredRoutes routes = new SecuredRoutes(config.routes, accounts, limiter);
                 api.register(routes);
+                ui.register(routes);
                 holder[0] = routes;
                 config.routes.exception(Exception.class, (e, ctx) -> {
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);

@@ -271,6 +271,72 @@ public final class FindingStore {
         });
     }
 
+    /**
+     * Findings not resolved at the end of each of the last {@code days} days (UTC), oldest first: two grouped scans
+     * (by day opened, by day resolved) summed up, whatever the number of findings.
+     */
+    public List<Map.Entry<java.time.LocalDate, Long>> unresolvedByDay(String orgId, int days) {
+        long dayMillis = 86_400_000L;
+        long today = clock.millis() / dayMillis;
+        long first = today - days + 1;
+        Map<Long, Long> opened = new HashMap<>();
+        Map<Long, Long> resolved = new HashMap<>();
+        jdbi.useHandle(handle -> {
+            handle.createQuery("SELECT first_seen / " + dayMillis + " AS d, COUNT(*) FROM findings WHERE org_id = :org"
+                            + " GROUP BY first_seen / " + dayMillis)
+                    .bind("org", orgId)
+                    .map((rs, ctx) -> opened.merge(rs.getLong(1), rs.getLong(2), Long::sum))
+                    .list();
+            handle.createQuery("SELECT resolved_at / " + dayMillis + " AS d, COUNT(*) FROM findings WHERE org_id ="
+                            + " :org AND status = 'resolved' AND resolved_at IS NOT NULL GROUP BY resolved_at / "
+                            + dayMillis)
+                    .bind("org", orgId)
+                    .map((rs, ctx) -> resolved.merge(rs.getLong(1), rs.getLong(2), Long::sum))
+                    .list();
+        });
+        long running = 0;
+        for (Map.Entry<Long, Long> entry : opened.entrySet()) {
+            if (entry.getKey() < first) {
+                running += entry.getValue();
+            }
+        }
+        for (Map.Entry<Long, Long> entry : resolved.entrySet()) {
+            if (entry.getKey() < first) {
+                running -= entry.getValue();
+            }
+        }
+        List<Map.Entry<java.time.LocalDate, Long>> series = new ArrayList<>();
+        for (long day = first; day <= today; day++) {
+            running += opened.getOrDefault(day, 0L) - resolved.getOrDefault(day, 0L);
+            series.add(Map.entry(java.time.LocalDate.ofEpochDay(day), running));
+        }
+        return series;
+    }
+
+    /** Open and muted findings grouped by vulnerability, package or resource, largest groups first. */
+    public List<Map<String, Object>> groups(String orgId, String by, int limit) {
+        String column = switch (by) {
+            case "package" -> "package_name";
+            case "host" -> "resource_name";
+            default -> "rule_id";
+        };
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + column + ", COUNT(*), MAX(severity_rank),"
+                        + " COUNT(DISTINCT resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND "
+                        + column + " IS NOT NULL GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*)"
+                        + " DESC, " + column + " LIMIT :limit")
+                .bind("org", orgId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> {
+                    Map<String, Object> group = new LinkedHashMap<>();
+                    group.put("key", rs.getString(1));
+                    group.put("findings", rs.getLong(2));
+                    group.put("severity", Severity.values()[rs.getInt(3)].name());
+                    group.put("resources", rs.getLong(4));
+                    return group;
+                })
+                .list());
+    }
+
     private static Query bind(Query query, Map<String, Object> binds, Filter filter) {
         binds.forEach(query::bind);
         if (!filter.statuses().isEmpty()) {

@@ -84,8 +84,7 @@ public final class ApiRoutes {
             Errors.send(ctx, 401, "wrong email or password");
             return;
         }
-        ctx.cookie(new io.javalin.http.Cookie(
-                "vigil_session", token.get(), "/", 12 * 3600, ctx.scheme().equals("https"), true));
+        SecuredRoutes.sessionCookie(ctx, token.get(), 12 * 3600);
         ctx.json(Map.of("token", token.get()));
     }
 

@@ -24,6 +24,14 @@ public final class SecuredRoutes {
         DELETE
     }
 
+    /** Sets the session cookie: HttpOnly, SameSite=Strict, Secure on HTTPS. */
+    public static void sessionCookie(Context ctx, String token, int maxAgeSeconds) {
+        ctx.header(
+                "Set-Cookie",
+                "vigil_session=" + token + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+                        + (ctx.scheme().equals("https") ? "; Secure" : ""));
+    }
+
     public record Route(Method method, String path, Permission permission) {}
 
     private static final String PRINCIPAL = "vigil.principal";
@@ -40,22 +48,42 @@ public final class SecuredRoutes {
     }
 
     public void get(String path, Permission permission, Handler handler) {
-        add(Method.GET, path, permission, handler);
+        add(Method.GET, path, permission, handler, false);
+    }
+
+    /** A page of the web UI: without a session the browser is sent to the login page instead of a 401. */
+    public void page(String path, Permission permission, Handler handler) {
+        add(Method.GET, path, permission, handler, true);
+    }
+
+    /** A form post of the web UI (same behaviour without a session as {@link #page}). */
+    public void form(String path, Permission permission, Handler handler) {
+        add(Method.POST, path, permission, handler, true);
     }
 
     public void post(String path, Permission permission, Handler handler) {
-        add(Method.POST, path, permission, handler);
+        add(Method.POST, path, permission, handler, false);
     }
 
     public void delete(String path, Permission permission, Handler handler) {
-        add(Method.DELETE, path, permission, handler);
+        add(Method.DELETE, path, permission, handler, false);
     }
 
-    private void add(Method method, String path, Permission permission, Handler handler) {
+    private void add(Method method, String path, Permission permission, Handler handler, boolean page) {
         declared.add(new Route(method, path, permission));
         Handler secured = ctx -> {
             if (permission != Permission.PUBLIC) {
                 Optional<Principal> principal = bearer(ctx).flatMap(accounts::authenticate);
+                if (principal.isEmpty() && page) {
+                    ctx.redirect("/login?next="
+                            + java.net.URLEncoder.encode(ctx.path(), java.nio.charset.StandardCharsets.UTF_8));
+                    return;
+                }
+                if (method != Method.GET && fromCookie(ctx) && !sameOrigin(ctx)) {
+                    // A session cookie rides along with any request the browser makes; only this site may post.
+                    Errors.send(ctx, 403, "cross-site request refused");
+                    return;
+                }
                 if (principal.isEmpty()) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     Errors.send(ctx, 401, "missing or invalid credentials: send 'Authorization: Bearer <token>'");
@@ -92,6 +120,29 @@ public final class SecuredRoutes {
             throw new IllegalStateException("route " + ctx.path() + " is public; it has no caller");
         }
         return principal;
+    }
+
+    private static boolean fromCookie(Context ctx) {
+        String header = ctx.header("Authorization");
+        return (header == null || header.isBlank()) && ctx.cookie("vigil_session") != null;
+    }
+
+    /** The Origin (or Referer) names this host, as browsers send it with every form post. */
+    private static boolean sameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null || origin.equals("null")) {
+            origin = ctx.header("Referer");
+        }
+        if (origin == null) {
+            return false;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(origin);
+            String host = ctx.host();
+            return host != null && (uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")).equals(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static Optional<String> bearer(Context ctx) {

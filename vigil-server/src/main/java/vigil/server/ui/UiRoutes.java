@@ -1,0 +1,428 @@
+package vigil.server.ui;
+
+import static vigil.server.ui.Html.esc;
+import static vigil.server.ui.Html.url;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import vigil.agent.matrix.Availability;
+import vigil.agent.matrix.Capability;
+import vigil.agent.matrix.DeploymentType;
+import vigil.agent.matrix.FeatureMatrix;
+import vigil.model.Severity;
+import vigil.server.auth.Accounts;
+import vigil.server.auth.Permission;
+import vigil.server.auth.Principal;
+import vigil.server.findings.FindingStore;
+import vigil.server.http.ApiRoutes;
+import vigil.server.http.SecuredRoutes;
+
+/** The web UI's pages and forms, each declared with its permission like every other route. */
+public final class UiRoutes {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Accounts accounts;
+    private final FindingStore findings;
+    private final Jdbi jdbi;
+    private final byte[] htmx;
+    private final byte[] css;
+
+    public UiRoutes(Accounts accounts, FindingStore findings, Jdbi jdbi) throws IOException {
+        this.accounts = accounts;
+        this.findings = findings;
+        this.jdbi = jdbi;
+        this.htmx = resource("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js");
+        this.css = resource("/vigil/server/ui/vigil.css");
+    }
+
+    private static byte[] resource(String path) throws IOException {
+        try (InputStream in = UiRoutes.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IOException("the web UI's resource " + path + " is missing from the build");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    public void register(SecuredRoutes routes) {
+        routes.get("/assets/htmx.min.js", Permission.PUBLIC, ctx -> asset(ctx, htmx, "text/javascript"));
+        routes.get("/assets/vigil.css", Permission.PUBLIC, ctx -> asset(ctx, css, "text/css"));
+        routes.get("/login", Permission.PUBLIC, ctx -> ctx.html(loginPage(null, ctx.queryParam("next"))));
+        routes.post("/login", Permission.PUBLIC, this::login);
+        routes.form("/logout", Permission.READ, ctx -> {
+            SecuredRoutes.sessionCookie(ctx, "", 0);
+            ctx.redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
+        });
+        routes.page("/", Permission.READ, ctx -> ctx.redirect("/findings"));
+        routes.page("/findings", Permission.READ, this::findingsPage);
+        routes.form("/ui/findings/{id}/mute", Permission.TRIAGE, this::mute);
+        routes.page("/vulnerabilities", Permission.READ, this::vulnerabilitiesPage);
+        routes.page("/setup", Permission.READ, this::setupPage);
+    }
+
+    private static void asset(Context ctx, byte[] body, String type) {
+        ctx.contentType(type).header("Cache-Control", "max-age=3600").result(body);
+    }
+
+    private static String loginPage(@Nullable String error, @Nullable String next) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in · Vigil</title>"
+                + "<link rel=\"stylesheet\" href=\"/assets/vigil.css\"></head><body><form class=\"login\""
+                + " method=\"post\" action=\"/login\"><h1>Vigil</h1>"
+                + (error == null ? "" : "<p class=\"error\" role=\"alert\">" + esc(error) + "</p>")
+                + "<input type=\"hidden\" name=\"next\" value=\"" + esc(safeNext(next)) + "\">"
+                + "<label>Email<input name=\"email\" type=\"email\" autocomplete=\"username\" required></label>"
+                + "<label>Password<input name=\"password\" type=\"password\" autocomplete=\"current-password\""
+                + " required></label><button type=\"submit\">Sign in</button></form></body></html>";
+    }
+
+    /** Only paths of this site: a login link must not become an open redirect. */
+    private static String safeNext(@Nullable String next) {
+        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
+                ? next
+                : "/findings";
+    }
+
+    private void login(Context ctx) {
+        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
+        String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
+        Optional<String> token = accounts.login(email, password.toCharArray());
+        if (token.isEmpty()) {
+            ctx.status(401).html(loginPage("Wrong email or password.", ctx.formParam("next")));
+            return;
+        }
+        SecuredRoutes.sessionCookie(ctx, token.get(), 12 * 3600);
+        ctx.redirect(safeNext(ctx.formParam("next")), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void findingsPage(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String status = Optional.ofNullable(ctx.queryParam("status")).orElse("open");
+        String severity = ctx.queryParam("severity");
+        String q = ctx.queryParam("q");
+        String resource = ctx.queryParam("resource");
+        List<Severity> severities = new ArrayList<>();
+        if (severity != null && !severity.isBlank()) {
+            try {
+                severities.add(Severity.valueOf(severity.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                ctx.status(400);
+            }
+        }
+        List<String> statuses = status.equals("all") ? List.of() : List.of(status);
+        int offset = Math.max(0, parseInt(ctx.queryParam("offset")));
+        FindingStore.Page page = findings.query(
+                principal.orgId(),
+                new FindingStore.Filter(
+                        statuses, severities, null, blankToNull(resource), null, blankToNull(q), 100, offset));
+        FindingStore.Page all = findings.query(
+                principal.orgId(), new FindingStore.Filter(statuses, List.of(), null, null, null, null, 1, 0));
+        StringBuilder html = new StringBuilder();
+        html.append("<div class=\"charts\">");
+        List<Map.Entry<String, Long>> bySeverity = new ArrayList<>();
+        Map<String, Long> severityCounts = all.facets().getOrDefault("severity", Map.of());
+        for (int i = Severity.values().length - 1; i >= 0; i--) {
+            String name = Severity.values()[i].name();
+            bySeverity.add(Map.entry(name, severityCounts.getOrDefault(name, 0L)));
+        }
+        html.append(Charts.bars("by-severity", "Findings by severity (" + status + ")", bySeverity));
+        html.append(Charts.line(
+                "over-time", "Unresolved findings, last 30 days", findings.unresolvedByDay(principal.orgId(), 30)));
+        html.append("</div><div class=\"layout\"><aside class=\"facets\">");
+        facet(html, "Status", "status", status, List.of("open", "muted", "resolved", "all"), Map.of(), ctx);
+        facet(
+                html,
+                "Severity",
+                "severity",
+                severity == null ? "" : severity.toLowerCase(Locale.ROOT),
+                List.of("critical", "high", "medium", "low", "negligible", "unknown"),
+                upper(page.facets().getOrDefault("severity", Map.of())),
+                ctx);
+        html.append("</aside><section><form class=\"filters\" method=\"get\" action=\"/findings\">")
+                .append("<input type=\"hidden\" name=\"status\" value=\"")
+                .append(esc(status))
+                .append("\"><input name=\"q\" placeholder=\"CVE, package, host\" value=\"")
+                .append(esc(q))
+                .append("\"><button>Filter</button></form><p id=\"total\">")
+                .append(page.total())
+                .append(" findings</p><table id=\"findings\"><thead><tr><th>Severity</th><th>Vulnerability</th>")
+                .append(
+                        "<th>Package</th><th>Resource</th><th>Fixed in</th><th>Status</th><th></th></tr></thead><tbody>");
+        boolean canTriage = principal.allows(Permission.TRIAGE);
+        for (FindingStore.Row row : page.rows()) {
+            html.append("<tr data-id=\"")
+                    .append(esc(row.id()))
+                    .append("\"><td>")
+                    .append(Html.badge(row.severity(), row.severity()))
+                    .append("</td><td><strong>")
+                    .append(esc(row.ruleId()))
+                    .append("</strong><br><small>")
+                    .append(esc(row.title()))
+                    .append("</small></td><td>")
+                    .append(esc(row.packageName()))
+                    .append(" ")
+                    .append(esc(row.packageVersion()))
+                    .append("</td><td><a href=\"/findings?status=all&amp;resource=")
+                    .append(esc(url(row.resourceName())))
+                    .append("\">")
+                    .append(esc(row.resourceName()))
+                    .append("</a></td><td>")
+                    .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
+                    .append("</td><td>")
+                    .append(Html.badge(row.status(), row.status()))
+                    .append(row.mutedReason() == null ? "" : "<br><small>" + esc(row.mutedReason()) + "</small>")
+                    .append("</td><td>");
+            if (canTriage && row.status().equals("open")) {
+                html.append("<form method=\"post\" action=\"/ui/findings/")
+                        .append(esc(url(row.id())))
+                        .append("/mute\" class=\"mute\"><input name=\"reason\" placeholder=\"reason\" required>")
+                        .append("<button>Mute</button></form>");
+            }
+            html.append("</td></tr>");
+        }
+        html.append("</tbody></table>");
+        if (offset + 100 < page.total()) {
+            html.append("<p><a href=\"/findings?status=")
+                    .append(esc(url(status)))
+                    .append("&amp;offset=")
+                    .append(offset + 100)
+                    .append("\">Next 100</a></p>");
+        }
+        html.append("</section></div>");
+        ctx.html(Html.page("Findings", "Findings", principal.subject(), html.toString()));
+    }
+
+    private static Map<String, Long> upper(Map<String, Long> counts) {
+        Map<String, Long> lower = new LinkedHashMap<>();
+        counts.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
+        return lower;
+    }
+
+    private static String fixText(@Nullable String fixState) {
+        return switch (fixState == null ? "" : fixState) {
+            case "WONT_FIX" -> "will not fix";
+            case "NOT_FIXED" -> "no fix yet";
+            default -> "";
+        };
+    }
+
+    private static void facet(
+            StringBuilder html,
+            String title,
+            String parameter,
+            String selected,
+            List<String> values,
+            Map<String, Long> counts,
+            Context ctx) {
+        html.append("<h3>").append(esc(title)).append("</h3>");
+        for (String value : values) {
+            Map<String, String> query = new LinkedHashMap<>();
+            for (String key : List.of("status", "severity", "q", "resource")) {
+                String current = ctx.queryParam(key);
+                if (current != null && !current.isBlank()) {
+                    query.put(key, current);
+                }
+            }
+            if (value.equals(selected)) {
+                query.remove(parameter);
+            } else {
+                query.put(parameter, value);
+            }
+            StringBuilder href = new StringBuilder("/findings?");
+            query.forEach(
+                    (key, v) -> href.append(url(key)).append('=').append(url(v)).append("&"));
+            html.append("<a class=\"facet")
+                    .append(value.equals(selected) ? " on" : "")
+                    .append("\" data-facet=\"")
+                    .append(esc(parameter + ":" + value))
+                    .append("\" href=\"")
+                    .append(esc(href.toString()))
+                    .append("\">")
+                    .append(esc(value))
+                    .append(counts.containsKey(value) ? " (" + counts.get(value) + ")" : "")
+                    .append("</a>");
+        }
+    }
+
+    private void mute(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String reason = Optional.ofNullable(ctx.formParam("reason")).orElse("").strip();
+        if (reason.isEmpty()) {
+            ctx.status(400)
+                    .html(Html.page(
+                            "Findings",
+                            "Findings",
+                            principal.subject(),
+                            "<p class=\"error\">A mute"
+                                    + " needs a reason.</p><p><a href=\"/findings\">Back to the findings</a></p>"));
+            return;
+        }
+        if (!findings.mute(principal.orgId(), ctx.pathParam("id"), reason, null, principal.subject())) {
+            ctx.status(404)
+                    .html(Html.page(
+                            "Findings",
+                            "Findings",
+                            principal.subject(),
+                            "<p class=\"error\">No open" + " finding with that id.</p>"));
+            return;
+        }
+        String back = ctx.header("Referer");
+        ctx.redirect(
+                back != null && back.contains("/findings") ? back : "/findings", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void vulnerabilitiesPage(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String by = Optional.ofNullable(ctx.queryParam("by")).orElse("cve");
+        if (!List.of("cve", "package", "host").contains(by)) {
+            by = "cve";
+        }
+        StringBuilder html = new StringBuilder("<p>Group by: ");
+        for (String option : List.of("cve", "package", "host")) {
+            html.append(
+                            option.equals(by)
+                                    ? "<strong>" + option + "</strong>"
+                                    : "<a href=\"/vulnerabilities?by=" + option + "\">" + option + "</a>")
+                    .append(" ");
+        }
+        html.append("</p><table id=\"groups\"><thead><tr><th>")
+                .append(by.equals("cve") ? "Vulnerability" : by.equals("package") ? "Package" : "Host")
+                .append("</th><th>Worst severity</th><th>Open findings</th><th>Resources</th></tr></thead><tbody>");
+        for (Map<String, Object> group : findings.groups(principal.orgId(), by, 500)) {
+            String key = String.valueOf(group.get("key"));
+            String filter = by.equals("host") ? "resource=" + url(key) : "q=" + url(key);
+            html.append("<tr><td><a href=\"/findings?status=all&amp;")
+                    .append(esc(filter))
+                    .append("\">")
+                    .append(esc(key))
+                    .append("</a></td><td>")
+                    .append(Html.badge(String.valueOf(group.get("severity")), String.valueOf(group.get("severity"))))
+                    .append("</td><td>")
+                    .append(group.get("findings"))
+                    .append("</td><td>")
+                    .append(group.get("resources"))
+                    .append("</td></tr>");
+        }
+        html.append("</tbody></table>");
+        ctx.html(Html.page("Vulnerabilities", "Vulnerabilities", principal.subject(), html.toString()));
+    }
+
+    private void setupPage(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        long staleBefore = System.currentTimeMillis() - ApiRoutes.STALE_AFTER.toMillis();
+        StringBuilder html = new StringBuilder("<h2>Hosts and clusters</h2><table id=\"agents\"><thead><tr>"
+                + "<th>Host</th><th>Deployment</th><th>Agent</th><th>Last seen</th>");
+        for (Capability capability : Capability.values()) {
+            html.append("<th>").append(esc(capability.displayName())).append("</th>");
+        }
+        html.append("</tr></thead><tbody>");
+        record Agent(String hostname, String deployment, String version, long lastSeen, String capabilities) {}
+        List<Agent> agents = jdbi.withHandle(handle -> handle.createQuery("SELECT hostname, deployment, version,"
+                        + " last_seen, capabilities FROM agents WHERE org_id = :org ORDER BY hostname")
+                .bind("org", principal.orgId())
+                .map((rs, c) ->
+                        new Agent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)))
+                .list());
+        if (agents.isEmpty()) {
+            html.append("<tr><td colspan=\"9\">No agent has reported yet. Run <code>vigil agent run</code> with an"
+                    + " intake API key on each host.</td></tr>");
+        }
+        for (Agent agent : agents) {
+            html.append("<tr><td>")
+                    .append(esc(agent.hostname()))
+                    .append("</td><td>")
+                    .append(esc(deploymentName(agent.deployment())))
+                    .append("</td><td>")
+                    .append(esc(agent.version()))
+                    .append("</td><td>")
+                    .append(esc(Instant.ofEpochMilli(agent.lastSeen()).toString()))
+                    .append(agent.lastSeen() < staleBefore ? " " + Html.badge("stale", "stale") : "")
+                    .append("</td>");
+            Map<String, JsonNode> byId = new LinkedHashMap<>();
+            for (JsonNode capability : JSON.readTree(agent.capabilities())) {
+                byId.put(capability.path("id").asString(""), capability);
+            }
+            for (Capability capability : Capability.values()) {
+                JsonNode answer = byId.get(capability.id());
+                html.append("<td class=\"capability\" data-capability=\"")
+                        .append(capability.id())
+                        .append("\">");
+                if (answer == null) {
+                    html.append("not reported");
+                } else {
+                    String state = answer.path("state").asString("");
+                    html.append(Html.badge(state, state.replace('_', ' ')));
+                    if (answer.path("unmet").size() > 0) {
+                        html.append("<ul class=\"unmet\">");
+                        answer.path("unmet")
+                                .forEach(reason -> html.append("<li>")
+                                        .append(esc(reason.asString("")))
+                                        .append("</li>"));
+                        html.append("</ul>");
+                    }
+                }
+                html.append("</td>");
+            }
+            html.append("</tr>");
+        }
+        html.append("</tbody></table><h2>What runs where</h2><table id=\"matrix\"><thead><tr><th>Deployment</th>"
+                + "<th>Agent</th>");
+        for (Capability capability : Capability.values()) {
+            html.append("<th>").append(esc(capability.displayName())).append("</th>");
+        }
+        html.append("</tr></thead><tbody>");
+        FeatureMatrix matrix = FeatureMatrix.defaults();
+        for (DeploymentType type : DeploymentType.values()) {
+            FeatureMatrix.Deployment deployment = matrix.deployment(type);
+            html.append("<tr><td>")
+                    .append(esc(type.displayName()))
+                    .append("</td><td>")
+                    .append(deployment.agentRequired() ? "required" : "")
+                    .append("</td>");
+            for (Capability capability : Capability.values()) {
+                Availability availability = deployment.availability(capability);
+                html.append("<td>")
+                        .append(
+                                availability == Availability.UNAVAILABLE
+                                        ? ""
+                                        : Html.badge(
+                                                availability.name(), availability == Availability.GA ? "✓" : "beta"))
+                        .append("</td>");
+            }
+            html.append("</tr>");
+        }
+        html.append("</tbody></table>");
+        ctx.html(Html.page("Setup", "Setup", principal.subject(), html.toString()));
+    }
+
+    private static String deploymentName(String id) {
+        try {
+            return DeploymentType.ofId(id).displayName();
+        } catch (IllegalArgumentException e) {
+            return id;
+        }
+    }
+
+    private static int parseInt(@Nullable String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}
