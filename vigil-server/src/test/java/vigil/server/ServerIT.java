@@ -322,6 +322,35 @@ class ServerIT {
             assertThat(send("GET", "/api/v1/findings", readKey, new byte[0]).statusCode())
                     .isEqualTo(401);
 
+            // users made by the admin get their role's permissions
+            HttpResponse<String> user = send(
+                    "POST",
+                    "/api/v1/users",
+                    admin,
+                    json(
+                            "{\"email\":\"viewer@example.com\",\"password\":\"long enough pass\",\"role\":\"read_only\"}"));
+            assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+            assertThat(send(
+                                    "POST",
+                                    "/api/v1/users",
+                                    admin,
+                                    json("{\"email\":\"viewer@example.com\"," + "\"password\":\"long enough pass\"}"))
+                            .statusCode())
+                    .isEqualTo(409);
+            assertThat(send(
+                                    "POST",
+                                    "/api/v1/users",
+                                    admin,
+                                    json("{\"email\":\"x@example.com\",\"password\":\"short\"}"))
+                            .statusCode())
+                    .isEqualTo(400);
+            String viewer = login("viewer@example.com", "long enough pass");
+            assertThat(get("/api/v1/findings", viewer).path("total").asLong()).isEqualTo(1);
+            assertThat(send("POST", "/api/v1/findings/" + id + "/mute", viewer, json("{\"reason\":\"no\"}"))
+                            .statusCode())
+                    .as("read-only users cannot triage")
+                    .isEqualTo(403);
+
             // another organization sees nothing of the first, and cannot touch it
             Accounts accounts = new Accounts(server.database().jdbi(), Clock.systemUTC());
             String other = accounts.createOrganization("other");

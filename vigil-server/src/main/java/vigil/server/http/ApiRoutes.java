@@ -67,6 +67,7 @@ public final class ApiRoutes {
         routes.get("/api/v1/agents", Permission.READ, this::agents);
         routes.post("/api/v1/api-keys", Permission.ADMIN, this::createKey);
         routes.delete("/api/v1/api-keys/{id}", Permission.ADMIN, this::revokeKey);
+        routes.post("/api/v1/users", Permission.ADMIN, this::createUser);
         routes.get("/api/v1/notification-rules", Permission.ADMIN, this::listRules);
         routes.post("/api/v1/notification-rules", Permission.ADMIN, this::createRule);
         routes.delete("/api/v1/notification-rules/{id}", Permission.ADMIN, this::deleteRule);
@@ -279,6 +280,38 @@ public final class ApiRoutes {
             return;
         }
         ctx.status(204);
+    }
+
+    private void createUser(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String email = body.path("email").asString("");
+        String password = body.path("password").asString("");
+        if (!email.matches("^[^@\\s]+@[^@\\s]+$") || email.length() > 320) {
+            Errors.send(ctx, 400, "email must be an address like analyst@example.com");
+            return;
+        }
+        vigil.server.auth.Role role;
+        try {
+            role = vigil.server.auth.Role.valueOf(body.path("role")
+                    .asString("read_only")
+                    .toUpperCase(Locale.ROOT)
+                    .replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, "role must be admin, analyst or read_only");
+            return;
+        }
+        try {
+            String id = accounts.createUser(principal.orgId(), email, password.toCharArray(), role);
+            ctx.status(201).json(Map.of("id", id, "email", email.toLowerCase(Locale.ROOT), "role", role.name()));
+        } catch (IllegalArgumentException e) {
+            Errors.send(ctx, 400, String.valueOf(e.getMessage()));
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            Errors.send(ctx, 409, "a user with that email exists");
+        }
     }
 
     private void listRules(Context ctx) {
