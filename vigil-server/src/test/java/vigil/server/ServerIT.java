@@ -113,6 +113,21 @@ class ServerIT {
         return JSON.readTree(response.body());
     }
 
+    /** The running counts agree with a count of the findings themselves. */
+    private static void assertCountsMatch(VigilServer server) {
+        var jdbi = server.database().jdbi();
+        List<String> counted = jdbi.withHandle(h -> h.createQuery("SELECT org_id || '/' || category || '/' || status"
+                        + " || '/' || severity_rank || '=' || n FROM finding_counts WHERE n <> 0 ORDER BY 1")
+                .mapTo(String.class)
+                .list());
+        List<String> actual = jdbi.withHandle(h -> h.createQuery("SELECT org_id || '/' || category || '/' || status"
+                        + " || '/' || severity_rank || '=' || COUNT(*) FROM findings GROUP BY org_id, category, status,"
+                        + " severity_rank ORDER BY 1")
+                .mapTo(String.class)
+                .list());
+        assertThat(counted).isEqualTo(actual);
+    }
+
     private static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -269,6 +284,18 @@ class ServerIT {
             assertThat(send("GET", "/api/v1/findings/export?format=xls", admin, new byte[0])
                             .statusCode())
                     .isEqualTo(400);
+
+            assertCountsMatch(server);
+            HttpResponse<String> unmute = send("POST", "/api/v1/findings/" + id + "/unmute", admin, new byte[0]);
+            assertThat(unmute.statusCode()).isEqualTo(200);
+            assertThat(post(first.intakeKey(), gzip(batch("batch-0005", host("other"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertCountsMatch(server);
+            assertThat(get("/api/v1/findings?status=resolved", admin)
+                            .path("total")
+                            .asLong())
+                    .isEqualTo(1);
 
             JsonNode agents = get("/api/v1/agents", admin).path("agents");
             assertThat(agents).hasSize(1);

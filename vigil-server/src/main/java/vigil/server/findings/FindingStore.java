@@ -48,16 +48,17 @@ public final class FindingStore {
     /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
         long now = clock.millis();
-        record Known(String status, @Nullable Long mutedUntil) {}
+        record Known(String status, @Nullable Long mutedUntil, int rank) {}
         Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until FROM findings"
+        handle.createQuery("SELECT id, status, muted_until, severity_rank FROM findings"
                         + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
                 .bind("org", orgId)
                 .bind("resource", resourceId)
                 .bind("category", category.wireName())
                 .map((rs, ctx) -> {
                     long muted = rs.getLong(3);
-                    known.put(rs.getString(1), new Known(rs.getString(2), rs.wasNull() ? null : muted));
+                    Long mutedUntil = rs.wasNull() ? null : muted;
+                    known.put(rs.getString(1), new Known(rs.getString(2), mutedUntil, rs.getInt(4)));
                     return 0;
                 })
                 .list();
@@ -76,6 +77,7 @@ public final class FindingStore {
         int reopened = 0;
         int refreshed = 0;
         List<Finding> raised = new ArrayList<>();
+        Counts counts = new Counts(orgId, category.wireName());
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         for (Finding finding : unique.values()) {
@@ -102,12 +104,15 @@ public final class FindingStore {
                         .bind("package", pkg == null ? null : pkg.packageName());
                 opened++;
                 raised.add(finding);
+                counts.add("open", finding.rule().severity().ordinal(), 1);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
                         && (previous.mutedUntil() == null || previous.mutedUntil() > now);
                 String status = stillMuted ? "muted" : "open";
                 target.bind("status", status);
+                counts.add(previous.status(), previous.rank(), -1);
+                counts.add(status, finding.rule().severity().ordinal(), 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
                     raised.add(finding);
@@ -141,6 +146,8 @@ public final class FindingStore {
                     .add();
             events.bind("org", orgId).bind("id", gone.getKey()).bind("now", now).bind("kind", "resolved");
             events.add();
+            counts.add(gone.getValue().status(), gone.getValue().rank(), -1);
+            counts.add("resolved", gone.getValue().rank(), 1);
             resolved++;
         }
         if (resolve.size() > 0) {
@@ -149,7 +156,43 @@ public final class FindingStore {
         if (events.size() > 0) {
             events.execute();
         }
+        counts.apply(handle);
         return new Outcome(opened, reopened, refreshed, resolved, raised);
+    }
+
+    /** Changes to {@code finding_counts}, collected during a change of findings and applied in its transaction. */
+    private static final class Counts {
+        private final String orgId;
+        private final String category;
+        private final Map<String, Long> deltas = new LinkedHashMap<>();
+
+        Counts(String orgId, String category) {
+            this.orgId = orgId;
+            this.category = category;
+        }
+
+        void add(String status, int rank, long delta) {
+            deltas.merge(status + "\u0000" + rank, delta, Long::sum);
+        }
+
+        void apply(Handle handle) {
+            for (Map.Entry<String, Long> delta : deltas.entrySet()) {
+                if (delta.getValue() == 0) {
+                    continue;
+                }
+                String[] key = delta.getKey().split("\u0000");
+                // one statement on both stores: SQLite and PostgreSQL share the upsert syntax
+                handle.createUpdate("INSERT INTO finding_counts (org_id, category, status, severity_rank, n)"
+                                + " VALUES (:org, :category, :status, :rank, :delta) ON CONFLICT (org_id, category,"
+                                + " status, severity_rank) DO UPDATE SET n = finding_counts.n + excluded.n")
+                        .bind("org", orgId)
+                        .bind("category", category)
+                        .bind("status", key[0])
+                        .bind("rank", Integer.parseInt(key[1]))
+                        .bind("delta", delta.getValue())
+                        .execute();
+            }
+        }
     }
 
     /** Filters of {@code GET /api/v1/findings}; every one optional. */
@@ -199,7 +242,7 @@ public final class FindingStore {
             where.append(" AND status IN (<statuses>)");
         }
         if (!filter.severities().isEmpty()) {
-            where.append(" AND severity IN (<severities>)");
+            where.append(" AND severity_rank IN (<severities>)");
         }
         if (filter.category() != null) {
             where.append(" AND category = :category");
@@ -218,8 +261,13 @@ public final class FindingStore {
                     + " OR LOWER(resource_name) LIKE :text)");
             binds.put("text", "%" + filter.text().toLowerCase(Locale.ROOT).replace("%", "") + "%");
         }
+        // Without resource, rule or text filters, totals and facets come from the running counts, not a scan.
+        boolean counted = filter.resource() == null && filter.rule() == null && filter.text() == null;
+        String countFrom = counted ? "SELECT COALESCE(SUM(n), 0) FROM finding_counts" : "SELECT COUNT(*) FROM findings";
+        String facetCount = counted ? "SUM(n)" : "COUNT(*)";
+        String facetFrom = counted ? " FROM finding_counts" : " FROM findings";
         return jdbi.withHandle(handle -> {
-            long total = bind(handle.createQuery("SELECT COUNT(*) FROM findings" + where), binds, filter)
+            long total = bind(handle.createQuery(countFrom + where), binds, filter)
                     .mapTo(Long.class)
                     .one();
             List<Row> rows = bind(
@@ -253,19 +301,23 @@ public final class FindingStore {
                             nullableLong(rs, 18)))
                     .list();
             Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
-            for (String facet : List.of("severity", "status", "category")) {
+            // severity is counted by its rank, which the list index holds, so the counts never read the table
+            for (String facet : List.of("severity_rank", "status", "category")) {
                 Map<String, Long> counts = new LinkedHashMap<>();
                 bind(
-                                handle.createQuery("SELECT " + facet + ", COUNT(*) FROM findings" + where + " GROUP BY "
-                                        + facet + " ORDER BY " + facet),
+                                handle.createQuery("SELECT " + facet + ", " + facetCount + facetFrom + where
+                                        + " GROUP BY " + facet + " HAVING " + facetCount + " > 0 ORDER BY " + facet),
                                 binds,
                                 filter)
                         .map((rs, ctx) -> {
-                            counts.put(rs.getString(1), rs.getLong(2));
+                            String key = facet.equals("severity_rank")
+                                    ? Severity.values()[rs.getInt(1)].name()
+                                    : rs.getString(1);
+                            counts.put(key, rs.getLong(2));
                             return 0;
                         })
                         .list();
-                facets.put(facet, counts);
+                facets.put(facet.equals("severity_rank") ? "severity" : facet, counts);
             }
             return new Page(total, rows, facets);
         });
@@ -313,6 +365,22 @@ public final class FindingStore {
         return series;
     }
 
+    /** Findings per severity among those with one of {@code statuses} (all when empty); an index-only count. */
+    public Map<Severity, Long> countsBySeverity(String orgId, List<String> statuses) {
+        Map<Severity, Long> counts = new java.util.EnumMap<>(Severity.class);
+        jdbi.useHandle(handle -> {
+            Query query = handle.createQuery("SELECT severity_rank, SUM(n) FROM finding_counts WHERE org_id = :org"
+                            + (statuses.isEmpty() ? "" : " AND status IN (<statuses>)") + " GROUP BY severity_rank")
+                    .bind("org", orgId);
+            if (!statuses.isEmpty()) {
+                query.bindList("statuses", statuses);
+            }
+            query.map((rs, ctx) -> counts.put(Severity.values()[rs.getInt(1)], rs.getLong(2)))
+                    .list();
+        });
+        return counts;
+    }
+
     /** Open and muted findings grouped by vulnerability, package or resource, largest groups first. */
     public List<Map<String, Object>> groups(String orgId, String by, int limit) {
         String column = switch (by) {
@@ -345,7 +413,7 @@ public final class FindingStore {
         if (!filter.severities().isEmpty()) {
             query.bindList(
                     "severities",
-                    filter.severities().stream().map(Severity::name).toList());
+                    filter.severities().stream().map(Severity::ordinal).toList());
         }
         return query;
     }
@@ -357,34 +425,53 @@ public final class FindingStore {
 
     /** Mutes a finding of {@code orgId}; false when the organization has no such finding. */
     public boolean mute(String orgId, String findingId, String reason, @Nullable Long until, String actor) {
-        long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
-            int changed = handle.createUpdate("UPDATE findings SET status = 'muted', muted_reason = :reason,"
-                            + " muted_until = :until WHERE org_id = :org AND id = :id AND status <> 'resolved'")
-                    .bind("reason", truncate(reason, 1000))
-                    .bind("until", until)
-                    .bind("org", orgId)
-                    .bind("id", findingId)
-                    .execute();
-            if (changed > 0) {
-                event(handle, orgId, findingId, now, "muted", actor, reason);
-            }
-            return changed > 0;
-        });
+        return transition(orgId, findingId, "muted", reason, until, actor);
     }
 
     public boolean unmute(String orgId, String findingId, String actor) {
+        return transition(orgId, findingId, "open", null, null, actor);
+    }
+
+    /**
+     * Mutes ({@code to = muted}, from open or muted) or unmutes ({@code to = open}, from muted) one finding, keeping
+     * the counts; the update names the status it read, so of two racing changes only one counts.
+     */
+    private boolean transition(
+            String orgId, String findingId, String to, @Nullable String reason, @Nullable Long until, String actor) {
         long now = clock.millis();
         return jdbi.inTransaction(handle -> {
-            int changed = handle.createUpdate("UPDATE findings SET status = 'open', muted_reason = NULL,"
-                            + " muted_until = NULL WHERE org_id = :org AND id = :id AND status = 'muted'")
+            record Current(String status, int rank, String category) {}
+            Optional<Current> current = handle.createQuery("SELECT status, severity_rank, category FROM findings"
+                            + " WHERE org_id = :org AND id = :id")
                     .bind("org", orgId)
                     .bind("id", findingId)
-                    .execute();
-            if (changed > 0) {
-                event(handle, orgId, findingId, now, "unmuted", actor, null);
+                    .map((rs, ctx) -> new Current(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                    .findOne();
+            boolean allowed = current.isPresent()
+                    && (to.equals("muted")
+                            ? !current.get().status().equals("resolved")
+                            : current.get().status().equals("muted"));
+            if (!allowed) {
+                return false;
             }
-            return changed > 0;
+            int changed = handle.createUpdate("UPDATE findings SET status = :to, muted_reason = :reason, muted_until ="
+                            + " :until WHERE org_id = :org AND id = :id AND status = :from")
+                    .bind("to", to)
+                    .bind("reason", reason == null ? null : truncate(reason, 1000))
+                    .bind("until", until)
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .bind("from", current.get().status())
+                    .execute();
+            if (changed == 0) {
+                return false;
+            }
+            Counts counts = new Counts(orgId, current.get().category());
+            counts.add(current.get().status(), current.get().rank(), -1);
+            counts.add(to, current.get().rank(), 1);
+            counts.apply(handle);
+            event(handle, orgId, findingId, now, to.equals("muted") ? "muted" : "unmuted", actor, reason);
+            return true;
         });
     }
 

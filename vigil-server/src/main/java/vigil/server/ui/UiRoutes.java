@@ -126,19 +126,16 @@ public final class UiRoutes {
                 principal.orgId(),
                 new FindingStore.Filter(
                         statuses, severities, null, blankToNull(resource), null, blankToNull(q), 100, offset));
-        FindingStore.Page all = findings.query(
-                principal.orgId(), new FindingStore.Filter(statuses, List.of(), null, null, null, null, 1, 0));
         StringBuilder html = new StringBuilder();
         html.append("<div class=\"charts\">");
         List<Map.Entry<String, Long>> bySeverity = new ArrayList<>();
-        Map<String, Long> severityCounts = all.facets().getOrDefault("severity", Map.of());
+        Map<Severity, Long> severityCounts = findings.countsBySeverity(principal.orgId(), statuses);
         for (int i = Severity.values().length - 1; i >= 0; i--) {
-            String name = Severity.values()[i].name();
-            bySeverity.add(Map.entry(name, severityCounts.getOrDefault(name, 0L)));
+            Severity level = Severity.values()[i];
+            bySeverity.add(Map.entry(level.name(), severityCounts.getOrDefault(level, 0L)));
         }
         html.append(Charts.bars("by-severity", "Findings by severity (" + status + ")", bySeverity));
-        html.append(Charts.line(
-                "over-time", "Unresolved findings, last 30 days", findings.unresolvedByDay(principal.orgId(), 30)));
+        html.append(Charts.line("over-time", "Unresolved findings, last 30 days", overTime(principal.orgId())));
         html.append("</div><div class=\"layout\"><aside class=\"facets\">");
         facet(html, "Status", "status", status, List.of("open", "muted", "resolved", "all"), Map.of(), ctx);
         facet(
@@ -202,6 +199,24 @@ public final class UiRoutes {
         html.append("</section></div>");
         ctx.html(Html.page("Findings", "Findings", principal.subject(), html.toString()));
     }
+
+    /** The over-time chart reads every finding of the organization; a minute-old answer is good enough. */
+    private List<Map.Entry<java.time.LocalDate, Long>> overTime(String orgId) {
+        long now = System.nanoTime();
+        CachedSeries cached = series.get(orgId);
+        if (cached != null
+                && now - cached.at() < java.time.Duration.ofMinutes(1).toNanos()) {
+            return cached.days();
+        }
+        List<Map.Entry<java.time.LocalDate, Long>> days = findings.unresolvedByDay(orgId, 30);
+        series.put(orgId, new CachedSeries(now, days));
+        return days;
+    }
+
+    private record CachedSeries(long at, List<Map.Entry<java.time.LocalDate, Long>> days) {}
+
+    private final java.util.concurrent.ConcurrentHashMap<String, CachedSeries> series =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Map<String, Long> upper(Map<String, Long> counts) {
         Map<String, Long> lower = new LinkedHashMap<>();

@@ -1,0 +1,83 @@
+package vigil.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Random;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import vigil.server.VigilServer;
+import vigil.server.store.Database;
+
+/**
+ * Fills a server data directory with synthetic findings for the UI and API benchmarks: {@code hosts} hosts with
+ * {@code perHost} findings each, spread over 90 days, a tenth resolved and a few muted.
+ *
+ * <p>usage: {@code java -cp benchmarks.jar vigil.benchmarks.FillStore DATA_DIR HOSTS PER_HOST}
+ */
+public final class FillStore {
+    private FillStore() {}
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(args[0]);
+        int hosts = Integer.parseInt(args[1]);
+        int perHost = Integer.parseInt(args[2]);
+        // first start bootstraps the organization and its admin, printed once
+        try (VigilServer server =
+                VigilServer.start(new VigilServer.Options(data, null, "127.0.0.1", 0), Clock.systemUTC())) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            if (first != null) {
+                System.out.println("admin " + first.email() + " " + first.password());
+            }
+        }
+        String[] severities = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
+        int[] ranks = {5, 4, 3, 2, 1, 0};
+        Random random = new Random(1);
+        long now = System.currentTimeMillis();
+        try (Database database = Database.open(data, null)) {
+            String org = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id FROM organizations WHERE name = 'default'")
+                            .mapTo(String.class)
+                            .one());
+            for (int host = 0; host < hosts; host++) {
+                int h = host;
+                database.jdbi().useTransaction(handle -> {
+                    PreparedBatch batch = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id,"
+                            + " title, severity, severity_rank, status, resource_id, resource_type, resource_name,"
+                            + " package_name, package_version, fixed_version, fix_state, evidence, remediation,"
+                            + " first_seen, last_seen, resolved_at) VALUES (:org, :id, 'vulnerability', :rule, :title,"
+                            + " :severity, :rank, :status, :resource, 'host', :name, :package, '1.0-1', :fixed,"
+                            + " 'FIXED', '{\"type\":\"attributes\",\"values\":{}}', NULL, :first, :now, :resolved)");
+                    for (int i = 0; i < perHost; i++) {
+                        int s = random.nextInt(severities.length);
+                        boolean resolved = random.nextInt(10) == 0;
+                        long first = now - random.nextInt(90) * 86_400_000L;
+                        batch.bind("org", org)
+                                .bind("id", String.format("%08x%08x", h, i))
+                                .bind("rule", "CVE-2099-" + (10000 + random.nextInt(20000)))
+                                .bind("title", "A synthetic flaw in package " + (i % 700))
+                                .bind("severity", severities[s])
+                                .bind("rank", ranks[s])
+                                .bind("status", resolved ? "resolved" : random.nextInt(50) == 0 ? "muted" : "open")
+                                .bind("resource", "host:bench-" + h)
+                                .bind("name", "bench-" + h)
+                                .bind("package", "pkg" + (i % 700))
+                                .bind("fixed", "2.0-1")
+                                .bind("first", first)
+                                .bind("now", now)
+                                .bind("resolved", resolved ? Long.valueOf(first + 86_400_000L) : null)
+                                .add();
+                    }
+                    batch.execute();
+                });
+            }
+        }
+        try (Database database = Database.open(data, null)) {
+            database.jdbi().useTransaction(handle -> {
+                handle.execute("DELETE FROM finding_counts");
+                handle.execute("INSERT INTO finding_counts (org_id, category, status, severity_rank, n) SELECT org_id,"
+                        + " category, status, severity_rank, COUNT(*) FROM findings GROUP BY org_id, category, status,"
+                        + " severity_rank");
+            });
+        }
+        System.out.println("filled " + (long) hosts * perHost + " findings into " + data);
+    }
+}
