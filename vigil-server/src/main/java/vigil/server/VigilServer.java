@@ -170,6 +170,21 @@ public final class VigilServer implements AutoCloseable {
                 30,
                 30,
                 TimeUnit.SECONDS);
+        if (database.isSqlite()) {
+            // SQLite plans from statistics it only gathers when asked; without them the resource filter scans
+            // the status index. PostgreSQL's autovacuum keeps its own statistics.
+            watcher.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            database.jdbi().useHandle(handle -> handle.execute("PRAGMA optimize=0x10002"));
+                        } catch (RuntimeException e) {
+                            LOG.warn("refreshing the store's query statistics failed", e);
+                        }
+                    },
+                    0,
+                    10,
+                    TimeUnit.MINUTES);
+        }
         long dispatchEvery =
                 Math.max(50, Math.min(2000, options.notificationBackoff().toMillis() / 2));
         watcher.scheduleWithFixedDelay(

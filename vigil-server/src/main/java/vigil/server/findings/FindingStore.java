@@ -271,11 +271,12 @@ public final class FindingStore {
                     .mapTo(Long.class)
                     .one();
             List<Row> rows = bind(
-                            handle.createQuery("SELECT id, category, rule_id, title, severity, status, resource_id,"
-                                    + " resource_type, resource_name, package_name, package_version, fixed_version,"
-                                    + " fix_state, first_seen, last_seen, resolved_at, muted_reason, muted_until"
-                                    + " FROM findings" + where
-                                    + " ORDER BY severity_rank DESC, last_seen DESC, id LIMIT :limit OFFSET :offset"),
+                            handle.createQuery(
+                                    "SELECT id, category, rule_id, title, severity, status, resource_id,"
+                                            + " resource_type, resource_name, package_name, package_version, fixed_version,"
+                                            + " fix_state, first_seen, last_seen, resolved_at, muted_reason, muted_until"
+                                            + " FROM findings" + where
+                                            + " ORDER BY severity_rank DESC, last_seen DESC, id DESC LIMIT :limit OFFSET :offset"),
                             binds,
                             filter)
                     .bind("limit", filter.limit())
