@@ -209,7 +209,12 @@ public final class VigilServer implements AutoCloseable {
         if (organizations > 0) {
             return null;
         }
-        String org = accounts.createOrganization("default");
+        String org;
+        try {
+            org = accounts.createOrganization("default");
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            return null; // another instance on the same store is bootstrapping it right now
+        }
         String password = Secrets.newToken("").substring(0, 20);
         String email = "admin@vigil.local";
         accounts.createUser(org, email, password.toCharArray(), Role.ADMIN);
