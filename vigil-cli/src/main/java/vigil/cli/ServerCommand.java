@@ -62,6 +62,13 @@ final class ServerCommand implements Callable<Integer> {
     @Nullable
     Path tlsKeystore;
 
+    @Option(
+            names = "--agent-minimum-version",
+            paramLabel = "VERSION",
+            description = "Agents older than this are shown as such on the Setup page (default: the feature matrix's).")
+    @Nullable
+    String agentMinimumVersion;
+
     @Mixin
     DataDirOption data = new DataDirOption();
 
@@ -85,7 +92,18 @@ final class ServerCommand implements Callable<Integer> {
         VigilServer server;
         try {
             server = VigilServer.start(
-                    new VigilServer.Options(data.resolve(), url, host, port, tls()), Clock.systemUTC());
+                    new VigilServer.Options(
+                            data.resolve(),
+                            url,
+                            host,
+                            port,
+                            tls(),
+                            java.time.Duration.ofSeconds(30),
+                            agentMinimumVersion != null
+                                    ? agentMinimumVersion
+                                    : vigil.agent.matrix.FeatureMatrix.defaults()
+                                            .agentMinimumVersion()),
+                    Clock.systemUTC());
         } catch (IOException e) {
             throw new UserError(String.valueOf(e.getMessage()), ExitCodes.ERROR);
         }

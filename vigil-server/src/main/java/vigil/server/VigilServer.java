@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+import vigil.agent.matrix.FeatureMatrix;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Role;
@@ -57,7 +58,8 @@ public final class VigilServer implements AutoCloseable {
             String host,
             int port,
             @Nullable TlsMaterial tls,
-            Duration notificationBackoff) {
+            Duration notificationBackoff,
+            String agentMinimumVersion) {
         public Options(Path dataDirectory, @Nullable String database, String host, int port) {
             this(dataDirectory, database, host, port, null, Duration.ofSeconds(30));
         }
@@ -65,6 +67,23 @@ public final class VigilServer implements AutoCloseable {
         public Options(
                 Path dataDirectory, @Nullable String database, String host, int port, @Nullable TlsMaterial tls) {
             this(dataDirectory, database, host, port, tls, Duration.ofSeconds(30));
+        }
+
+        public Options(
+                Path dataDirectory,
+                @Nullable String database,
+                String host,
+                int port,
+                @Nullable TlsMaterial tls,
+                Duration notificationBackoff) {
+            this(
+                    dataDirectory,
+                    database,
+                    host,
+                    port,
+                    tls,
+                    notificationBackoff,
+                    FeatureMatrix.defaults().agentMinimumVersion());
         }
     }
 
@@ -109,7 +128,11 @@ public final class VigilServer implements AutoCloseable {
         Intake intake = new Intake(database.jdbi(), matching, clock);
         ApiRoutes api = new ApiRoutes(accounts, intake, findings, notifications, database.jdbi(), clock);
         RateLimiter limiter = new RateLimiter(200, 400);
-        UiRoutes ui = new UiRoutes(accounts, findings, database.jdbi());
+        UiRoutes ui = new UiRoutes(
+                accounts,
+                findings,
+                database.jdbi(),
+                FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()));
         SecuredRoutes[] holder = new SecuredRoutes[1];
         Javalin app;
         try {

@@ -198,6 +198,11 @@ public final class CapabilityCheck {
         }
     }
 
+    /** Whether an agent version meets a minimum (numeric dotted comparison, "0.1.0-SNAPSHOT" reads 0.1.0). */
+    public static boolean meetsMinimum(String version, String minimum) {
+        return DottedVersion.atLeast(version, minimum);
+    }
+
     /** "not applicable (offered on AWS Account, Azure Account)" and friends, for tables. */
     public static String describe(CapabilityStatus status) {
         return switch (status.state()) {

@@ -39,7 +39,10 @@ public final class UiRoutes {
     private final byte[] htmx;
     private final byte[] css;
 
-    public UiRoutes(Accounts accounts, FindingStore findings, Jdbi jdbi) throws IOException {
+    private final FeatureMatrix matrix;
+
+    public UiRoutes(Accounts accounts, FindingStore findings, Jdbi jdbi, FeatureMatrix matrix) throws IOException {
+        this.matrix = matrix;
         this.accounts = accounts;
         this.findings = findings;
         this.jdbi = jdbi;
@@ -360,6 +363,11 @@ public final class UiRoutes {
                     .append(esc(deploymentName(agent.deployment())))
                     .append("</td><td>")
                     .append(esc(agent.version()))
+                    .append(
+                            vigil.agent.check.CapabilityCheck.meetsMinimum(
+                                            agent.version(), matrix.agentMinimumVersion())
+                                    ? ""
+                                    : " " + Html.badge("stale", "older than " + matrix.agentMinimumVersion()))
                     .append("</td><td>")
                     .append(esc(Instant.ofEpochMilli(agent.lastSeen()).toString()))
                     .append(agent.lastSeen() < staleBefore ? " " + Html.badge("stale", "stale") : "")
@@ -397,7 +405,6 @@ public final class UiRoutes {
             html.append("<th>").append(esc(capability.displayName())).append("</th>");
         }
         html.append("</tr></thead><tbody>");
-        FeatureMatrix matrix = FeatureMatrix.defaults();
         for (DeploymentType type : DeploymentType.values()) {
             FeatureMatrix.Deployment deployment = matrix.deployment(type);
             html.append("<tr><td>")
