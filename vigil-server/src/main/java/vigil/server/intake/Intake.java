@@ -43,27 +43,29 @@ public final class Intake {
 
     public record Result(String batchId, boolean duplicate, int inventories, int findings) {}
 
-    public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
-        JsonNode batch = parse(body, gzip);
-        String batchId = id(batch.path("batchId"), "batchId");
-        JsonNode agent = batch.path("agent");
-        String agentId = id(agent.path("id"), "agent.id");
-        String hostname = text(agent, "hostname", 255);
-        String version = text(agent, "version", 64);
-        String deployment = text(agent, "deployment", 32);
-        List<Inventory> inventories = new ArrayList<>();
-        int index = 0;
-        for (JsonNode sbom : batch.path("inventories")) {
-            try {
-                inventories.add(CycloneDx.read(
-                        new ByteArrayInputStream(JSON.writeValueAsBytes(sbom)),
-                        "inventory " + index + " of batch " + batchId,
-                        true));
-            } catch (IOException | InventoryException e) {
-                throw new IntakeException(400, String.valueOf(e.getMessage()));
-            }
-            index++;
+    /** A batch that passed every check, before anything is stored. */
+    public record ParsedBatch(
+            String batchId,
+            String agentId,
+            String hostname,
+            String version,
+            String deployment,
+            JsonNode agent,
+            List<Inventory> inventories) {
+        public ParsedBatch {
+            inventories = List.copyOf(inventories);
         }
+    }
+
+    public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
+        ParsedBatch parsed = parseBatch(body, gzip);
+        String batchId = parsed.batchId();
+        String agentId = parsed.agentId();
+        String hostname = parsed.hostname();
+        String version = parsed.version();
+        String deployment = parsed.deployment();
+        JsonNode agent = parsed.agent();
+        List<Inventory> inventories = parsed.inventories();
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
@@ -98,6 +100,34 @@ public final class Intake {
             }
             throw e;
         }
+    }
+
+    /**
+     * Decompresses, parses and checks a batch; every problem is an {@link IntakeException} with 400 or 413 naming
+     * what is wrong. Untrusted input: fuzzed by IntakeFuzzTest.
+     */
+    public static ParsedBatch parseBatch(byte[] body, boolean gzip) throws IntakeException {
+        JsonNode batch = parse(body, gzip);
+        String batchId = id(batch.path("batchId"), "batchId");
+        JsonNode agent = batch.path("agent");
+        String agentId = id(agent.path("id"), "agent.id");
+        String hostname = text(agent, "hostname", 255);
+        String version = text(agent, "version", 64);
+        String deployment = text(agent, "deployment", 32);
+        List<Inventory> inventories = new ArrayList<>();
+        int index = 0;
+        for (JsonNode sbom : batch.path("inventories")) {
+            try {
+                inventories.add(CycloneDx.read(
+                        new ByteArrayInputStream(JSON.writeValueAsBytes(sbom)),
+                        "inventory " + index + " of batch " + batchId,
+                        true));
+            } catch (IOException | InventoryException e) {
+                throw new IntakeException(400, String.valueOf(e.getMessage()));
+            }
+            index++;
+        }
+        return new ParsedBatch(batchId, agentId, hostname, version, deployment, agent, inventories);
     }
 
     private static boolean isDuplicateKey(Exception e) {
