@@ -134,10 +134,27 @@ class WebUiIT {
                     .setPath(SCREENSHOTS.resolve("05-muted.png"))
                     .setFullPage(true));
 
+            // the resource page: the host's inventory and findings; unmuting there puts the finding back
+            page.navigate(base + "/findings?status=all");
+            page.click("#findings a.resource-page >> nth=0");
+            assertThat(page.textContent("#packages")).isEqualTo("3");
+            assertThat(page.textContent("#resource")).contains("Debian GNU/Linux 12");
+            assertThat(page.textContent("#total")).isEqualTo("3 open or muted findings");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve("06-resource.png"))
+                    .setFullPage(true));
+            page.click("#findings form.unmute button");
+            page.waitForLoadState();
+            assertThat(page.locator("#findings form.unmute").count()).isZero();
+            page.navigate(base + "/findings");
+            assertThat(page.textContent("#total")).isEqualTo("3 findings");
+            assertThat(page.getAttribute("#by-severity rect[data-label=CRITICAL]", "data-value"))
+                    .isEqualTo("1");
+
             page.navigate(base + "/vulnerabilities?by=package");
             assertThat(page.textContent("#groups")).contains("libfoo").contains("libbar");
             page.screenshot(new Page.ScreenshotOptions()
-                    .setPath(SCREENSHOTS.resolve("06-vulnerabilities.png"))
+                    .setPath(SCREENSHOTS.resolve("07-vulnerabilities.png"))
                     .setFullPage(true));
 
             // a page of another origin cannot post with the session cookie

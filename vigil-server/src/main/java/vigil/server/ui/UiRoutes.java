@@ -71,6 +71,8 @@ public final class UiRoutes {
         routes.page("/", Permission.READ, ctx -> ctx.redirect("/findings"));
         routes.page("/findings", Permission.READ, this::findingsPage);
         routes.form("/ui/findings/{id}/mute", Permission.TRIAGE, this::mute);
+        routes.form("/ui/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
+        routes.page("/resources", Permission.READ, this::resourcePage);
         routes.page("/vulnerabilities", Permission.READ, this::vulnerabilitiesPage);
         routes.page("/setup", Permission.READ, this::setupPage);
     }
@@ -177,18 +179,15 @@ public final class UiRoutes {
                     .append(esc(url(row.resourceName())))
                     .append("\">")
                     .append(esc(row.resourceName()))
-                    .append("</a></td><td>")
+                    .append("</a> <a class=\"resource-page\" href=\"/resources?id=")
+                    .append(esc(url(row.resourceId())))
+                    .append("\" title=\"resource page\">&#8599;</a></td><td>")
                     .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
                     .append("</td><td>")
                     .append(Html.badge(row.status(), row.status()))
                     .append(row.mutedReason() == null ? "" : "<br><small>" + esc(row.mutedReason()) + "</small>")
                     .append("</td><td>");
-            if (canTriage && row.status().equals("open")) {
-                html.append("<form method=\"post\" action=\"/ui/findings/")
-                        .append(esc(url(row.id())))
-                        .append("/mute\" class=\"mute\"><input name=\"reason\" placeholder=\"reason\" required>")
-                        .append("<button>Mute</button></form>");
-            }
+            html.append(triage(row, canTriage));
             html.append("</td></tr>");
         }
         html.append("</tbody></table>");
@@ -273,6 +272,104 @@ public final class UiRoutes {
         }
     }
 
+    /** The triage control of a row: mute an open finding (with a reason), unmute a muted one. */
+    private static String triage(FindingStore.Row row, boolean canTriage) {
+        if (!canTriage) {
+            return "";
+        }
+        if (row.status().equals("open")) {
+            return "<form method=\"post\" action=\"/ui/findings/" + esc(url(row.id())) + "/mute\" class=\"mute\">"
+                    + "<input name=\"reason\" placeholder=\"reason\" required><button>Mute</button></form>";
+        }
+        if (row.status().equals("muted")) {
+            return "<form method=\"post\" action=\"/ui/findings/" + esc(url(row.id())) + "/unmute\" class=\"unmute\">"
+                    + "<button>Unmute</button></form>";
+        }
+        return "";
+    }
+
+    private void unmute(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        if (!findings.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
+            ctx.status(404)
+                    .html(Html.page(
+                            "Findings",
+                            "Findings",
+                            principal.subject(),
+                            "<p class=\"error\">No muted" + " finding with that id.</p>"));
+            return;
+        }
+        String back = ctx.header("Referer");
+        ctx.redirect(
+                back != null && (back.contains("/findings") || back.contains("/resources")) ? back : "/findings",
+                io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void resourcePage(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String id = Optional.ofNullable(ctx.queryParam("id")).orElse("");
+        record Stored(String type, String name, @Nullable String os, int packages, long scannedAt) {}
+        Optional<Stored> inventory = jdbi.withHandle(handle -> handle.createQuery("SELECT resource_type,"
+                        + " resource_name, os, packages, scanned_at FROM inventories WHERE org_id = :org AND"
+                        + " resource_id = :id")
+                .bind("org", principal.orgId())
+                .bind("id", id)
+                .map((rs, c) ->
+                        new Stored(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)))
+                .findOne());
+        FindingStore.Page page = findings.query(
+                principal.orgId(),
+                new FindingStore.Filter(List.of("open", "muted"), List.of(), null, id, null, null, 500, 0));
+        if (inventory.isEmpty() && page.total() == 0) {
+            ctx.status(404)
+                    .html(Html.page(
+                            "Resource",
+                            "",
+                            principal.subject(),
+                            "<p class=\"error\">No resource " + esc(id) + " in this organization.</p>"));
+            return;
+        }
+        StringBuilder html = new StringBuilder("<dl id=\"resource\">");
+        html.append("<dt>Id</dt><dd>").append(esc(id)).append("</dd>");
+        inventory.ifPresent(stored -> html.append("<dt>Type</dt><dd>")
+                .append(esc(stored.type()))
+                .append("</dd><dt>Operating system</dt><dd>")
+                .append(esc(stored.os() == null ? "unknown" : stored.os()))
+                .append("</dd><dt>Packages</dt><dd id=\"packages\">")
+                .append(stored.packages())
+                .append("</dd><dt>Last scan</dt><dd>")
+                .append(esc(Instant.ofEpochMilli(stored.scannedAt()).toString()))
+                .append("</dd>"));
+        html.append("</dl><p id=\"total\">")
+                .append(page.total())
+                .append(" open or muted findings</p><table id=\"findings\"><thead><tr><th>Severity</th>")
+                .append("<th>Vulnerability</th><th>Package</th><th>Fixed in</th><th>Status</th><th></th></tr></thead>")
+                .append("<tbody>");
+        boolean canTriage = principal.allows(Permission.TRIAGE);
+        for (FindingStore.Row row : page.rows()) {
+            html.append("<tr data-id=\"")
+                    .append(esc(row.id()))
+                    .append("\"><td>")
+                    .append(Html.badge(row.severity(), row.severity()))
+                    .append("</td><td>")
+                    .append(esc(row.ruleId()))
+                    .append("</td><td>")
+                    .append(esc(row.packageName()))
+                    .append(" ")
+                    .append(esc(row.packageVersion()))
+                    .append("</td><td>")
+                    .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
+                    .append("</td><td>")
+                    .append(Html.badge(row.status(), row.status()))
+                    .append("</td><td>")
+                    .append(triage(row, canTriage))
+                    .append("</td></tr>");
+        }
+        html.append("</tbody></table>");
+        String title = inventory.map(Stored::name).orElse(id);
+        ctx.html(Html.page(title, "", principal.subject(), html.toString()));
+    }
+
     private void mute(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         String reason = Optional.ofNullable(ctx.formParam("reason")).orElse("").strip();
@@ -297,7 +394,8 @@ public final class UiRoutes {
         }
         String back = ctx.header("Referer");
         ctx.redirect(
-                back != null && back.contains("/findings") ? back : "/findings", io.javalin.http.HttpStatus.SEE_OTHER);
+                back != null && (back.contains("/findings") || back.contains("/resources")) ? back : "/findings",
+                io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void vulnerabilitiesPage(Context ctx) {
