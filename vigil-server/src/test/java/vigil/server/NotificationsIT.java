@@ -3,7 +3,6 @@ package vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,25 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-import vigil.inventory.sbom.CycloneDx;
-import vigil.model.InstalledPackage;
-import vigil.model.Inventory;
-import vigil.model.OperatingSystem;
-import vigil.model.OsFamily;
-import vigil.model.OsSupport;
-import vigil.model.PackageType;
-import vigil.model.Target;
 import vigil.vulndb.DatabaseImporter;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -82,15 +70,7 @@ class NotificationsIT {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
             VigilServer.Bootstrap first = server.bootstrap();
-            String admin = JSON.readTree(http.send(
-                                    HttpRequest.newBuilder(URI.create(base + "/api/v1/login"))
-                                            .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + first.email()
-                                                    + "\",\"password\":\"" + first.password() + "\"}"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .path("token")
-                    .asString();
+            String admin = new TestClient(server).login(first.email(), first.password());
             for (String rule : List.of(
                     "{\"name\":\"critical to webhook\",\"minSeverity\":\"critical\",\"url\":\"" + hooks + "/hook\"}",
                     "{\"name\":\"web-1 to slack\",\"resource\":\"web-1\",\"kind\":\"slack\",\"url\":\"" + hooks
@@ -157,36 +137,7 @@ class NotificationsIT {
     }
 
     private static byte[] batch() throws Exception {
-        Inventory inventory = new Inventory(
-                new Target(Target.Kind.HOST, "/", null),
-                new OperatingSystem(OsFamily.DEBIAN, "12", "Debian GNU/Linux 12 (bookworm)"),
-                OsSupport.supported("Debian 12 is supported"),
-                List.of(new InstalledPackage(
-                        PackageType.DEB,
-                        "testpkg",
-                        null,
-                        "1.0-1",
-                        null,
-                        "amd64",
-                        "testpkg",
-                        "1.0-1",
-                        List.of(),
-                        List.of(),
-                        "pkg:deb/debian/testpkg@1.0-1?arch=amd64&distro=debian-12")),
-                List.of(),
-                Instant.now());
-        ObjectNode batch = JSON.createObjectNode();
-        batch.put("batchId", UUID.randomUUID().toString());
-        ObjectNode agent = batch.putObject("agent");
-        agent.put("id", "agent-0009-test");
-        agent.put("hostname", "web-1");
-        agent.put("version", "0.1.0");
-        agent.put("deployment", "linux");
-        batch.putArray("inventories").add(CycloneDx.tree(inventory, List.of(), "test", UUID.randomUUID()));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(JSON.writeValueAsBytes(batch));
-        }
-        return bytes.toByteArray();
+        return TestClient.gzip(TestClient.batch(
+                UUID.randomUUID().toString(), "agent-0009-test", "web-1", "0.1.0", TestClient.debianHost("testpkg")));
     }
 }

@@ -6,7 +6,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,24 +13,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-import vigil.inventory.sbom.CycloneDx;
-import vigil.model.InstalledPackage;
-import vigil.model.Inventory;
-import vigil.model.OperatingSystem;
-import vigil.model.OsFamily;
-import vigil.model.OsSupport;
-import vigil.model.PackageType;
-import vigil.model.Target;
 import vigil.vulndb.DatabaseImporter;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -40,7 +27,6 @@ import vigil.vulndb.store.AdvisoryStore;
  * mute one and see the chart change. Screenshots of each page go to target/screenshots/ for review.
  */
 class WebUiIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     @TempDir
@@ -78,7 +64,7 @@ class WebUiIT {
                                         "--disable-component-update",
                                         "--no-first-run")))) {
             VigilServer.Bootstrap first = server.bootstrap();
-            send(server.port(), first.intakeKey());
+            send(server, first.intakeKey());
             String base = "http://127.0.0.1:" + server.port();
             Page page = browser.newPage();
 
@@ -183,23 +169,14 @@ class WebUiIT {
                 """.formatted(id, pkg, cvss, pkg);
     }
 
-    private static void send(int port, String key) throws Exception {
-        List<InstalledPackage> packages = List.of(pkg("libfoo"), pkg("libbar"), pkg("libsafe"));
-        Inventory inventory = new Inventory(
-                new Target(Target.Kind.HOST, "/", null),
-                new OperatingSystem(OsFamily.DEBIAN, "12", "Debian GNU/Linux 12 (bookworm)"),
-                OsSupport.supported("Debian 12 is supported"),
-                packages,
-                List.of(),
-                Instant.now());
-        ObjectNode batch = JSON.createObjectNode();
-        batch.put("batchId", UUID.randomUUID().toString());
-        ObjectNode agent = batch.putObject("agent");
-        agent.put("id", "agent-web-1-test");
-        agent.put("hostname", "web-1");
-        agent.put("version", "0.1.0");
-        agent.put("deployment", "linux");
-        ArrayNode capabilities = agent.putArray("capabilities");
+    private static void send(VigilServer server, String key) throws Exception {
+        var batch = TestClient.batch(
+                UUID.randomUUID().toString(),
+                "agent-web-1-test",
+                "web-1",
+                "0.1.0",
+                TestClient.debianHost("libfoo", "libbar", "libsafe"));
+        ArrayNode capabilities = (ArrayNode) batch.path("agent").path("capabilities");
         capabilities
                 .addObject()
                 .put("id", "misconfigurations")
@@ -216,34 +193,7 @@ class WebUiIT {
                 .put("id", "vulnerabilities")
                 .put("state", "enabled")
                 .putArray("unmet");
-        batch.putArray("inventories").add(CycloneDx.tree(inventory, List.of(), "test", UUID.randomUUID()));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(JSON.writeValueAsBytes(batch));
-        }
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/intake/v1/batches"))
-                                .header("Authorization", "Bearer " + key)
-                                .header("Content-Encoding", "gzip")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray()))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = new TestClient(server).send(key, TestClient.gzip(batch));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    }
-
-    private static InstalledPackage pkg(String name) {
-        return new InstalledPackage(
-                PackageType.DEB,
-                name,
-                null,
-                "1.0-1",
-                null,
-                "amd64",
-                name,
-                "1.0-1",
-                List.of(),
-                List.of(),
-                "pkg:deb/debian/" + name + "@1.0-1?arch=amd64&distro=debian-12");
     }
 }
