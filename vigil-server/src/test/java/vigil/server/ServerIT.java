@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,13 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import vigil.inventory.sbom.CycloneDx;
-import vigil.model.InstalledPackage;
 import vigil.model.Inventory;
-import vigil.model.OperatingSystem;
-import vigil.model.OsFamily;
-import vigil.model.OsSupport;
-import vigil.model.PackageType;
-import vigil.model.Target;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Role;
@@ -141,28 +134,7 @@ class ServerIT {
     }
 
     private static Inventory host(String... packages) {
-        List<InstalledPackage> installed = new ArrayList<>();
-        for (String name : packages) {
-            installed.add(new InstalledPackage(
-                    PackageType.DEB,
-                    name,
-                    null,
-                    "1.0-1",
-                    null,
-                    "amd64",
-                    name,
-                    "1.0-1",
-                    List.of(),
-                    List.of(),
-                    "pkg:deb/debian/" + name + "@1.0-1?arch=amd64&distro=debian-12"));
-        }
-        return new Inventory(
-                new Target(Target.Kind.HOST, "/", null),
-                new OperatingSystem(OsFamily.DEBIAN, "12", "Debian GNU/Linux 12 (bookworm)"),
-                OsSupport.supported("Debian 12 is supported"),
-                installed,
-                List.of(),
-                Instant.now());
+        return TestClient.debianHost(packages);
     }
 
     private static byte[] batch(String batchId, Inventory inventory) {
