@@ -93,6 +93,7 @@ class WebUiIT {
             assertThat(page.textContent("#agents td[data-capability=vulnerabilities]"))
                     .contains("enabled");
             assertThat(page.locator("#matrix tbody tr").count()).isEqualTo(10);
+            assertThat(page.getAttribute("#agents a >> text=web-1", "href")).startsWith("/resources?id=host");
             page.screenshot(new Page.ScreenshotOptions()
                     .setPath(SCREENSHOTS.resolve("03-setup.png"))
                     .setFullPage(true));
@@ -124,6 +125,8 @@ class WebUiIT {
             page.navigate(base + "/findings?status=all");
             page.click("#findings a.resource-page >> nth=0");
             assertThat(page.textContent("#packages")).isEqualTo("3");
+            assertThat(page.locator("#package-list tbody tr").count()).isEqualTo(3);
+            assertThat(page.textContent("#package-list")).contains("libsafe").contains("1.0-1");
             assertThat(page.textContent("#resource")).contains("Debian GNU/Linux 12");
             assertThat(page.textContent("#total")).isEqualTo("3 open or muted findings");
             page.screenshot(new Page.ScreenshotOptions()

@@ -308,14 +308,19 @@ public final class UiRoutes {
     private void resourcePage(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         String id = Optional.ofNullable(ctx.queryParam("id")).orElse("");
-        record Stored(String type, String name, @Nullable String os, int packages, long scannedAt) {}
+        record Stored(String type, String name, @Nullable String os, int packages, long scannedAt, String sbom) {}
         Optional<Stored> inventory = jdbi.withHandle(handle -> handle.createQuery("SELECT resource_type,"
-                        + " resource_name, os, packages, scanned_at FROM inventories WHERE org_id = :org AND"
-                        + " resource_id = :id")
+                        + " resource_name, os, packages, scanned_at, inventory FROM inventories WHERE org_id = :org"
+                        + " AND resource_id = :id")
                 .bind("org", principal.orgId())
                 .bind("id", id)
-                .map((rs, c) ->
-                        new Stored(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)))
+                .map((rs, c) -> new Stored(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getLong(5),
+                        rs.getString(6)))
                 .findOne());
         FindingStore.Page page = findings.query(
                 principal.orgId(),
@@ -366,6 +371,23 @@ public final class UiRoutes {
                     .append("</td></tr>");
         }
         html.append("</tbody></table>");
+        if (inventory.isPresent()) {
+            html.append("<h2>Packages</h2><table id=\"package-list\"><thead><tr><th>Package</th><th>Version</th>")
+                    .append("<th>Package URL</th></tr></thead><tbody>");
+            for (JsonNode component : JSON.readTree(inventory.get().sbom()).path("components")) {
+                if (component.path("type").asString("").equals("operating-system")) {
+                    continue;
+                }
+                html.append("<tr><td>")
+                        .append(esc(component.path("name").asString("")))
+                        .append("</td><td>")
+                        .append(esc(component.path("version").asString("")))
+                        .append("</td><td><small>")
+                        .append(esc(component.path("purl").asString("")))
+                        .append("</small></td></tr>");
+            }
+            html.append("</tbody></table>");
+        }
         String title = inventory.map(Stored::name).orElse(id);
         ctx.html(Html.page(title, "", principal.subject(), html.toString()));
     }
@@ -443,21 +465,29 @@ public final class UiRoutes {
             html.append("<th>").append(esc(capability.displayName())).append("</th>");
         }
         html.append("</tr></thead><tbody>");
-        record Agent(String hostname, String deployment, String version, long lastSeen, String capabilities) {}
+        record Agent(
+                String hostname, String deployment, String version, long lastSeen, String capabilities, String id) {}
         List<Agent> agents = jdbi.withHandle(handle -> handle.createQuery("SELECT hostname, deployment, version,"
-                        + " last_seen, capabilities FROM agents WHERE org_id = :org ORDER BY hostname")
+                        + " last_seen, capabilities, id FROM agents WHERE org_id = :org ORDER BY hostname")
                 .bind("org", principal.orgId())
-                .map((rs, c) ->
-                        new Agent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)))
+                .map((rs, c) -> new Agent(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6)))
                 .list());
         if (agents.isEmpty()) {
             html.append("<tr><td colspan=\"9\">No agent has reported yet. Run <code>vigil agent run</code> with an"
                     + " intake API key on each host.</td></tr>");
         }
         for (Agent agent : agents) {
-            html.append("<tr><td>")
+            html.append("<tr><td><a href=\"/resources?id=")
+                    .append(esc(url("host:" + agent.id())))
+                    .append("\">")
                     .append(esc(agent.hostname()))
-                    .append("</td><td>")
+                    .append("</a></td><td>")
                     .append(esc(deploymentName(agent.deployment())))
                     .append("</td><td>")
                     .append(esc(agent.version()))
