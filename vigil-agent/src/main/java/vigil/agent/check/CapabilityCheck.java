@@ -70,7 +70,12 @@ public final class CapabilityCheck {
     }
 
     private void threats(Facts facts, List<String> unmet, List<String> notes) {
-        if (facts.deployment() == DeploymentType.WINDOWS || facts.deployment() == DeploymentType.FARGATE) {
+        if (facts.deployment() == DeploymentType.WINDOWS) {
+            // the seed offers Threats on Windows; Vigil's own sensor is eBPF on Linux, so say what runs today
+            unmet.add("Vigil's threat sensor runs on Linux (eBPF); a Windows sensor is not built yet");
+            return;
+        }
+        if (facts.deployment() == DeploymentType.FARGATE) {
             return; // the kernel and distribution are the platform's, not the user's
         }
         FeatureMatrix.Threats threats = matrix.threats();

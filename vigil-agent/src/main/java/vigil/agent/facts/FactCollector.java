@@ -180,7 +180,7 @@ public record FactCollector(
     }
 
     /** The {@code iss} claim of a service-account JWT (read, not verified: it only names the cluster's issuer). */
-    static Optional<String> tokenIssuer(String token) {
+    public static Optional<String> tokenIssuer(String token) {
         String[] parts = token.strip().split("\\.");
         if (parts.length < 2) {
             return Optional.empty();

@@ -210,6 +210,14 @@ class CapabilityCheckTest {
     }
 
     @Test
+    void windowsThreatsAreHonestlyUnavailable() {
+        CapabilityStatus windows =
+                check.evaluate(Capability.THREATS, facts(DeploymentType.WINDOWS, null, "10.0.20348", List.of(), null));
+        assertThat(windows.state()).isEqualTo(CapabilityStatus.State.UNAVAILABLE);
+        assertThat(windows.unmet()).singleElement().asString().contains("Windows sensor is not built yet");
+    }
+
+    @Test
     void dottedVersionsCompareNumerically() {
         assertThat(DottedVersion.atLeast("4.15.0", "4.15.0")).isTrue();
         assertThat(DottedVersion.atLeast("4.9.337", "4.15.0")).isFalse();
