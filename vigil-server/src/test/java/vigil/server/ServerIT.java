@@ -344,6 +344,19 @@ class ServerIT {
                             .statusCode())
                     .isEqualTo(400);
             String viewer = login("viewer@example.com", "long enough pass");
+            HttpResponse<String> assigned = send(
+                    "POST", "/api/v1/findings/" + id + "/assign", admin, json("{\"assignee\":\"Viewer@Example.com\"}"));
+            assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+            assertThat(send("POST", "/api/v1/findings/" + id + "/assign", admin, json("{\"assignee\":\"nobody@x.y\"}"))
+                            .statusCode())
+                    .as("only users of the organization")
+                    .isEqualTo(404);
+            List<String> history = new ArrayList<>();
+            get("/api/v1/findings/" + id + "/history", admin)
+                    .path("events")
+                    .forEach(e -> history.add(
+                            e.path("kind").asString() + ":" + e.path("detail").asString("")));
+            assertThat(history).contains("assigned:viewer@example.com");
             assertThat(get("/api/v1/findings", viewer).path("total").asLong()).isEqualTo(1);
             assertThat(send("POST", "/api/v1/findings/" + id + "/mute", viewer, json("{\"reason\":\"no\"}"))
                             .statusCode())

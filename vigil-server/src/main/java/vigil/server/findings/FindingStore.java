@@ -476,6 +476,45 @@ public final class FindingStore {
         });
     }
 
+    /**
+     * Assigns a finding to a user of the same organization (null clears it); false when the organization has no
+     * such finding or no such user.
+     */
+    public boolean assign(String orgId, String findingId, @Nullable String assignee, String actor) {
+        long now = clock.millis();
+        return jdbi.inTransaction(handle -> {
+            if (assignee != null) {
+                boolean member =
+                        handle.createQuery("SELECT COUNT(*) FROM users WHERE org_id = :org AND email =" + " :email")
+                                        .bind("org", orgId)
+                                        .bind("email", assignee.toLowerCase(java.util.Locale.ROOT))
+                                        .mapTo(Long.class)
+                                        .one()
+                                > 0;
+                if (!member) {
+                    return false;
+                }
+            }
+            int changed = handle.createUpdate(
+                            "UPDATE findings SET assignee = :assignee WHERE org_id = :org AND id = :id")
+                    .bind("assignee", assignee == null ? null : assignee.toLowerCase(java.util.Locale.ROOT))
+                    .bind("org", orgId)
+                    .bind("id", findingId)
+                    .execute();
+            if (changed > 0) {
+                event(
+                        handle,
+                        orgId,
+                        findingId,
+                        now,
+                        assignee == null ? "unassigned" : "assigned",
+                        actor,
+                        assignee == null ? null : assignee.toLowerCase(java.util.Locale.ROOT));
+            }
+            return changed > 0;
+        });
+    }
+
     /** A finding's history, oldest first; empty when the organization has no such finding. */
     public Optional<List<Map<String, Object>>> history(String orgId, String findingId) {
         return jdbi.withHandle(handle -> {

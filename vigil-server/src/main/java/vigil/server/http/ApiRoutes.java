@@ -64,6 +64,7 @@ public final class ApiRoutes {
         routes.get("/api/v1/findings/{id}/history", Permission.READ, this::history);
         routes.post("/api/v1/findings/{id}/mute", Permission.TRIAGE, this::mute);
         routes.post("/api/v1/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
+        routes.post("/api/v1/findings/{id}/assign", Permission.TRIAGE, this::assign);
         routes.get("/api/v1/agents", Permission.READ, this::agents);
         routes.post("/api/v1/api-keys", Permission.ADMIN, this::createKey);
         routes.delete("/api/v1/api-keys/{id}", Permission.ADMIN, this::revokeKey);
@@ -220,6 +221,26 @@ public final class ApiRoutes {
             return;
         }
         ctx.json(Map.of("id", ctx.pathParam("id"), "status", "open"));
+    }
+
+    private void assign(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        JsonNode body = body(ctx);
+        if (body == null) {
+            return;
+        }
+        String assignee = body.hasNonNull("assignee") ? body.path("assignee").asString("") : null;
+        if (!findings.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
+            Errors.send(
+                    ctx,
+                    404,
+                    "no finding " + ctx.pathParam("id") + " or no user " + assignee + " in this organization");
+            return;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", ctx.pathParam("id"));
+        answer.put("assignee", assignee);
+        ctx.json(answer);
     }
 
     private void agents(Context ctx) {
