@@ -185,7 +185,7 @@ final class AgentCommand implements Callable<Integer> {
         @Override
         public Integer call() throws java.io.IOException, InterruptedException {
             String key = apiKey();
-            java.net.URI url = java.net.URI.create(
+            java.net.URI url = serverUrl(
                     server != null
                             ? server
                             : java.util.Objects.requireNonNullElse(
@@ -208,10 +208,33 @@ final class AgentCommand implements Callable<Integer> {
             }
         }
 
+        /** The server's base URL, or a usage error naming what is wrong with it. */
+        static java.net.URI serverUrl(String text) {
+            try {
+                java.net.URI url = new java.net.URI(text);
+                if (("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null) {
+                    return url;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // reported below
+            }
+            throw new UserError(
+                    "the server URL '" + text + "' is not an http(s) URL such as https://vigil.example.com:8700",
+                    ExitCodes.USAGE);
+        }
+
         private String apiKey() throws java.io.IOException {
-            String key = apiKeyFile != null
-                    ? java.nio.file.Files.readString(apiKeyFile).strip()
-                    : System.getenv("VIGIL_API_KEY");
+            String key;
+            if (apiKeyFile != null) {
+                if (!java.nio.file.Files.isReadable(apiKeyFile)) {
+                    throw new UserError(
+                            "cannot read the API key file " + apiKeyFile + " (missing, or not readable by this user)",
+                            ExitCodes.USAGE);
+                }
+                key = java.nio.file.Files.readString(apiKeyFile).strip();
+            } else {
+                key = System.getenv("VIGIL_API_KEY");
+            }
             if (key == null || key.isBlank()) {
                 throw new UserError(
                         "the agent needs an intake API key: set VIGIL_API_KEY or pass --api-key-file FILE (create one"

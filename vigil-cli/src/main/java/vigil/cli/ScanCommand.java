@@ -64,8 +64,14 @@ final class ScanCommand implements Callable<Integer> {
         ScanResult result;
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
-            AdvisoryStore.Status status = store.status();
-            inventory = withAdvisoryCoverage(inventory, status);
+            AdvisoryStore.Status status = store.summary();
+            inventory = withAdvisoryCoverage(inventory, ecosystem -> {
+                try {
+                    return store.covers(ecosystem);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             List<PackageVulnerability> matches = new VulnerabilityMatcher(store).match(inventory);
             result = new ScanResult(
                     inventory,
@@ -81,13 +87,13 @@ final class ScanCommand implements Callable<Integer> {
      * A supported OS whose ecosystem the database holds nothing for cannot be checked: say so instead of reporting
      * zero vulnerabilities (Amazon Linux before its ALAS pages are imported, a database imported from one dump).
      */
-    static Inventory withAdvisoryCoverage(Inventory inventory, AdvisoryStore.Status status) {
+    static Inventory withAdvisoryCoverage(Inventory inventory, java.util.function.Predicate<String> covered) {
         OperatingSystem os = inventory.os();
         if (os == null || !inventory.osSupport().scannable()) {
             return inventory;
         }
         List<String> ecosystems = Ecosystems.forOs(os);
-        if (ecosystems.stream().anyMatch(status.packagesByEcosystem()::containsKey)) {
+        if (ecosystems.stream().anyMatch(covered)) {
             return inventory;
         }
         String wanted = ecosystems.isEmpty() ? os.prettyName() : String.join(", ", ecosystems);

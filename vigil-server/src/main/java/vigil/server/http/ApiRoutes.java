@@ -273,9 +273,8 @@ public final class ApiRoutes {
         if (body == null) {
             return;
         }
-        String name = body.path("name").asString("");
-        if (name.isBlank() || name.length() > 200) {
-            Errors.send(ctx, 400, "an API key needs a name of 1 to 200 characters");
+        String name = name(ctx, body, "an API key");
+        if (name == null) {
             return;
         }
         ApiKeyScope scope;
@@ -346,9 +345,8 @@ public final class ApiRoutes {
         if (body == null) {
             return;
         }
-        String name = body.path("name").asString("");
-        if (name.isBlank() || name.length() > 200) {
-            Errors.send(ctx, 400, "a rule needs a name of 1 to 200 characters");
+        String name = name(ctx, body, "a rule");
+        if (name == null) {
             return;
         }
         Severity minimum;
@@ -379,6 +377,16 @@ public final class ApiRoutes {
             return;
         }
         ctx.status(204);
+    }
+
+    /** The body's "name": 1 to 200 characters, or a 400 naming what needs it. */
+    private static @Nullable String name(Context ctx, JsonNode body, String what) {
+        String name = body.path("name").asString("");
+        if (name.isBlank() || name.length() > 200) {
+            Errors.send(ctx, 400, what + " needs a name of 1 to 200 characters");
+            return null;
+        }
+        return name;
     }
 
     private static @Nullable JsonNode body(Context ctx) {

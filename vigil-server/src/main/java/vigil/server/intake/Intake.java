@@ -60,12 +60,6 @@ public final class Intake {
     public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
         ParsedBatch parsed = parseBatch(body, gzip);
         String batchId = parsed.batchId();
-        String agentId = parsed.agentId();
-        String hostname = parsed.hostname();
-        String version = parsed.version();
-        String deployment = parsed.deployment();
-        JsonNode agent = parsed.agent();
-        List<Inventory> inventories = parsed.inventories();
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
@@ -83,15 +77,16 @@ public final class Intake {
                                 + " VALUES (:org, :batch, :agent, :now)")
                         .bind("org", principal.orgId())
                         .bind("batch", batchId)
-                        .bind("agent", agentId)
+                        .bind("agent", parsed.agentId())
                         .bind("now", now)
                         .execute();
-                upsertAgent(handle, principal.orgId(), agentId, hostname, version, deployment, agent, now);
+                upsertAgent(handle, principal.orgId(), parsed, now);
                 int findings = 0;
-                for (Inventory inventory : inventories) {
-                    findings += matching.storeAndMatch(handle, principal.orgId(), agentId, hostname, inventory);
+                for (Inventory inventory : parsed.inventories()) {
+                    findings += matching.storeAndMatch(
+                            handle, principal.orgId(), parsed.agentId(), parsed.hostname(), inventory);
                 }
-                return new Result(batchId, false, inventories.size(), findings);
+                return new Result(batchId, false, parsed.inventories().size(), findings);
             });
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // Two deliveries of one batch raced; the primary key let exactly one in.
@@ -135,15 +130,12 @@ public final class Intake {
         return message.contains("UNIQUE constraint failed") || message.contains("duplicate key");
     }
 
-    private static void upsertAgent(
-            Handle handle,
-            String orgId,
-            String agentId,
-            String hostname,
-            String version,
-            String deployment,
-            JsonNode agent,
-            long now) {
+    private static void upsertAgent(Handle handle, String orgId, ParsedBatch batch, long now) {
+        String agentId = batch.agentId();
+        String hostname = batch.hostname();
+        String version = batch.version();
+        String deployment = batch.deployment();
+        JsonNode agent = batch.agent();
         String facts = agent.path("facts").toString();
         String capabilities = agent.path("capabilities").toString();
         int updated = handle.createUpdate("UPDATE agents SET hostname = :hostname, version = :version, deployment ="

@@ -149,7 +149,7 @@ public final class UiRoutes {
                 "severity",
                 severity == null ? "" : severity.toLowerCase(Locale.ROOT),
                 List.of("critical", "high", "medium", "low", "negligible", "unknown"),
-                upper(page.facets().getOrDefault("severity", Map.of())),
+                lowerKeys(page.facets().getOrDefault("severity", Map.of())),
                 ctx);
         html.append("</aside><section><form class=\"filters\" method=\"get\" action=\"/findings\">")
                 .append("<input type=\"hidden\" name=\"status\" value=\"")
@@ -163,32 +163,7 @@ public final class UiRoutes {
                         "<th>Package</th><th>Resource</th><th>Fixed in</th><th>Status</th><th></th></tr></thead><tbody>");
         boolean canTriage = principal.allows(Permission.TRIAGE);
         for (FindingStore.Row row : page.rows()) {
-            html.append("<tr data-id=\"")
-                    .append(esc(row.id()))
-                    .append("\"><td>")
-                    .append(Html.badge(row.severity(), row.severity()))
-                    .append("</td><td><strong>")
-                    .append(esc(row.ruleId()))
-                    .append("</strong><br><small>")
-                    .append(esc(row.title()))
-                    .append("</small></td><td>")
-                    .append(esc(row.packageName()))
-                    .append(" ")
-                    .append(esc(row.packageVersion()))
-                    .append("</td><td><a href=\"/findings?status=all&amp;resource=")
-                    .append(esc(url(row.resourceName())))
-                    .append("\">")
-                    .append(esc(row.resourceName()))
-                    .append("</a> <a class=\"resource-page\" href=\"/resources?id=")
-                    .append(esc(url(row.resourceId())))
-                    .append("\" title=\"resource page\">&#8599;</a></td><td>")
-                    .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
-                    .append("</td><td>")
-                    .append(Html.badge(row.status(), row.status()))
-                    .append(row.mutedReason() == null ? "" : "<br><small>" + esc(row.mutedReason()) + "</small>")
-                    .append("</td><td>");
-            html.append(triage(row, canTriage));
-            html.append("</td></tr>");
+            html.append(findingRow(row, canTriage, true));
         }
         html.append("</tbody></table>");
         if (offset + 100 < page.total()) {
@@ -220,7 +195,7 @@ public final class UiRoutes {
     private final java.util.concurrent.ConcurrentHashMap<String, CachedSeries> series =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static Map<String, Long> upper(Map<String, Long> counts) {
+    private static Map<String, Long> lowerKeys(Map<String, Long> counts) {
         Map<String, Long> lower = new LinkedHashMap<>();
         counts.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
         return lower;
@@ -270,6 +245,41 @@ public final class UiRoutes {
                     .append(counts.containsKey(value) ? " (" + counts.get(value) + ")" : "")
                     .append("</a>");
         }
+    }
+
+    /** One finding as a table row: severity, vulnerability, package, resource (when asked), fix, status, triage. */
+    private static String findingRow(FindingStore.Row row, boolean canTriage, boolean withResource) {
+        StringBuilder html = new StringBuilder("<tr data-id=\"")
+                .append(esc(row.id()))
+                .append("\"><td>")
+                .append(Html.badge(row.severity(), row.severity()))
+                .append("</td><td><strong>")
+                .append(esc(row.ruleId()))
+                .append("</strong><br><small>")
+                .append(esc(row.title()))
+                .append("</small></td><td>")
+                .append(esc(row.packageName()))
+                .append(" ")
+                .append(esc(row.packageVersion()))
+                .append("</td>");
+        if (withResource) {
+            html.append("<td><a href=\"/findings?status=all&amp;resource=")
+                    .append(esc(url(row.resourceName())))
+                    .append("\">")
+                    .append(esc(row.resourceName()))
+                    .append("</a> <a class=\"resource-page\" href=\"/resources?id=")
+                    .append(esc(url(row.resourceId())))
+                    .append("\" title=\"resource page\">&#8599;</a></td>");
+        }
+        return html.append("<td>")
+                .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
+                .append("</td><td>")
+                .append(Html.badge(row.status(), row.status()))
+                .append(row.mutedReason() == null ? "" : "<br><small>" + esc(row.mutedReason()) + "</small>")
+                .append("</td><td>")
+                .append(triage(row, canTriage))
+                .append("</td></tr>")
+                .toString();
     }
 
     /** The triage control of a row: mute an open finding (with a reason), unmute a muted one. */
@@ -352,23 +362,7 @@ public final class UiRoutes {
                 .append("<tbody>");
         boolean canTriage = principal.allows(Permission.TRIAGE);
         for (FindingStore.Row row : page.rows()) {
-            html.append("<tr data-id=\"")
-                    .append(esc(row.id()))
-                    .append("\"><td>")
-                    .append(Html.badge(row.severity(), row.severity()))
-                    .append("</td><td>")
-                    .append(esc(row.ruleId()))
-                    .append("</td><td>")
-                    .append(esc(row.packageName()))
-                    .append(" ")
-                    .append(esc(row.packageVersion()))
-                    .append("</td><td>")
-                    .append(row.fixedVersion() == null ? esc(fixText(row.fixState())) : esc(row.fixedVersion()))
-                    .append("</td><td>")
-                    .append(Html.badge(row.status(), row.status()))
-                    .append("</td><td>")
-                    .append(triage(row, canTriage))
-                    .append("</td></tr>");
+            html.append(findingRow(row, canTriage, false));
         }
         html.append("</tbody></table>");
         if (inventory.isPresent()) {

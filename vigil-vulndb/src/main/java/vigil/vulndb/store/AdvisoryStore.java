@@ -175,7 +175,30 @@ public final class AdvisoryStore implements AutoCloseable {
         }
     }
 
+    /** Whether any advisory affects a package in {@code ecosystem}: one probe of the lookup index. */
+    public boolean covers(String ecosystem) throws IOException {
+        try (PreparedStatement probe =
+                connection.prepareStatement("SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1")) {
+            probe.setString(1, ecosystem);
+            try (ResultSet rows = probe.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Build time and advisory count, what a scan report names; {@link #status()} adds the per-source counts. */
+    public Status summary() throws IOException {
+        return status(false);
+    }
+
+    /** Everything {@code vigil db status} shows, including counts per source and ecosystem (grouped scans). */
     public Status status() throws IOException {
+        return status(true);
+    }
+
+    private Status status(boolean grouped) throws IOException {
         try (Statement statement = connection.createStatement()) {
             Instant built = null;
             try (ResultSet rows = statement.executeQuery("SELECT value FROM meta WHERE key = 'built_at'")) {
@@ -188,13 +211,16 @@ public final class AdvisoryStore implements AutoCloseable {
                 total = rows.next() ? rows.getLong(1) : 0;
             }
             Map<String, Long> bySource = new LinkedHashMap<>();
+            Map<String, Long> byEcosystem = new LinkedHashMap<>();
+            if (!grouped) {
+                return new Status(file, schemaVersion(connection), built, total, bySource, byEcosystem);
+            }
             try (ResultSet rows =
                     statement.executeQuery("SELECT source, count(*) FROM advisory GROUP BY source ORDER BY source")) {
                 while (rows.next()) {
                     bySource.put(rows.getString(1), rows.getLong(2));
                 }
             }
-            Map<String, Long> byEcosystem = new LinkedHashMap<>();
             try (ResultSet rows = statement.executeQuery(
                     "SELECT ecosystem, count(*) FROM affected GROUP BY ecosystem ORDER BY ecosystem")) {
                 while (rows.next()) {
