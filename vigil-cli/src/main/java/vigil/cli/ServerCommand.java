@@ -69,6 +69,19 @@ final class ServerCommand implements Callable<Integer> {
     @Nullable
     String agentMinimumVersion;
 
+    @Option(
+            names = "--queue",
+            paramLabel = "URL",
+            description = {
+                "Put agent batches on Apache Kafka for the workers instead of storing them while agents wait:",
+                "kafka://HOST:PORT[,HOST:PORT...][?topic=vigil.intake&partitions=12&replication=N&group=vigil-workers"
+                        + "&config=CLIENT.properties].",
+                "Every instance with the same URL and group shares the work; credentials (TLS, SASL) go in the"
+                        + " properties file. Default: the environment variable VIGIL_QUEUE, else none."
+            })
+    @Nullable
+    String queue;
+
     @Mixin
     DataDirOption data = new DataDirOption();
 
@@ -93,16 +106,17 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server = VigilServer.start(
                     new VigilServer.Options(
-                            data.resolve(),
-                            url,
-                            host,
-                            port,
-                            tls(),
-                            java.time.Duration.ofSeconds(30),
-                            agentMinimumVersion != null
-                                    ? agentMinimumVersion
-                                    : vigil.agent.matrix.FeatureMatrix.defaults()
-                                            .agentMinimumVersion()),
+                                    data.resolve(),
+                                    url,
+                                    host,
+                                    port,
+                                    tls(),
+                                    java.time.Duration.ofSeconds(30),
+                                    agentMinimumVersion != null
+                                            ? agentMinimumVersion
+                                            : vigil.agent.matrix.FeatureMatrix.defaults()
+                                                    .agentMinimumVersion())
+                            .withQueue(queue != null ? queue : System.getenv("VIGIL_QUEUE")),
                     Clock.systemUTC());
         } catch (IOException e) {
             throw new UserError(String.valueOf(e.getMessage()), ExitCodes.ERROR);

@@ -30,6 +30,7 @@ class ArchitectureTest {
                         "vigil.inventory",
                         "vigil.vulndb",
                         "vigil.agent.check",
+                        "vigil.kafka",
                         "vigil.cli");
     }
 
@@ -123,13 +124,25 @@ class ArchitectureTest {
     }
 
     @Test
-    void nothingDependsOnTheServerButTheCli() {
+    void nothingDependsOnTheServerButTheCliAndItsQueueModules() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("vigil.server..", "vigil.cli..")
+                .resideOutsideOfPackages("vigil.server..", "vigil.cli..", "vigil.kafka..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("vigil.server..")
+                .check(production);
+    }
+
+    /** Kafka is optional: the server finds it through ServiceLoader, and its client stays in its module. */
+    @Test
+    void kafkaStaysInItsModule() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("vigil.kafka..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.kafka..", "org.apache.kafka..")
                 .check(production);
     }
 

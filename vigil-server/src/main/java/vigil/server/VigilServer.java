@@ -33,6 +33,8 @@ import vigil.server.http.ApiRoutes;
 import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
 import vigil.server.intake.Intake;
+import vigil.server.intake.IntakeQueue;
+import vigil.server.intake.IntakeQueues;
 import vigil.server.notify.Notifications;
 import vigil.server.store.Database;
 import vigil.server.tls.TlsMaterial;
@@ -51,6 +53,8 @@ public final class VigilServer implements AutoCloseable {
      *
      * @param database null for SQLite in the data directory
      * @param host the address to listen on ({@code 127.0.0.1} by default: exposing it is a decision)
+     * @param queue null to store batches as they arrive; a URL such as {@code kafka://host:9092} to queue them for
+     *     workers ({@link IntakeQueues})
      */
     public record Options(
             Path dataDirectory,
@@ -59,7 +63,19 @@ public final class VigilServer implements AutoCloseable {
             int port,
             @Nullable TlsMaterial tls,
             Duration notificationBackoff,
-            String agentMinimumVersion) {
+            String agentMinimumVersion,
+            @Nullable String queue) {
+        public Options(
+                Path dataDirectory,
+                @Nullable String database,
+                String host,
+                int port,
+                @Nullable TlsMaterial tls,
+                Duration notificationBackoff,
+                String agentMinimumVersion) {
+            this(dataDirectory, database, host, port, tls, notificationBackoff, agentMinimumVersion, null);
+        }
+
         public Options(Path dataDirectory, @Nullable String database, String host, int port) {
             this(dataDirectory, database, host, port, null, Duration.ofSeconds(30));
         }
@@ -85,6 +101,10 @@ public final class VigilServer implements AutoCloseable {
                     notificationBackoff,
                     FeatureMatrix.defaults().agentMinimumVersion());
         }
+
+        public Options withQueue(@Nullable String url) {
+            return new Options(dataDirectory, database, host, port, tls, notificationBackoff, agentMinimumVersion, url);
+        }
     }
 
     /** The first administrator and an intake key, made on the first start of an empty store. */
@@ -96,6 +116,7 @@ public final class VigilServer implements AutoCloseable {
     private final List<SecuredRoutes.Route> routes;
     private final ScheduledExecutorService watcher;
     private final @Nullable Bootstrap bootstrap;
+    private final @Nullable IntakeQueue queue;
 
     private VigilServer(
             Database database,
@@ -103,13 +124,15 @@ public final class VigilServer implements AutoCloseable {
             Matching matching,
             List<SecuredRoutes.Route> routes,
             ScheduledExecutorService watcher,
-            @Nullable Bootstrap bootstrap) {
+            @Nullable Bootstrap bootstrap,
+            @Nullable IntakeQueue queue) {
         this.database = database;
         this.app = app;
         this.matching = matching;
         this.routes = routes;
         this.watcher = watcher;
         this.bootstrap = bootstrap;
+        this.queue = queue;
     }
 
     public static VigilServer start(Options options, Clock clock) throws IOException {
@@ -125,7 +148,17 @@ public final class VigilServer implements AutoCloseable {
                 options.notificationBackoff(),
                 8);
         Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), findings, notifications, clock);
-        Intake intake = new Intake(database.jdbi(), matching, clock);
+        IntakeQueue queue = null;
+        if (options.queue() != null) {
+            try {
+                queue = IntakeQueues.open(options.queue());
+            } catch (IOException | RuntimeException e) {
+                database.close();
+                throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            }
+            LOG.info("intake queue: {}", queue.describe());
+        }
+        Intake intake = new Intake(database.jdbi(), matching, clock, queue);
         ApiRoutes api = new ApiRoutes(accounts, intake, findings, notifications, database.jdbi(), clock);
         RateLimiter limiter = new RateLimiter(200, 400);
         UiRoutes ui = new UiRoutes(
@@ -175,6 +208,9 @@ public final class VigilServer implements AutoCloseable {
             });
             app.start();
         } catch (RuntimeException e) {
+            if (queue != null) {
+                queue.close();
+            }
             database.close();
             throw new IOException(
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
@@ -221,7 +257,10 @@ public final class VigilServer implements AutoCloseable {
                 dispatchEvery,
                 dispatchEvery,
                 TimeUnit.MILLISECONDS);
-        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap);
+        if (queue != null) {
+            queue.startWorkers(intake::store);
+        }
+        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap, queue);
     }
 
     private static @Nullable Bootstrap bootstrapIfEmpty(Accounts accounts, Database database) {
@@ -276,6 +315,9 @@ public final class VigilServer implements AutoCloseable {
     public void close() {
         watcher.shutdownNow();
         app.stop();
+        if (queue != null) {
+            queue.close(); // its workers finish the batch in hand before the store closes
+        }
         database.close();
     }
 }

@@ -95,12 +95,14 @@ public final class ApiRoutes {
         boolean gzip = "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
         try {
             Intake.Result result = intake.accept(principal, ctx.bodyAsBytes(), gzip);
-            ctx.status(result.duplicate() ? 200 : 202)
-                    .json(Map.of(
-                            "batchId", result.batchId(),
-                            "status", result.duplicate() ? "duplicate" : "stored",
-                            "inventories", result.inventories(),
-                            "findings", result.findings()));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("batchId", result.batchId());
+            answer.put("status", result.outcome().name().toLowerCase(Locale.ROOT));
+            answer.put("inventories", result.inventories());
+            if (result.outcome() == Intake.Outcome.STORED) {
+                answer.put("findings", result.findings()); // a queued batch is matched later, by a worker
+            }
+            ctx.status(result.duplicate() ? 200 : 202).json(answer);
         } catch (IntakeException e) {
             Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
         }

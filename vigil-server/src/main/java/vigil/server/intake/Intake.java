@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,14 +35,44 @@ public final class Intake {
     private final Jdbi jdbi;
     private final Matching matching;
     private final Clock clock;
+    private final @Nullable IntakeQueue queue;
 
+    /** Stores each batch while its request waits. */
     public Intake(Jdbi jdbi, Matching matching, Clock clock) {
+        this(jdbi, matching, clock, null);
+    }
+
+    /**
+     * With a queue, a checked batch is answered once the queue holds it; the queue's workers store it later through
+     * {@link #store}. Without one, it is stored while the request waits.
+     */
+    public Intake(Jdbi jdbi, Matching matching, Clock clock, @Nullable IntakeQueue queue) {
         this.jdbi = jdbi;
         this.matching = matching;
         this.clock = clock;
+        this.queue = queue;
     }
 
-    public record Result(String batchId, boolean duplicate, int inventories, int findings) {}
+    /** What became of a batch: stored now, a replay of one stored before, or queued for the workers. */
+    public enum Outcome {
+        STORED,
+        DUPLICATE,
+        QUEUED
+    }
+
+    /**
+     * @param findings the findings matched when stored; 0 when a duplicate or queued
+     */
+    public record Result(String batchId, Outcome outcome, int inventories, int findings) {
+        public boolean duplicate() {
+            return outcome == Outcome.DUPLICATE;
+        }
+
+        public static Result queued(ParsedBatch batch) {
+            return new Result(
+                    batch.batchId(), Outcome.QUEUED, batch.inventories().size(), 0);
+        }
+    }
 
     /** A batch that passed every check, before anything is stored. */
     public record ParsedBatch(
@@ -59,39 +90,49 @@ public final class Intake {
 
     public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
         ParsedBatch parsed = parseBatch(body, gzip);
+        if (queue != null) {
+            return queue.submit(principal.orgId(), parsed, body, gzip);
+        }
+        return store(principal.orgId(), parsed);
+    }
+
+    /**
+     * Stores a checked batch for an organization in one transaction, exactly once per batch id: a batch stored
+     * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
+     */
+    public Result store(String orgId, ParsedBatch parsed) {
         String batchId = parsed.batchId();
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
                 boolean seen =
                         handle.createQuery("SELECT COUNT(*) FROM batches WHERE org_id = :org AND batch_id = :batch")
-                                        .bind("org", principal.orgId())
+                                        .bind("org", orgId)
                                         .bind("batch", batchId)
                                         .mapTo(Long.class)
                                         .one()
                                 > 0;
                 if (seen) {
-                    return new Result(batchId, true, 0, 0);
+                    return new Result(batchId, Outcome.DUPLICATE, 0, 0);
                 }
                 handle.createUpdate("INSERT INTO batches (org_id, batch_id, agent_id, received_at)"
                                 + " VALUES (:org, :batch, :agent, :now)")
-                        .bind("org", principal.orgId())
+                        .bind("org", orgId)
                         .bind("batch", batchId)
                         .bind("agent", parsed.agentId())
                         .bind("now", now)
                         .execute();
-                upsertAgent(handle, principal.orgId(), parsed, now);
+                upsertAgent(handle, orgId, parsed, now);
                 int findings = 0;
                 for (Inventory inventory : parsed.inventories()) {
-                    findings += matching.storeAndMatch(
-                            handle, principal.orgId(), parsed.agentId(), parsed.hostname(), inventory);
+                    findings += matching.storeAndMatch(handle, orgId, parsed.agentId(), parsed.hostname(), inventory);
                 }
-                return new Result(batchId, false, parsed.inventories().size(), findings);
+                return new Result(batchId, Outcome.STORED, parsed.inventories().size(), findings);
             });
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
             // Two deliveries of one batch raced; the primary key let exactly one in.
             if (isDuplicateKey(e)) {
-                return new Result(batchId, true, 0, 0);
+                return new Result(batchId, Outcome.DUPLICATE, 0, 0);
             }
             throw e;
         }
