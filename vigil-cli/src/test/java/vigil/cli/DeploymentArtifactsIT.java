@@ -1,17 +1,24 @@
 package vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import vigil.agent.check.CapabilityCheck;
@@ -19,8 +26,9 @@ import vigil.agent.matrix.FeatureMatrix;
 
 /**
  * The deployment artifacts under deploy/, checked as far as this machine can: systemd units by systemd-analyze,
- * the install script by bash, and in every artifact the vigil command line by Vigil's own parser, the Helm values
- * the templates use by values.yaml, the chart version by the feature matrix.
+ * the install script by bash, the Helm chart by Helm's own lint and renderer, and in every artifact the vigil
+ * command line by Vigil's own parser, the Helm values the templates use by values.yaml, the chart version by the
+ * feature matrix.
  */
 class DeploymentArtifactsIT {
     private static final Path DEPLOY =
@@ -119,6 +127,107 @@ class DeploymentArtifactsIT {
                 }
             }
         }
+    }
+
+    /** Helm itself lints the chart and renders it; the rendered workloads are what a cluster would run. */
+    @Test
+    void helmLintsAndRendersTheChart() throws Exception {
+        Path chart = DEPLOY.resolve("helm/vigil");
+        LintResult lint = new Helm(chart).lint().strict().call();
+        assertThat(lint.isFailed())
+                .as("helm lint --strict: %s", lint.getMessages())
+                .isFalse();
+
+        YAMLMapper yaml = YAMLMapper.builder().build();
+        String chartVersion = yaml.readTree(chart.resolve("Chart.yaml").toFile())
+                .path("version")
+                .asString();
+        List<JsonNode> plain = render(chart, Map.of());
+        assertThat(kinds(plain)).containsExactlyInAnyOrder("StatefulSet", "Service", "DaemonSet");
+        JsonNode agent = container(plain, "DaemonSet");
+        assertThat(env(agent, "VIGIL_SERVER_URL"))
+                .as("the agents report to this release's server Service")
+                .isEqualTo("http://prod-server:8700");
+        assertThat(env(agent, "VIGIL_HELM_CHART_VERSION")).isEqualTo(chartVersion);
+        assertThat(env(container(plain, "StatefulSet"), "VIGIL_QUEUE")).isNull();
+
+        List<JsonNode> scaled = render(
+                chart,
+                Map.of(
+                        "server.replicas", 3,
+                        "server.databaseUrlSecret", "vigil-db",
+                        "server.queue", "kafka://kafka:9092?partitions=24"));
+        JsonNode server = container(scaled, "StatefulSet");
+        assertThat(env(server, "VIGIL_QUEUE")).isEqualTo("kafka://kafka:9092?partitions=24");
+        assertThat(server.path("env").toString()).contains("VIGIL_DATABASE_URL").contains("vigil-db");
+        for (JsonNode document : scaled) {
+            JsonNode pod = document.path("spec").path("template");
+            for (JsonNode container : pod.path("spec").path("containers")) {
+                List<String> args = new ArrayList<>();
+                container.path("args").forEach(a -> args.add(a.asString()));
+                parses(args);
+            }
+            if (document.path("kind").asString().equals("Service")) {
+                // the Service selects the server's pods
+                JsonNode labels = workload(scaled, "StatefulSet")
+                        .path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("labels");
+                document.path("spec")
+                        .path("selector")
+                        .properties()
+                        .forEach(label -> assertThat(labels.path(label.getKey()).asString())
+                                .isEqualTo(label.getValue().asString()));
+            }
+        }
+        assertThatThrownBy(() -> render(chart, Map.of("server.replicas", 2)))
+                .hasMessageContaining("server.replicas > 1 needs PostgreSQL");
+    }
+
+    private static List<JsonNode> render(Path chart, Map<String, Object> values) throws Exception {
+        TemplateCommand template = new Helm(chart).template().withName("prod");
+        values.forEach(template::set);
+        List<JsonNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> it =
+                YAMLMapper.builder().build().readerFor(JsonNode.class).readValues(template.call())) {
+            while (it.hasNextValue()) {
+                JsonNode document = it.nextValue();
+                if (document != null && document.isObject()) {
+                    documents.add(document);
+                }
+            }
+        }
+        return documents;
+    }
+
+    private static List<String> kinds(List<JsonNode> documents) {
+        return documents.stream().map(d -> d.path("kind").asString()).toList();
+    }
+
+    private static JsonNode workload(List<JsonNode> documents, String kind) {
+        return documents.stream()
+                .filter(d -> d.path("kind").asString().equals(kind))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static JsonNode container(List<JsonNode> documents, String kind) {
+        return workload(documents, kind)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .path(0);
+    }
+
+    private static @Nullable String env(JsonNode container, String name) {
+        for (JsonNode variable : container.path("env")) {
+            if (variable.path("name").asString().equals(name)) {
+                return variable.path("value").asString();
+            }
+        }
+        return null;
     }
 
     @Test
