@@ -61,6 +61,9 @@ final class ScanCommand implements Callable<Integer> {
         ScanPolicy policy = options.policy();
         ProgressListener progress = TerminalProgress.forConsole(options.quiet);
         Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
+        if (options.sendTo != null) {
+            send(options.sendTo, inventory, data);
+        }
         ScanResult result;
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
@@ -81,6 +84,37 @@ final class ScanCommand implements Callable<Integer> {
         ScanResult filtered = policy.apply(result);
         ReportWriter.write(filtered, options.reportFormat(), options.output);
         return policy.exitCode(filtered);
+    }
+
+    /**
+     * Sends the inventory as the local agent would (same identity, facts and spool), so it survives a server away
+     * and the server shows it with the machine that scanned it.
+     */
+    private static void send(String server, Inventory inventory, DataDirOption data) throws IOException {
+        String key = System.getenv("VIGIL_API_KEY");
+        if (key == null || key.isBlank()) {
+            throw new UserError(
+                    "--send-to needs an intake API key in the environment variable VIGIL_API_KEY", ExitCodes.USAGE);
+        }
+        vigil.agent.run.AgentRunner runner =
+                AgentCommand.runner(data.resolve(), AgentCommand.Run.serverUrl(server), key.strip(), System.getenv());
+        vigil.agent.run.Uploader.Round round =
+                runner.cycle(false, List.of(inventory)).round();
+        java.io.PrintWriter err = Console.err();
+        if (round.problem() != null) {
+            throw new UserError(
+                    "the inventory was not delivered to " + server + ": " + round.problem()
+                            + "; it is sent with the next 'vigil agent run' or 'vigil scan --send-to'",
+                    ExitCodes.ERROR);
+        }
+        if (round.rejected() > 0) {
+            throw new UserError(
+                    "the server refused the inventory (kept in "
+                            + data.resolve().resolve("agent/rejected") + ")",
+                    ExitCodes.ERROR);
+        }
+        err.println("sent the inventory of " + inventory.target().name() + " to " + server);
+        err.flush();
     }
 
     /**

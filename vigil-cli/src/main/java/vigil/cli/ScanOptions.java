@@ -42,6 +42,15 @@ final class ScanOptions {
     Severity failOn;
 
     @Option(
+            names = "--send-to",
+            paramLabel = "URL",
+            description = "Also send the inventory to this Vigil server (intake API key from VIGIL_API_KEY), which"
+                    + " matches it, keeps its findings and shows it on its pages. Undelivered, it waits in the"
+                    + " agent's spool for the next try.")
+    @Nullable
+    String sendTo;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress output.")
     boolean quiet;

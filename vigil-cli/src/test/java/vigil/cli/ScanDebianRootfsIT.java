@@ -238,6 +238,74 @@ class ScanDebianRootfsIT {
         assertThat(fromLayout.path("packageCount").asInt()).isEqualTo(SOURCES.size());
     }
 
+    /**
+     * {@code vigil scan image --send-to}: the server matches the image's inventory against its own database and
+     * keeps the same findings the local scan reports, on a container_image resource.
+     */
+    @Test
+    void anImageSentToTheServerIsMatchedThere() throws Exception {
+        Path archive = TestRootfs.dockerArchive(
+                temp.resolve("sent.tar"), "debian:sent", List.of(TestRootfs.layer(root, false)));
+        Path serverData = Files.createDirectories(temp.resolve("server"));
+        Files.createDirectories(serverData.resolve("db"));
+        Files.copy(vigil.vulndb.store.AdvisoryStore.fileIn(data), vigil.vulndb.store.AdvisoryStore.fileIn(serverData));
+        try (vigil.server.VigilServer server = vigil.server.VigilServer.start(
+                new vigil.server.VigilServer.Options(serverData, null, "127.0.0.1", 0), java.time.Clock.systemUTC())) {
+            String url = "http://127.0.0.1:" + server.port();
+            Path report = temp.resolve("sent-report.json");
+            ProcessBuilder cli = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-jar",
+                            Path.of("target", "vigil-cli.jar").toString(),
+                            "scan",
+                            "image",
+                            archive.toString(),
+                            "--send-to",
+                            url,
+                            "--data-dir",
+                            data.toString(),
+                            "--offline",
+                            "-q",
+                            "--format",
+                            "json",
+                            "--output",
+                            report.toString())
+                    .redirectErrorStream(true);
+            cli.environment().put("VIGIL_API_KEY", server.bootstrap().intakeKey());
+            cli.environment().put("VIGIL_DEPLOYMENT", "linux");
+            Process process = cli.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(output).isZero();
+            assertThat(output).contains("sent the inventory of debian:sent");
+            assertThat(findings(JSON.readTree(Files.readString(report)))).isEqualTo(expectedFindings());
+
+            Set<String> onServer = new TreeSet<>();
+            server.database()
+                    .jdbi()
+                    .useHandle(h -> h.createQuery("SELECT f.package_name, f.rule_id FROM findings f"
+                                    + " JOIN inventories i ON i.org_id = f.org_id AND i.resource_id = f.resource_id"
+                                    + " WHERE i.resource_type = 'container_image' AND f.status = 'open'")
+                            .map((rs, ctx) -> rs.getString(1) + " " + rs.getString(2))
+                            .forEach(onServer::add));
+            Set<String> expected = new TreeSet<>();
+            for (String finding : expectedFindings()) {
+                String[] fields = finding.split(" ");
+                expected.add(fields[0] + " " + fields[1]);
+            }
+            assertThat(onServer).isEqualTo(expected);
+
+            // without a key it says what to do, and sends nothing
+            ProcessBuilder keyless = new ProcessBuilder(cli.command()).redirectErrorStream(true);
+            keyless.environment().remove("VIGIL_API_KEY");
+            Process refused = keyless.start();
+            String message = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(refused.waitFor()).isEqualTo(ExitCodes.USAGE);
+            assertThat(message).contains("--send-to needs an intake API key in the environment variable VIGIL_API_KEY");
+        }
+    }
+
     @Test
     void cycloneDxRoundTripAndFormats() throws Exception {
         Path bom = temp.resolve("bom.cdx.json");

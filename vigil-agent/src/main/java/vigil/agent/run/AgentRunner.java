@@ -67,6 +67,14 @@ public final class AgentRunner {
 
     /** Spools a batch (with the host inventory when {@code withInventory}) and flushes the spool. */
     public Cycle cycle(boolean withInventory) throws IOException {
+        return cycle(withInventory, List.of());
+    }
+
+    /**
+     * Spools a batch with the host inventory when {@code withInventory}, and {@code others} (images or root
+     * filesystems scanned on request, by {@code vigil scan --send-to}), and flushes the spool.
+     */
+    public Cycle cycle(boolean withInventory, List<Inventory> others) throws IOException {
         Facts facts = collector.collect();
         List<CapabilityStatus> statuses = new CapabilityCheck(matrix).evaluate(facts);
         boolean vulnerabilities = statuses.stream()
@@ -88,11 +96,12 @@ public final class AgentRunner {
         ObjectNode report = CheckJson.report(facts, statuses);
         agent.set("facts", report.get("facts"));
         agent.set("capabilities", report.get("capabilities"));
+        var inventories = batch.putArray("inventories");
         if (inventory != null) {
-            batch.putArray("inventories")
-                    .add(CycloneDx.tree(inventory, List.of(), facts.agentVersion(), UUID.randomUUID()));
-        } else {
-            batch.putArray("inventories");
+            inventories.add(CycloneDx.tree(inventory, List.of(), facts.agentVersion(), UUID.randomUUID()));
+        }
+        for (Inventory other : others) {
+            inventories.add(CycloneDx.tree(other, List.of(), facts.agentVersion(), UUID.randomUUID()));
         }
         spool.add(batchId, gzip(JSON.writeValueAsBytes(batch)));
         return new Cycle(

@@ -66,7 +66,11 @@ public final class Spool {
                     .toList()) {
                 String name = file.getFileName().toString();
                 String batchId = name.substring(17, name.length() - ".json.gz".length());
-                entries.add(new Entry(file, batchId, Files.size(file)));
+                try {
+                    entries.add(new Entry(file, batchId, Files.size(file)));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // delivered a moment ago by another process on the same spool (agent run and scan --send-to)
+                }
             }
         }
         return entries;

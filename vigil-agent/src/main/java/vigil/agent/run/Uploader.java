@@ -38,6 +38,12 @@ public final class Uploader {
         int rejected = 0;
         String problem = null;
         for (Spool.Entry entry : spool.entries()) {
+            byte[] body;
+            try {
+                body = Files.readAllBytes(entry.file());
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue; // another process on the same spool delivered it
+            }
             HttpResponse<String> response;
             try {
                 response = http.send(
@@ -47,7 +53,7 @@ public final class Uploader {
                                 .header("Content-Type", "application/json")
                                 .header("Content-Encoding", "gzip")
                                 .header("Idempotency-Key", entry.batchId())
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(entry.file())))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
