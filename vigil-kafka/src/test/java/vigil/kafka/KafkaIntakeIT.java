@@ -3,6 +3,7 @@ package vigil.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -156,6 +157,68 @@ class KafkaIntakeIT {
             assertThat(lastVersions).hasSize(agents).allMatch(version -> version.equals("1.0." + steps));
         }
         assertPartitionedByAgent(topic, agents * steps + 5);
+    }
+
+    /**
+     * Two stateless instances on one PostgreSQL, one consumer group: agents send to either, both workers share the
+     * partitions, and when one instance stops the other takes its partitions and stores the rest, each batch once.
+     */
+    @Test
+    void twoInstancesShareTheTopicAndOneTakesOverWhenTheOtherStops(@TempDir Path temp) throws Exception {
+        String topic = "intake-shared";
+        String group = topic + "-workers";
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            String database = "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/postgres";
+            VigilServer a = VigilServer.start(
+                    new VigilServer.Options(temp.resolve("a"), database, "127.0.0.1", 0).withQueue(queue(topic)),
+                    Clock.systemUTC());
+            try (VigilServer b = VigilServer.start(
+                    new VigilServer.Options(temp.resolve("b"), database, "127.0.0.1", 0).withQueue(queue(topic)),
+                    Clock.systemUTC())) {
+                String key = a.bootstrap().intakeKey();
+                try (Admin admin = cluster.admin()) {
+                    Instant deadline = Instant.now().plusSeconds(60);
+                    while (true) {
+                        var members = admin.describeConsumerGroups(List.of(group))
+                                .all()
+                                .get()
+                                .get(group)
+                                .members();
+                        if (members.size() == 2
+                                && members.stream()
+                                        .allMatch(m -> !m.assignment()
+                                                .topicPartitions()
+                                                .isEmpty())) {
+                            break;
+                        }
+                        assertThat(Instant.now())
+                                .as("both workers joined with partitions: %s", members)
+                                .isBefore(deadline);
+                        Thread.sleep(100);
+                    }
+                }
+                int agents = 6;
+                for (int step = 1; step <= 5; step++) {
+                    for (int agent = 0; agent < agents; agent++) {
+                        VigilServer target = step <= 3 && (agent + step) % 2 == 0 ? a : b;
+                        String batchId = "shared-" + agent + "-" + step;
+                        assertThat(send(target, key, batch(batchId, "agent-shared-" + agent, step))
+                                        .statusCode())
+                                .isEqualTo(202);
+                    }
+                    if (step == 3) {
+                        awaitDrained(group, topic);
+                        a.close(); // its partitions move to b's worker
+                    }
+                }
+                awaitDrained(group, topic);
+                assertThat(count(b, "SELECT COUNT(*) FROM batches")).isEqualTo(agents * 5L);
+                assertThat(count(b, "SELECT COUNT(*) FROM inventories WHERE packages = 5"))
+                        .isEqualTo((long) agents);
+            } finally {
+                a.close();
+            }
+        }
     }
 
     @Test

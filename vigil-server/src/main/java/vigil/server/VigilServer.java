@@ -117,6 +117,7 @@ public final class VigilServer implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private final @Nullable Bootstrap bootstrap;
     private final @Nullable IntakeQueue queue;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private VigilServer(
             Database database,
@@ -313,6 +314,9 @@ public final class VigilServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         watcher.shutdownNow();
         app.stop();
         if (queue != null) {
