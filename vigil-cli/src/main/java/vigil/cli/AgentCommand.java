@@ -249,6 +249,24 @@ final class AgentCommand implements Callable<Integer> {
     static vigil.agent.run.AgentRunner runner(
             Path dataDirectory, java.net.URI server, String apiKey, java.util.Map<String, String> environment)
             throws java.io.IOException {
+        Path agentData = dataDirectory.resolve("agent");
+        return new vigil.agent.run.AgentRunner(
+                batchMaker(dataDirectory, environment),
+                new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20),
+                uploader(server, apiKey));
+    }
+
+    static vigil.agent.run.Uploader uploader(java.net.URI server, String apiKey) {
+        return new vigil.agent.run.Uploader(
+                java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(10))
+                        .build(),
+                server,
+                apiKey);
+    }
+
+    /** This machine's batches: facts from real signals, the host root's package databases, the agent's id. */
+    static vigil.agent.run.BatchMaker batchMaker(Path dataDirectory, java.util.Map<String, String> environment) {
         FactCollector machine = FactCollector.forThisMachine(VersionCommand.VERSION);
         FactCollector collector = new FactCollector(
                 machine.root(),
@@ -259,19 +277,11 @@ final class AgentCommand implements Callable<Integer> {
                 machine.agentVersion(),
                 machine.commands(),
                 machine.http());
-        Path agentData = dataDirectory.resolve("agent");
-        return new vigil.agent.run.AgentRunner(
-                agentData,
+        return new vigil.agent.run.BatchMaker(
+                dataDirectory.resolve("agent"),
                 collector,
                 FeatureMatrix.defaults(),
                 Inventories.catalogers(),
-                new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20),
-                new vigil.agent.run.Uploader(
-                        java.net.http.HttpClient.newBuilder()
-                                .connectTimeout(java.time.Duration.ofSeconds(10))
-                                .build(),
-                        server,
-                        apiKey),
                 java.time.Clock.systemUTC());
     }
 

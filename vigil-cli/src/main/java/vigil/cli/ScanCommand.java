@@ -61,9 +61,6 @@ final class ScanCommand implements Callable<Integer> {
         ScanPolicy policy = options.policy();
         ProgressListener progress = TerminalProgress.forConsole(options.quiet);
         Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
-        if (options.sendTo != null) {
-            send(options.sendTo, inventory, data);
-        }
         ScanResult result;
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
@@ -83,38 +80,51 @@ final class ScanCommand implements Callable<Integer> {
         }
         ScanResult filtered = policy.apply(result);
         ReportWriter.write(filtered, options.reportFormat(), options.output);
-        return policy.exitCode(filtered);
+        int exitCode = policy.exitCode(filtered);
+        if (options.sendTo != null && !send(options.sendTo, inventory, data)) {
+            return exitCode == ExitCodes.OK ? ExitCodes.ERROR : exitCode;
+        }
+        return exitCode;
     }
 
     /**
-     * Sends the inventory as the local agent would (same identity, facts and spool), so it survives a server away
-     * and the server shows it with the machine that scanned it.
+     * Sends the inventory after the local report, as this machine's agent would (same identity and facts), and says
+     * on standard error how it went: the report stands either way, and a failed delivery turns a clean exit code
+     * into {@link ExitCodes#ERROR}, so a pipeline notices.
      */
-    private static void send(String server, Inventory inventory, DataDirOption data) throws IOException {
+    private static boolean send(String server, Inventory inventory, DataDirOption data) throws IOException {
         String key = System.getenv("VIGIL_API_KEY");
         if (key == null || key.isBlank()) {
             throw new UserError(
                     "--send-to needs an intake API key in the environment variable VIGIL_API_KEY", ExitCodes.USAGE);
         }
-        vigil.agent.run.AgentRunner runner =
-                AgentCommand.runner(data.resolve(), AgentCommand.Run.serverUrl(server), key.strip(), System.getenv());
-        vigil.agent.run.Uploader.Round round =
-                runner.cycle(false, List.of(inventory)).round();
+        java.net.URI url = AgentCommand.Run.serverUrl(server);
+        vigil.agent.run.BatchMaker.Batch batch =
+                AgentCommand.batchMaker(data.resolve(), System.getenv()).make(false, List.of(inventory));
         java.io.PrintWriter err = Console.err();
-        if (round.problem() != null) {
-            throw new UserError(
-                    "the inventory was not delivered to " + server + ": " + round.problem()
-                            + "; it is sent with the next 'vigil agent run' or 'vigil scan --send-to'",
-                    ExitCodes.ERROR);
+        String problem;
+        try {
+            vigil.agent.run.Uploader.Delivery delivery =
+                    AgentCommand.uploader(url, key.strip()).send(batch.batchId(), batch.gzipped());
+            if (delivery.delivered()) {
+                err.println("sent the inventory of " + inventory.target().name() + " to " + server + " (batch "
+                        + batch.batchId() + ")");
+                err.flush();
+                return true;
+            }
+            problem = "the server answered " + delivery.status() + ": " + delivery.body()
+                    + (delivery.status() == 401 ? " (check VIGIL_API_KEY)" : "");
+        } catch (IOException e) {
+            problem = "cannot reach it (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted";
         }
-        if (round.rejected() > 0) {
-            throw new UserError(
-                    "the server refused the inventory (kept in "
-                            + data.resolve().resolve("agent/rejected") + ")",
-                    ExitCodes.ERROR);
-        }
-        err.println("sent the inventory of " + inventory.target().name() + " to " + server);
+        err.println("vigil: the inventory was not sent to " + server + ": " + problem
+                + "; the report above stands, run the scan again to send it");
         err.flush();
+        return false;
     }
 
     /**

@@ -44,9 +44,9 @@ final class ScanOptions {
     @Option(
             names = "--send-to",
             paramLabel = "URL",
-            description = "Also send the inventory to this Vigil server (intake API key from VIGIL_API_KEY), which"
-                    + " matches it, keeps its findings and shows it on its pages. Undelivered, it waits in the"
-                    + " agent's spool for the next try.")
+            description = "After the report, also send the inventory to this Vigil server (intake API key from"
+                    + " VIGIL_API_KEY), which matches it, keeps its findings and shows it on its pages. Not"
+                    + " delivered, the exit code is 3 unless the report's own is not 0.")
     @Nullable
     String sendTo;
 

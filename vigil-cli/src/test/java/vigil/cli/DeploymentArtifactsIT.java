@@ -181,6 +181,21 @@ class DeploymentArtifactsIT {
                                 .isEqualTo(label.getValue().asString()));
             }
         }
+        List<JsonNode> secured = render(
+                chart,
+                Map.of("server.queue", "kafka://kafka:9093?partitions=24", "server.queueConfigSecret", "kafka-client"));
+        JsonNode securedServer = container(secured, "StatefulSet");
+        assertThat(env(securedServer, "VIGIL_QUEUE"))
+                .isEqualTo("kafka://kafka:9093?partitions=24&config=/etc/vigil/kafka/client.properties");
+        assertThat(securedServer.path("volumeMounts").toString()).contains("/etc/vigil/kafka");
+        assertThat(workload(secured, "StatefulSet")
+                        .path("spec")
+                        .path("template")
+                        .path("spec")
+                        .path("volumes")
+                        .toString())
+                .contains("kafka-client")
+                .contains("client.properties");
         assertThatThrownBy(() -> render(chart, Map.of("server.replicas", 2)))
                 .hasMessageContaining("server.replicas > 1 needs PostgreSQL");
     }

@@ -296,6 +296,18 @@ class ScanDebianRootfsIT {
             }
             assertThat(onServer).isEqualTo(expected);
 
+            // a server away: the report stands, the exit code says the inventory was not sent
+            List<String> away = new ArrayList<>(cli.command());
+            away.set(away.indexOf(url), "http://127.0.0.1:9");
+            Files.delete(report);
+            ProcessBuilder unreachable = new ProcessBuilder(away).redirectErrorStream(true);
+            unreachable.environment().putAll(cli.environment());
+            Process failed = unreachable.start();
+            String failure = new String(failed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(failed.waitFor()).as(failure).isEqualTo(ExitCodes.ERROR);
+            assertThat(failure).contains("the inventory was not sent to http://127.0.0.1:9: cannot reach it");
+            assertThat(findings(JSON.readTree(Files.readString(report)))).isEqualTo(expectedFindings());
+
             // without a key it says what to do, and sends nothing
             ProcessBuilder keyless = new ProcessBuilder(cli.command()).redirectErrorStream(true);
             keyless.environment().remove("VIGIL_API_KEY");

@@ -35,6 +35,10 @@ record KafkaQueueSettings(
     static final int MAX_MESSAGE_BYTES = Math.toIntExact(VigilServer.MAX_REQUEST_BYTES + (1 << 20));
 
     private static final Pattern SERVER = Pattern.compile("^[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}$");
+    /** Client properties that carry credentials: they belong in the config file, never in the URL. */
+    private static final Pattern SECRET =
+            Pattern.compile("(?i)(password|secret|jaas|credential|token|\\.key$|keystore\\.key|certificate\\.chain)");
+
     private static final Pattern TOPIC = Pattern.compile("^[A-Za-z0-9._-]{1,249}$");
     private static final String USAGE = "use kafka://HOST:PORT[,HOST:PORT...][?topic=NAME&partitions=N"
             + "&replication=N&group=NAME&config=CLIENT.properties]";
@@ -90,6 +94,10 @@ record KafkaQueueSettings(
                     if (!name.contains(".")) {
                         throw new IOException("unknown Kafka queue parameter '" + name + "'; " + USAGE
                                 + ", or a Kafka client property such as security.protocol=SSL");
+                    }
+                    if (SECRET.matcher(name).find()) {
+                        throw new IOException("'" + name + "' holds a secret, which a URL would show in process"
+                                + " lists and logs; put it in a client properties file named with ?config=FILE");
                     }
                     client.put(name, value);
                 }

@@ -52,6 +52,12 @@ class KafkaQueueSettingsTest {
         assertThatThrownBy(() -> KafkaQueueSettings.parse(URI.create("kafka://user:secret@k:9092")))
                 .hasMessageContaining("carries credentials")
                 .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> KafkaQueueSettings.parse(URI.create("kafka://k:9092?ssl.keystore.password=hunter2")))
+                .hasMessageContaining("'ssl.keystore.password' holds a secret")
+                .hasMessageContaining("?config=FILE")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> KafkaQueueSettings.parse(URI.create("kafka://k:9092?sasl.jaas.config=x")))
+                .hasMessageContaining("'sasl.jaas.config' holds a secret");
         assertThatThrownBy(() -> KafkaQueueSettings.parse(URI.create("kafka://k")))
                 .hasMessageContaining("'k' in the Kafka queue URL is not HOST:PORT");
         assertThatThrownBy(() -> KafkaQueueSettings.parse(URI.create("kafka://k:9092/topic")))

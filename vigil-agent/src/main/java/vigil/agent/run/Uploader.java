@@ -46,16 +46,7 @@ public final class Uploader {
             }
             HttpResponse<String> response;
             try {
-                response = http.send(
-                        HttpRequest.newBuilder(intake)
-                                .timeout(Duration.ofMinutes(2))
-                                .header("Authorization", "Bearer " + apiKey)
-                                .header("Content-Type", "application/json")
-                                .header("Content-Encoding", "gzip")
-                                .header("Idempotency-Key", entry.batchId())
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                response = post(entry.batchId(), body);
             } catch (IOException e) {
                 problem = "cannot reach " + intake.getHost() + ":" + intake.getPort() + " ("
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
@@ -84,6 +75,35 @@ public final class Uploader {
             }
         }
         return new Round(sent, duplicates, rejected, spool.entries().size(), problem);
+    }
+
+    /** What the server answered one batch sent outside the spool. */
+    public record Delivery(int status, String body) {
+        public boolean delivered() {
+            return status == 202 || status == 200;
+        }
+    }
+
+    /**
+     * Sends one batch now, outside the spool ({@code vigil scan --send-to} in a CI job, whose data directory does
+     * not outlive it); the caller reports a failure.
+     */
+    public Delivery send(String batchId, byte[] gzippedBatch) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(batchId, gzippedBatch);
+        return new Delivery(response.statusCode(), abbreviate(response.body()));
+    }
+
+    private HttpResponse<String> post(String batchId, byte[] body) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(intake)
+                        .timeout(Duration.ofMinutes(2))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .header("Content-Encoding", "gzip")
+                        .header("Idempotency-Key", batchId)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String abbreviate(String text) {

@@ -99,7 +99,7 @@ public final class ApiRoutes {
             answer.put("batchId", result.batchId());
             answer.put("status", result.outcome().name().toLowerCase(Locale.ROOT));
             answer.put("inventories", result.inventories());
-            if (result.outcome() == Intake.Outcome.STORED) {
+            if (result.outcome() != Intake.Outcome.QUEUED) {
                 answer.put("findings", result.findings()); // a queued batch is matched later, by a worker
             }
             ctx.status(result.duplicate() ? 200 : 202).json(answer);

@@ -105,14 +105,7 @@ public final class Intake {
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
-                boolean seen =
-                        handle.createQuery("SELECT COUNT(*) FROM batches WHERE org_id = :org AND batch_id = :batch")
-                                        .bind("org", orgId)
-                                        .bind("batch", batchId)
-                                        .mapTo(Long.class)
-                                        .one()
-                                > 0;
-                if (seen) {
+                if (stored(handle, orgId, batchId)) {
                     return new Result(batchId, Outcome.DUPLICATE, 0, 0);
                 }
                 handle.createUpdate("INSERT INTO batches (org_id, batch_id, agent_id, received_at)"
@@ -130,8 +123,10 @@ public final class Intake {
                 return new Result(batchId, Outcome.STORED, parsed.inventories().size(), findings);
             });
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-            // Two deliveries of one batch raced; the primary key let exactly one in.
-            if (isDuplicateKey(e)) {
+            // Two deliveries of one batch raced and the batches primary key let exactly one in. Another unique key
+            // (two agents inserting one image's inventory at once) rolled back a batch that is not stored: rethrown,
+            // so the agent or the queue's worker tries it again.
+            if (isDuplicateKey(e) && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
                 return new Result(batchId, Outcome.DUPLICATE, 0, 0);
             }
             throw e;
@@ -164,6 +159,15 @@ public final class Intake {
             index++;
         }
         return new ParsedBatch(batchId, agentId, hostname, version, deployment, agent, inventories);
+    }
+
+    private static boolean stored(Handle handle, String orgId, String batchId) {
+        return handle.createQuery("SELECT COUNT(*) FROM batches WHERE org_id = :org AND batch_id = :batch")
+                        .bind("org", orgId)
+                        .bind("batch", batchId)
+                        .mapTo(Long.class)
+                        .one()
+                > 0;
     }
 
     private static boolean isDuplicateKey(Exception e) {

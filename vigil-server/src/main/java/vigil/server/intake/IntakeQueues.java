@@ -17,8 +17,9 @@ public final class IntakeQueues {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IOException("the queue URL '" + url + "' is not a URL: " + e.getReason()
-                    + "; use kafka://HOST:PORT[,HOST:PORT...][?topic=NAME]");
+            // the URL is not repeated: it may carry a secret where one does not belong
+            throw new IOException("the queue URL is not a URL (" + e.getReason() + " at character " + e.getIndex()
+                    + "); use kafka://HOST:PORT[,HOST:PORT...][?topic=NAME]");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         List<String> known = new ArrayList<>();

@@ -1,0 +1,144 @@
+package vigil.agent.run;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.agent.check.CapabilityCheck;
+import vigil.agent.check.CapabilityStatus;
+import vigil.agent.check.CheckJson;
+import vigil.agent.facts.FactCollector;
+import vigil.agent.facts.Facts;
+import vigil.agent.matrix.Capability;
+import vigil.agent.matrix.FeatureMatrix;
+import vigil.inventory.InventoryScanner;
+import vigil.inventory.PackageCataloger;
+import vigil.inventory.fs.DirectoryRootFs;
+import vigil.inventory.os.OsDetector;
+import vigil.inventory.sbom.CycloneDx;
+import vigil.model.Inventory;
+import vigil.model.ProgressListener;
+import vigil.model.Target;
+
+/**
+ * Makes an agent's batches: the facts, the capability check, the host's inventory when Vulnerabilities is enabled
+ * here and asked for, and any other inventories (images or root filesystems scanned on request by {@code vigil scan
+ * --send-to}), as the gzip JSON the intake takes, under this agent's stable id.
+ */
+public final class BatchMaker {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path dataDirectory;
+    private final FactCollector collector;
+    private final FeatureMatrix matrix;
+    private final List<PackageCataloger> catalogers;
+    private final Clock clock;
+
+    public BatchMaker(
+            Path dataDirectory,
+            FactCollector collector,
+            FeatureMatrix matrix,
+            List<PackageCataloger> catalogers,
+            Clock clock) {
+        this.dataDirectory = dataDirectory;
+        this.collector = collector;
+        this.matrix = matrix;
+        this.catalogers = List.copyOf(catalogers);
+        this.clock = clock;
+    }
+
+    /**
+     * A batch ready to spool or send.
+     *
+     * @param packages the host inventory's packages; 0 without one
+     */
+    public record Batch(String batchId, byte[] gzipped, boolean hostInventory, int packages) {}
+
+    public Batch make(boolean withHostInventory, List<Inventory> others) throws IOException {
+        Facts facts = collector.collect();
+        List<CapabilityStatus> statuses = new CapabilityCheck(matrix).evaluate(facts);
+        boolean vulnerabilities = statuses.stream()
+                .anyMatch(s ->
+                        s.capability() == Capability.VULNERABILITIES && s.state() == CapabilityStatus.State.ENABLED);
+        Inventory inventory = null;
+        if (withHostInventory && vulnerabilities) {
+            inventory = inventory();
+        }
+        String batchId = UUID.randomUUID().toString();
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", batchId);
+        batch.put("createdAt", clock.instant().toString());
+        ObjectNode agent = batch.putObject("agent");
+        agent.put("id", agentId());
+        agent.put("hostname", hostname());
+        agent.put("version", facts.agentVersion());
+        agent.put("deployment", facts.deployment().id());
+        ObjectNode report = CheckJson.report(facts, statuses);
+        agent.set("facts", report.get("facts"));
+        agent.set("capabilities", report.get("capabilities"));
+        var inventories = batch.putArray("inventories");
+        if (inventory != null) {
+            inventories.add(CycloneDx.tree(inventory, List.of(), facts.agentVersion(), UUID.randomUUID()));
+        }
+        for (Inventory other : others) {
+            inventories.add(CycloneDx.tree(other, List.of(), facts.agentVersion(), UUID.randomUUID()));
+        }
+        return new Batch(
+                batchId,
+                gzip(JSON.writeValueAsBytes(batch)),
+                inventory != null,
+                inventory == null ? 0 : inventory.packages().size());
+    }
+
+    private Inventory inventory() throws IOException {
+        Path root = collector.hostRoot();
+        try (DirectoryRootFs fs = new DirectoryRootFs(root, "host " + root)) {
+            return new InventoryScanner(OsDetector::detect, catalogers, clock)
+                    .scan(fs, new Target(Target.Kind.HOST, root.toString(), null), ProgressListener.NONE);
+        }
+    }
+
+    /** A stable id for this agent, made on first run and kept in the data directory. */
+    public String agentId() throws IOException {
+        Path file = dataDirectory.resolve("agent-id");
+        if (Files.isRegularFile(file)) {
+            String id = Files.readString(file).strip();
+            if (id.matches("^[A-Za-z0-9._:-]{8,64}$")) {
+                return id;
+            }
+        }
+        Files.createDirectories(dataDirectory);
+        String id = UUID.randomUUID().toString();
+        Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+        return id;
+    }
+
+    private static String hostname() {
+        String fromEnv = System.getenv("HOSTNAME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown-host";
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+}

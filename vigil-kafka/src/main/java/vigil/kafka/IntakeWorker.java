@@ -1,0 +1,305 @@
+package vigil.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vigil.server.intake.Intake;
+import vigil.server.intake.IntakeException;
+import vigil.server.intake.IntakeQueue;
+
+/**
+ * Works the intake topic in the server's consumer group. Each partition's records are stored in order and its
+ * offset committed only after the store committed them. A record the store cannot take now rewinds and pauses only
+ * its own partition, with a growing pause, while the other partitions go on; so one agent's batches never overtake
+ * each other and one agent's trouble does not hold up the rest. A record that cannot ever be stored (not written by
+ * the intake, not a batch, or refused by the store's constraints three times) moves to the dead-letter topic with
+ * the reason, so it is kept but no longer blocks its partition. A store that is down is retried without limit.
+ */
+final class IntakeWorker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeWorker.class);
+
+    static final String ERROR = "vigil-error";
+    static final int DATA_ERROR_ATTEMPTS = 3;
+
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+
+    private final KafkaQueueSettings settings;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final IntakeQueue.Store store;
+    private final String clientId;
+    private final Map<TopicPartition, Retry> retries = new HashMap<>();
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile @Nullable KafkaConsumer<byte[], byte[]> consumer;
+    private boolean polled;
+
+    /** A partition waiting to try {@code offset} again, the attempt after {@code attempts} failed ones. */
+    private record Retry(long offset, int attempts, long resumeAtNanos) {}
+
+    private enum Outcome {
+        STORED,
+        SET_ASIDE,
+        RETRY
+    }
+
+    IntakeWorker(
+            KafkaQueueSettings settings, KafkaProducer<byte[], byte[]> producer, IntakeQueue.Store store, String id) {
+        this.settings = settings;
+        this.producer = producer;
+        this.store = store;
+        this.clientId = id;
+    }
+
+    long stored() {
+        return stored.get();
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    /** Asks the loop to end after the record in hand. */
+    void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        Duration pause = Duration.ofSeconds(1);
+        while (running) {
+            polled = false;
+            try {
+                work();
+            } catch (WakeupException e) {
+                // stop() asked
+            } catch (Throwable e) { // an Error must not end the worker silently while intake keeps queueing
+                LOG.error("the intake worker failed; reconnecting in {} s", pause.toSeconds(), e);
+            }
+            if (running) {
+                pause = polled ? Duration.ofSeconds(1) : min(pause.multipliedBy(2), MAX_PAUSE);
+                sleep(pause);
+            }
+        }
+    }
+
+    /** Consumes until stopped; {@link #polled} says whether a poll succeeded before the consumer failed. */
+    private void work() {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.client(
+                clientId,
+                Map.of("max.poll.records", 20, "auto.offset.reset", "earliest"),
+                Map.of(
+                        "group.id", settings.group(),
+                        "enable.auto.commit", false,
+                        "key.deserializer", ByteArrayDeserializer.class.getName(),
+                        "value.deserializer", ByteArrayDeserializer.class.getName())));
+        this.consumer = consumer;
+        try {
+            if (!running) {
+                return;
+            }
+            retries.clear();
+            consumer.subscribe(List.of(settings.topic()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    retries.keySet().removeAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+            });
+            while (running) {
+                resumeDue(consumer);
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                polled = true;
+                for (TopicPartition partition : records.partitions()) {
+                    deliver(consumer, partition, records.records(partition));
+                }
+            }
+        } finally {
+            this.consumer = null;
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private void resumeDue(KafkaConsumer<byte[], byte[]> consumer) {
+        long now = System.nanoTime();
+        List<TopicPartition> due = new ArrayList<>();
+        for (TopicPartition partition : consumer.paused()) {
+            Retry retry = retries.get(partition);
+            if (retry == null || now - retry.resumeAtNanos() >= 0) {
+                due.add(partition);
+            }
+        }
+        if (!due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    /** Stores a partition's records in order and commits past those done; a retry rewinds and pauses it. */
+    private void deliver(
+            KafkaConsumer<byte[], byte[]> consumer,
+            TopicPartition partition,
+            List<ConsumerRecord<byte[], byte[]>> records) {
+        long next = -1;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (!running) {
+                break;
+            }
+            Outcome outcome = deliver(partition, record);
+            if (outcome == Outcome.RETRY) {
+                consumer.seek(partition, record.offset());
+                consumer.pause(Set.of(partition));
+                break;
+            }
+            next = record.offset() + 1;
+        }
+        if (next >= 0) {
+            try {
+                consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)));
+            } catch (RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
+                // the partition moved on; its new owner replays from the last commit and the store skips repeats
+                LOG.info("commit of {} skipped during a rebalance; its records are replayed harmlessly", partition);
+            }
+        }
+    }
+
+    private Outcome deliver(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        String org = header(record, KafkaIntakeQueue.ORG);
+        String encoding = header(record, KafkaIntakeQueue.ENCODING);
+        if (org.isEmpty() || !Set.of("gzip", "identity").contains(encoding) || record.value() == null) {
+            return setAside(record, "it lacks the organization or encoding headers the intake writes");
+        }
+        Optional<Intake.ParsedBatch> batch;
+        try {
+            batch = Optional.of(Intake.parseBatch(record.value(), encoding.equals("gzip")));
+        } catch (IntakeException e) {
+            return setAside(record, "not a batch: " + e.getMessage());
+        }
+        try {
+            store.store(org, batch.get());
+            stored.incrementAndGet();
+            retries.remove(partition);
+            return Outcome.STORED;
+        } catch (RuntimeException e) {
+            Retry last = retries.get(partition);
+            int attempts = last != null && last.offset() == record.offset() ? last.attempts() + 1 : 1;
+            if (isDataError(e) && attempts >= DATA_ERROR_ATTEMPTS) {
+                retries.remove(partition);
+                return setAside(record, "the store refused it " + attempts + " times: " + KafkaIntakeQueue.reasons(e));
+            }
+            Duration pause = min(FIRST_PAUSE.multipliedBy(1L << Math.min(attempts - 1, 10)), MAX_PAUSE);
+            retries.put(partition, new Retry(record.offset(), attempts, System.nanoTime() + pause.toNanos()));
+            LOG.warn(
+                    "storing batch {} ({}) failed, attempt {}; its partition waits {} ms: {}",
+                    batch.get().batchId(),
+                    where,
+                    attempts,
+                    pause.toMillis(),
+                    KafkaIntakeQueue.reasons(e));
+            return Outcome.RETRY;
+        }
+    }
+
+    /** Moves a record to the dead-letter topic with the reason; RETRY when even that fails. */
+    private Outcome setAside(ConsumerRecord<byte[], byte[]> record, String reason) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        List<Header> headers = new ArrayList<>();
+        record.headers().forEach(headers::add);
+        headers.add(new RecordHeader(ERROR, (where + ": " + reason).getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(new ProducerRecord<>(
+                            IntakeTopics.deadLetters(record.topic()), null, record.key(), record.value(), headers))
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("cannot set record {} aside ({}); it is tried again", where, KafkaIntakeQueue.reasons(e));
+            retries.put(
+                    new TopicPartition(record.topic(), record.partition()),
+                    new Retry(record.offset(), 0, System.nanoTime() + MAX_PAUSE.toNanos()));
+            return Outcome.RETRY;
+        }
+        deadLettered.incrementAndGet();
+        LOG.error("record {} moved to {}: {}", where, IntakeTopics.deadLetters(record.topic()), reason);
+        return Outcome.SET_ASIDE;
+    }
+
+    /**
+     * A failure that retrying the same record cannot mend: the store's constraints or data checks refused it (SQL
+     * states 22 and 23, SQLite's constraint errors), or no database error at all (a bug meeting this record). A
+     * connection or lock problem is not: the store will be back.
+     */
+    static boolean isDataError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                String message = String.valueOf(sql.getMessage());
+                return (state != null && (state.startsWith("22") || state.startsWith("23")))
+                        || message.contains("SQLITE_CONSTRAINT")
+                        || message.contains("SQLITE_MISMATCH")
+                        || message.contains("SQLITE_TOOBIG");
+            }
+            if (t instanceof KafkaException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header last = record.headers().lastHeader(name);
+        return last == null || last.value() == null ? "" : new String(last.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Waits, but not past {@link #stop}. */
+    private void sleep(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        try {
+            while (running && System.nanoTime() < until) {
+                Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}
