@@ -78,16 +78,16 @@ public final class FillStore {
                         + " severity_rank");
                 // the same as migration 8: unresolved findings per vulnerability, by severity rank and resources
                 handle.execute("DELETE FROM vulnerability_counts");
-                StringBuilder ranks = new StringBuilder();
+                StringBuilder byRank = new StringBuilder();
                 for (int rank = 0; rank < 6; rank++) {
-                    ranks.append(", SUM(CASE WHEN severity_rank = ")
+                    byRank.append(", SUM(CASE WHEN severity_rank = ")
                             .append(rank)
                             .append(" THEN 1 ELSE 0 END)");
                 }
                 handle.execute(
                         "INSERT INTO vulnerability_counts (org_id, rule_id, findings, resources, max_rank, rank0,"
                                 + " rank1, rank2, rank3, rank4, rank5) SELECT org_id, rule_id, COUNT(*), COUNT(DISTINCT"
-                                + " resource_id), MAX(severity_rank)" + ranks
+                                + " resource_id), MAX(severity_rank)" + byRank
                                 + " FROM findings WHERE status <> 'resolved'"
                                 + " GROUP BY org_id, rule_id");
             });
