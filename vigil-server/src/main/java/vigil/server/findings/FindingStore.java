@@ -262,7 +262,7 @@ public final class FindingStore {
                         .list();
             }
             StringBuilder sql = new StringBuilder(
-                    "INSERT INTO vulnerability_counts (org_id, rule_id, findings," + " resources, max_rank");
+                    "INSERT INTO vulnerability_counts (org_id, rule_id, findings, resources, max_rank");
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", rank").append(rank);
             }
@@ -452,7 +452,8 @@ public final class FindingStore {
                     .list();
             Query list;
             if (merge) {
-                List<String> statuses = filter.statuses();
+                // distinct: a status named twice must not list its findings twice
+                List<String> statuses = filter.statuses().stream().distinct().toList();
                 if (statuses.isEmpty()) {
                     statuses = handle.createQuery("SELECT DISTINCT status FROM finding_counts WHERE org_id = :org"
                                     + " AND n > 0 ORDER BY status")
@@ -469,7 +470,7 @@ public final class FindingStore {
                             + " :status" + i + ROW_ORDER + " LIMIT :window) part" + i);
                 }
                 list = handle.createQuery(
-                                String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET" + " :offset")
+                                String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET :offset")
                         .bind("window", (long) filter.limit() + filter.offset());
                 for (int i = 0; i < statuses.size(); i++) {
                     list.bind("status" + i, statuses.get(i));

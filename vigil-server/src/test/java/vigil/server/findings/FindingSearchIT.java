@@ -529,7 +529,11 @@ class FindingSearchIT {
                 findings.assign(org, all.get(i), null, "t");
             }
             for (List<String> statuses : List.of(
-                    List.<String>of(), List.of("open", "muted"), List.of("resolved", "open"), List.of("muted"))) {
+                    List.<String>of(),
+                    List.of("open", "muted"),
+                    List.of("resolved", "open"),
+                    List.of("muted"),
+                    List.of("open", "open"))) {
                 String in = String.join(
                         ", ", statuses.stream().map(s -> "'" + s + "'").toList());
                 List<String> expected = jdbi.withHandle(h -> h.createQuery("SELECT id FROM findings WHERE org_id = :org"
