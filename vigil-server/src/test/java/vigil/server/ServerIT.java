@@ -119,6 +119,18 @@ class ServerIT {
                 .mapTo(String.class)
                 .list());
         assertThat(counted).isEqualTo(actual);
+        // and the per-vulnerability counts agree with grouping the unresolved findings by rule
+        List<String> byRule = jdbi.withHandle(h -> h.createQuery("SELECT org_id || '/' || rule_id || '=' || findings"
+                        + " || '/' || max_rank || '/' || resources FROM vulnerability_counts WHERE findings <> 0"
+                        + " ORDER BY 1")
+                .mapTo(String.class)
+                .list());
+        List<String> grouped = jdbi.withHandle(h -> h.createQuery("SELECT org_id || '/' || rule_id || '=' || COUNT(*)"
+                        + " || '/' || MAX(severity_rank) || '/' || COUNT(DISTINCT resource_id) FROM findings WHERE"
+                        + " status <> 'resolved' GROUP BY org_id, rule_id ORDER BY 1")
+                .mapTo(String.class)
+                .list());
+        assertThat(byRule).isEqualTo(grouped);
     }
 
     private static byte[] json(String text) {
@@ -357,6 +369,31 @@ class ServerIT {
                     .forEach(e -> history.add(
                             e.path("kind").asString() + ":" + e.path("detail").asString("")));
             assertThat(history).contains("assigned:viewer@example.com");
+            assertThat(get("/api/v1/findings?assignee=Viewer@example.com&status=open,muted,resolved", admin)
+                            .path("findings")
+                            .get(0)
+                            .path("assignee")
+                            .asString())
+                    .isEqualTo("viewer@example.com");
+            assertThat(get("/api/v1/findings?assignee=me&status=open,muted,resolved", viewer)
+                            .path("total")
+                            .asLong())
+                    .isEqualTo(1);
+            assertThat(get("/api/v1/findings?assignee=me", admin).path("total").asLong())
+                    .isZero();
+            // free text is taken literally: a LIKE wildcard or an FTS operator is just a character
+            assertThat(get("/api/v1/findings?q=TESTPKG&status=open,muted,resolved", admin)
+                            .path("total")
+                            .asLong())
+                    .isEqualTo(1);
+            assertThat(get("/api/v1/findings?q=test_kg&status=open,muted,resolved", admin)
+                            .path("total")
+                            .asLong())
+                    .isZero();
+            assertThat(get("/api/v1/findings?q=%22testpkg%22%20OR%20x&status=open,muted,resolved", admin)
+                            .path("total")
+                            .asLong())
+                    .isZero();
             assertThat(get("/api/v1/findings", viewer).path("total").asLong()).isEqualTo(1);
             assertThat(send("POST", "/api/v1/findings/" + id + "/mute", viewer, json("{\"reason\":\"no\"}"))
                             .statusCode())

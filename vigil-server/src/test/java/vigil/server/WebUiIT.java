@@ -24,7 +24,7 @@ import vigil.vulndb.store.AdvisoryStore;
 
 /**
  * The main journeys of the web UI in Debian's Chromium, driven by Playwright: sign in, open Setup, filter findings,
- * mute one and see the chart change. Screenshots of each page go to target/screenshots/ for review.
+ * mute one and see the chart change, assign one and filter by assignee, search by text. Screenshots of each page go to target/screenshots/ for review.
  */
 class WebUiIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -140,10 +140,42 @@ class WebUiIT {
             assertThat(page.getAttribute("#by-severity rect[data-label=CRITICAL]", "data-value"))
                     .isEqualTo("1");
 
+            // triage: assign a finding to oneself, see the assignee in the table and on the resource page, filter
+            String row = "#findings tr:has-text('CVE-2099-1001')";
+            page.fill(row + " form.assign input[name=assignee]", first.email());
+            page.click(row + " form.assign button");
+            page.waitForLoadState();
+            assertThat(page.textContent(row + " td.assignee")).isEqualTo(first.email());
+            assertThat(page.locator("#findings td.assignee:not(:empty)").count())
+                    .isEqualTo(1);
+            page.click("a[data-facet='assignee:me']");
+            assertThat(page.textContent("#total")).isEqualTo("1 findings");
+            assertThat(page.textContent("#findings")).contains("CVE-2099-1001").doesNotContain("CVE-2099-1002");
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve("07-assigned.png"))
+                    .setFullPage(true));
+            page.click("#findings a.resource-page >> nth=0");
+            assertThat(page.textContent(row + " td.assignee")).isEqualTo(first.email());
+            // clearing the assignee on the resource page
+            page.fill(row + " form.assign input[name=assignee]", "");
+            page.click(row + " form.assign button");
+            page.waitForLoadState();
+            assertThat(page.textContent(row + " td.assignee")).isEmpty();
+            page.navigate(base + "/findings?assignee=me");
+            assertThat(page.textContent("#total")).isEqualTo("0 findings");
+
+            // free-text search: a case-insensitive substring of rule, title, package or resource
+            page.navigate(base + "/findings?status=all");
+            page.fill("form.filters input[name=q]", "LIBFOO");
+            page.click("form.filters button");
+            page.waitForURL(url -> url.contains("q=LIBFOO"));
+            assertThat(page.textContent("#total")).isEqualTo("2 findings");
+            assertThat(page.textContent("#findings")).contains("CVE-2099-1001").contains("CVE-2099-1003");
+
             page.navigate(base + "/vulnerabilities?by=package");
             assertThat(page.textContent("#groups")).contains("libfoo").contains("libbar");
             page.screenshot(new Page.ScreenshotOptions()
-                    .setPath(SCREENSHOTS.resolve("07-vulnerabilities.png"))
+                    .setPath(SCREENSHOTS.resolve("08-vulnerabilities.png"))
                     .setFullPage(true));
 
             // a page of another origin cannot post with the session cookie

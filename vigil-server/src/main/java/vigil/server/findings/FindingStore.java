@@ -32,10 +32,23 @@ public final class FindingStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    /** SQLite searches text through its FTS5 trigram table; PostgreSQL's trigram indexes serve the LIKE itself. */
+    private final boolean sqlite;
 
     public FindingStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.sqlite = jdbi.withHandle(handle -> {
+            try {
+                return handle.getConnection()
+                        .getMetaData()
+                        .getDatabaseProductName()
+                        .toLowerCase(Locale.ROOT)
+                        .contains("sqlite");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot tell the store's kind: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** What one complete scan changed. */
@@ -48,9 +61,9 @@ public final class FindingStore {
     /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
         long now = clock.millis();
-        record Known(String status, @Nullable Long mutedUntil, int rank) {}
+        record Known(String status, @Nullable Long mutedUntil, int rank, String rule) {}
         Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until, severity_rank FROM findings"
+        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id FROM findings"
                         + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
                 .bind("org", orgId)
                 .bind("resource", resourceId)
@@ -58,7 +71,7 @@ public final class FindingStore {
                 .map((rs, ctx) -> {
                     long muted = rs.getLong(3);
                     Long mutedUntil = rs.wasNull() ? null : muted;
-                    known.put(rs.getString(1), new Known(rs.getString(2), mutedUntil, rs.getInt(4)));
+                    known.put(rs.getString(1), new Known(rs.getString(2), mutedUntil, rs.getInt(4), rs.getString(5)));
                     return 0;
                 })
                 .list();
@@ -78,6 +91,7 @@ public final class FindingStore {
         int refreshed = 0;
         List<Finding> raised = new ArrayList<>();
         Counts counts = new Counts(orgId, category.wireName());
+        RuleCounts rules = new RuleCounts(orgId, resourceId);
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         for (Finding finding : unique.values()) {
@@ -105,6 +119,7 @@ public final class FindingStore {
                 opened++;
                 raised.add(finding);
                 counts.add("open", finding.rule().severity().ordinal(), 1);
+                rules.add(finding.rule().id(), "open", finding.rule().severity().ordinal(), 1);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
@@ -113,6 +128,9 @@ public final class FindingStore {
                 target.bind("status", status);
                 counts.add(previous.status(), previous.rank(), -1);
                 counts.add(status, finding.rule().severity().ordinal(), 1);
+                // an update keeps the stored rule id
+                rules.add(previous.rule(), previous.status(), previous.rank(), -1);
+                rules.add(previous.rule(), status, finding.rule().severity().ordinal(), 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
                     raised.add(finding);
@@ -148,6 +166,11 @@ public final class FindingStore {
             events.add();
             counts.add(gone.getValue().status(), gone.getValue().rank(), -1);
             counts.add("resolved", gone.getValue().rank(), 1);
+            rules.add(
+                    gone.getValue().rule(),
+                    gone.getValue().status(),
+                    gone.getValue().rank(),
+                    -1);
             resolved++;
         }
         if (resolve.size() > 0) {
@@ -157,6 +180,7 @@ public final class FindingStore {
             events.execute();
         }
         counts.apply(handle);
+        rules.apply(handle);
         return new Outcome(opened, reopened, refreshed, resolved, raised);
     }
 
@@ -164,7 +188,8 @@ public final class FindingStore {
     private static final class Counts {
         private final String orgId;
         private final String category;
-        private final Map<String, Long> deltas = new LinkedHashMap<>();
+        // sorted: concurrent transactions on PostgreSQL take the rows' locks in one order and cannot deadlock
+        private final Map<String, Long> deltas = new java.util.TreeMap<>();
 
         Counts(String orgId, String category) {
             this.orgId = orgId;
@@ -195,6 +220,98 @@ public final class FindingStore {
         }
     }
 
+    /**
+     * Changes to {@code vulnerability_counts} (unresolved findings per rule: by severity rank, and the number of
+     * resources with one) made by one scan of one resource, applied in its transaction.
+     */
+    private static final class RuleCounts {
+        private static final int RANKS = Severity.values().length;
+        private final String orgId;
+        private final String resourceId;
+        private final Map<String, long[]> deltas = new java.util.TreeMap<>();
+
+        RuleCounts(String orgId, String resourceId) {
+            this.orgId = orgId;
+            this.resourceId = resourceId;
+        }
+
+        /** Counts a finding of {@code rule} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
+        void add(String rule, String status, int rank, long delta) {
+            if (!status.equals("resolved")) {
+                deltas.computeIfAbsent(rule, r -> new long[RANKS])[rank] += delta;
+            }
+        }
+
+        void apply(Handle handle) {
+            Map<String, Long> changed = new HashMap<>();
+            deltas.forEach((rule, ranks) -> {
+                long sum = java.util.Arrays.stream(ranks).sum();
+                if (sum != 0) {
+                    changed.put(rule, sum);
+                }
+            });
+            // Whether the resource still has (or now has) a finding of a rule is read back after the changes: the
+            // resource's findings of other categories may carry the same rule.
+            Map<String, Long> after = new HashMap<>();
+            if (!changed.isEmpty()) {
+                handle.createQuery("SELECT rule_id, COUNT(*) FROM findings WHERE org_id = :org AND resource_id ="
+                                + " :resource AND status <> 'resolved' GROUP BY rule_id")
+                        .bind("org", orgId)
+                        .bind("resource", resourceId)
+                        .map((rs, ctx) -> after.put(rs.getString(1), rs.getLong(2)))
+                        .list();
+            }
+            StringBuilder sql = new StringBuilder(
+                    "INSERT INTO vulnerability_counts (org_id, rule_id, findings, resources, max_rank");
+            for (int rank = 0; rank < RANKS; rank++) {
+                sql.append(", rank").append(rank);
+            }
+            sql.append(") VALUES (:org, :rule, :findings, :resources, :max");
+            for (int rank = 0; rank < RANKS; rank++) {
+                sql.append(", :rank").append(rank);
+            }
+            sql.append(") ON CONFLICT (org_id, rule_id) DO UPDATE SET findings = vulnerability_counts.findings +"
+                    + " excluded.findings, resources = vulnerability_counts.resources + excluded.resources");
+            for (int rank = 0; rank < RANKS; rank++) {
+                sql.append(", rank%1$d = vulnerability_counts.rank%1$d + excluded.rank%1$d".formatted(rank));
+            }
+            // the SET expressions read the row as it was, so the worst rank is computed from old + delta
+            sql.append(", max_rank = CASE");
+            for (int rank = RANKS - 1; rank >= 0; rank--) {
+                sql.append(" WHEN vulnerability_counts.rank%1$d + excluded.rank%1$d > 0 THEN %1$d".formatted(rank));
+            }
+            sql.append(" ELSE -1 END");
+            PreparedBatch batch = handle.prepareBatch(sql.toString());
+            for (Map.Entry<String, long[]> entry : deltas.entrySet()) {
+                long[] ranks = entry.getValue();
+                long sum = changed.getOrDefault(entry.getKey(), 0L);
+                if (sum == 0 && java.util.Arrays.stream(ranks).allMatch(d -> d == 0)) {
+                    continue;
+                }
+                long now = after.getOrDefault(entry.getKey(), 0L);
+                long before = now - sum;
+                int max = -1;
+                for (int rank = RANKS - 1; rank >= 0 && max < 0; rank--) {
+                    if (ranks[rank] > 0) {
+                        max = rank;
+                    }
+                }
+                batch.bind("org", orgId)
+                        .bind("rule", entry.getKey())
+                        .bind("findings", sum)
+                        .bind("resources", (now > 0 ? 1 : 0) - (before > 0 ? 1 : 0))
+                        .bind("max", max);
+                for (int rank = 0; rank < RANKS; rank++) {
+                    batch.bind("rank" + rank, ranks[rank]);
+                }
+                batch.add();
+            }
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        }
+    }
+
     /** Filters of {@code GET /api/v1/findings}; every one optional. */
     public record Filter(
             List<String> statuses,
@@ -203,6 +320,7 @@ public final class FindingStore {
             @Nullable String resource,
             @Nullable String rule,
             @Nullable String text,
+            @Nullable String assignee,
             int limit,
             int offset) {
         public Filter {
@@ -230,17 +348,31 @@ public final class FindingStore {
             long lastSeen,
             @Nullable Long resolvedAt,
             @Nullable String mutedReason,
-            @Nullable Long mutedUntil) {}
+            @Nullable Long mutedUntil,
+            @Nullable String assignee) {}
 
     public record Page(long total, List<Row> rows, Map<String, Map<String, Long>> facets) {}
 
+    /** The columns the free-text search looks in; the search index (migration 7) covers the same ones. */
+    private static final List<String> SEARCHED = List.of("title", "rule_id", "package_name", "resource_name");
+
+    private static final String ROW_COLUMNS = "id, category, rule_id, title, severity, status, resource_id,"
+            + " resource_type, resource_name, package_name, package_version, fixed_version, fix_state, first_seen,"
+            + " last_seen, resolved_at, muted_reason, muted_until, assignee, severity_rank";
+    private static final String ROW_ORDER = " ORDER BY severity_rank DESC, last_seen DESC, id DESC";
+
+    /**
+     * One page of findings, the total and the facet counts. Free text matches a case-insensitive substring of the
+     * title, rule id, package name or resource name, taken literally (no wildcards, no query syntax). The condition
+     * is always the same {@code LOWER(column) LIKE} on both stores; on PostgreSQL pg_trgm indexes serve it directly,
+     * on SQLite the FTS5 trigram table first narrows the rows to those containing the text (needles of three
+     * characters or more: a trigram index knows nothing shorter), and the LIKE keeps its exact meaning.
+     */
     public Page query(String orgId, Filter filter) {
+        // every condition but the status one, which the list may split into one query per status
         StringBuilder where = new StringBuilder(" WHERE org_id = :org");
         Map<String, Object> binds = new HashMap<>();
         binds.put("org", orgId);
-        if (!filter.statuses().isEmpty()) {
-            where.append(" AND status IN (<statuses>)");
-        }
         if (!filter.severities().isEmpty()) {
             where.append(" AND severity_rank IN (<severities>)");
         }
@@ -248,6 +380,11 @@ public final class FindingStore {
             where.append(" AND category = :category");
             binds.put("category", filter.category());
         }
+        boolean counted = filter.resource() == null
+                && filter.rule() == null
+                && filter.text() == null
+                && filter.assignee() == null;
+        String whereCounted = where.toString();
         if (filter.resource() != null) {
             where.append(" AND (resource_id = :resource OR resource_name = :resource)");
             binds.put("resource", filter.resource());
@@ -256,30 +393,102 @@ public final class FindingStore {
             where.append(" AND rule_id = :rule");
             binds.put("rule", filter.rule());
         }
-        if (filter.text() != null) {
-            where.append(" AND (LOWER(title) LIKE :text OR LOWER(rule_id) LIKE :text OR LOWER(package_name) LIKE :text"
-                    + " OR LOWER(resource_name) LIKE :text)");
-            binds.put("text", "%" + filter.text().toLowerCase(Locale.ROOT).replace("%", "") + "%");
+        if (filter.assignee() != null) {
+            where.append(" AND assignee = :assignee");
+            binds.put("assignee", filter.assignee().toLowerCase(Locale.ROOT));
         }
-        // Without resource, rule or text filters, totals and facets come from the running counts, not a scan.
-        boolean counted = filter.resource() == null && filter.rule() == null && filter.text() == null;
-        String countFrom = counted ? "SELECT COALESCE(SUM(n), 0) FROM finding_counts" : "SELECT COUNT(*) FROM findings";
-        String facetCount = counted ? "SUM(n)" : "COUNT(*)";
-        String facetFrom = counted ? " FROM finding_counts" : " FROM findings";
+        String from = " FROM findings";
+        if (filter.text() != null) {
+            String needle = filter.text().toLowerCase(Locale.ROOT);
+            char escape = sqlite ? '!' : '\\';
+            StringBuilder like = new StringBuilder();
+            for (String column : SEARCHED) {
+                like.append(like.isEmpty() ? "" : " OR ")
+                        .append("LOWER(")
+                        .append(column)
+                        .append(") LIKE :text")
+                        .append(sqlite ? " ESCAPE '!'" : "");
+            }
+            where.append(" AND (").append(like).append(')');
+            binds.put("text", "%" + escapeLike(needle, escape) + "%");
+            if (sqlite && needle.codePointCount(0, needle.length()) >= 3) {
+                // candidates from the trigram index (a phrase query: operators and quotes inside are plain text),
+                // joined to their findings by key; the LIKE above then decides exactly as without the index
+                from = " FROM finding_search CROSS JOIN findings ON org_id = search_org AND id = search_finding";
+                where.append(" AND search_org = :org AND search_id IN (SELECT rowid FROM finding_text WHERE"
+                        + " finding_text MATCH :match)");
+                binds.put("match", "\"" + needle.replace("\"", "\"\"") + "\"");
+            }
+        }
+        String statusWhere = filter.statuses().isEmpty() ? "" : " AND status IN (<statuses>)";
+        String fromWhere = from + where;
+        String grouped = counted
+                ? "SELECT severity_rank, status, category, SUM(n) FROM finding_counts" + whereCounted + statusWhere
+                : "SELECT severity_rank, status, category, COUNT(*)" + fromWhere + statusWhere;
+        // Without resource, rule, assignee or text filters, the list reads the list index in its order; across
+        // statuses that order is interleaved, so each status gives its first rows and they are merged.
+        boolean merge = filter.text() == null
+                && filter.resource() == null
+                && filter.rule() == null
+                && filter.assignee() == null
+                && filter.statuses().size() != 1;
         return jdbi.withHandle(handle -> {
-            long total = bind(handle.createQuery(countFrom + where), binds, filter)
-                    .mapTo(Long.class)
-                    .one();
-            List<Row> rows = bind(
-                            handle.createQuery(
-                                    "SELECT id, category, rule_id, title, severity, status, resource_id,"
-                                            + " resource_type, resource_name, package_name, package_version, fixed_version,"
-                                            + " fix_state, first_seen, last_seen, resolved_at, muted_reason, muted_until"
-                                            + " FROM findings" + where
-                                            + " ORDER BY severity_rank DESC, last_seen DESC, id DESC LIMIT :limit OFFSET :offset"),
-                            binds,
-                            filter)
-                    .bind("limit", filter.limit())
+            Map<Integer, Long> bySeverity = new java.util.TreeMap<>();
+            Map<String, Long> byStatus = new java.util.TreeMap<>();
+            Map<String, Long> byCategory = new java.util.TreeMap<>();
+            long[] total = {0};
+            // totals and all three facets from one grouped count (of the running counts when no filter needs rows)
+            bind(handle.createQuery(grouped + " GROUP BY severity_rank, status, category"), binds, filter)
+                    .map((rs, ctx) -> {
+                        long n = rs.getLong(4);
+                        if (n != 0) {
+                            bySeverity.merge(rs.getInt(1), n, Long::sum);
+                            byStatus.merge(rs.getString(2), n, Long::sum);
+                            byCategory.merge(rs.getString(3), n, Long::sum);
+                            total[0] += n;
+                        }
+                        return 0;
+                    })
+                    .list();
+            Query list;
+            if (merge) {
+                // distinct: a status named twice must not list its findings twice
+                List<String> statuses = filter.statuses().stream().distinct().toList();
+                if (statuses.isEmpty()) {
+                    statuses = handle.createQuery("SELECT DISTINCT status FROM finding_counts WHERE org_id = :org"
+                                    + " AND n > 0 ORDER BY status")
+                            .bind("org", orgId)
+                            .mapTo(String.class)
+                            .list();
+                }
+                if (statuses.isEmpty()) {
+                    statuses = List.of("open");
+                }
+                List<String> parts = new ArrayList<>();
+                for (int i = 0; i < statuses.size(); i++) {
+                    parts.add("SELECT " + ROW_COLUMNS + " FROM (SELECT " + ROW_COLUMNS + fromWhere + " AND status ="
+                            + " :status" + i + ROW_ORDER + " LIMIT :window) part" + i);
+                }
+                list = handle.createQuery(
+                                String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET :offset")
+                        .bind("window", (long) filter.limit() + filter.offset());
+                for (int i = 0; i < statuses.size(); i++) {
+                    list.bind("status" + i, statuses.get(i));
+                }
+                binds.forEach(list::bind);
+                if (!filter.severities().isEmpty()) {
+                    list.bindList(
+                            "severities",
+                            filter.severities().stream().map(Severity::ordinal).toList());
+                }
+            } else {
+                list = bind(
+                        handle.createQuery("SELECT " + ROW_COLUMNS + fromWhere + statusWhere + ROW_ORDER
+                                + " LIMIT :limit OFFSET :offset"),
+                        binds,
+                        filter);
+            }
+            List<Row> rows = list.bind("limit", filter.limit())
                     .bind("offset", filter.offset())
                     .map((rs, ctx) -> new Row(
                             rs.getString(1),
@@ -299,29 +508,30 @@ public final class FindingStore {
                             rs.getLong(15),
                             nullableLong(rs, 16),
                             rs.getString(17),
-                            nullableLong(rs, 18)))
+                            nullableLong(rs, 18),
+                            rs.getString(19)))
                     .list();
             Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
-            // severity is counted by its rank, which the list index holds, so the counts never read the table
-            for (String facet : List.of("severity_rank", "status", "category")) {
-                Map<String, Long> counts = new LinkedHashMap<>();
-                bind(
-                                handle.createQuery("SELECT " + facet + ", " + facetCount + facetFrom + where
-                                        + " GROUP BY " + facet + " HAVING " + facetCount + " > 0 ORDER BY " + facet),
-                                binds,
-                                filter)
-                        .map((rs, ctx) -> {
-                            String key = facet.equals("severity_rank")
-                                    ? Severity.values()[rs.getInt(1)].name()
-                                    : rs.getString(1);
-                            counts.put(key, rs.getLong(2));
-                            return 0;
-                        })
-                        .list();
-                facets.put(facet.equals("severity_rank") ? "severity" : facet, counts);
-            }
-            return new Page(total, rows, facets);
+            Map<String, Long> severityFacet = new LinkedHashMap<>();
+            bySeverity.forEach((rank, n) -> severityFacet.put(Severity.values()[rank].name(), n));
+            facets.put("severity", severityFacet);
+            facets.put("status", new LinkedHashMap<>(byStatus));
+            facets.put("category", new LinkedHashMap<>(byCategory));
+            return new Page(total[0], rows, facets);
         });
+    }
+
+    /** {@code text} with LIKE's wildcards and the escape character taken literally. */
+    static String escapeLike(String text, char escape) {
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '_' || c == escape) {
+                escaped.append(escape);
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 
     /**
@@ -382,17 +592,24 @@ public final class FindingStore {
         return counts;
     }
 
-    /** Open and muted findings grouped by vulnerability, package or resource, largest groups first. */
+    /**
+     * Open and muted findings grouped by vulnerability, package or resource, largest groups first. Vulnerabilities
+     * come from their running counts ({@code vulnerability_counts}) in the order of its index; packages and hosts are
+     * grouped from the findings.
+     */
     public List<Map<String, Object>> groups(String orgId, String by, int limit) {
         String column = switch (by) {
             case "package" -> "package_name";
             case "host" -> "resource_name";
             default -> "rule_id";
         };
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + column + ", COUNT(*), MAX(severity_rank),"
-                        + " COUNT(DISTINCT resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND "
-                        + column + " IS NOT NULL GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*)"
-                        + " DESC, " + column + " LIMIT :limit")
+        String sql = column.equals("rule_id")
+                ? "SELECT rule_id, findings, max_rank, resources FROM vulnerability_counts WHERE org_id = :org AND"
+                        + " findings > 0 ORDER BY max_rank DESC, findings DESC, rule_id LIMIT :limit"
+                : "SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT resource_id) FROM findings"
+                        + " WHERE org_id = :org AND status <> 'resolved' AND " + column + " IS NOT NULL GROUP BY "
+                        + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column + " LIMIT :limit";
+        return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bind("org", orgId)
                 .bind("limit", limit)
                 .map((rs, ctx) -> {

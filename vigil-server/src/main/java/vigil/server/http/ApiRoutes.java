@@ -144,6 +144,7 @@ public final class ApiRoutes {
                         ctx.queryParam("resource"),
                         ctx.queryParam("rule"),
                         ctx.queryParam("q"),
+                        assignee(ctx.queryParam("assignee"), principal),
                         limit,
                         offset));
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -153,6 +154,14 @@ public final class ApiRoutes {
         answer.put("facets", page.facets());
         answer.put("findings", page.rows());
         ctx.json(answer);
+    }
+
+    /** The assignee filter: an email, or {@code me} for the caller (a user's email; an API key's name). */
+    public static @Nullable String assignee(@Nullable String value, Principal principal) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return value.strip().equalsIgnoreCase("me") ? principal.subject() : value.strip();
     }
 
     private void export(Context ctx) throws java.io.IOException {

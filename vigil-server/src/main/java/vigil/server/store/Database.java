@@ -70,6 +70,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
+                    .javaMigrations(new SearchIndexMigration())
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

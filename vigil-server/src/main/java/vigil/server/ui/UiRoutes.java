@@ -72,6 +72,7 @@ public final class UiRoutes {
         routes.page("/findings", Permission.READ, this::findingsPage);
         routes.form("/ui/findings/{id}/mute", Permission.TRIAGE, this::mute);
         routes.form("/ui/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
+        routes.form("/ui/findings/{id}/assign", Permission.TRIAGE, this::assign);
         routes.page("/resources", Permission.READ, this::resourcePage);
         routes.page("/vulnerabilities", Permission.READ, this::vulnerabilitiesPage);
         routes.page("/setup", Permission.READ, this::setupPage);
@@ -117,6 +118,7 @@ public final class UiRoutes {
         String severity = ctx.queryParam("severity");
         String q = ctx.queryParam("q");
         String resource = ctx.queryParam("resource");
+        String assignee = blankToNull(ctx.queryParam("assignee"));
         List<Severity> severities = new ArrayList<>();
         if (severity != null && !severity.isBlank()) {
             try {
@@ -130,7 +132,15 @@ public final class UiRoutes {
         FindingStore.Page page = findings.query(
                 principal.orgId(),
                 new FindingStore.Filter(
-                        statuses, severities, null, blankToNull(resource), null, blankToNull(q), 100, offset));
+                        statuses,
+                        severities,
+                        null,
+                        blankToNull(resource),
+                        null,
+                        blankToNull(q),
+                        ApiRoutes.assignee(assignee, principal),
+                        100,
+                        offset));
         StringBuilder html = new StringBuilder();
         html.append("<div class=\"charts\">");
         List<Map.Entry<String, Long>> bySeverity = new ArrayList<>();
@@ -151,26 +161,49 @@ public final class UiRoutes {
                 List.of("critical", "high", "medium", "low", "negligible", "unknown"),
                 lowerKeys(page.facets().getOrDefault("severity", Map.of())),
                 ctx);
+        String assigneeSelected = assignee == null ? "" : assignee.strip().toLowerCase(Locale.ROOT);
+        facet(
+                html,
+                "Assignee",
+                "assignee",
+                assigneeSelected,
+                assigneeSelected.isEmpty() || assigneeSelected.equals("me")
+                        ? List.of("me")
+                        : List.of("me", assigneeSelected),
+                Map.of(),
+                ctx);
         html.append("</aside><section><form class=\"filters\" method=\"get\" action=\"/findings\">")
                 .append("<input type=\"hidden\" name=\"status\" value=\"")
                 .append(esc(status))
+                .append(
+                        assignee == null
+                                ? ""
+                                : "\"><input type=\"hidden\" name=\"assignee\" value=\"" + esc(assignee.strip()))
                 .append("\"><input name=\"q\" placeholder=\"CVE, package, host\" value=\"")
                 .append(esc(q))
                 .append("\"><button>Filter</button></form><p id=\"total\">")
                 .append(page.total())
                 .append(" findings</p><table id=\"findings\"><thead><tr><th>Severity</th><th>Vulnerability</th>")
-                .append(
-                        "<th>Package</th><th>Resource</th><th>Fixed in</th><th>Status</th><th></th></tr></thead><tbody>");
+                .append("<th>Package</th><th>Resource</th><th>Fixed in</th><th>Status</th><th>Assignee</th><th></th>"
+                        + "</tr></thead><tbody>");
         boolean canTriage = principal.allows(Permission.TRIAGE);
         for (FindingStore.Row row : page.rows()) {
             html.append(findingRow(row, canTriage, true));
         }
         html.append("</tbody></table>");
+        if (canTriage) {
+            html.append(usersList(principal.orgId()));
+        }
         if (offset + 100 < page.total()) {
-            html.append("<p><a href=\"/findings?status=")
-                    .append(esc(url(status)))
-                    .append("&amp;offset=")
-                    .append(offset + 100)
+            StringBuilder next = new StringBuilder("/findings?status=").append(url(status));
+            for (String key : List.of("severity", "q", "resource", "assignee")) {
+                String value = ctx.queryParam(key);
+                if (value != null && !value.isBlank()) {
+                    next.append('&').append(key).append('=').append(url(value));
+                }
+            }
+            html.append("<p><a href=\"")
+                    .append(esc(next.append("&offset=").append(offset + 100).toString()))
                     .append("\">Next 100</a></p>");
         }
         html.append("</section></div>");
@@ -220,7 +253,7 @@ public final class UiRoutes {
         html.append("<h3>").append(esc(title)).append("</h3>");
         for (String value : values) {
             Map<String, String> query = new LinkedHashMap<>();
-            for (String key : List.of("status", "severity", "q", "resource")) {
+            for (String key : List.of("status", "severity", "q", "resource", "assignee")) {
                 String current = ctx.queryParam(key);
                 if (current != null && !current.isBlank()) {
                     query.put(key, current);
@@ -276,26 +309,68 @@ public final class UiRoutes {
                 .append("</td><td>")
                 .append(Html.badge(row.status(), row.status()))
                 .append(row.mutedReason() == null ? "" : "<br><small>" + esc(row.mutedReason()) + "</small>")
+                .append("</td><td class=\"assignee\">")
+                .append(esc(row.assignee()))
                 .append("</td><td>")
                 .append(triage(row, canTriage))
                 .append("</td></tr>")
                 .toString();
     }
 
-    /** The triage control of a row: mute an open finding (with a reason), unmute a muted one. */
+    /**
+     * The triage controls of a row: mute an open finding (with a reason), unmute a muted one; assign any finding to
+     * a user of the organization (an empty assignee clears it).
+     */
     private static String triage(FindingStore.Row row, boolean canTriage) {
         if (!canTriage) {
             return "";
         }
+        String assign = "<form method=\"post\" action=\"/ui/findings/" + esc(url(row.id())) + "/assign\""
+                + " class=\"assign\"><input name=\"assignee\" type=\"email\" list=\"users\" placeholder=\"assignee\""
+                + " aria-label=\"assignee\" value=\"" + esc(row.assignee()) + "\"><button>Assign</button></form>";
         if (row.status().equals("open")) {
             return "<form method=\"post\" action=\"/ui/findings/" + esc(url(row.id())) + "/mute\" class=\"mute\">"
-                    + "<input name=\"reason\" placeholder=\"reason\" required><button>Mute</button></form>";
+                    + "<input name=\"reason\" placeholder=\"reason\" required><button>Mute</button></form>" + assign;
         }
         if (row.status().equals("muted")) {
             return "<form method=\"post\" action=\"/ui/findings/" + esc(url(row.id())) + "/unmute\" class=\"unmute\">"
-                    + "<button>Unmute</button></form>";
+                    + "<button>Unmute</button></form>" + assign;
         }
-        return "";
+        return assign;
+    }
+
+    /** The organization's users, offered by the assign forms' inputs. */
+    private String usersList(String orgId) {
+        List<String> emails = jdbi.withHandle(
+                handle -> handle.createQuery("SELECT email FROM users WHERE org_id = :org ORDER BY email")
+                        .bind("org", orgId)
+                        .mapTo(String.class)
+                        .list());
+        StringBuilder html = new StringBuilder("<datalist id=\"users\">");
+        emails.forEach(
+                email -> html.append("<option value=\"").append(esc(email)).append("\">"));
+        return html.append("</datalist>").toString();
+    }
+
+    private void assign(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String value = Optional.ofNullable(ctx.formParam("assignee")).orElse("").strip();
+        String assignee = value.isEmpty() ? null : ApiRoutes.assignee(value, principal);
+        if (!findings.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
+            ctx.status(404)
+                    .html(
+                            Html.page(
+                                    "Findings",
+                                    "Findings",
+                                    principal.subject(),
+                                    "<p class=\"error\">No finding with that id, or no user " + esc(assignee)
+                                            + " in this organization.</p><p><a href=\"/findings\">Back to the findings</a></p>"));
+            return;
+        }
+        String back = ctx.header("Referer");
+        ctx.redirect(
+                back != null && (back.contains("/findings") || back.contains("/resources")) ? back : "/findings",
+                io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     private void unmute(Context ctx) {
@@ -334,7 +409,7 @@ public final class UiRoutes {
                 .findOne());
         FindingStore.Page page = findings.query(
                 principal.orgId(),
-                new FindingStore.Filter(List.of("open", "muted"), List.of(), null, id, null, null, 500, 0));
+                new FindingStore.Filter(List.of("open", "muted"), List.of(), null, id, null, null, null, 500, 0));
         if (inventory.isEmpty() && page.total() == 0) {
             ctx.status(404)
                     .html(Html.page(
@@ -358,13 +433,16 @@ public final class UiRoutes {
         html.append("</dl><p id=\"total\">")
                 .append(page.total())
                 .append(" open or muted findings</p><table id=\"findings\"><thead><tr><th>Severity</th>")
-                .append("<th>Vulnerability</th><th>Package</th><th>Fixed in</th><th>Status</th><th></th></tr></thead>")
-                .append("<tbody>");
+                .append("<th>Vulnerability</th><th>Package</th><th>Fixed in</th><th>Status</th><th>Assignee</th>")
+                .append("<th></th></tr></thead><tbody>");
         boolean canTriage = principal.allows(Permission.TRIAGE);
         for (FindingStore.Row row : page.rows()) {
             html.append(findingRow(row, canTriage, false));
         }
         html.append("</tbody></table>");
+        if (canTriage) {
+            html.append(usersList(principal.orgId()));
+        }
         if (inventory.isPresent()) {
             html.append("<h2>Packages</h2><table id=\"package-list\"><thead><tr><th>Package</th><th>Version</th>")
                     .append("<th>Package URL</th></tr></thead><tbody>");
