@@ -6,6 +6,7 @@ import java.util.Random;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import vigil.server.VigilServer;
 import vigil.server.store.Database;
+import vigil.server.store.SearchIndexMigration;
 
 /**
  * Fills a server data directory with synthetic findings for the UI and API benchmarks: {@code hosts} hosts with
@@ -27,14 +28,6 @@ public final class FillStore {
             if (first != null) {
                 System.out.println("admin " + first.email() + " " + first.password());
             }
-        }
-        // The server's start ran PRAGMA optimize on the empty store; statistics of an empty FTS5 index make its
-        // merges scan (see SearchIndexMigration), so the fill starts from the migration's estimate instead.
-        try (Database database = Database.open(data, null)) {
-            database.jdbi().useHandle(handle -> {
-                handle.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'finding_text_data'");
-                handle.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('finding_text_data', NULL, '10')");
-            });
         }
         String[] severities = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
         int[] ranks = {5, 4, 3, 2, 1, 0};
@@ -98,6 +91,8 @@ public final class FillStore {
                                 + " resource_id), MAX(severity_rank)" + byRank
                                 + " FROM findings WHERE status <> 'resolved'"
                                 + " GROUP BY org_id, rule_id");
+                // and the search's distinct values, which FindingStore adds per scan
+                SearchIndexMigration.addAllSearchTerms(handle, true);
             });
         }
         System.out.println("filled " + (long) hosts * perHost + " findings into " + data);

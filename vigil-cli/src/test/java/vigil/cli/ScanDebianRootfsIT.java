@@ -296,6 +296,35 @@ class ScanDebianRootfsIT {
             }
             assertThat(onServer).isEqualTo(expected);
 
+            // the web UI lists it under Vulnerabilities by image, not by host
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            vigil.server.VigilServer.Bootstrap first = server.bootstrap();
+            String token = JSON.readTree(http.send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/v1/login"))
+                                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\""
+                                                    + first.email() + "\",\"password\":\"" + first.password()
+                                                    + "\"}"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("token")
+                    .asString();
+            java.util.function.Function<String, String> page = by -> {
+                try {
+                    return http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(url + "/vulnerabilities?by=" + by))
+                                            .header("Cookie", "vigil_session=" + token)
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(page.apply("image")).contains("<th>Image</th>").contains("debian:sent");
+            assertThat(page.apply("host")).contains("<th>Host</th>").doesNotContain("debian:sent");
+
             // a server away: the report stands, the exit code says the inventory was not sent
             List<String> away = new ArrayList<>(cli.command());
             away.set(away.indexOf(url), "http://127.0.0.1:9");

@@ -236,7 +236,7 @@ public final class VigilServer implements AutoCloseable {
             watcher.scheduleWithFixedDelay(
                     () -> {
                         try {
-                            database.jdbi().useHandle(handle -> handle.execute("PRAGMA optimize=0x10002"));
+                            database.refreshStatistics();
                         } catch (RuntimeException e) {
                             LOG.warn("refreshing the store's query statistics failed", e);
                         }

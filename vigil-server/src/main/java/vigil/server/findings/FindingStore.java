@@ -61,9 +61,9 @@ public final class FindingStore {
     /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
         long now = clock.millis();
-        record Known(String status, @Nullable Long mutedUntil, int rank, String rule) {}
+        record Known(String status, @Nullable Long mutedUntil, int rank, String rule, String title) {}
         Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id FROM findings"
+        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title FROM findings"
                         + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
                 .bind("org", orgId)
                 .bind("resource", resourceId)
@@ -71,7 +71,9 @@ public final class FindingStore {
                 .map((rs, ctx) -> {
                     long muted = rs.getLong(3);
                     Long mutedUntil = rs.wasNull() ? null : muted;
-                    known.put(rs.getString(1), new Known(rs.getString(2), mutedUntil, rs.getInt(4), rs.getString(5)));
+                    known.put(
+                            rs.getString(1),
+                            new Known(rs.getString(2), mutedUntil, rs.getInt(4), rs.getString(5), rs.getString(6)));
                     return 0;
                 })
                 .list();
@@ -80,7 +82,10 @@ public final class FindingStore {
                 + " package_version, fixed_version, fix_state, evidence, remediation, first_seen, last_seen)"
                 + " VALUES (:org, :id, :category, :rule, :title, :severity, :rank, 'open', :resource, :type, :name,"
                 + " :package, :version, :fixed, :fixState, :evidence, :remediation, :now, :now)");
-        PreparedBatch update = handle.prepareBatch("UPDATE findings SET title = :title, severity = :severity,"
+        // the title only when it changed: rewriting it would update its index and the search terms for nothing
+        PreparedBatch retitle =
+                handle.prepareBatch("UPDATE findings SET title = :title WHERE org_id = :org AND id = :id");
+        PreparedBatch update = handle.prepareBatch("UPDATE findings SET severity = :severity,"
                 + " severity_rank = :rank, status = :status, resolved_at = NULL, package_version = :version,"
                 + " fixed_version = :fixed, fix_state = :fixState, evidence = :evidence, remediation = :remediation,"
                 + " last_seen = :now WHERE org_id = :org AND id = :id");
@@ -94,13 +99,18 @@ public final class FindingStore {
         RuleCounts rules = new RuleCounts(orgId, resourceId);
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
+        // the searched values of new and retitled findings, and the rules their titles and packages occur with,
+        // added to the search index once per scan
+        java.util.SortedSet<String> terms = new java.util.TreeSet<>();
+        java.util.SortedSet<Map.Entry<String, String>> termRules = new java.util.TreeSet<>(
+                Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
         for (Finding finding : unique.values()) {
             Known previous = known.remove(finding.id());
             Evidence.VulnerablePackage pkg = finding.evidence() instanceof Evidence.VulnerablePackage p ? p : null;
             PreparedBatch target = previous == null ? insert : update;
+            String title = truncate(finding.rule().title(), 1000);
             target.bind("org", orgId)
                     .bind("id", finding.id())
-                    .bind("title", truncate(finding.rule().title(), 1000))
                     .bind("severity", finding.rule().severity().name())
                     .bind("rank", finding.rule().severity().ordinal())
                     .bind("version", pkg == null ? null : pkg.installedVersion())
@@ -110,7 +120,16 @@ public final class FindingStore {
                     .bind("remediation", finding.remediation() == null ? null : truncate(finding.remediation(), 2000))
                     .bind("now", now);
             if (previous == null) {
-                target.bind("category", category.wireName())
+                terms.add(title);
+                terms.add(finding.rule().id());
+                terms.add(finding.resource().name());
+                termRules.add(Map.entry(title, finding.rule().id()));
+                if (pkg != null) {
+                    terms.add(pkg.packageName());
+                    termRules.add(Map.entry(pkg.packageName(), finding.rule().id()));
+                }
+                target.bind("title", title)
+                        .bind("category", category.wireName())
                         .bind("rule", finding.rule().id())
                         .bind("resource", resourceId)
                         .bind("type", finding.resource().type())
@@ -126,6 +145,14 @@ public final class FindingStore {
                         && (previous.mutedUntil() == null || previous.mutedUntil() > now);
                 String status = stillMuted ? "muted" : "open";
                 target.bind("status", status);
+                if (!title.equals(previous.title())) {
+                    terms.add(title);
+                    termRules.add(Map.entry(title, previous.rule()));
+                    retitle.bind("org", orgId)
+                            .bind("id", finding.id())
+                            .bind("title", title)
+                            .add();
+                }
                 counts.add(previous.status(), previous.rank(), -1);
                 counts.add(status, finding.rule().severity().ordinal(), 1);
                 // an update keeps the stored rule id
@@ -151,6 +178,10 @@ public final class FindingStore {
         if (update.size() > 0) {
             update.execute();
         }
+        if (retitle.size() > 0) {
+            retitle.execute();
+        }
+        addSearchTerms(handle, terms, termRules);
         int resolved = 0;
         PreparedBatch resolve = handle.prepareBatch(
                 "UPDATE findings SET status = 'resolved', resolved_at = :now" + " WHERE org_id = :org AND id = :id");
@@ -354,11 +385,10 @@ public final class FindingStore {
     public record Page(long total, List<Row> rows, Map<String, Map<String, Long>> facets) {}
 
     /** The columns the free-text search looks in; the search index (migration 7) covers the same ones. */
-    private static final List<String> SEARCHED = List.of("title", "rule_id", "package_name", "resource_name");
-
     private static final String ROW_COLUMNS = "id, category, rule_id, title, severity, status, resource_id,"
             + " resource_type, resource_name, package_name, package_version, fixed_version, fix_state, first_seen,"
             + " last_seen, resolved_at, muted_reason, muted_until, assignee, severity_rank";
+
     private static final String ROW_ORDER = " ORDER BY severity_rank DESC, last_seen DESC, id DESC";
 
     /**
@@ -399,26 +429,7 @@ public final class FindingStore {
         }
         String from = " FROM findings";
         if (filter.text() != null) {
-            String needle = filter.text().toLowerCase(Locale.ROOT);
-            char escape = sqlite ? '!' : '\\';
-            StringBuilder like = new StringBuilder();
-            for (String column : SEARCHED) {
-                like.append(like.isEmpty() ? "" : " OR ")
-                        .append("LOWER(")
-                        .append(column)
-                        .append(") LIKE :text")
-                        .append(sqlite ? " ESCAPE '!'" : "");
-            }
-            where.append(" AND (").append(like).append(')');
-            binds.put("text", "%" + escapeLike(needle, escape) + "%");
-            if (sqlite && needle.codePointCount(0, needle.length()) >= 3) {
-                // candidates from the trigram index (a phrase query: operators and quotes inside are plain text),
-                // joined to their findings by key; the LIKE above then decides exactly as without the index
-                from = " FROM finding_search CROSS JOIN findings ON org_id = search_org AND id = search_finding";
-                where.append(" AND search_org = :org AND search_id IN (SELECT rowid FROM finding_text WHERE"
-                        + " finding_text MATCH :match)");
-                binds.put("match", "\"" + needle.replace("\"", "\"\"") + "\"");
-            }
+            where.append(" AND ").append(textCondition(sqlite, filter.text(), binds));
         }
         String statusWhere = filter.statuses().isEmpty() ? "" : " AND status IN (<statuses>)";
         String fromWhere = from + where;
@@ -522,6 +533,59 @@ public final class FindingStore {
     }
 
     /** {@code text} with LIKE's wildcards and the escape character taken literally. */
+    /**
+     * Adds values to {@code search_terms} (the distinct searched values, see SearchIndexMigration) in sorted order,
+     * so that concurrent scans on PostgreSQL take the unique index's locks in one order. Most are there already.
+     */
+    private void addSearchTerms(
+            Handle handle, java.util.SortedSet<String> terms, java.util.SortedSet<Map.Entry<String, String>> rules) {
+        if (terms.isEmpty()) {
+            return;
+        }
+        PreparedBatch add = handle.prepareBatch(
+                sqlite
+                        ? "INSERT OR IGNORE INTO search_terms (term) VALUES (:term)"
+                        : "INSERT INTO search_terms (term) VALUES (:term) ON CONFLICT (term) DO NOTHING");
+        for (String term : terms) {
+            add.bind("term", term).add();
+        }
+        add.execute();
+        PreparedBatch pair = handle.prepareBatch(
+                sqlite
+                        ? "INSERT OR IGNORE INTO search_term_rules (term, rule_id) VALUES (:term, :rule)"
+                        : "INSERT INTO search_term_rules (term, rule_id) VALUES (:term, :rule) ON CONFLICT (term, rule_id) DO"
+                                + " NOTHING");
+        for (Map.Entry<String, String> entry : rules) {
+            pair.bind("term", entry.getKey()).bind("rule", entry.getValue()).add();
+        }
+        if (pair.size() > 0) {
+            pair.execute();
+        }
+    }
+
+    /**
+     * The free-text condition: the values that contain the text, from the distinct values of the searched columns
+     * ({@code search_terms}, trigram-indexed), decide exactly; the findings that have them come from the columns'
+     * indexes. Binds {@code :text} (and {@code :match} on SQLite).
+     */
+    static String textCondition(boolean sqlite, String text, Map<String, Object> binds) {
+        String needle = text.toLowerCase(Locale.ROOT);
+        binds.put("text", "%" + escapeLike(needle, sqlite ? '!' : '\\') + "%");
+        String contains = "LOWER(term) LIKE :text" + (sqlite ? " ESCAPE '!'" : "");
+        if (sqlite && needle.codePointCount(0, needle.length()) >= 3) {
+            // candidates from the FTS5 trigram index, as one phrase: operators and quotes inside are plain text
+            contains = "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND "
+                    + contains;
+            binds.put("match", "\"" + needle.replace("\"", "\"\"") + "\"");
+        }
+        String hits = "(SELECT term FROM search_terms WHERE " + contains + ")";
+        // rule ids and resource names through their own indexes; titles and package names through the rules they
+        // occur with (search_term_rules), then checked on the finding itself
+        return "(rule_id IN " + hits + " OR resource_name IN " + hits
+                + " OR (rule_id IN (SELECT rule_id FROM search_term_rules WHERE term IN " + hits + ")"
+                + " AND (title IN " + hits + " OR package_name IN " + hits + ")))";
+    }
+
     static String escapeLike(String text, char escape) {
         StringBuilder escaped = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -600,15 +664,21 @@ public final class FindingStore {
     public List<Map<String, Object>> groups(String orgId, String by, int limit) {
         String column = switch (by) {
             case "package" -> "package_name";
-            case "host" -> "resource_name";
+            case "host", "image" -> "resource_name";
             default -> "rule_id";
+        };
+        String kind = switch (by) {
+            case "host" -> " AND resource_type = 'host'";
+            case "image" -> " AND resource_type = 'container_image'";
+            default -> "";
         };
         String sql = column.equals("rule_id")
                 ? "SELECT rule_id, findings, max_rank, resources FROM vulnerability_counts WHERE org_id = :org AND"
                         + " findings > 0 ORDER BY max_rank DESC, findings DESC, rule_id LIMIT :limit"
                 : "SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT resource_id) FROM findings"
-                        + " WHERE org_id = :org AND status <> 'resolved' AND " + column + " IS NOT NULL GROUP BY "
-                        + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column + " LIMIT :limit";
+                        + " WHERE org_id = :org AND status <> 'resolved' AND " + column + " IS NOT NULL" + kind
+                        + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column
+                        + " LIMIT :limit";
         return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bind("org", orgId)
                 .bind("limit", limit)

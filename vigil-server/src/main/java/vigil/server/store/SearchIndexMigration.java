@@ -12,10 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Migration 7: an index for the findings' free-text search (a case-insensitive substring of the title, rule id,
- * package name or resource name), in each store's own kind (see ADR 0010). SQLite gets an FTS5 table with the
- * trigram tokenizer, kept in sync with {@code findings} by triggers; PostgreSQL gets pg_trgm GIN indexes on the
- * lowered columns, which its planner uses for the very {@code LIKE} the search runs. The two need different DDL, so
- * this one version is Java; existing findings are indexed here.
+ * package name or resource name; see ADR 0010). It indexes the distinct values of those columns, not the findings:
+ * {@code search_terms} holds every value once, kept by triggers on {@code findings}, and a trigram index over it
+ * (FTS5 on SQLite, pg_trgm on PostgreSQL) finds the values that contain the text; the findings with those values
+ * come from ordinary indexes. A million findings have a few tens of thousands of distinct values, and a new host's
+ * findings bring hardly any new ones: the store adds the distinct values of each scan once
+ * ({@code FindingStore.addSearchTerms}), a few thousand probes per host instead of a hundred trigrams per finding
+ * (triggers per finding halved intake). The two stores need different DDL, so this one version is Java; existing
+ * findings are indexed here.
  */
 public final class SearchIndexMigration implements JavaMigration {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexMigration.class);
@@ -35,7 +39,7 @@ public final class SearchIndexMigration implements JavaMigration {
 
     @Override
     public Integer getChecksum() {
-        return 7_0001;
+        return 7_0002;
     }
 
     @Override
@@ -53,68 +57,78 @@ public final class SearchIndexMigration implements JavaMigration {
             } else {
                 postgresql(connection, statement);
             }
+            // Titles and package names lead to their findings through the rules they occur with, so findings need
+            // no index of their own on them (two fewer index inserts per new finding); rule_id and resource_name
+            // have theirs. Pairs are only ever added, like terms.
+            statement.execute("CREATE TABLE search_term_rules (term VARCHAR(1000) NOT NULL, rule_id VARCHAR(200) NOT"
+                    + " NULL, PRIMARY KEY (term, rule_id))");
+            statement.execute(
+                    "INSERT INTO search_term_rules (term, rule_id) SELECT title, rule_id FROM findings UNION SELECT"
+                            + " package_name, rule_id FROM findings WHERE package_name IS NOT NULL");
         }
     }
 
     /**
-     * A contentless FTS5 trigram table (the text stays in {@code findings} only) whose rowids come from
-     * {@code finding_search}, a table with its own integer key: the implicit rowids of {@code findings} may change
-     * on VACUUM, a declared INTEGER PRIMARY KEY does not.
+     * Terms keyed by a declared INTEGER PRIMARY KEY (stable across VACUUM) and an external-content FTS5 trigram
+     * table over them, fed by a trigger on the terms. Terms are only ever added: a value no finding has any more
+     * costs a row and never a wrong answer, since the search goes on to the findings that have it.
      */
     private static void sqlite(Statement statement) throws SQLException {
-        statement.execute("CREATE TABLE finding_search (search_id INTEGER PRIMARY KEY, search_org VARCHAR(64) NOT"
-                + " NULL, search_finding VARCHAR(128) NOT NULL, UNIQUE (search_org, search_finding))");
-        statement.execute("CREATE VIRTUAL TABLE finding_text USING fts5(title, rule_id, package_name,"
-                + " resource_name, content='', contentless_delete=1, tokenize='trigram')");
-        String key = "(SELECT search_id FROM finding_search WHERE search_org = %1$s.org_id AND search_finding ="
-                + " %1$s.id)";
-        String insert = "INSERT INTO finding_text (rowid, title, rule_id, package_name, resource_name) VALUES ("
-                + key.formatted("new") + ", new.title, new.rule_id, new.package_name, new.resource_name);";
-        String delete = "DELETE FROM finding_text WHERE rowid = " + key.formatted("old") + ";";
-        statement.execute("CREATE TRIGGER finding_text_insert AFTER INSERT ON findings BEGIN"
-                + " INSERT INTO finding_search (search_org, search_finding) VALUES (new.org_id, new.id); "
-                + insert + " END");
-        statement.execute("CREATE TRIGGER finding_text_update AFTER UPDATE OF org_id, id, title, rule_id,"
-                + " package_name, resource_name ON findings WHEN old.org_id IS NOT new.org_id OR old.id IS NOT new.id"
-                + " OR old.title IS NOT new.title OR old.rule_id IS NOT new.rule_id OR old.package_name IS NOT"
-                + " new.package_name OR old.resource_name IS NOT new.resource_name BEGIN " + delete
-                + " UPDATE finding_search SET search_org = new.org_id, search_finding = new.id WHERE search_org ="
-                + " old.org_id AND search_finding = old.id; " + insert + " END");
-        statement.execute("CREATE TRIGGER finding_text_delete AFTER DELETE ON findings BEGIN " + delete
-                + " DELETE FROM finding_search WHERE search_org = old.org_id AND search_finding = old.id; END");
-        // FTS5 deletes ranges of its own %_data table when it merges segments, planned from statistics. Analyzed
-        // while nearly empty, the table is recorded with two rows, and with that estimate SQLite scans the whole table
-        // for each range instead of seeking: inserts then slow down with the size of the index (20x at 40,000
-        // findings) until an ANALYZE sees it larger (the server's PRAGMA optimize, every ten minutes, re-analyzes a
-        // table that has grown tenfold). A starting estimate of ten rows keeps the seek until then.
-        statement.execute("ANALYZE finding_text_config");
-        statement.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'finding_text_data'");
-        statement.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('finding_text_data', NULL, '10')");
-        statement.execute("INSERT INTO finding_search (search_org, search_finding) SELECT org_id, id FROM findings");
-        statement.execute("INSERT INTO finding_text (rowid, title, rule_id, package_name, resource_name)"
-                + " SELECT search_id, title, rule_id, package_name, resource_name FROM finding_search JOIN findings"
-                + " ON org_id = search_org AND id = search_finding");
+        statement.execute("CREATE TABLE search_terms (term_id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE)");
+        statement.execute("CREATE VIRTUAL TABLE search_term_text USING fts5(term, content='search_terms',"
+                + " content_rowid='term_id', tokenize='trigram')");
+        statement.execute("CREATE TRIGGER search_terms_indexed AFTER INSERT ON search_terms BEGIN"
+                + " INSERT INTO search_term_text (rowid, term) VALUES (new.term_id, new.term); END");
+        statement.execute("INSERT OR IGNORE INTO search_terms (term) " + distinctValues());
     }
 
     /**
-     * pg_trgm GIN indexes on {@code LOWER(column)}. The extension is trusted (PostgreSQL 13+), so the database's
-     * owner may create it; where that is refused the search keeps working as a scan, and the log says why.
+     * The same terms table with a pg_trgm GIN index on {@code LOWER(term)}, which the planner uses for the search's
+     * {@code LIKE}. The extension is
+     * trusted (PostgreSQL 13+), so the database's owner may create it; where that is refused the terms are scanned
+     * (still far fewer rows than the findings), and the log says how to add it.
      */
     private static void postgresql(Connection connection, Statement statement) throws SQLException {
+        statement.execute("CREATE TABLE search_terms (term_id BIGSERIAL PRIMARY KEY, term TEXT NOT NULL UNIQUE)");
+        statement.execute("INSERT INTO search_terms (term) " + distinctValues() + " ON CONFLICT (term) DO NOTHING");
         Savepoint savepoint = connection.setSavepoint();
         try {
             statement.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
         } catch (SQLException e) {
             connection.rollback(savepoint);
             LOG.warn(
-                    "the pg_trgm extension could not be created ({}); free-text search of findings will scan the"
-                            + " table. Run 'CREATE EXTENSION pg_trgm' as a superuser and restart to index it.",
+                    "the pg_trgm extension could not be created ({}); free-text search will scan the distinct"
+                            + " searched values. Run 'CREATE EXTENSION pg_trgm' as a superuser and restart to index"
+                            + " them.",
                     e.getMessage());
             return;
         }
-        for (String column : COLUMNS) {
-            statement.execute("CREATE INDEX findings_text_" + column + " ON findings USING gin (LOWER(" + column
-                    + ") gin_trgm_ops)");
+        statement.execute("CREATE INDEX search_terms_text ON search_terms USING gin (LOWER(term) gin_trgm_ops)");
+    }
+
+    /** Adds the searched values of every stored finding (a store filled outside FindingStore, such as FillStore). */
+    public static void addAllSearchTerms(org.jdbi.v3.core.Handle handle, boolean sqlite) {
+        String pairs = "INSERT INTO search_term_rules (term, rule_id) SELECT title, rule_id FROM findings UNION SELECT"
+                + " package_name, rule_id FROM findings WHERE package_name IS NOT NULL";
+        if (sqlite) {
+            handle.execute("INSERT OR IGNORE INTO search_terms (term) " + distinctValues());
+            handle.execute(pairs.replaceFirst("INSERT", "INSERT OR IGNORE"));
+        } else {
+            handle.execute("INSERT INTO search_terms (term) " + distinctValues() + " ON CONFLICT (term) DO NOTHING");
+            handle.execute(pairs + " ON CONFLICT (term, rule_id) DO NOTHING");
         }
+    }
+
+    private static String distinctValues() {
+        StringBuilder union = new StringBuilder();
+        for (String column : COLUMNS) {
+            union.append(union.isEmpty() ? "" : " UNION ")
+                    .append("SELECT ")
+                    .append(column)
+                    .append(" FROM findings WHERE ")
+                    .append(column)
+                    .append(" IS NOT NULL");
+        }
+        return union.toString();
     }
 }

@@ -495,11 +495,12 @@ public final class UiRoutes {
     private void vulnerabilitiesPage(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         String by = Optional.ofNullable(ctx.queryParam("by")).orElse("cve");
-        if (!List.of("cve", "package", "host").contains(by)) {
+        List<String> options = List.of("cve", "package", "host", "image");
+        if (!options.contains(by)) {
             by = "cve";
         }
         StringBuilder html = new StringBuilder("<p>Group by: ");
-        for (String option : List.of("cve", "package", "host")) {
+        for (String option : options) {
             html.append(
                             option.equals(by)
                                     ? "<strong>" + option + "</strong>"
@@ -507,11 +508,17 @@ public final class UiRoutes {
                     .append(" ");
         }
         html.append("</p><table id=\"groups\"><thead><tr><th>")
-                .append(by.equals("cve") ? "Vulnerability" : by.equals("package") ? "Package" : "Host")
+                .append(
+                        switch (by) {
+                            case "package" -> "Package";
+                            case "host" -> "Host";
+                            case "image" -> "Image";
+                            default -> "Vulnerability";
+                        })
                 .append("</th><th>Worst severity</th><th>Open findings</th><th>Resources</th></tr></thead><tbody>");
         for (Map<String, Object> group : findings.groups(principal.orgId(), by, 500)) {
             String key = String.valueOf(group.get("key"));
-            String filter = by.equals("host") ? "resource=" + url(key) : "q=" + url(key);
+            String filter = by.equals("host") || by.equals("image") ? "resource=" + url(key) : "q=" + url(key);
             html.append("<tr><td><a href=\"/findings?status=all&amp;")
                     .append(esc(filter))
                     .append("\">")

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -362,27 +363,31 @@ class FindingSearchIT {
         }
     }
 
-    /** The plan of a search reads the text index, not the table (PostgreSQL with sequential scans discouraged). */
+    /**
+     * The plan of a search reads the trigram index of the distinct values and the findings' column indexes, never
+     * the whole findings table (PostgreSQL with sequential scans discouraged, as a large table would).
+     */
     private static void assertIndexServesTheSearch(Database database) {
+        Map<String, Object> binds = new HashMap<>();
+        String sql = (database.isSqlite() ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")
+                + "SELECT id FROM findings WHERE org_id = :org AND "
+                + FindingStore.textCondition(database.isSqlite(), "pkg12", binds);
         String plan = database.jdbi().withHandle(h -> {
-            if (database.isSqlite()) {
-                return String.join(
-                        "\n",
-                        h.createQuery("EXPLAIN QUERY PLAN SELECT search_id FROM finding_text JOIN finding_search ON"
-                                        + " search_id = finding_text.rowid WHERE finding_text MATCH '\"pkg12\"'")
-                                .map((rs, ctx) -> rs.getString(4))
-                                .list());
+            if (!database.isSqlite()) {
+                h.execute("SET enable_seqscan = off");
             }
-            h.execute("SET enable_seqscan = off");
+            var query = h.createQuery(sql).bind("org", "org-1");
+            binds.forEach(query::bind);
             return String.join(
                     "\n",
-                    h.createQuery("EXPLAIN SELECT id FROM findings WHERE (LOWER(title) LIKE"
-                                    + " '%pkg12%' OR LOWER(rule_id) LIKE '%pkg12%' OR LOWER(package_name) LIKE"
-                                    + " '%pkg12%' OR LOWER(resource_name) LIKE '%pkg12%')")
-                            .mapTo(String.class)
+                    query.map((rs, ctx) -> rs.getString(database.isSqlite() ? 4 : 1))
                             .list());
         });
-        assertThat(plan).containsAnyOf("VIRTUAL TABLE INDEX", "findings_text_title");
+        if (database.isSqlite()) {
+            assertThat(plan).contains("VIRTUAL TABLE INDEX").doesNotContain("SCAN findings");
+        } else {
+            assertThat(plan).contains("search_terms_text").doesNotContain("Seq Scan on findings");
+        }
     }
 
     private static String status(Jdbi jdbi, String org, String id) {
@@ -559,6 +564,31 @@ class FindingSearchIT {
                 assertThat(critical.rows()).allMatch(row -> row.severity().equals("CRITICAL"));
                 assertThat(critical.total()).isEqualTo(critical.rows().size());
             }
+        }
+    }
+
+    /**
+     * The server refreshes planner statistics at start, on a store whose search index is still nearly empty. Had it
+     * analyzed the FTS5 tables then, FTS5's range deletes would scan its whole data table on every merge: a fresh
+     * store took new findings at 286 per second instead of 20,000.
+     */
+    @org.junit.jupiter.api.Test
+    void refreshingStatisticsOnAFreshStoreKeepsTheSearchIndexSeeking() throws Exception {
+        try (Database database = Database.open(temp, url("sqlite"))) {
+            database.refreshStatistics();
+            String plan = database.jdbi()
+                    .withHandle(h -> String.join(
+                            " ",
+                            h.createQuery(
+                                            "EXPLAIN QUERY PLAN DELETE FROM search_term_text_data WHERE id >= 1 AND id <= 9")
+                                    .map((rs, ctx) -> rs.getString("detail"))
+                                    .list()));
+            assertThat(plan).contains("SEARCH").doesNotContain("SCAN");
+            long analyzed = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'findings'")
+                            .mapTo(Long.class)
+                            .one());
+            assertThat(analyzed).as("Vigil's own tables are analyzed").isPositive();
         }
     }
 
