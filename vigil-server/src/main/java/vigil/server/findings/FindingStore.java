@@ -32,12 +32,20 @@ public final class FindingStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    /** SQLite searches text through its FTS5 trigram table; PostgreSQL's trigram indexes serve the LIKE itself. */
+    /** SQLite finds search terms through FTS5 and is told how to collect findings; PostgreSQL plans by itself. */
     private final boolean sqlite;
 
+    private final int broadTerms;
+
     public FindingStore(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, 300);
+    }
+
+    /** @param broadTerms from how many matching distinct values a SQLite search reads every finding instead */
+    FindingStore(Jdbi jdbi, Clock clock, int broadTerms) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.broadTerms = broadTerms;
         this.sqlite = jdbi.withHandle(handle -> {
             try {
                 return handle.getConnection()
@@ -99,10 +107,10 @@ public final class FindingStore {
         RuleCounts rules = new RuleCounts(orgId, resourceId);
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
-        // the searched values of new and retitled findings, and the rules their titles and packages occur with,
-        // added to the search index once per scan
+        // the searched values of new and retitled findings, and the rules their titles occur with, added to the
+        // search index once per scan
         java.util.SortedSet<String> terms = new java.util.TreeSet<>();
-        java.util.SortedSet<Map.Entry<String, String>> termRules = new java.util.TreeSet<>(
+        java.util.SortedSet<Map.Entry<String, String>> titleRules = new java.util.TreeSet<>(
                 Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
         for (Finding finding : unique.values()) {
             Known previous = known.remove(finding.id());
@@ -123,10 +131,9 @@ public final class FindingStore {
                 terms.add(title);
                 terms.add(finding.rule().id());
                 terms.add(finding.resource().name());
-                termRules.add(Map.entry(title, finding.rule().id()));
+                titleRules.add(Map.entry(title, finding.rule().id()));
                 if (pkg != null) {
                     terms.add(pkg.packageName());
-                    termRules.add(Map.entry(pkg.packageName(), finding.rule().id()));
                 }
                 target.bind("title", title)
                         .bind("category", category.wireName())
@@ -147,7 +154,7 @@ public final class FindingStore {
                 target.bind("status", status);
                 if (!title.equals(previous.title())) {
                     terms.add(title);
-                    termRules.add(Map.entry(title, previous.rule()));
+                    titleRules.add(Map.entry(title, previous.rule()));
                     retitle.bind("org", orgId)
                             .bind("id", finding.id())
                             .bind("title", title)
@@ -181,7 +188,7 @@ public final class FindingStore {
         if (retitle.size() > 0) {
             retitle.execute();
         }
-        addSearchTerms(handle, terms, termRules);
+        addSearchTerms(handle, terms, titleRules);
         int resolved = 0;
         PreparedBatch resolve = handle.prepareBatch(
                 "UPDATE findings SET status = 'resolved', resolved_at = :now" + " WHERE org_id = :org AND id = :id");
@@ -429,7 +436,14 @@ public final class FindingStore {
         }
         String from = " FROM findings";
         if (filter.text() != null) {
-            where.append(" AND ").append(textCondition(sqlite, filter.text(), binds));
+            String condition = textCondition(sqlite, filter.text(), binds);
+            if (sqlite && broad(binds)) {
+                // the text is in thousands of distinct values (two letters, a word of every title): reading every
+                // finding once is cheaper than collecting most of them by rowid
+                binds.remove("match");
+                condition = scanCondition();
+            }
+            where.append(" AND ").append(condition);
         }
         String statusWhere = filter.statuses().isEmpty() ? "" : " AND status IN (<statuses>)";
         String fromWhere = from + where;
@@ -552,9 +566,9 @@ public final class FindingStore {
         add.execute();
         PreparedBatch pair = handle.prepareBatch(
                 sqlite
-                        ? "INSERT OR IGNORE INTO search_term_rules (term, rule_id) VALUES (:term, :rule)"
-                        : "INSERT INTO search_term_rules (term, rule_id) VALUES (:term, :rule) ON CONFLICT (term, rule_id) DO"
-                                + " NOTHING");
+                        ? "INSERT OR IGNORE INTO search_title_rules (title, rule_id) VALUES (:term, :rule)"
+                        : "INSERT INTO search_title_rules (title, rule_id) VALUES (:term, :rule) ON CONFLICT (title,"
+                                + " rule_id) DO NOTHING");
         for (Map.Entry<String, String> entry : rules) {
             pair.bind("term", entry.getKey()).bind("rule", entry.getValue()).add();
         }
@@ -579,11 +593,50 @@ public final class FindingStore {
             binds.put("match", "\"" + needle.replace("\"", "\"\"") + "\"");
         }
         String hits = "(SELECT term FROM search_terms WHERE " + contains + ")";
-        // rule ids and resource names through their own indexes; titles and package names through the rules they
-        // occur with (search_term_rules), then checked on the finding itself
-        return "(rule_id IN " + hits + " OR resource_name IN " + hits
-                + " OR (rule_id IN (SELECT rule_id FROM search_term_rules WHERE term IN " + hits + ")"
-                + " AND (title IN " + hits + " OR package_name IN " + hits + ")))";
+        // rule ids, resource and package names through their own indexes; titles through the rules they occur with
+        // (search_title_rules), then checked on the finding itself
+        List<String> branches = List.of(
+                "rule_id IN " + hits,
+                "resource_name IN " + hits,
+                "package_name IN " + hits,
+                "rule_id IN (SELECT rule_id FROM search_title_rules WHERE title IN " + hits + ") AND title IN " + hits);
+        if (sqlite) {
+            // SQLite's planner, costing the OR as a whole, may prefer walking the status index through every
+            // finding; rowids from one indexed lookup per branch are what it should do, so it is told
+            return "rowid IN ("
+                    + String.join(
+                            " UNION ALL ",
+                            branches.stream()
+                                    .map(branch -> "SELECT rowid FROM findings WHERE org_id = :org AND " + branch)
+                                    .toList())
+                    + ")";
+        }
+        return "((" + String.join(") OR (", branches) + "))";
+    }
+
+    /** Whether the text's values, bound by {@link #textCondition}, are too many to look up one by one. */
+    private boolean broad(Map<String, Object> binds) {
+        String contains = binds.containsKey("match")
+                ? "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND LOWER(term)"
+                        + " LIKE :text ESCAPE '!'"
+                : "LOWER(term) LIKE :text ESCAPE '!'";
+        return jdbi.withHandle(handle -> {
+                    var query = handle.createQuery(
+                            "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE " + contains + " LIMIT :cap)");
+                    binds.forEach((name, value) -> {
+                        if (!name.equals("org")) {
+                            query.bind(name, value);
+                        }
+                    });
+                    return query.bind("cap", broadTerms).mapTo(Long.class).one();
+                })
+                >= broadTerms;
+    }
+
+    /** The text in any searched column, checked on every finding of the organization (SQLite's escape is '!'). */
+    private static String scanCondition() {
+        return "(LOWER(title) LIKE :text ESCAPE '!' OR LOWER(rule_id) LIKE :text ESCAPE '!' OR LOWER(package_name) LIKE"
+                + " :text ESCAPE '!' OR LOWER(resource_name) LIKE :text ESCAPE '!')";
     }
 
     static String escapeLike(String text, char escape) {

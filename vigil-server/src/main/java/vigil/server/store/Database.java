@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 
@@ -125,27 +124,36 @@ public final class Database implements AutoCloseable {
 
     /**
      * SQLite plans from statistics it only gathers when asked: without them the resource filter scans the status
-     * index. Analyzes Vigil's tables, approximately (a few hundred rows per index, milliseconds even at a million
-     * findings), but not the search index's FTS5 tables: analyzed while nearly empty they are recorded with two
-     * rows, and FTS5's own range deletes then scan instead of seek on every merge (when every finding was indexed,
-     * a fresh store took 286 new findings/s instead of 20,000). The seek is right at every size. PostgreSQL's
-     * autovacuum keeps its own statistics.
+     * index. {@code PRAGMA optimize} analyzes the tables that changed much since their last analysis (sampling, as
+     * {@code analysis_limit} would, gives estimates too wrong for the list index to be passed over). The search's
+     * FTS5 tables are then left without statistics: analyzed while nearly empty they are recorded with two rows,
+     * and FTS5's own range deletes then scan instead of seek on every merge (when every finding was indexed, a fresh
+     * store took 286 new findings/s instead of 20,000); without statistics the seek is chosen at every size.
+     * PostgreSQL's autovacuum keeps its own statistics.
      */
     public void refreshStatistics() {
         if (!sqlite) {
             return;
         }
-        jdbi.useHandle(handle -> {
-            List<String> tables = handle.createQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
-                            + " AND name NOT GLOB 'sqlite_*' AND name NOT GLOB 'search_term_text*'"
-                            + " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")
-                    .mapTo(String.class)
-                    .list();
-            handle.execute("PRAGMA analysis_limit=400");
-            for (String table : tables) {
-                handle.execute("ANALYZE \"" + table.replace("\"", "\"\"") + "\"");
+        // A connection loads statistics when it opens, not when another one analyzes: after the refresh every
+        // pooled connection is replaced, and none ever sees the FTS5 rows, deleted in the same transaction.
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            try {
+                statement.execute("PRAGMA optimize=0x10002");
+                statement.executeUpdate("DELETE FROM sqlite_stat1 WHERE tbl GLOB 'search_term_text*'");
+                connection.commit();
+                dataSource.getHikariPoolMXBean().softEvictConnections();
+            } catch (java.sql.SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-        });
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("refreshing the store's statistics failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -334,6 +334,13 @@ class FindingSearchIT {
             }
             assertThat(findings.query(org, text(List.of(), "pkg12", 1000, 0)).total())
                     .isGreaterThan(0);
+            // a text in very many distinct values reads every finding instead (SQLite): the same answers
+            FindingStore scanning = new FindingStore(jdbi, Clock.systemUTC(), 1);
+            for (String needle : NEEDLES) {
+                assertThat(ids(scanning.query(org, text(List.of(), needle, 1000, 0))))
+                        .as("search for [%s] reading every finding, on %s", needle, store)
+                        .isEqualTo(reference(rows, needle));
+            }
 
             // a rescan that changes a title re-indexes it: the old text is gone, the new one found
             Finding renamed = finding(
@@ -584,11 +591,6 @@ class FindingSearchIT {
                                     .map((rs, ctx) -> rs.getString("detail"))
                                     .list()));
             assertThat(plan).contains("SEARCH").doesNotContain("SCAN");
-            long analyzed = database.jdbi()
-                    .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'findings'")
-                            .mapTo(Long.class)
-                            .one());
-            assertThat(analyzed).as("Vigil's own tables are analyzed").isPositive();
         }
     }
 
