@@ -104,7 +104,16 @@ public final class FindingStore {
         int refreshed = 0;
         List<Finding> raised = new ArrayList<>();
         Counts counts = new Counts(orgId, category.wireName());
-        RuleCounts rules = new RuleCounts(orgId, resourceId);
+        // a resource with no unresolved finding before this scan (a new host): what it has afterwards is this scan
+        boolean fresh = known.isEmpty()
+                && handle.createQuery("SELECT COUNT(*) FROM findings WHERE org_id = :org AND resource_id = :resource"
+                                        + " AND status <> 'resolved'")
+                                .bind("org", orgId)
+                                .bind("resource", resourceId)
+                                .mapTo(Long.class)
+                                .one()
+                        == 0;
+        RuleCounts rules = new RuleCounts(orgId, resourceId, fresh);
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         // the searched values of new and retitled findings, and the rules their titles occur with, added to the
@@ -266,11 +275,13 @@ public final class FindingStore {
         private static final int RANKS = Severity.values().length;
         private final String orgId;
         private final String resourceId;
+        private final boolean fresh;
         private final Map<String, long[]> deltas = new java.util.TreeMap<>();
 
-        RuleCounts(String orgId, String resourceId) {
+        RuleCounts(String orgId, String resourceId, boolean fresh) {
             this.orgId = orgId;
             this.resourceId = resourceId;
+            this.fresh = fresh;
         }
 
         /** Counts a finding of {@code rule} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
@@ -291,7 +302,9 @@ public final class FindingStore {
             // Whether the resource still has (or now has) a finding of a rule is read back after the changes: the
             // resource's findings of other categories may carry the same rule.
             Map<String, Long> after = new HashMap<>();
-            if (!changed.isEmpty()) {
+            if (fresh) {
+                after.putAll(changed); // nothing before, so the changes are all there is
+            } else if (!changed.isEmpty()) {
                 handle.createQuery("SELECT rule_id, COUNT(*) FROM findings WHERE org_id = :org AND resource_id ="
                                 + " :resource AND status <> 'resolved' GROUP BY rule_id")
                         .bind("org", orgId)
