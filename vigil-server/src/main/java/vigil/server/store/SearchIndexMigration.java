@@ -57,10 +57,10 @@ public final class SearchIndexMigration implements JavaMigration {
             } else {
                 postgresql(connection, statement);
             }
-            // Titles (long, and one per rule) lead to their findings through the rules they occur with, so findings
-            // need no index on them (one index insert less per new finding); rule_id and resource_name have theirs,
-            // package_name gets one. Pairs are only ever added, like terms.
-            // covering for the by-package page, which counts over every open finding
+            // From a value to its findings: rule_id and resource_name have their indexes; package_name gets one,
+            // covering for the by-package page, which counts over every open finding; titles (long, and one per
+            // rule) go through the rules they occur with, so findings need no title index (one index insert less
+            // per new finding). Pairs are only ever added, like terms.
             statement.execute("CREATE INDEX findings_by_package ON findings (org_id, package_name, status,"
                     + " severity_rank, resource_id)");
             statement.execute("CREATE TABLE search_title_rules (title VARCHAR(1000) NOT NULL, rule_id VARCHAR(200)"
@@ -86,9 +86,8 @@ public final class SearchIndexMigration implements JavaMigration {
 
     /**
      * The same terms table with a pg_trgm GIN index on {@code LOWER(term)}, which the planner uses for the search's
-     * {@code LIKE}. The extension is
-     * trusted (PostgreSQL 13+), so the database's owner may create it; where that is refused the terms are scanned
-     * (still far fewer rows than the findings), and the log says how to add it.
+     * {@code LIKE}. The extension is trusted (PostgreSQL 13+), so the database's owner may create it; where that is
+     * refused the terms are scanned (still far fewer rows than the findings), and the log says how to add it.
      */
     private static void postgresql(Connection connection, Statement statement) throws SQLException {
         statement.execute("CREATE TABLE search_terms (term_id BIGSERIAL PRIMARY KEY, term TEXT NOT NULL UNIQUE)");
@@ -100,8 +99,8 @@ public final class SearchIndexMigration implements JavaMigration {
             connection.rollback(savepoint);
             LOG.warn(
                     "the pg_trgm extension could not be created ({}); free-text search will scan the distinct"
-                            + " searched values. Run 'CREATE EXTENSION pg_trgm' as a superuser and restart to index"
-                            + " them.",
+                            + " searched values. To index them, run as a superuser: CREATE EXTENSION pg_trgm; CREATE"
+                            + " INDEX search_terms_text ON search_terms USING gin (LOWER(term) gin_trgm_ops);",
                     e.getMessage());
             return;
         }
