@@ -106,6 +106,7 @@ public final class FindingStore {
         Counts counts = new Counts(orgId, category.wireName());
         // a resource with no unresolved finding before this scan (a new host): what it has afterwards is this scan
         boolean fresh = known.isEmpty()
+                && !found.isEmpty()
                 && handle.createQuery("SELECT COUNT(*) FROM findings WHERE org_id = :org AND resource_id = :resource"
                                         + " AND status <> 'resolved'")
                                 .bind("org", orgId)
@@ -559,10 +560,9 @@ public final class FindingStore {
         });
     }
 
-    /** {@code text} with LIKE's wildcards and the escape character taken literally. */
     /**
-     * Adds values to {@code search_terms} (the distinct searched values, see SearchIndexMigration) in sorted order,
-     * so that concurrent scans on PostgreSQL take the unique index's locks in one order. Most are there already.
+     * Adds values to {@code search_terms} (the distinct searched values, see SearchIndexMigration) and the rules of
+     * titles to {@code search_title_rules}, in sorted order. Most are there already.
      */
     private void addSearchTerms(
             Handle handle, java.util.SortedSet<String> terms, java.util.SortedSet<Map.Entry<String, String>> rules) {
@@ -572,7 +572,8 @@ public final class FindingStore {
         PreparedBatch add = handle.prepareBatch(
                 sqlite
                         ? "INSERT OR IGNORE INTO search_terms (term) VALUES (:term)"
-                        : "INSERT INTO search_terms (term) VALUES (:term) ON CONFLICT (term) DO NOTHING");
+                        : "INSERT INTO search_terms (term) VALUES (:term) "
+                                + vigil.server.store.SearchIndexMigration.POSTGRESQL_NEW_TERM);
         for (String term : terms) {
             add.bind("term", term).add();
         }
@@ -580,8 +581,8 @@ public final class FindingStore {
         PreparedBatch pair = handle.prepareBatch(
                 sqlite
                         ? "INSERT OR IGNORE INTO search_title_rules (title, rule_id) VALUES (:term, :rule)"
-                        : "INSERT INTO search_title_rules (title, rule_id) VALUES (:term, :rule) ON CONFLICT (title,"
-                                + " rule_id) DO NOTHING");
+                        : "INSERT INTO search_title_rules (title, rule_id) VALUES (:term, :rule) "
+                                + vigil.server.store.SearchIndexMigration.POSTGRESQL_NEW_PAIR);
         for (Map.Entry<String, String> entry : rules) {
             pair.bind("term", entry.getKey()).bind("rule", entry.getValue()).add();
         }
@@ -612,7 +613,12 @@ public final class FindingStore {
                 "rule_id IN " + hits,
                 "resource_name IN " + hits,
                 "package_name IN " + hits,
-                "rule_id IN (SELECT rule_id FROM search_title_rules WHERE title IN " + hits + ") AND title IN " + hits);
+                sqlite
+                        ? "rule_id IN (SELECT rule_id FROM search_title_rules WHERE title IN " + hits
+                                + ") AND title IN " + hits
+                        // PostgreSQL keys the pairs by the title's digest (see SearchIndexMigration)
+                        : "rule_id IN (SELECT rule_id FROM search_title_rules WHERE md5(title) IN (SELECT md5(term) FROM"
+                                + " search_terms WHERE " + contains + ")) AND title IN " + hits);
         if (sqlite) {
             // SQLite's planner, costing the OR as a whole, may prefer walking the status index through every
             // finding; rowids from one indexed lookup per branch are what it should do, so it is told
@@ -652,6 +658,7 @@ public final class FindingStore {
                 + " :text ESCAPE '!' OR LOWER(resource_name) LIKE :text ESCAPE '!')";
     }
 
+    /** {@code text} with LIKE's wildcards and the escape character taken literally. */
     static String escapeLike(String text, char escape) {
         StringBuilder escaped = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
@@ -734,7 +741,8 @@ public final class FindingStore {
             default -> "rule_id";
         };
         String kind = switch (by) {
-            case "host" -> " AND resource_type = 'host'";
+            // hosts, and root filesystems and SBOMs sent by scans: everything but images
+            case "host" -> " AND resource_type <> 'container_image'";
             case "image" -> " AND resource_type = 'container_image'";
             default -> "";
         };

@@ -101,6 +101,30 @@ public final class Intake {
      * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
      */
     public Result store(String orgId, ParsedBatch parsed) {
+        // PostgreSQL may end one of two concurrent batches as a deadlock (their scans add the same new search terms
+        // and counts in different orders); that batch's transaction rolled back whole, so it is simply run again
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return storeOnce(orgId, parsed);
+            } catch (org.jdbi.v3.core.JdbiException e) {
+                if (attempt >= 3 || !concurrencyFailure(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean concurrencyFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql
+                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Result storeOnce(String orgId, ParsedBatch parsed) {
         String batchId = parsed.batchId();
         long now = clock.millis();
         try {

@@ -143,6 +143,12 @@ public final class Database implements AutoCloseable {
             try {
                 statement.execute("PRAGMA optimize=0x10002");
                 statement.executeUpdate("DELETE FROM sqlite_stat1 WHERE tbl GLOB 'search_term_text*'");
+                try (java.sql.ResultSet stat4 =
+                        statement.executeQuery("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'")) {
+                    if (stat4.next()) {
+                        statement.executeUpdate("DELETE FROM sqlite_stat4 WHERE tbl GLOB 'search_term_text*'");
+                    }
+                }
                 connection.commit();
                 dataSource.getHikariPoolMXBean().softEvictConnections();
             } catch (java.sql.SQLException e) {

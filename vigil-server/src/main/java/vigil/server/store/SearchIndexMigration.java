@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
 public final class SearchIndexMigration implements JavaMigration {
     private static final Logger LOG = LoggerFactory.getLogger(SearchIndexMigration.class);
 
+    /** PostgreSQL's conflict clauses for the digest-keyed unique indexes of terms and title pairs. */
+    public static final String POSTGRESQL_NEW_TERM = "ON CONFLICT ((md5(term))) DO NOTHING";
+
+    public static final String POSTGRESQL_NEW_PAIR = "ON CONFLICT ((md5(title)), rule_id) DO NOTHING";
+
     /** The searched columns; the search (FindingStore) and this index must agree on them. */
     static final String[] COLUMNS = {"title", "rule_id", "package_name", "resource_name"};
 
@@ -39,7 +44,7 @@ public final class SearchIndexMigration implements JavaMigration {
 
     @Override
     public Integer getChecksum() {
-        return 7_0002;
+        return 7_0003;
     }
 
     @Override
@@ -63,8 +68,6 @@ public final class SearchIndexMigration implements JavaMigration {
             // per new finding). Pairs are only ever added, like terms.
             statement.execute("CREATE INDEX findings_by_package ON findings (org_id, package_name, status,"
                     + " severity_rank, resource_id)");
-            statement.execute("CREATE TABLE search_title_rules (title VARCHAR(1000) NOT NULL, rule_id VARCHAR(200)"
-                    + " NOT NULL, PRIMARY KEY (title, rule_id))");
             statement.execute("INSERT INTO search_title_rules (title, rule_id) SELECT DISTINCT title, rule_id FROM"
                     + " findings");
         }
@@ -77,6 +80,8 @@ public final class SearchIndexMigration implements JavaMigration {
      */
     private static void sqlite(Statement statement) throws SQLException {
         statement.execute("CREATE TABLE search_terms (term_id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE)");
+        statement.execute("CREATE TABLE search_title_rules (title TEXT NOT NULL, rule_id VARCHAR(200) NOT NULL,"
+                + " PRIMARY KEY (title, rule_id))");
         statement.execute("CREATE VIRTUAL TABLE search_term_text USING fts5(term, content='search_terms',"
                 + " content_rowid='term_id', tokenize='trigram')");
         statement.execute("CREATE TRIGGER search_terms_indexed AFTER INSERT ON search_terms BEGIN"
@@ -90,8 +95,13 @@ public final class SearchIndexMigration implements JavaMigration {
      * refused the terms are scanned (still far fewer rows than the findings), and the log says how to add it.
      */
     private static void postgresql(Connection connection, Statement statement) throws SQLException {
-        statement.execute("CREATE TABLE search_terms (term_id BIGSERIAL PRIMARY KEY, term TEXT NOT NULL UNIQUE)");
-        statement.execute("INSERT INTO search_terms (term) " + distinctValues() + " ON CONFLICT (term) DO NOTHING");
+        // A B-tree entry holds at most about 2,700 bytes, less than a 1,000-character title in a non-Latin script:
+        // the unique keys are digests of the values (searches still compare the values themselves).
+        statement.execute("CREATE TABLE search_terms (term_id BIGSERIAL PRIMARY KEY, term TEXT NOT NULL)");
+        statement.execute("CREATE UNIQUE INDEX search_terms_unique ON search_terms (md5(term))");
+        statement.execute("CREATE TABLE search_title_rules (title TEXT NOT NULL, rule_id VARCHAR(200) NOT NULL)");
+        statement.execute("CREATE UNIQUE INDEX search_title_rules_key ON search_title_rules (md5(title), rule_id)");
+        statement.execute("INSERT INTO search_terms (term) " + distinctValues() + " " + POSTGRESQL_NEW_TERM);
         Savepoint savepoint = connection.setSavepoint();
         try {
             statement.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
@@ -114,8 +124,8 @@ public final class SearchIndexMigration implements JavaMigration {
             handle.execute("INSERT OR IGNORE INTO search_terms (term) " + distinctValues());
             handle.execute(pairs.replaceFirst("INSERT", "INSERT OR IGNORE"));
         } else {
-            handle.execute("INSERT INTO search_terms (term) " + distinctValues() + " ON CONFLICT (term) DO NOTHING");
-            handle.execute(pairs + " ON CONFLICT (title, rule_id) DO NOTHING");
+            handle.execute("INSERT INTO search_terms (term) " + distinctValues() + " " + POSTGRESQL_NEW_TERM);
+            handle.execute(pairs + " " + POSTGRESQL_NEW_PAIR);
         }
     }
 

@@ -118,6 +118,7 @@ public final class UiRoutes {
         String severity = ctx.queryParam("severity");
         String q = ctx.queryParam("q");
         String resource = ctx.queryParam("resource");
+        String rule = ctx.queryParam("rule");
         String assignee = blankToNull(ctx.queryParam("assignee"));
         List<Severity> severities = new ArrayList<>();
         if (severity != null && !severity.isBlank()) {
@@ -136,7 +137,7 @@ public final class UiRoutes {
                         severities,
                         null,
                         blankToNull(resource),
-                        null,
+                        blankToNull(rule),
                         blankToNull(q),
                         ApiRoutes.assignee(assignee, principal),
                         100,
@@ -196,7 +197,7 @@ public final class UiRoutes {
         }
         if (offset + 100 < page.total()) {
             StringBuilder next = new StringBuilder("/findings?status=").append(url(status));
-            for (String key : List.of("severity", "q", "resource", "assignee")) {
+            for (String key : List.of("severity", "q", "resource", "rule", "assignee")) {
                 String value = ctx.queryParam(key);
                 if (value != null && !value.isBlank()) {
                     next.append('&').append(key).append('=').append(url(value));
@@ -518,7 +519,11 @@ public final class UiRoutes {
                 .append("</th><th>Worst severity</th><th>Open findings</th><th>Resources</th></tr></thead><tbody>");
         for (Map<String, Object> group : findings.groups(principal.orgId(), by, 500)) {
             String key = String.valueOf(group.get("key"));
-            String filter = by.equals("host") || by.equals("image") ? "resource=" + url(key) : "q=" + url(key);
+            String filter = switch (by) {
+                case "host", "image" -> "resource=" + url(key);
+                case "cve" -> "rule=" + url(key); // exactly this one, as its counts are
+                default -> "q=" + url(key);
+            };
             html.append("<tr><td><a href=\"/findings?status=all&amp;")
                     .append(esc(filter))
                     .append("\">")

@@ -574,6 +574,27 @@ class FindingSearchIT {
         }
     }
 
+    /** A title of 1,000 CJK characters (3,000 bytes) is indexed and found: PostgreSQL's keys are digests. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void longNonLatinTitlesAreIndexed(String store) throws Exception {
+        try (Database database = Database.open(temp, url(store))) {
+            Jdbi jdbi = database.jdbi();
+            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            String org = organization(jdbi, "long");
+            String title = "漏洞".repeat(498) + "終わり"; // 999 characters: titles are kept to 1,000
+            scan(
+                    jdbi,
+                    findings,
+                    org,
+                    "host:cjk",
+                    List.of(finding(
+                            Category.VULNERABILITY, "CVE-2099-7777", title, Severity.HIGH, "host:cjk", "cjk", "pkg")));
+            assertThat(findings.query(org, text(List.of(), "終わり", 10, 0)).total())
+                    .isEqualTo(1);
+        }
+    }
+
     /**
      * The server refreshes planner statistics at start, on a store whose search index is still nearly empty. Had it
      * analyzed the FTS5 tables then, FTS5's range deletes would scan its whole data table on every merge: a fresh
