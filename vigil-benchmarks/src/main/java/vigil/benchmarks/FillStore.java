@@ -91,6 +91,12 @@ public final class FillStore {
                                 + " resource_id), MAX(severity_rank)" + byRank
                                 + " FROM findings WHERE status <> 'resolved'"
                                 + " GROUP BY org_id, rule_id");
+                // the same as migration 10: unresolved findings per resource
+                handle.execute("DELETE FROM resource_counts");
+                handle.execute("INSERT INTO resource_counts (org_id, resource_id, resource_type, resource_name,"
+                        + " findings, rank0, rank1, rank2, rank3, rank4, rank5) SELECT org_id, resource_id,"
+                        + " MIN(resource_type), MIN(resource_name), COUNT(*)" + byRank + " FROM findings WHERE status"
+                        + " <> 'resolved' GROUP BY org_id, resource_id");
                 // and the search's distinct values, which FindingStore adds per scan
                 SearchIndexMigration.addAllSearchTerms(handle, true);
             });

@@ -229,7 +229,44 @@ public final class FindingStore {
         }
         counts.apply(handle);
         rules.apply(handle);
+        Finding any = unique.isEmpty() ? null : unique.values().iterator().next();
+        applyResourceCounts(
+                handle,
+                orgId,
+                resourceId,
+                any == null ? "" : any.resource().type(),
+                any == null ? "" : any.resource().name(),
+                rules.totals());
         return new Outcome(opened, reopened, refreshed, resolved, raised);
+    }
+
+    /**
+     * Adds a scan's changes of unresolved findings per severity rank to its resource's row in {@code resource_counts}
+     * (type and name only matter when the row is new: a resource with nothing unresolved before has this scan's).
+     */
+    private static void applyResourceCounts(
+            Handle handle, String orgId, String resourceId, String type, String name, long[] ranks) {
+        long sum = java.util.Arrays.stream(ranks).sum();
+        if (java.util.Arrays.stream(ranks).allMatch(d -> d == 0)) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO resource_counts (org_id, resource_id, resource_type,"
+                + " resource_name, findings, rank0, rank1, rank2, rank3, rank4, rank5) VALUES (:org, :resource, :type,"
+                + " :name, :findings, :rank0, :rank1, :rank2, :rank3, :rank4, :rank5) ON CONFLICT (org_id, resource_id)"
+                + " DO UPDATE SET findings = resource_counts.findings + excluded.findings");
+        for (int rank = 0; rank < ranks.length; rank++) {
+            sql.append(", rank%1$d = resource_counts.rank%1$d + excluded.rank%1$d".formatted(rank));
+        }
+        var update = handle.createUpdate(sql.toString())
+                .bind("org", orgId)
+                .bind("resource", resourceId)
+                .bind("type", type)
+                .bind("name", name)
+                .bind("findings", sum);
+        for (int rank = 0; rank < ranks.length; rank++) {
+            update.bind("rank" + rank, ranks[rank]);
+        }
+        update.execute();
     }
 
     /** Changes to {@code finding_counts}, collected during a change of findings and applied in its transaction. */
@@ -278,6 +315,17 @@ public final class FindingStore {
         private final String resourceId;
         private final boolean fresh;
         private final Map<String, long[]> deltas = new java.util.TreeMap<>();
+
+        /** The changes of all rules together, per severity rank: the resource's own. */
+        long[] totals() {
+            long[] totals = new long[RANKS];
+            deltas.values().forEach(ranks -> {
+                for (int rank = 0; rank < RANKS; rank++) {
+                    totals[rank] += ranks[rank];
+                }
+            });
+            return totals;
+        }
 
         RuleCounts(String orgId, String resourceId, boolean fresh) {
             this.orgId = orgId;
@@ -746,13 +794,20 @@ public final class FindingStore {
             case "image" -> " AND resource_type = 'container_image'";
             default -> "";
         };
+        String worst = "CASE WHEN rank5 > 0 THEN 5 WHEN rank4 > 0 THEN 4 WHEN rank3 > 0 THEN 3 WHEN rank2 > 0 THEN 2"
+                + " WHEN rank1 > 0 THEN 1 ELSE 0 END";
         String sql = column.equals("rule_id")
                 ? "SELECT rule_id, findings, max_rank, resources FROM vulnerability_counts WHERE org_id = :org AND"
                         + " findings > 0 ORDER BY max_rank DESC, findings DESC, rule_id LIMIT :limit"
-                : "SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT resource_id) FROM findings"
-                        + " WHERE org_id = :org AND status <> 'resolved' AND " + column + " IS NOT NULL" + kind
-                        + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column
-                        + " LIMIT :limit";
+                : column.equals("resource_name")
+                        // hosts and images from the running counts per resource, not from every open finding
+                        ? "SELECT resource_name, SUM(findings), MAX(" + worst + "), COUNT(*) FROM resource_counts"
+                                + " WHERE org_id = :org AND findings > 0" + kind + " GROUP BY resource_name ORDER BY"
+                                + " MAX(" + worst + ") DESC, SUM(findings) DESC, resource_name LIMIT :limit"
+                        : "SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT resource_id) FROM"
+                                + " findings WHERE org_id = :org AND status <> 'resolved' AND " + column
+                                + " IS NOT NULL" + kind + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC,"
+                                + " COUNT(*) DESC, " + column + " LIMIT :limit";
         return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bind("org", orgId)
                 .bind("limit", limit)

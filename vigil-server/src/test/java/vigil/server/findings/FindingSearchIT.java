@@ -412,6 +412,18 @@ class FindingSearchIT {
         return ids;
     }
 
+    /** The grouped query that {@code resource_counts} replaces, over every resource but images. */
+    private static List<String> groupedByResource(Jdbi jdbi, String org) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT resource_name, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
+                        + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND resource_type"
+                        + " <> 'container_image' GROUP BY resource_name ORDER BY MAX(severity_rank) DESC, COUNT(*)"
+                        + " DESC, resource_name")
+                .bind("org", org)
+                .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
+                        + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
+                .list());
+    }
+
     /** The grouped query that {@code vulnerability_counts} replaces, over every rule. */
     private static List<String> groupedByRule(Jdbi jdbi, String org) {
         return jdbi.withHandle(h -> h.createQuery("SELECT rule_id, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
@@ -490,6 +502,13 @@ class FindingSearchIT {
                         .isEqualTo(expected);
                 assertThat(groups(findings, org, 2)).isEqualTo(expected.subList(0, Math.min(2, expected.size())));
                 assertThat(groups(findings, other, 1000)).isEqualTo(groupedByRule(jdbi, other));
+                // and the per-resource counts behind grouping by host
+                assertThat(findings.groups(org, "host", 1000).stream()
+                                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity="
+                                        + g.get("severity") + " resources=" + g.get("resources"))
+                                .toList())
+                        .as("hosts at step %d on %s", step, store)
+                        .isEqualTo(groupedByResource(jdbi, org));
             }
             assertThat(steps).isGreaterThan(100);
             // and they saw resolves, reopens, mutes and expiries
