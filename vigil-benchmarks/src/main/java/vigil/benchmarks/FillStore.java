@@ -91,6 +91,12 @@ public final class FillStore {
                                 + " resource_id), MAX(severity_rank)" + byRank
                                 + " FROM findings WHERE status <> 'resolved'"
                                 + " GROUP BY org_id, rule_id");
+                // the same as migration 11: unresolved findings per package
+                handle.execute("DELETE FROM package_counts");
+                handle.execute("INSERT INTO package_counts (org_id, package_name, findings, resources, max_rank, rank0,"
+                        + " rank1, rank2, rank3, rank4, rank5) SELECT org_id, package_name, COUNT(*), COUNT(DISTINCT"
+                        + " resource_id), MAX(severity_rank)" + byRank + " FROM findings WHERE status <> 'resolved' AND"
+                        + " package_name IS NOT NULL GROUP BY org_id, package_name");
                 // the same as migration 10: unresolved findings per resource
                 handle.execute("DELETE FROM resource_counts");
                 handle.execute("INSERT INTO resource_counts (org_id, resource_id, resource_type, resource_name,"

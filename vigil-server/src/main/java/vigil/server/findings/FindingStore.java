@@ -69,9 +69,15 @@ public final class FindingStore {
     /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
         long now = clock.millis();
-        record Known(String status, @Nullable Long mutedUntil, int rank, String rule, String title) {}
+        record Known(
+                String status,
+                @Nullable Long mutedUntil,
+                int rank,
+                String rule,
+                String title,
+                @Nullable String pkg) {}
         Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title FROM findings"
+        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title, package_name FROM findings"
                         + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
                 .bind("org", orgId)
                 .bind("resource", resourceId)
@@ -81,7 +87,13 @@ public final class FindingStore {
                     Long mutedUntil = rs.wasNull() ? null : muted;
                     known.put(
                             rs.getString(1),
-                            new Known(rs.getString(2), mutedUntil, rs.getInt(4), rs.getString(5), rs.getString(6)));
+                            new Known(
+                                    rs.getString(2),
+                                    mutedUntil,
+                                    rs.getInt(4),
+                                    rs.getString(5),
+                                    rs.getString(6),
+                                    rs.getString(7)));
                     return 0;
                 })
                 .list();
@@ -114,7 +126,8 @@ public final class FindingStore {
                                 .mapTo(Long.class)
                                 .one()
                         == 0;
-        RuleCounts rules = new RuleCounts(orgId, resourceId, fresh);
+        KeyCounts rules = new KeyCounts("vulnerability_counts", "rule_id", orgId, resourceId, fresh);
+        KeyCounts packages = new KeyCounts("package_counts", "package_name", orgId, resourceId, fresh);
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         // the searched values of new and retitled findings, and the rules their titles occur with, added to the
@@ -156,6 +169,11 @@ public final class FindingStore {
                 raised.add(finding);
                 counts.add("open", finding.rule().severity().ordinal(), 1);
                 rules.add(finding.rule().id(), "open", finding.rule().severity().ordinal(), 1);
+                packages.add(
+                        pkg == null ? null : pkg.packageName(),
+                        "open",
+                        finding.rule().severity().ordinal(),
+                        1);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
@@ -175,6 +193,8 @@ public final class FindingStore {
                 // an update keeps the stored rule id
                 rules.add(previous.rule(), previous.status(), previous.rank(), -1);
                 rules.add(previous.rule(), status, finding.rule().severity().ordinal(), 1);
+                packages.add(previous.pkg(), previous.status(), previous.rank(), -1);
+                packages.add(previous.pkg(), status, finding.rule().severity().ordinal(), 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
                     raised.add(finding);
@@ -219,6 +239,11 @@ public final class FindingStore {
                     gone.getValue().status(),
                     gone.getValue().rank(),
                     -1);
+            packages.add(
+                    gone.getValue().pkg(),
+                    gone.getValue().status(),
+                    gone.getValue().rank(),
+                    -1);
             resolved++;
         }
         if (resolve.size() > 0) {
@@ -229,6 +254,7 @@ public final class FindingStore {
         }
         counts.apply(handle);
         rules.apply(handle);
+        packages.apply(handle);
         Finding any = unique.isEmpty() ? null : unique.values().iterator().next();
         applyResourceCounts(
                 handle,
@@ -306,11 +332,14 @@ public final class FindingStore {
     }
 
     /**
-     * Changes to {@code vulnerability_counts} (unresolved findings per rule: by severity rank, and the number of
-     * resources with one) made by one scan of one resource, applied in its transaction.
+     * Changes to a running-counts table keyed by a findings column ({@code vulnerability_counts} by rule,
+     * {@code package_counts} by package: unresolved findings by severity rank, and the number of resources with one)
+     * made by one scan of one resource, applied in its transaction.
      */
-    private static final class RuleCounts {
+    private static final class KeyCounts {
         private static final int RANKS = Severity.values().length;
+        private final String table;
+        private final String column;
         private final String orgId;
         private final String resourceId;
         private final boolean fresh;
@@ -327,15 +356,17 @@ public final class FindingStore {
             return totals;
         }
 
-        RuleCounts(String orgId, String resourceId, boolean fresh) {
+        KeyCounts(String table, String column, String orgId, String resourceId, boolean fresh) {
+            this.table = table;
+            this.column = column;
             this.orgId = orgId;
             this.resourceId = resourceId;
             this.fresh = fresh;
         }
 
-        /** Counts a finding of {@code rule} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
-        void add(String rule, String status, int rank, long delta) {
-            if (!status.equals("resolved")) {
+        /** Counts a finding of {@code key} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
+        void add(@Nullable String rule, String status, int rank, long delta) {
+            if (rule != null && !status.equals("resolved")) {
                 deltas.computeIfAbsent(rule, r -> new long[RANKS])[rank] += delta;
             }
         }
@@ -354,15 +385,16 @@ public final class FindingStore {
             if (fresh) {
                 after.putAll(changed); // nothing before, so the changes are all there is
             } else if (!changed.isEmpty()) {
-                handle.createQuery("SELECT rule_id, COUNT(*) FROM findings WHERE org_id = :org AND resource_id ="
-                                + " :resource AND status <> 'resolved' GROUP BY rule_id")
+                handle.createQuery("SELECT " + column + ", COUNT(*) FROM findings WHERE org_id = :org AND"
+                                + " resource_id = :resource AND status <> 'resolved' AND " + column + " IS NOT NULL"
+                                + " GROUP BY " + column)
                         .bind("org", orgId)
                         .bind("resource", resourceId)
                         .map((rs, ctx) -> after.put(rs.getString(1), rs.getLong(2)))
                         .list();
             }
             StringBuilder sql = new StringBuilder(
-                    "INSERT INTO vulnerability_counts (org_id, rule_id, findings, resources, max_rank");
+                    "INSERT INTO " + table + " (org_id, " + column + ", findings, resources, max_rank");
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", rank").append(rank);
             }
@@ -370,15 +402,15 @@ public final class FindingStore {
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", :rank").append(rank);
             }
-            sql.append(") ON CONFLICT (org_id, rule_id) DO UPDATE SET findings = vulnerability_counts.findings +"
-                    + " excluded.findings, resources = vulnerability_counts.resources + excluded.resources");
+            sql.append(") ON CONFLICT (org_id, " + column + ") DO UPDATE SET findings = " + table + ".findings +"
+                    + " excluded.findings, resources = " + table + ".resources + excluded.resources");
             for (int rank = 0; rank < RANKS; rank++) {
-                sql.append(", rank%1$d = vulnerability_counts.rank%1$d + excluded.rank%1$d".formatted(rank));
+                sql.append(", rank%1$d = %2$s.rank%1$d + excluded.rank%1$d".formatted(rank, table));
             }
             // the SET expressions read the row as it was, so the worst rank is computed from old + delta
             sql.append(", max_rank = CASE");
             for (int rank = RANKS - 1; rank >= 0; rank--) {
-                sql.append(" WHEN vulnerability_counts.rank%1$d + excluded.rank%1$d > 0 THEN %1$d".formatted(rank));
+                sql.append(" WHEN %2$s.rank%1$d + excluded.rank%1$d > 0 THEN %1$d".formatted(rank, table));
             }
             sql.append(" ELSE -1 END");
             PreparedBatch batch = handle.prepareBatch(sql.toString());
@@ -796,18 +828,17 @@ public final class FindingStore {
         };
         String worst = "CASE WHEN rank5 > 0 THEN 5 WHEN rank4 > 0 THEN 4 WHEN rank3 > 0 THEN 3 WHEN rank2 > 0 THEN 2"
                 + " WHEN rank1 > 0 THEN 1 ELSE 0 END";
-        String sql = column.equals("rule_id")
-                ? "SELECT rule_id, findings, max_rank, resources FROM vulnerability_counts WHERE org_id = :org AND"
-                        + " findings > 0 ORDER BY max_rank DESC, findings DESC, rule_id LIMIT :limit"
-                : column.equals("resource_name")
-                        // hosts and images from the running counts per resource, not from every open finding
-                        ? "SELECT resource_name, SUM(findings), MAX(" + worst + "), COUNT(*) FROM resource_counts"
-                                + " WHERE org_id = :org AND findings > 0" + kind + " GROUP BY resource_name ORDER BY"
-                                + " MAX(" + worst + ") DESC, SUM(findings) DESC, resource_name LIMIT :limit"
-                        : "SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT resource_id) FROM"
-                                + " findings WHERE org_id = :org AND status <> 'resolved' AND " + column
-                                + " IS NOT NULL" + kind + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC,"
-                                + " COUNT(*) DESC, " + column + " LIMIT :limit";
+        String sql = !column.equals("resource_name")
+                // vulnerabilities and packages from their running counts, in the order of their own index
+                ? "SELECT " + column + ", findings, max_rank, resources FROM "
+                        + (column.equals("rule_id") ? "vulnerability_counts" : "package_counts")
+                        + " WHERE org_id = :org AND findings > 0 ORDER BY max_rank DESC, findings DESC, " + column
+                        + " LIMIT :limit"
+                // hosts and images from the running counts per resource, not from every open finding
+                : "SELECT resource_name, SUM(findings), MAX(" + worst + "), COUNT(*) FROM resource_counts WHERE org_id"
+                        + " = :org AND findings > 0" + kind + " GROUP BY resource_name ORDER BY MAX(" + worst
+                        + ") DESC,"
+                        + " SUM(findings) DESC, resource_name LIMIT :limit";
         return jdbi.withHandle(handle -> handle.createQuery(sql)
                 .bind("org", orgId)
                 .bind("limit", limit)

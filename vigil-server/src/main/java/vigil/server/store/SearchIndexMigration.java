@@ -44,7 +44,7 @@ public final class SearchIndexMigration implements JavaMigration {
 
     @Override
     public Integer getChecksum() {
-        return 7_0003;
+        return 7_0004;
     }
 
     @Override
@@ -62,12 +62,10 @@ public final class SearchIndexMigration implements JavaMigration {
             } else {
                 postgresql(connection, statement);
             }
-            // From a value to its findings: rule_id and resource_name have their indexes; package_name gets one,
-            // covering for the by-package page, which counts over every open finding; titles (long, and one per
-            // rule) go through the rules they occur with, so findings need no title index (one index insert less
-            // per new finding). Pairs are only ever added, like terms.
-            statement.execute("CREATE INDEX findings_by_package ON findings (org_id, package_name, status,"
-                    + " severity_rank, resource_id)");
+            // From a value to its findings: rule_id and resource_name have their indexes; package_name gets one;
+            // titles (long, and one per rule) go through the rules they occur with, so findings need no title index
+            // (one index insert less per new finding). Pairs are only ever added, like terms.
+            statement.execute("CREATE INDEX findings_by_package ON findings (org_id, package_name)");
             statement.execute("INSERT INTO search_title_rules (title, rule_id) SELECT DISTINCT title, rule_id FROM"
                     + " findings");
         }

@@ -412,6 +412,18 @@ class FindingSearchIT {
         return ids;
     }
 
+    /** The grouped query that {@code package_counts} replaces. */
+    private static List<String> groupedByPackage(Jdbi jdbi, String org) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT package_name, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
+                                + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND package_name IS"
+                                + " NOT NULL GROUP BY package_name ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, package_name")
+                .bind("org", org)
+                .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
+                        + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
+                .list());
+    }
+
     /** The grouped query that {@code resource_counts} replaces, over every resource but images. */
     private static List<String> groupedByResource(Jdbi jdbi, String org) {
         return jdbi.withHandle(h -> h.createQuery("SELECT resource_name, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
@@ -502,6 +514,13 @@ class FindingSearchIT {
                         .isEqualTo(expected);
                 assertThat(groups(findings, org, 2)).isEqualTo(expected.subList(0, Math.min(2, expected.size())));
                 assertThat(groups(findings, other, 1000)).isEqualTo(groupedByRule(jdbi, other));
+                // the per-package counts
+                assertThat(findings.groups(org, "package", 1000).stream()
+                                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity="
+                                        + g.get("severity") + " resources=" + g.get("resources"))
+                                .toList())
+                        .as("packages at step %d on %s", step, store)
+                        .isEqualTo(groupedByPackage(jdbi, org));
                 // and the per-resource counts behind grouping by host
                 assertThat(findings.groups(org, "host", 1000).stream()
                                 .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity="
