@@ -365,9 +365,9 @@ public final class FindingStore {
         }
 
         /** Counts a finding of {@code key} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
-        void add(@Nullable String rule, String status, int rank, long delta) {
-            if (rule != null && !status.equals("resolved")) {
-                deltas.computeIfAbsent(rule, r -> new long[RANKS])[rank] += delta;
+        void add(@Nullable String key, String status, int rank, long delta) {
+            if (key != null && !status.equals("resolved")) {
+                deltas.computeIfAbsent(key, k -> new long[RANKS])[rank] += delta;
             }
         }
 
