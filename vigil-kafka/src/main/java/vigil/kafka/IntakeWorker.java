@@ -56,7 +56,6 @@ final class IntakeWorker implements Runnable {
     private final IntakeQueue.Store store;
     private final String clientId;
     private final Map<TopicPartition, Retry> retries = new HashMap<>();
-    private final AtomicLong stored = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile boolean running = true;
     private volatile @Nullable KafkaConsumer<byte[], byte[]> consumer;
@@ -77,10 +76,6 @@ final class IntakeWorker implements Runnable {
         this.producer = producer;
         this.store = store;
         this.clientId = id;
-    }
-
-    long stored() {
-        return stored.get();
     }
 
     long deadLettered() {
@@ -211,7 +206,6 @@ final class IntakeWorker implements Runnable {
         }
         try {
             store.store(org, batch.get());
-            stored.incrementAndGet();
             retries.remove(partition);
             return Outcome.STORED;
         } catch (RuntimeException e) {

@@ -180,11 +180,6 @@ public final class KafkaIntakeQueue implements IntakeQueue {
         thread = Thread.ofPlatform().name("vigil-kafka-worker").daemon().start(started);
     }
 
-    /** Batches this instance's worker stored (replays the store recognised included); for tests and metrics. */
-    public synchronized long stored() {
-        return worker == null ? 0 : worker.stored();
-    }
-
     /** Records this instance's worker moved to the dead-letter topic. */
     public synchronized long deadLettered() {
         return worker == null ? 0 : worker.deadLettered();

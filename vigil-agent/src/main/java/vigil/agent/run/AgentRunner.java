@@ -27,8 +27,4 @@ public final class AgentRunner {
         spool.add(batch.batchId(), batch.gzipped());
         return new Cycle(batch.batchId(), batch.hostInventory(), batch.packages(), uploader.flush(spool));
     }
-
-    public String agentId() throws IOException {
-        return maker.agentId();
-    }
 }

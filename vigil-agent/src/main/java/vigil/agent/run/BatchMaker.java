@@ -108,7 +108,7 @@ public final class BatchMaker {
     }
 
     /** A stable id for this agent, made on first run and kept in the data directory. */
-    public String agentId() throws IOException {
+    private String agentId() throws IOException {
         Path file = dataDirectory.resolve("agent-id");
         if (Files.isRegularFile(file)) {
             String id = Files.readString(file).strip();

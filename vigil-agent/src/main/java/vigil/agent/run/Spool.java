@@ -66,11 +66,7 @@ public final class Spool {
                     .toList()) {
                 String name = file.getFileName().toString();
                 String batchId = name.substring(17, name.length() - ".json.gz".length());
-                try {
-                    entries.add(new Entry(file, batchId, Files.size(file)));
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // delivered a moment ago by another process on the same spool (agent run and scan --send-to)
-                }
+                entries.add(new Entry(file, batchId, Files.size(file)));
             }
         }
         return entries;

@@ -38,12 +38,7 @@ public final class Uploader {
         int rejected = 0;
         String problem = null;
         for (Spool.Entry entry : spool.entries()) {
-            byte[] body;
-            try {
-                body = Files.readAllBytes(entry.file());
-            } catch (java.nio.file.NoSuchFileException e) {
-                continue; // another process on the same spool delivered it
-            }
+            byte[] body = Files.readAllBytes(entry.file());
             HttpResponse<String> response;
             try {
                 response = post(entry.batchId(), body);

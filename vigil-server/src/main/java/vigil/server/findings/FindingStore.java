@@ -679,13 +679,11 @@ public final class FindingStore {
     static String textCondition(boolean sqlite, String text, Map<String, Object> binds) {
         String needle = text.toLowerCase(Locale.ROOT);
         binds.put("text", "%" + escapeLike(needle, sqlite ? '!' : '\\') + "%");
-        String contains = "LOWER(term) LIKE :text" + (sqlite ? " ESCAPE '!'" : "");
         if (sqlite && needle.codePointCount(0, needle.length()) >= 3) {
             // candidates from the FTS5 trigram index, as one phrase: operators and quotes inside are plain text
-            contains = "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND "
-                    + contains;
             binds.put("match", "\"" + needle.replace("\"", "\"\"") + "\"");
         }
+        String contains = termsContaining(sqlite, binds);
         String hits = "(SELECT term FROM search_terms WHERE " + contains + ")";
         // rule ids, resource and package names through their own indexes; titles through the rules they occur with
         // (search_title_rules), then checked on the finding itself
@@ -713,12 +711,17 @@ public final class FindingStore {
         return "((" + String.join(") OR (", branches) + "))";
     }
 
+    /** The condition on {@code search_terms} for the text {@link #textCondition} bound (through FTS5 when it could). */
+    private static String termsContaining(boolean sqlite, Map<String, Object> binds) {
+        String like = "LOWER(term) LIKE :text" + (sqlite ? " ESCAPE '!'" : "");
+        return binds.containsKey("match")
+                ? "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND " + like
+                : like;
+    }
+
     /** Whether the text's values, bound by {@link #textCondition}, are too many to look up one by one. */
     private boolean broad(Map<String, Object> binds) {
-        String contains = binds.containsKey("match")
-                ? "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND LOWER(term)"
-                        + " LIKE :text ESCAPE '!'"
-                : "LOWER(term) LIKE :text ESCAPE '!'";
+        String contains = termsContaining(true, binds);
         return jdbi.withHandle(handle -> {
                     var query = handle.createQuery(
                             "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE " + contains + " LIMIT :cap)");
