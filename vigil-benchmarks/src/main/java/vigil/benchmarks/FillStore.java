@@ -53,7 +53,9 @@ public final class FillStore {
                         long first = now - random.nextInt(90) * 86_400_000L;
                         batch.bind("org", org)
                                 .bind("id", String.format("%08x%08x", h, i))
-                                .bind("rule", "CVE-2099-" + (10000 + random.nextInt(20000)))
+                                // a vulnerability is in one package and has one title, as an advisory has: 28 per
+                                // package, the title the package's
+                                .bind("rule", "CVE-2099-" + (10000 + (i % 700) * 28 + random.nextInt(28)))
                                 .bind("title", "A synthetic flaw in package " + (i % 700))
                                 .bind("severity", severities[s])
                                 .bind("rank", ranks[s])

@@ -35,17 +35,20 @@ public final class FindingStore {
     /** SQLite finds search terms through FTS5 and is told how to collect findings; PostgreSQL plans by itself. */
     private final boolean sqlite;
 
-    private final int broadTerms;
+    /** Free-text searches count their matches up to this many; beyond, the total is "more than" it. */
+    public static final int COUNT_CAP = 10_000;
+
+    private final int countCap;
 
     public FindingStore(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, 300);
+        this(jdbi, clock, COUNT_CAP);
     }
 
-    /** @param broadTerms from how many matching distinct values a SQLite search reads every finding instead */
-    FindingStore(Jdbi jdbi, Clock clock, int broadTerms) {
+    /** @param countCap up to how many matches a free-text search counts (tests make it small) */
+    FindingStore(Jdbi jdbi, Clock clock, int countCap) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.broadTerms = broadTerms;
+        this.countCap = countCap;
         this.sqlite = jdbi.withHandle(handle -> {
             try {
                 return handle.getConnection()
@@ -483,7 +486,12 @@ public final class FindingStore {
             @Nullable Long mutedUntil,
             @Nullable String assignee) {}
 
-    public record Page(long total, List<Row> rows, Map<String, Map<String, Long>> facets) {}
+    /**
+     * One page of findings. {@code totalExact} is false when a free-text search matched more than it counts: then
+     * {@code total} is that cap (more match) and the facets are empty, since counting every match of a text found in
+     * most findings would read them all.
+     */
+    public record Page(long total, boolean totalExact, List<Row> rows, Map<String, Map<String, Long>> facets) {}
 
     /** The columns the free-text search looks in; the search index (migration 7) covers the same ones. */
     private static final String ROW_COLUMNS = "id, category, rule_id, title, severity, status, resource_id,"
@@ -528,37 +536,92 @@ public final class FindingStore {
             where.append(" AND assignee = :assignee");
             binds.put("assignee", filter.assignee().toLowerCase(Locale.ROOT));
         }
-        String from = " FROM findings";
-        if (filter.text() != null) {
-            String condition = textCondition(sqlite, filter.text(), binds);
-            if (sqlite && broad(binds)) {
-                // the text is in thousands of distinct values (two letters, a word of every title): reading every
-                // finding once is cheaper than collecting most of them by rowid
-                binds.remove("match");
-                condition = scanCondition();
-            }
-            where.append(" AND ").append(condition);
-        }
         String statusWhere = filter.statuses().isEmpty() ? "" : " AND status IN (<statuses>)";
-        String fromWhere = from + where;
+        String from = " FROM findings";
+        String untexted = where.toString();
+        List<String> branches = filter.text() == null ? List.of() : textBranches(sqlite, filter.text(), binds);
+        return jdbi.withHandle(handle -> {
+            boolean capped = false;
+            if (!branches.isEmpty()) {
+                if (sqlite && moreMatchThan(handle, countCap, branches, untexted + statusWhere, binds, filter)) {
+                    // so many match (a word of every title, two letters) that collecting them all by rowid to count
+                    // and sort them would read most findings: the first page comes from walking the list index in
+                    // its order, checking each finding, which finds a page quickly when this many match
+                    binds.remove("match");
+                    where.append(" AND ").append(scanCondition());
+                    capped = true;
+                } else {
+                    where.append(" AND ").append(anyBranch(sqlite, branches));
+                }
+            }
+            return page(handle, orgId, filter, binds, from + where, whereCounted, statusWhere, counted, capped);
+        });
+    }
+
+    /**
+     * Whether more than {@code cap} findings meet the branches of a text condition (any of them) and the other
+     * conditions (SQLite). Matching findings are read until one more than the cap is seen: first among the first
+     * twice the cap findings meeting the other conditions, each checked (a text in most findings ends here; its title
+     * branch would first collect every rule its titles occur with), then from the branches' index lookups.
+     */
+    private static boolean moreMatchThan(
+            Handle handle, int cap, List<String> branches, String where, Map<String, Object> binds, Filter filter) {
+        List<String> sources = new ArrayList<>();
+        sources.add("SELECT r FROM (SELECT rowid AS r, title, rule_id, package_name, resource_name FROM findings"
+                + where + " LIMIT :window) WHERE " + scanCondition());
+        branches.forEach(branch -> sources.add("SELECT rowid FROM findings" + where + " AND " + branch));
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        try (var rowids = bind(handle.createQuery(String.join(" UNION ALL ", sources)), binds, filter)
+                .bind("window", 2L * cap + 2)
+                .mapTo(Long.class)
+                .iterator()) {
+            while (rowids.hasNext()) {
+                if (seen.add(rowids.next()) && seen.size() > cap) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Page page(
+            Handle handle,
+            String orgId,
+            Filter filter,
+            Map<String, Object> binds,
+            String fromWhere,
+            String whereCounted,
+            String statusWhere,
+            boolean counted,
+            boolean capped) {
+        // PostgreSQL counts a text search's matches up to one more than the cap (SQLite found out beforehand)
+        boolean capCount = !sqlite && filter.text() != null;
         String grouped = counted
                 ? "SELECT severity_rank, status, category, SUM(n) FROM finding_counts" + whereCounted + statusWhere
-                : "SELECT severity_rank, status, category, COUNT(*)" + fromWhere + statusWhere;
-        // Without resource, rule, assignee or text filters, the list reads the list index in its order; across
-        // statuses that order is interleaved, so each status gives its first rows and they are merged.
-        boolean merge = filter.text() == null
+                : capCount
+                        ? "SELECT severity_rank, status, category, COUNT(*) FROM (SELECT severity_rank, status,"
+                                + " category" + fromWhere + statusWhere + " LIMIT :cap) capped"
+                        : "SELECT severity_rank, status, category, COUNT(*)" + fromWhere + statusWhere;
+        // Without resource, rule, assignee or text filters (or with a text so common that the list index is
+        // walked anyway), the list reads the list index in its order; across statuses that order is interleaved, so
+        // each status gives its first rows and they are merged.
+        boolean merge = (filter.text() == null || capped)
                 && filter.resource() == null
                 && filter.rule() == null
                 && filter.assignee() == null
                 && filter.statuses().size() != 1;
-        return jdbi.withHandle(handle -> {
-            Map<Integer, Long> bySeverity = new java.util.TreeMap<>();
-            Map<String, Long> byStatus = new java.util.TreeMap<>();
-            Map<String, Long> byCategory = new java.util.TreeMap<>();
-            long[] total = {0};
+        Map<Integer, Long> bySeverity = new java.util.TreeMap<>();
+        Map<String, Long> byStatus = new java.util.TreeMap<>();
+        Map<String, Long> byCategory = new java.util.TreeMap<>();
+        long[] total = {0};
+        if (!capped) {
             // totals and all three facets from one grouped count (of the running counts when no filter needs rows)
-            bind(handle.createQuery(grouped + " GROUP BY severity_rank, status, category"), binds, filter)
-                    .map((rs, ctx) -> {
+            Query count =
+                    bind(handle.createQuery(grouped + " GROUP BY severity_rank, status, category"), binds, filter);
+            if (capCount) {
+                count.bind("cap", countCap + 1);
+            }
+            count.map((rs, ctx) -> {
                         long n = rs.getLong(4);
                         if (n != 0) {
                             bySeverity.merge(rs.getInt(1), n, Long::sum);
@@ -569,75 +632,77 @@ public final class FindingStore {
                         return 0;
                     })
                     .list();
-            Query list;
-            if (merge) {
-                // distinct: a status named twice must not list its findings twice
-                List<String> statuses = filter.statuses().stream().distinct().toList();
-                if (statuses.isEmpty()) {
-                    statuses = handle.createQuery("SELECT DISTINCT status FROM finding_counts WHERE org_id = :org"
-                                    + " AND n > 0 ORDER BY status")
-                            .bind("org", orgId)
-                            .mapTo(String.class)
-                            .list();
-                }
-                if (statuses.isEmpty()) {
-                    statuses = List.of("open");
-                }
-                List<String> parts = new ArrayList<>();
-                for (int i = 0; i < statuses.size(); i++) {
-                    parts.add("SELECT " + ROW_COLUMNS + " FROM (SELECT " + ROW_COLUMNS + fromWhere + " AND status ="
-                            + " :status" + i + ROW_ORDER + " LIMIT :window) part" + i);
-                }
-                list = handle.createQuery(
-                                String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET :offset")
-                        .bind("window", (long) filter.limit() + filter.offset());
-                for (int i = 0; i < statuses.size(); i++) {
-                    list.bind("status" + i, statuses.get(i));
-                }
-                binds.forEach(list::bind);
-                if (!filter.severities().isEmpty()) {
-                    list.bindList(
-                            "severities",
-                            filter.severities().stream().map(Severity::ordinal).toList());
-                }
-            } else {
-                list = bind(
-                        handle.createQuery("SELECT " + ROW_COLUMNS + fromWhere + statusWhere + ROW_ORDER
-                                + " LIMIT :limit OFFSET :offset"),
-                        binds,
-                        filter);
+        }
+        boolean exact = !capped && !(capCount && total[0] > countCap);
+        Query list;
+        if (merge) {
+            // distinct: a status named twice must not list its findings twice
+            List<String> statuses = filter.statuses().stream().distinct().toList();
+            if (statuses.isEmpty()) {
+                statuses = handle.createQuery("SELECT DISTINCT status FROM finding_counts WHERE org_id = :org"
+                                + " AND n > 0 ORDER BY status")
+                        .bind("org", orgId)
+                        .mapTo(String.class)
+                        .list();
             }
-            List<Row> rows = list.bind("limit", filter.limit())
-                    .bind("offset", filter.offset())
-                    .map((rs, ctx) -> new Row(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getString(5),
-                            rs.getString(6),
-                            rs.getString(7),
-                            rs.getString(8),
-                            rs.getString(9),
-                            rs.getString(10),
-                            rs.getString(11),
-                            rs.getString(12),
-                            rs.getString(13),
-                            rs.getLong(14),
-                            rs.getLong(15),
-                            nullableLong(rs, 16),
-                            rs.getString(17),
-                            nullableLong(rs, 18),
-                            rs.getString(19)))
-                    .list();
-            Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
-            Map<String, Long> severityFacet = new LinkedHashMap<>();
+            if (statuses.isEmpty()) {
+                statuses = List.of("open");
+            }
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < statuses.size(); i++) {
+                parts.add("SELECT " + ROW_COLUMNS + " FROM (SELECT " + ROW_COLUMNS + fromWhere + " AND status ="
+                        + " :status" + i + ROW_ORDER + " LIMIT :window) part" + i);
+            }
+            list = handle.createQuery(String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET :offset")
+                    .bind("window", (long) filter.limit() + filter.offset());
+            for (int i = 0; i < statuses.size(); i++) {
+                list.bind("status" + i, statuses.get(i));
+            }
+            binds.forEach(list::bind);
+            if (!filter.severities().isEmpty()) {
+                list.bindList(
+                        "severities",
+                        filter.severities().stream().map(Severity::ordinal).toList());
+            }
+        } else {
+            list = bind(
+                    handle.createQuery("SELECT " + ROW_COLUMNS + fromWhere + statusWhere + ROW_ORDER
+                            + " LIMIT :limit OFFSET :offset"),
+                    binds,
+                    filter);
+        }
+        List<Row> rows = list.bind("limit", filter.limit())
+                .bind("offset", filter.offset())
+                .map((rs, ctx) -> new Row(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13),
+                        rs.getLong(14),
+                        rs.getLong(15),
+                        nullableLong(rs, 16),
+                        rs.getString(17),
+                        nullableLong(rs, 18),
+                        rs.getString(19)))
+                .list();
+        Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
+        Map<String, Long> severityFacet = new LinkedHashMap<>();
+        if (exact) {
             bySeverity.forEach((rank, n) -> severityFacet.put(Severity.values()[rank].name(), n));
-            facets.put("severity", severityFacet);
-            facets.put("status", new LinkedHashMap<>(byStatus));
-            facets.put("category", new LinkedHashMap<>(byCategory));
-            return new Page(total[0], rows, facets);
-        });
+        }
+        facets.put("severity", severityFacet);
+        facets.put("status", exact ? new LinkedHashMap<>(byStatus) : new LinkedHashMap<>());
+        facets.put("category", exact ? new LinkedHashMap<>(byCategory) : new LinkedHashMap<>());
+        return new Page(exact ? total[0] : countCap, exact, rows, facets);
     }
 
     /**
@@ -677,6 +742,11 @@ public final class FindingStore {
      * indexes. Binds {@code :text} (and {@code :match} on SQLite).
      */
     static String textCondition(boolean sqlite, String text, Map<String, Object> binds) {
+        return anyBranch(sqlite, textBranches(sqlite, text, binds));
+    }
+
+    /** The alternatives of {@link #textCondition}, one per indexed way to the findings. */
+    private static List<String> textBranches(boolean sqlite, String text, Map<String, Object> binds) {
         String needle = text.toLowerCase(Locale.ROOT);
         binds.put("text", "%" + escapeLike(needle, sqlite ? '!' : '\\') + "%");
         if (sqlite && needle.codePointCount(0, needle.length()) >= 3) {
@@ -697,6 +767,11 @@ public final class FindingStore {
                         // PostgreSQL keys the pairs by the title's digest (see SearchIndexMigration)
                         : "rule_id IN (SELECT rule_id FROM search_title_rules WHERE md5(title) IN (SELECT md5(term) FROM"
                                 + " search_terms WHERE " + contains + ")) AND title IN " + hits);
+        return branches;
+    }
+
+    /** Any of a text condition's branches. */
+    private static String anyBranch(boolean sqlite, List<String> branches) {
         if (sqlite) {
             // SQLite's planner, costing the OR as a whole, may prefer walking the status index through every
             // finding; rowids from one indexed lookup per branch are what it should do, so it is told
@@ -713,32 +788,21 @@ public final class FindingStore {
 
     /** The condition on {@code search_terms} for the text {@link #textCondition} bound (through FTS5 when it could). */
     private static String termsContaining(boolean sqlite, Map<String, Object> binds) {
-        String like = "LOWER(term) LIKE :text" + (sqlite ? " ESCAPE '!'" : "");
+        // SQLite: LIKE alone ignores case as LOWER(..) LIKE would (see scanCondition)
+        String like = sqlite ? "term LIKE :text ESCAPE '!'" : "LOWER(term) LIKE :text";
         return binds.containsKey("match")
                 ? "term_id IN (SELECT rowid FROM search_term_text WHERE search_term_text MATCH :match) AND " + like
                 : like;
     }
 
-    /** Whether the text's values, bound by {@link #textCondition}, are too many to look up one by one. */
-    private boolean broad(Map<String, Object> binds) {
-        String contains = termsContaining(true, binds);
-        return jdbi.withHandle(handle -> {
-                    var query = handle.createQuery(
-                            "SELECT COUNT(*) FROM (SELECT 1 FROM search_terms WHERE " + contains + " LIMIT :cap)");
-                    binds.forEach((name, value) -> {
-                        if (!name.equals("org")) {
-                            query.bind(name, value);
-                        }
-                    });
-                    return query.bind("cap", broadTerms).mapTo(Long.class).one();
-                })
-                >= broadTerms;
-    }
-
-    /** The text in any searched column, checked on every finding of the organization (SQLite's escape is '!'). */
+    /**
+     * The text in any searched column, checked on the finding itself (SQLite, whose escape is '!'). SQLite's LIKE
+     * ignores the case of ASCII letters, and its LOWER only lowers those, so LIKE alone means what LOWER(..) LIKE
+     * means, without a function call per column and row.
+     */
     private static String scanCondition() {
-        return "(LOWER(title) LIKE :text ESCAPE '!' OR LOWER(rule_id) LIKE :text ESCAPE '!' OR LOWER(package_name) LIKE"
-                + " :text ESCAPE '!' OR LOWER(resource_name) LIKE :text ESCAPE '!')";
+        return "(title LIKE :text ESCAPE '!' OR rule_id LIKE :text ESCAPE '!' OR package_name LIKE :text ESCAPE '!'"
+                + " OR resource_name LIKE :text ESCAPE '!')";
     }
 
     /** {@code text} with LIKE's wildcards and the escape character taken literally. */

@@ -149,6 +149,7 @@ public final class ApiRoutes {
                         offset));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("total", page.total());
+        answer.put("totalExact", page.totalExact());
         answer.put("limit", limit);
         answer.put("offset", offset);
         answer.put("facets", page.facets());

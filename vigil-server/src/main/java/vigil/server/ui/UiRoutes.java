@@ -183,8 +183,13 @@ public final class UiRoutes {
                 .append("\"><input name=\"q\" placeholder=\"CVE, package, host\" value=\"")
                 .append(esc(q))
                 .append("\"><button>Filter</button></form><p id=\"total\">")
-                .append(page.total())
-                .append(" findings</p><table id=\"findings\"><thead><tr><th>Severity</th><th>Vulnerability</th>")
+                .append(
+                        page.totalExact()
+                                ? page.total() + " findings"
+                                : "More than " + String.format(Locale.ROOT, "%,d", page.total())
+                                        + " findings match; counts stop there. Add a filter or a longer text to count"
+                                        + " them.")
+                .append("</p><table id=\"findings\"><thead><tr><th>Severity</th><th>Vulnerability</th>")
                 .append("<th>Package</th><th>Resource</th><th>Fixed in</th><th>Status</th><th>Assignee</th><th></th>"
                         + "</tr></thead><tbody>");
         boolean canTriage = principal.allows(Permission.TRIAGE);
@@ -195,7 +200,7 @@ public final class UiRoutes {
         if (canTriage) {
             html.append(usersList(principal.orgId()));
         }
-        if (offset + 100 < page.total()) {
+        if (page.totalExact() ? offset + 100 < page.total() : page.rows().size() == 100) {
             StringBuilder next = new StringBuilder("/findings?status=").append(url(status));
             for (String key : List.of("severity", "q", "resource", "rule", "assignee")) {
                 String value = ctx.queryParam(key);
