@@ -6,8 +6,13 @@ With a server that queues batches (vigil server --queue kafka://...), answers ar
 count: pass --token (a session token or read API key) and the script also waits until the workers stored every
 batch (each agent's lastSeen passed the round's start) and reads the new findings from /api/v1/findings.
 
-usage: intake.py SERVER_URL API_KEY SPOOLED_BATCH.json.gz [--agents N] [--token TOKEN]
+With --parallel N, N batches are in flight at once (as a fleet's agents send them), so the server can match one
+batch while it stores another.
+
+usage: intake.py SERVER_URL API_KEY SPOOLED_BATCH.json.gz [--agents N] [--parallel N] [--token TOKEN]
 """
+import concurrent.futures
+import copy
 import argparse
 import datetime
 import gzip
@@ -51,6 +56,7 @@ def main():
     parser.add_argument("key")
     parser.add_argument("batch")
     parser.add_argument("--agents", type=int, default=5)
+    parser.add_argument("--parallel", type=int, default=1)
     parser.add_argument("--token")
     args = parser.parse_args()
     template = json.loads(gzip.open(args.batch).read())
@@ -62,12 +68,17 @@ def main():
         before = open_findings(args.url, args.token) if args.token else 0
         start_wall = time.time() - 0.001
         start = time.monotonic()
-        for agent in agents:
-            template["batchId"] = str(uuid.uuid4())
-            template["agent"]["id"] = agent
-            answer = post(args.url, args.key, template)
-            queued |= answer["status"] == "queued"
-            findings += answer.get("findings", 0)
+
+        def send(agent):
+            body = copy.copy(template)
+            body["batchId"] = str(uuid.uuid4())
+            body["agent"] = dict(template["agent"], id=agent)
+            return post(args.url, args.key, body)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.parallel) as pool:
+            for answer in pool.map(send, agents):
+                queued |= answer["status"] == "queued"
+                findings += answer.get("findings", 0)
         answered = time.monotonic() - start
         if queued:
             if not args.token:
@@ -78,7 +89,7 @@ def main():
             findings = int(per_batch * len(agents))
         elapsed = time.monotonic() - start
         print(f"{label}: {findings} findings in {elapsed:.2f} s = {findings / elapsed:,.0f} findings/s "
-              f"({args.agents} batches of one host inventory each, matching included"
+              f"({args.agents} batches of one host inventory each, {args.parallel} at a time, matching included"
               + (f"; all {args.agents} answered 'queued' within {answered:.2f} s)" if queued else ")"))
 
 

@@ -322,6 +322,11 @@ public final class VigilServer implements AutoCloseable {
         if (queue != null) {
             queue.close(); // its workers finish the batch in hand before the store closes
         }
+        try {
+            matching.close();
+        } catch (java.io.IOException e) {
+            // the advisory database is read-only: nothing is lost when closing it fails
+        }
         database.close();
     }
 }

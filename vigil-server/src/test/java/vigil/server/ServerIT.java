@@ -288,6 +288,60 @@ class ServerIT {
         }
     }
 
+    /**
+     * The server keeps the advisory database open between batches (what it read stays read); an update replaces
+     * the file, and then both re-evaluation and the next batch match against the new one, never the old.
+     */
+    @org.junit.jupiter.api.Test
+    void anUpdatedAdvisoryDatabaseReplacesTheOneKeptOpen() throws Exception {
+        try (VigilServer server = start("sqlite")) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            assertThat(first).isNotNull();
+            String admin = login(first.email(), first.password());
+            assertThat(post(first.intakeKey(), gzip(batch("batch-db-01", host("testpkg", "other"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rules(get("/api/v1/findings", admin))).containsExactly("CVE-2099-0001");
+
+            // the update: a new file with the old advisory withdrawn and two new ones, moved into place
+            Path next = temp.resolve("next");
+            List<Path> advisories = new ArrayList<>();
+            for (String[] advisory : List.of(new String[] {"0002", "testpkg"}, new String[] {"0003", "other"})) {
+                Path file = temp.resolve("DEBIAN-CVE-2099-" + advisory[0] + ".json");
+                Files.writeString(file, """
+                        {"id": "DEBIAN-CVE-2099-%s", "modified": "2099-01-01T00:00:00Z", "details": "flaw",
+                         "affected": [{"package": {"ecosystem": "Debian:12", "name": "%s"},
+                           "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "9.0-1"}]}]}]}
+                        """.formatted(advisory[0], advisory[1]));
+                advisories.add(file);
+            }
+            new DatabaseImporter(DatabaseImporter.defaultParsers(), Clock.systemUTC())
+                    .importInto(AdvisoryStore.fileIn(next), advisories, false, vigil.model.ProgressListener.NONE);
+            Files.move(
+                    AdvisoryStore.fileIn(next),
+                    AdvisoryStore.fileIn(temp.resolve("data")),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+            assertThat(server.reevaluate()).isEqualTo(2);
+            assertThat(rules(get("/api/v1/findings?status=open", admin)))
+                    .containsExactlyInAnyOrder("CVE-2099-0002", "CVE-2099-0003");
+            assertThat(rules(get("/api/v1/findings?status=resolved", admin))).containsExactly("CVE-2099-0001");
+            // a batch after the update: the new database too
+            assertThat(post(first.intakeKey(), gzip(batch("batch-db-02", host("other"))))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rules(get("/api/v1/findings?status=open", admin))).containsExactly("CVE-2099-0003");
+        }
+    }
+
+    private static List<String> rules(JsonNode page) {
+        List<String> rules = new ArrayList<>();
+        page.path("findings")
+                .forEach(finding -> rules.add(finding.path("ruleId").asString()));
+        return rules;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void credentialsPermissionsAndOrganizationsAreEnforced(String store) throws Exception {

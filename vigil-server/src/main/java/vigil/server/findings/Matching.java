@@ -36,6 +36,17 @@ public final class Matching {
     private final FindingStore findings;
     private final Notifications notifications;
     private final Clock clock;
+    /**
+     * The advisory database, kept open while its file is unchanged: what it read stays read for the next batch.
+     * Matching holds the read lock while it uses the store; replacing it takes the write lock.
+     */
+    private @Nullable AdvisoryStore store;
+
+    /** The file the open store was opened from: its modification time and file key (inode). */
+    private @Nullable Object storeFile;
+
+    private final java.util.concurrent.locks.ReentrantReadWriteLock storeLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public Matching(Path advisoryDatabase, FindingStore findings, Notifications notifications, Clock clock) {
         this.advisoryDatabase = advisoryDatabase;
@@ -48,11 +59,36 @@ public final class Matching {
         return advisoryDatabase;
     }
 
-    /** Keeps the inventory as the resource's latest and replaces its vulnerability findings; returns their count. */
-    public int storeAndMatch(Handle handle, String orgId, String agentId, String hostname, Inventory inventory) {
+    /**
+     * An inventory matched and ready to store: its resource, its CycloneDX text and its findings (null when there is
+     * no advisory database or its OS cannot be checked).
+     */
+    public record Matched(
+            Resource resource,
+            Inventory inventory,
+            String sbom,
+            @Nullable List<Finding> found) {
+        public Matched {
+            found = found == null ? null : List.copyOf(found);
+        }
+    }
+
+    /**
+     * Matches an inventory sent by an agent, outside any transaction: the store's write lock is then held only while
+     * the result is stored, and batches are matched while others are stored.
+     */
+    public Matched match(String agentId, String hostname, Inventory inventory) {
         Resource resource = resourceOf(inventory, agentId, hostname);
         StringWriter sbom = new StringWriter();
         CycloneDx.write(inventory, List.of(), "vigil-server", sbom);
+        return new Matched(resource, inventory, sbom.toString(), findings(resource, inventory));
+    }
+
+    /** Keeps a matched inventory as its resource's latest and replaces its vulnerability findings; returns their count. */
+    public int store(Handle handle, String orgId, String agentId, Matched matched) {
+        Resource resource = matched.resource();
+        Inventory inventory = matched.inventory();
+        String sbom = matched.sbom();
         long now = clock.millis();
         int updated = handle.createUpdate("UPDATE inventories SET resource_type = :type, resource_name = :name,"
                         + " agent_id = :agent, inventory = :inventory, os = :os, packages = :packages, scanned_at ="
@@ -60,7 +96,7 @@ public final class Matching {
                 .bind("type", resource.type())
                 .bind("name", resource.name())
                 .bind("agent", agentId)
-                .bind("inventory", sbom.toString())
+                .bind("inventory", sbom)
                 .bind("os", inventory.os() == null ? null : inventory.os().prettyName())
                 .bind("packages", inventory.packages().size())
                 .bind("now", now)
@@ -76,24 +112,32 @@ public final class Matching {
                     .bind("type", resource.type())
                     .bind("name", resource.name())
                     .bind("agent", agentId)
-                    .bind("inventory", sbom.toString())
+                    .bind("inventory", sbom)
                     .bind("os", inventory.os() == null ? null : inventory.os().prettyName())
                     .bind("packages", inventory.packages().size())
                     .bind("now", now)
                     .execute();
         }
-        return match(handle, orgId, resource, inventory);
+        return replace(handle, orgId, resource, matched.found());
     }
 
-    private int match(Handle handle, String orgId, Resource resource, Inventory inventory) {
+    /** An inventory's findings; null when there is no database or the OS cannot be checked. */
+    private @Nullable List<Finding> findings(Resource resource, Inventory inventory) {
         List<PackageVulnerability> matches = matches(inventory);
         if (matches == null) {
-            return 0; // no database or the OS cannot be checked: what was known stays as it was
+            return null;
         }
         Instant seen = clock.instant();
         List<Finding> found = new ArrayList<>(matches.size());
         for (PackageVulnerability match : matches) {
             found.add(VulnerabilityFindings.of(match, resource, seen));
+        }
+        return found;
+    }
+
+    private int replace(Handle handle, String orgId, Resource resource, @Nullable List<Finding> found) {
+        if (found == null) {
+            return 0; // no database or the OS cannot be checked: what was known stays as it was
         }
         FindingStore.Outcome outcome =
                 findings.replaceScan(handle, orgId, resource.id(), Category.VULNERABILITY, found);
@@ -106,10 +150,62 @@ public final class Matching {
         if (!AdvisoryStore.exists(advisoryDatabase) || !inventory.osSupport().scannable()) {
             return null;
         }
-        try (AdvisoryStore store = AdvisoryStore.open(advisoryDatabase)) {
-            return new VulnerabilityMatcher(store).match(inventory);
+        try {
+            openCurrentStore();
+            storeLock.readLock().lock();
+            try {
+                return new VulnerabilityMatcher(java.util.Objects.requireNonNull(store)).match(inventory);
+            } finally {
+                storeLock.readLock().unlock();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("matching against " + advisoryDatabase + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the advisory database again when its file changed (an update replaces the file; the old connection
+     * would go on reading the old one), once the batches matching with the old one are done.
+     */
+    private void openCurrentStore() throws IOException {
+        Object file = fileIdentity();
+        storeLock.readLock().lock();
+        try {
+            if (store != null && file.equals(storeFile)) {
+                return;
+            }
+        } finally {
+            storeLock.readLock().unlock();
+        }
+        storeLock.writeLock().lock();
+        try {
+            if (store == null || !file.equals(storeFile)) {
+                AdvisoryStore fresh = AdvisoryStore.open(advisoryDatabase);
+                close();
+                store = fresh;
+                storeFile = file;
+            }
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+    }
+
+    private Object fileIdentity() throws IOException {
+        var attributes = Files.readAttributes(advisoryDatabase, java.nio.file.attribute.BasicFileAttributes.class);
+        return java.util.Arrays.asList(attributes.lastModifiedTime(), attributes.fileKey(), attributes.size());
+    }
+
+    /** Closes the open advisory database, if any (the next match opens it again). */
+    public void close() throws IOException {
+        storeLock.writeLock().lock();
+        try {
+            AdvisoryStore open = store;
+            store = null;
+            if (open != null) {
+                open.close();
+            }
+        } finally {
+            storeLock.writeLock().unlock();
         }
     }
 
@@ -139,7 +235,8 @@ public final class Matching {
             }
             Resource resource = new Resource(
                     inventory.type(), inventory.resourceId(), inventory.name(), null, null, null, Map.of());
-            total += jdbi.inTransaction(handle -> match(handle, inventory.orgId(), resource, parsed));
+            List<Finding> found = findings(resource, parsed);
+            total += jdbi.inTransaction(handle -> replace(handle, inventory.orgId(), resource, found));
         }
         return total;
     }

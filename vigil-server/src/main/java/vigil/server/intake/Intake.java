@@ -126,6 +126,15 @@ public final class Intake {
 
     private Result storeOnce(String orgId, ParsedBatch parsed) {
         String batchId = parsed.batchId();
+        // a replay is answered without matching; the check in the transaction below is the one that decides
+        if (jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
+            return new Result(batchId, Outcome.DUPLICATE, 0, 0);
+        }
+        // matched before the transaction: SQLite's single writer waits only for the storing
+        List<Matching.Matched> matched = new ArrayList<>();
+        for (Inventory inventory : parsed.inventories()) {
+            matched.add(matching.match(parsed.agentId(), parsed.hostname(), inventory));
+        }
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
@@ -141,8 +150,8 @@ public final class Intake {
                         .execute();
                 upsertAgent(handle, orgId, parsed, now);
                 int findings = 0;
-                for (Inventory inventory : parsed.inventories()) {
-                    findings += matching.storeAndMatch(handle, orgId, parsed.agentId(), parsed.hostname(), inventory);
+                for (Matching.Matched inventory : matched) {
+                    findings += matching.store(handle, orgId, parsed.agentId(), inventory);
                 }
                 return new Result(batchId, Outcome.STORED, parsed.inventories().size(), findings);
             });

@@ -17,11 +17,47 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final boolean sqlite;
+    /** SQLite: copies committed pages from the write-ahead log into the database, off the writers' path. */
+    private final java.util.concurrent.@org.jspecify.annotations.Nullable ScheduledExecutorService checkpointer;
+
+    /**
+     * SQLite's own checkpoint, run by the transaction that crosses this many pages in the log, is only a backstop:
+     * the checkpointer thread normally copies them first. At the default (1,000 pages) every commit of a new host's
+     * thousands of findings checkpointed (and synced) before it returned: 150-190 ms of a 0.8 s batch.
+     */
+    static final int WAL_BACKSTOP_PAGES = 20_000;
+
+    /** How often the checkpointer looks for committed pages. */
+    static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofMillis(500);
 
     private Database(HikariDataSource dataSource, boolean sqlite) {
         this.dataSource = dataSource;
         this.sqlite = sqlite;
         this.jdbi = Jdbi.create(dataSource);
+        if (sqlite) {
+            checkpointer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("vigil-checkpoint").factory());
+            checkpointer.scheduleWithFixedDelay(
+                    this::checkpoint,
+                    CHECKPOINT_EVERY.toMillis(),
+                    CHECKPOINT_EVERY.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            checkpointer = null;
+        }
+    }
+
+    /**
+     * A passive checkpoint: copies what it can without waiting for readers or the writer (the log is then reused
+     * from its start by the next writer once no reader needs it). Failures are left to the next round.
+     */
+    private void checkpoint() {
+        try (java.sql.Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (java.sql.SQLException | RuntimeException e) {
+            // busy or closing: the next round (or SQLite's backstop) copies the pages
+        }
     }
 
     /**
@@ -54,6 +90,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("busy_timeout", "30000");
             config.addDataSourceProperty("synchronous", "NORMAL");
             config.addDataSourceProperty("foreign_keys", "true");
+            config.addDataSourceProperty("wal_autocheckpoint", String.valueOf(WAL_BACKSTOP_PAGES));
             // Writers take the lock when they begin, so two transactions never deadlock upgrading a read lock.
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             config.setConnectionInitSql("PRAGMA busy_timeout = 30000");
@@ -164,6 +201,14 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.shutdownNow();
+            try {
+                checkpointer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         dataSource.close();
     }
 }

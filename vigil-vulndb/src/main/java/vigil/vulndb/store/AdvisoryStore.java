@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,9 @@ import vigil.vulndb.AffectedPackage;
 
 /**
  * Reads the advisory database: one SQLite file, opened read-only. {@link AdvisoryStoreBuilder} writes it; the file
- * is replaced atomically, so a reader never sees a half-built database.
+ * is replaced atomically, so a reader never sees a half-built database. The entries and advisories it read are kept
+ * (the most recently used, up to a bound), so a server that keeps one store open matches a fleet of similar hosts
+ * from memory; its methods may be called from several threads.
  */
 public final class AdvisoryStore implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
@@ -48,7 +49,11 @@ public final class AdvisoryStore implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement affectedQuery;
     private final PreparedStatement advisoryQuery;
-    private final Map<Long, Advisory> advisories = new HashMap<>();
+    /** How many packages' entries and how many advisories a store keeps read. */
+    static final int CACHED = 20_000;
+
+    private final Map<Long, Advisory> advisories = lru(CACHED);
+    private final Map<String, List<Affected>> affected = lru(CACHED);
 
     private AdvisoryStore(Path file, Connection connection) throws SQLException {
         this.file = file;
@@ -117,7 +122,12 @@ public final class AdvisoryStore implements AutoCloseable {
      * Every affected-package entry for {@code packageName} in {@code ecosystem}, without its advisory: matching
      * evaluates the ranges first and reads only the advisories that apply (most entries do not).
      */
-    public List<Affected> affected(String ecosystem, String packageName) throws IOException {
+    public synchronized List<Affected> affected(String ecosystem, String packageName) throws IOException {
+        String key = ecosystem + '\0' + packageName;
+        List<Affected> cached = affected.get(key);
+        if (cached != null) {
+            return cached;
+        }
         try {
             affectedQuery.setString(1, ecosystem);
             affectedQuery.setString(2, packageName);
@@ -136,14 +146,16 @@ public final class AdvisoryStore implements AutoCloseable {
                                     packageSeverity == null ? null : Severity.valueOf(packageSeverity))));
                 }
             }
-            return entries;
+            List<Affected> read = List.copyOf(entries);
+            affected.put(key, read);
+            return read;
         } catch (SQLException e) {
             throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
         }
     }
 
     /** The advisory behind {@link Affected#advisoryKey()}; read once per store. */
-    public Advisory advisory(long key) throws IOException {
+    public synchronized Advisory advisory(long key) throws IOException {
         Advisory cached = advisories.get(key);
         if (cached != null) {
             return cached;
@@ -176,7 +188,7 @@ public final class AdvisoryStore implements AutoCloseable {
     }
 
     /** Whether any advisory affects a package in {@code ecosystem}: one probe of the lookup index. */
-    public boolean covers(String ecosystem) throws IOException {
+    public synchronized boolean covers(String ecosystem) throws IOException {
         try (PreparedStatement probe =
                 connection.prepareStatement("SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1")) {
             probe.setString(1, ecosystem);
@@ -189,12 +201,12 @@ public final class AdvisoryStore implements AutoCloseable {
     }
 
     /** Build time and advisory count, what a scan report names; {@link #status()} adds the per-source counts. */
-    public Status summary() throws IOException {
+    public synchronized Status summary() throws IOException {
         return status(false);
     }
 
     /** Everything {@code vigil db status} shows, including counts per source and ecosystem (grouped scans). */
-    public Status status() throws IOException {
+    public synchronized Status status() throws IOException {
         return status(true);
     }
 
@@ -233,12 +245,22 @@ public final class AdvisoryStore implements AutoCloseable {
         }
     }
 
+    /** A map that forgets its least recently used entry beyond {@code bound} entries. */
+    private static <K, V> Map<K, V> lru(int bound) {
+        return new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > bound;
+            }
+        };
+    }
+
     private static @Nullable Instant instant(@Nullable String text) {
         return text == null ? null : Instant.parse(text);
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         try {
             affectedQuery.close();
             advisoryQuery.close();

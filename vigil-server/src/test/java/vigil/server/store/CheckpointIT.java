@@ -1,0 +1,46 @@
+package vigil.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Committed pages reach the SQLite database file through the checkpointer thread, not through the committing
+ * transaction: a write far below SQLite's own checkpoint threshold is copied out of the log within moments.
+ */
+class CheckpointIT {
+    @TempDir
+    Path temp;
+
+    @Test
+    void theCheckpointerCopiesCommittedPagesOutOfTheLog() throws Exception {
+        try (Database database = Database.open(temp, null)) {
+            Path file = temp.resolve("server.db");
+            Path log = temp.resolve("server.db-wal");
+            long before = Files.size(file);
+            String value = "x".repeat(1900);
+            // about 6 MB, a tenth of the pages after which SQLite would checkpoint on its own
+            database.jdbi().useTransaction(handle -> {
+                var batch = handle.prepareBatch("INSERT INTO settings (key, value) VALUES (:key, :value)");
+                for (int i = 0; i < 3000; i++) {
+                    batch.bind("key", "bulk-" + i).bind("value", value).add();
+                }
+                batch.execute();
+            });
+            assertThat(Files.size(log))
+                    .as("the commit left its pages in the log")
+                    .isGreaterThan(5_000_000L);
+            assertThat(Database.WAL_BACKSTOP_PAGES * 4096L).isGreaterThan(10 * 6_000_000L / 2);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (Files.size(file) < before + 5_000_000L && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.size(file))
+                    .as("pages copied into the database file")
+                    .isGreaterThan(before + 5_000_000L);
+        }
+    }
+}
