@@ -38,3 +38,19 @@ echo "== JMH"
 ./mvnw -B -q -o package -Pbench -DskipTests -pl vigil-benchmarks -am
 "$JAVA_HOME/bin/java" -jar vigil-benchmarks/target/benchmarks.jar -p dump="$work/debian-all.zip" -p root=/ \
   -rf json -rff "$work/jmh.json" 2>&1 | sed -n '/^Benchmark /,$p'
+
+echo "== server intake (SQLite): a new empty store, this host's agent batch, sequential and two in flight"
+rm -rf "$work/agent" && VIGIL_DEPLOYMENT=linux ./vigil agent run --once --server http://127.0.0.1:9 \
+  --data-dir "$work/agent" >/dev/null 2>&1 || true
+batch="$(ls "$work"/agent/agent/spool/*.json.gz | head -n1)"
+for parallel in 1 2; do
+  rm -rf "$work/intake" && mkdir -p "$work/intake/db" && cp "$work/data/db/advisories.db" "$work/intake/db/"
+  setsid ./vigil server --data-dir "$work/intake" --port 8712 >"$work/intake.log" 2>&1 &
+  for _ in $(seq 1 90); do curl -sf http://127.0.0.1:8712/healthz >/dev/null && break; sleep 1; done
+  key="$(grep intake-api-key "$work/intake/initial-credentials" | cut -d= -f2)"
+  for run in 1 2 3; do
+    python3 scripts/bench/intake.py http://127.0.0.1:8712 "$key" "$batch" --agents 5 --parallel "$parallel"
+  done
+  pkill -f -- "--data-dir $work/intake" || true
+  sleep 1
+done
