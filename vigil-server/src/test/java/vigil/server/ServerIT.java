@@ -335,6 +335,61 @@ class ServerIT {
         }
     }
 
+    /**
+     * A text in more findings than a search counts: the API says the total is a lower bound and gives no facet
+     * counts, the page says so in words and still offers the next page.
+     */
+    @org.junit.jupiter.api.Test
+    void aSearchMatchingMoreThanItCountsSaysSo() throws Exception {
+        try (VigilServer server = start("sqlite")) {
+            VigilServer.Bootstrap first = server.bootstrap();
+            assertThat(first).isNotNull();
+            String admin = login(first.email(), first.password());
+            var jdbi = server.database().jdbi();
+            String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations")
+                    .mapTo(String.class)
+                    .one());
+            int findings = vigil.server.findings.FindingStore.COUNT_CAP + 5;
+            jdbi.useTransaction(handle -> {
+                var batch = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id, title, severity,"
+                        + " severity_rank, status, resource_id, resource_type, resource_name, package_name, evidence,"
+                        + " first_seen, last_seen) VALUES (:org, :id, 'vulnerability', :rule, 'a needle in package',"
+                        + " 'HIGH', 4, 'open', :resource, 'host', :name, 'pkg', '{}', 0, :seen)");
+                for (int i = 0; i < findings; i++) {
+                    batch.bind("org", org)
+                            .bind("id", "f" + i)
+                            .bind("rule", "CVE-2099-" + (i % 50))
+                            .bind("resource", "host:h" + (i % 100))
+                            .bind("name", "h" + (i % 100))
+                            .bind("seen", (long) i)
+                            .add();
+                }
+                batch.execute();
+                vigil.server.store.SearchIndexMigration.addAllSearchTerms(handle, true);
+            });
+
+            JsonNode page = get("/api/v1/findings?q=NEEDLE&limit=7", admin);
+            assertThat(page.path("totalExact").asBoolean()).isFalse();
+            assertThat(page.path("total").asLong()).isEqualTo(vigil.server.findings.FindingStore.COUNT_CAP);
+            assertThat(page.path("facets").path("severity").size()).isZero();
+            assertThat(page.path("findings").size()).isEqualTo(7);
+            // most recently seen first, as without text
+            assertThat(page.path("findings").get(0).path("id").asString()).isEqualTo("f" + (findings - 1));
+            // narrower, it counts exactly again
+            JsonNode narrow = get("/api/v1/findings?q=needle&resource=h7", admin);
+            assertThat(narrow.path("totalExact").asBoolean()).isTrue();
+            assertThat(narrow.path("total").asLong()).isEqualTo(findings / 100 + (findings % 100 > 7 ? 1 : 0));
+
+            HttpResponse<String> html =
+                    send("GET", "/findings?q=needle", null, new byte[0], "Cookie", "vigil_session=" + admin);
+            assertThat(html.statusCode()).isEqualTo(200);
+            assertThat(html.body())
+                    .contains("More than 10,000 findings match")
+                    .contains("offset=100")
+                    .contains("Next 100</a>");
+        }
+    }
+
     private static List<String> rules(JsonNode page) {
         List<String> rules = new ArrayList<>();
         page.path("findings")
