@@ -12,7 +12,8 @@ import vigil.server.store.SearchIndexMigration;
  * Fills a server data directory with synthetic findings for the UI and API benchmarks: {@code hosts} hosts with
  * {@code perHost} findings each, spread over 90 days, a tenth resolved and a few muted.
  *
- * <p>usage: {@code java -cp benchmarks.jar vigil.benchmarks.FillStore DATA_DIR HOSTS PER_HOST}
+ * <p>usage: {@code java -cp benchmarks.jar vigil.benchmarks.FillStore DATA_DIR HOSTS PER_HOST [POSTGRESQL_URL]}
+ * (the store the server then runs with: {@code vigil server --data-dir DATA_DIR [--database POSTGRESQL_URL]})
  */
 public final class FillStore {
     private FillStore() {}
@@ -21,9 +22,10 @@ public final class FillStore {
         Path data = Path.of(args[0]);
         int hosts = Integer.parseInt(args[1]);
         int perHost = Integer.parseInt(args[2]);
+        String url = args.length > 3 ? args[3] : null;
         // first start bootstraps the organization and its admin, printed once
         try (VigilServer server =
-                VigilServer.start(new VigilServer.Options(data, null, "127.0.0.1", 0), Clock.systemUTC())) {
+                VigilServer.start(new VigilServer.Options(data, url, "127.0.0.1", 0), Clock.systemUTC())) {
             VigilServer.Bootstrap first = server.bootstrap();
             if (first != null) {
                 System.out.println("admin " + first.email() + " " + first.password());
@@ -33,7 +35,7 @@ public final class FillStore {
         int[] ranks = {5, 4, 3, 2, 1, 0};
         Random random = new Random(1);
         long now = System.currentTimeMillis();
-        try (Database database = Database.open(data, null)) {
+        try (Database database = Database.open(data, url)) {
             String org = database.jdbi()
                     .withHandle(h -> h.createQuery("SELECT id FROM organizations WHERE name = 'default'")
                             .mapTo(String.class)
@@ -73,7 +75,7 @@ public final class FillStore {
                 });
             }
         }
-        try (Database database = Database.open(data, null)) {
+        try (Database database = Database.open(data, url)) {
             database.jdbi().useTransaction(handle -> {
                 handle.execute("DELETE FROM finding_counts");
                 handle.execute("INSERT INTO finding_counts (org_id, category, status, severity_rank, n) SELECT org_id,"
@@ -106,7 +108,7 @@ public final class FillStore {
                         + " MIN(resource_type), MIN(resource_name), COUNT(*)" + byRank + " FROM findings WHERE status"
                         + " <> 'resolved' GROUP BY org_id, resource_id");
                 // and the search's distinct values, which FindingStore adds per scan
-                SearchIndexMigration.addAllSearchTerms(handle, true);
+                SearchIndexMigration.addAllSearchTerms(handle, database.isSqlite());
             });
         }
         System.out.println("filled " + (long) hosts * perHost + " findings into " + data);
