@@ -687,14 +687,13 @@ public final class FindingStore {
             handle.execute("SET LOCAL enable_hashjoin = off");
             handle.execute("SET LOCAL enable_mergejoin = off");
         }
-        try {
-            return readsMoreThan(handle, cap, sources, limit, binds, filter);
-        } finally {
-            if (!sqlite) {
-                handle.execute("RESET enable_hashjoin");
-                handle.execute("RESET enable_mergejoin");
-            }
+        boolean more = readsMoreThan(handle, cap, sources, limit, binds, filter);
+        if (!sqlite) {
+            // the count and the list plan freely again (a failure above ends the transaction anyway)
+            handle.execute("RESET enable_hashjoin");
+            handle.execute("RESET enable_mergejoin");
         }
+        return more;
     }
 
     private static boolean readsMoreThan(
