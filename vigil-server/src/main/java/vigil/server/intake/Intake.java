@@ -101,11 +101,20 @@ public final class Intake {
      * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
      */
     public Result store(String orgId, ParsedBatch parsed) {
+        // a replay is answered without matching; the check in the transaction is the one that decides
+        if (jdbi.withHandle(handle -> stored(handle, orgId, parsed.batchId()))) {
+            return new Result(parsed.batchId(), Outcome.DUPLICATE, 0, 0);
+        }
+        // matched before the transaction: SQLite's single writer waits only for the storing
+        List<Matching.Matched> matched = new ArrayList<>();
+        for (Inventory inventory : parsed.inventories()) {
+            matched.add(matching.match(parsed.agentId(), parsed.hostname(), inventory));
+        }
         // PostgreSQL may end one of two concurrent batches as a deadlock (their scans add the same new search terms
         // and counts in different orders); that batch's transaction rolled back whole, so it is simply run again
         for (int attempt = 1; ; attempt++) {
             try {
-                return storeOnce(orgId, parsed);
+                return storeOnce(orgId, parsed, matched);
             } catch (org.jdbi.v3.core.JdbiException e) {
                 if (attempt >= 3 || !concurrencyFailure(e)) {
                     throw e;
@@ -124,17 +133,8 @@ public final class Intake {
         return false;
     }
 
-    private Result storeOnce(String orgId, ParsedBatch parsed) {
+    private Result storeOnce(String orgId, ParsedBatch parsed, List<Matching.Matched> matched) {
         String batchId = parsed.batchId();
-        // a replay is answered without matching; the check in the transaction below is the one that decides
-        if (jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
-            return new Result(batchId, Outcome.DUPLICATE, 0, 0);
-        }
-        // matched before the transaction: SQLite's single writer waits only for the storing
-        List<Matching.Matched> matched = new ArrayList<>();
-        for (Inventory inventory : parsed.inventories()) {
-            matched.add(matching.match(parsed.agentId(), parsed.hostname(), inventory));
-        }
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
