@@ -319,6 +319,12 @@ public final class VigilServer implements AutoCloseable {
         }
         watcher.shutdownNow();
         app.stop();
+        try {
+            // a re-evaluation in progress finishes its inventory before the advisory database and the store close
+            watcher.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (queue != null) {
             queue.close(); // its workers finish the batch in hand before the store closes
         }

@@ -1,6 +1,7 @@
 package vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
@@ -332,6 +333,50 @@ class ServerIT {
                             .statusCode())
                     .isEqualTo(202);
             assertThat(rules(get("/api/v1/findings?status=open", admin))).containsExactly("CVE-2099-0003");
+
+            // a batch matched against the old file and stored after the replacement (the server matches before
+            // its transaction): it is matched again, never stored with what the old database said
+            var jdbi = server.database().jdbi();
+            var matching = new vigil.server.findings.Matching(
+                    AdvisoryStore.fileIn(temp.resolve("data")),
+                    new vigil.server.findings.FindingStore(jdbi, Clock.systemUTC()),
+                    new vigil.server.notify.Notifications(
+                            jdbi,
+                            vigil.server.auth.SecretBox.inDataDirectory(temp.resolve("data")),
+                            HttpClient.newHttpClient(),
+                            Clock.systemUTC(),
+                            java.time.Duration.ofSeconds(1),
+                            1),
+                    Clock.systemUTC());
+            String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations")
+                    .mapTo(String.class)
+                    .one());
+            var matched = matching.match("agent-0009-test", "db-9", host("testpkg"));
+            assertThat(matched.found()).extracting(f -> f.rule().id()).containsExactly("CVE-2099-0002");
+            Path third = temp.resolve("third");
+            Path only = temp.resolve("DEBIAN-CVE-2099-0004.json");
+            Files.writeString(only, """
+                    {"id": "DEBIAN-CVE-2099-0004", "modified": "2099-01-01T00:00:00Z", "details": "flaw",
+                     "affected": [{"package": {"ecosystem": "Debian:12", "name": "testpkg"},
+                       "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "9.0-1"}]}]}]}
+                    """);
+            new DatabaseImporter(DatabaseImporter.defaultParsers(), Clock.systemUTC())
+                    .importInto(AdvisoryStore.fileIn(third), List.of(only), false, vigil.model.ProgressListener.NONE);
+            Files.move(
+                    AdvisoryStore.fileIn(third),
+                    AdvisoryStore.fileIn(temp.resolve("data")),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            int stored = jdbi.inTransaction(h -> matching.store(h, org, "agent-0009-test", matched));
+            assertThat(stored).isEqualTo(1);
+            List<String> open = jdbi.withHandle(h -> h.createQuery("SELECT rule_id FROM findings WHERE resource_id ="
+                            + " 'host:agent-0009-test' AND status = 'open'")
+                    .mapTo(String.class)
+                    .list());
+            assertThat(open).containsExactly("CVE-2099-0004");
+            matching.close();
+            assertThatThrownBy(() -> matching.match("agent-0009-test", "db-9", host("testpkg")))
+                    .hasMessageContaining("closed");
         }
     }
 

@@ -48,6 +48,8 @@ public final class Matching {
     private final java.util.concurrent.locks.ReentrantReadWriteLock storeLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+    private boolean closed;
+
     public Matching(Path advisoryDatabase, FindingStore findings, Notifications notifications, Clock clock) {
         this.advisoryDatabase = advisoryDatabase;
         this.findings = findings;
@@ -60,18 +62,23 @@ public final class Matching {
     }
 
     /**
-     * An inventory matched and ready to store: its resource, its CycloneDX text and its findings (null when there is
-     * no advisory database or its OS cannot be checked).
+     * An inventory matched and ready to store: its resource, its CycloneDX text, its findings (null when there is no
+     * advisory database or its OS cannot be checked) and the advisory database file they come from (null: none).
      */
     public record Matched(
             Resource resource,
             Inventory inventory,
             String sbom,
-            @Nullable List<Finding> found) {
+            @Nullable List<Finding> found,
+            @Nullable Object database) {
         public Matched {
             found = found == null ? null : List.copyOf(found);
         }
     }
+
+    /** Findings and the advisory database file they were matched against. */
+    private record Found(
+            @Nullable List<Finding> findings, @Nullable Object database) {}
 
     /**
      * Matches an inventory sent by an agent, outside any transaction: the store's write lock is then held only while
@@ -81,7 +88,8 @@ public final class Matching {
         Resource resource = resourceOf(inventory, agentId, hostname);
         StringWriter sbom = new StringWriter();
         CycloneDx.write(inventory, List.of(), "vigil-server", sbom);
-        return new Matched(resource, inventory, sbom.toString(), findings(resource, inventory));
+        Found found = findings(resource, inventory);
+        return new Matched(resource, inventory, sbom.toString(), found.findings(), found.database());
     }
 
     /** Keeps a matched inventory as its resource's latest and replaces its vulnerability findings; returns their count. */
@@ -118,22 +126,32 @@ public final class Matching {
                     .bind("now", now)
                     .execute();
         }
-        return replace(handle, orgId, resource, matched.found());
+        List<Finding> found = matched.found();
+        if (!java.util.Objects.equals(matched.database(), currentDatabase())) {
+            // the advisory database was replaced since the batch was matched: matched again, so that a batch stored
+            // after the re-evaluation of every inventory began never keeps what the old database said
+            found = findings(resource, inventory).findings();
+        }
+        return replace(handle, orgId, resource, found);
     }
 
-    /** An inventory's findings; null when there is no database or the OS cannot be checked. */
-    private @Nullable List<Finding> findings(Resource resource, Inventory inventory) {
-        List<PackageVulnerability> matches = matches(inventory);
-        if (matches == null) {
-            return null;
+    /** An inventory's findings; none when there is no database or the OS cannot be checked. */
+    private Found findings(Resource resource, Inventory inventory) {
+        Matches matches = matches(inventory);
+        if (matches.found() == null) {
+            return new Found(null, matches.database());
         }
         Instant seen = clock.instant();
-        List<Finding> found = new ArrayList<>(matches.size());
-        for (PackageVulnerability match : matches) {
+        List<Finding> found = new ArrayList<>(matches.found().size());
+        for (PackageVulnerability match : matches.found()) {
             found.add(VulnerabilityFindings.of(match, resource, seen));
         }
-        return found;
+        return new Found(found, matches.database());
     }
+
+    private record Matches(
+            @Nullable List<PackageVulnerability> found,
+            @Nullable Object database) {}
 
     private int replace(Handle handle, String orgId, Resource resource, @Nullable List<Finding> found) {
         if (found == null) {
@@ -145,18 +163,30 @@ public final class Matching {
         return found.size();
     }
 
-    /** The matches of an inventory; null when there is no advisory database or the OS cannot be checked. */
-    private @Nullable List<PackageVulnerability> matches(Inventory inventory) {
+    /**
+     * The matches of an inventory (null when there is no advisory database or the OS cannot be checked) and the
+     * database file they come from.
+     */
+    private Matches matches(Inventory inventory) {
         if (!AdvisoryStore.exists(advisoryDatabase) || !inventory.osSupport().scannable()) {
-            return null;
+            return new Matches(null, currentDatabase());
         }
         try {
-            openCurrentStore();
-            storeLock.readLock().lock();
-            try {
-                return new VulnerabilityMatcher(java.util.Objects.requireNonNull(store)).match(inventory);
-            } finally {
-                storeLock.readLock().unlock();
+            while (true) {
+                Object file = fileIdentity();
+                storeLock.readLock().lock();
+                try {
+                    if (closed) {
+                        throw new IllegalStateException("matching is closed (the server is stopping)");
+                    }
+                    if (store != null && file.equals(storeFile)) {
+                        return new Matches(new VulnerabilityMatcher(store).match(inventory), file);
+                    }
+                } finally {
+                    storeLock.readLock().unlock();
+                }
+                // not open yet, or the file was replaced: open it, then match under the read lock
+                openStore(file);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("matching against " + advisoryDatabase + " failed: " + e.getMessage(), e);
@@ -167,23 +197,21 @@ public final class Matching {
      * Opens the advisory database again when its file changed (an update replaces the file; the old connection
      * would go on reading the old one), once the batches matching with the old one are done.
      */
-    private void openCurrentStore() throws IOException {
-        Object file = fileIdentity();
-        storeLock.readLock().lock();
-        try {
-            if (store != null && file.equals(storeFile)) {
-                return;
-            }
-        } finally {
-            storeLock.readLock().unlock();
-        }
+    private void openStore(Object file) throws IOException {
         storeLock.writeLock().lock();
         try {
-            if (store == null || !file.equals(storeFile)) {
-                AdvisoryStore fresh = AdvisoryStore.open(advisoryDatabase);
-                close();
-                store = fresh;
-                storeFile = file;
+            if (closed || (store != null && file.equals(storeFile))) {
+                return;
+            }
+            AdvisoryStore old = store;
+            store = AdvisoryStore.open(advisoryDatabase);
+            storeFile = file;
+            if (old != null) {
+                try {
+                    old.close();
+                } catch (IOException e) {
+                    // read-only and replaced: nothing is lost
+                }
             }
         } finally {
             storeLock.writeLock().unlock();
@@ -195,12 +223,23 @@ public final class Matching {
         return java.util.Arrays.asList(attributes.lastModifiedTime(), attributes.fileKey(), attributes.size());
     }
 
-    /** Closes the open advisory database, if any (the next match opens it again). */
+    /** The advisory database file as it is now (null when there is none). */
+    private @Nullable Object currentDatabase() {
+        try {
+            return AdvisoryStore.exists(advisoryDatabase) ? fileIdentity() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Closes the open advisory database; matching afterwards is refused (the server is stopping). */
     public void close() throws IOException {
         storeLock.writeLock().lock();
         try {
+            closed = true;
             AdvisoryStore open = store;
             store = null;
+            storeFile = null;
             if (open != null) {
                 open.close();
             }
@@ -235,7 +274,7 @@ public final class Matching {
             }
             Resource resource = new Resource(
                     inventory.type(), inventory.resourceId(), inventory.name(), null, null, null, Map.of());
-            List<Finding> found = findings(resource, parsed);
+            List<Finding> found = findings(resource, parsed).findings();
             total += jdbi.inTransaction(handle -> replace(handle, inventory.orgId(), resource, found));
         }
         return total;

@@ -47,14 +47,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The checkpointer's own connection (not one of the pool's few), used only by its thread. */
+    private volatile java.sql.@org.jspecify.annotations.Nullable Connection checkpointConnection;
+
     /**
      * A passive checkpoint: copies what it can without waiting for readers or the writer (the log is then reused
      * from its start by the next writer once no reader needs it). Failures are left to the next round.
      */
     private void checkpoint() {
-        try (java.sql.Connection connection = dataSource.getConnection();
-                java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        try {
+            java.sql.Connection connection = checkpointConnection;
+            if (connection == null) {
+                connection = java.sql.DriverManager.getConnection(dataSource.getJdbcUrl());
+                checkpointConnection = connection;
+            }
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
         } catch (java.sql.SQLException | RuntimeException e) {
             // busy or closing: the next round (or SQLite's backstop) copies the pages
         }
@@ -207,6 +216,14 @@ public final class Database implements AutoCloseable {
                 checkpointer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            java.sql.Connection connection = checkpointConnection;
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (java.sql.SQLException e) {
+                    // its thread is gone; nothing was pending on it
+                }
             }
         }
         dataSource.close();
