@@ -432,6 +432,10 @@ class ServerIT {
                     .contains("More than 10,000 findings match")
                     .contains("offset=100")
                     .contains("Next 100</a>");
+            // a rule filter stays on when a facet is chosen
+            HttpResponse<String> ruled =
+                    send("GET", "/findings?rule=CVE-2099-7", null, new byte[0], "Cookie", "vigil_session=" + admin);
+            assertThat(ruled.body()).containsPattern("data-facet=\"severity:critical\" href=\"[^\"]*rule=CVE-2099-7");
         }
     }
 

@@ -178,13 +178,9 @@ public final class FindingStore {
                         now);
                 opened++;
                 raised.add(finding);
-                counts.add("open", finding.rule().severity().ordinal(), 1);
-                rules.add(finding.rule().id(), "open", finding.rule().severity().ordinal(), 1);
-                packages.add(
-                        pkg == null ? null : pkg.packageName(),
-                        "open",
-                        finding.rule().severity().ordinal(),
-                        1);
+                counts.add("open", rank, 1);
+                rules.add(finding.rule().id(), "open", rank, 1);
+                packages.add(pkg == null ? null : pkg.packageName(), "open", rank, 1);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
                 boolean stillMuted = previous.status().equals("muted")
@@ -211,12 +207,12 @@ public final class FindingStore {
                             .add();
                 }
                 counts.add(previous.status(), previous.rank(), -1);
-                counts.add(status, finding.rule().severity().ordinal(), 1);
+                counts.add(status, rank, 1);
                 // an update keeps the stored rule id
                 rules.add(previous.rule(), previous.status(), previous.rank(), -1);
-                rules.add(previous.rule(), status, finding.rule().severity().ordinal(), 1);
+                rules.add(previous.rule(), status, rank, 1);
                 packages.add(previous.pkg(), previous.status(), previous.rank(), -1);
-                packages.add(previous.pkg(), status, finding.rule().severity().ordinal(), 1);
+                packages.add(previous.pkg(), status, rank, 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
                     raised.add(finding);

@@ -135,24 +135,6 @@ public final class Matching {
         return replace(handle, orgId, resource, found);
     }
 
-    /** An inventory's findings; none when there is no database or the OS cannot be checked. */
-    private Found findings(Resource resource, Inventory inventory) {
-        Matches matches = matches(inventory);
-        if (matches.found() == null) {
-            return new Found(null, matches.database());
-        }
-        Instant seen = clock.instant();
-        List<Finding> found = new ArrayList<>(matches.found().size());
-        for (PackageVulnerability match : matches.found()) {
-            found.add(VulnerabilityFindings.of(match, resource, seen));
-        }
-        return new Found(found, matches.database());
-    }
-
-    private record Matches(
-            @Nullable List<PackageVulnerability> found,
-            @Nullable Object database) {}
-
     private int replace(Handle handle, String orgId, Resource resource, @Nullable List<Finding> found) {
         if (found == null) {
             return 0; // no database or the OS cannot be checked: what was known stays as it was
@@ -164,23 +146,26 @@ public final class Matching {
     }
 
     /**
-     * The matches of an inventory (null when there is no advisory database or the OS cannot be checked) and the
+     * An inventory's findings (none when there is no advisory database or the OS cannot be checked) and the
      * database file they come from.
      */
-    private Matches matches(Inventory inventory) {
+    private Found findings(Resource resource, Inventory inventory) {
         if (!AdvisoryStore.exists(advisoryDatabase) || !inventory.osSupport().scannable()) {
-            return new Matches(null, currentDatabase());
+            return new Found(null, currentDatabase());
         }
+        List<PackageVulnerability> matches;
+        Object file;
         try {
             while (true) {
-                Object file = fileIdentity();
+                file = fileIdentity();
                 storeLock.readLock().lock();
                 try {
                     if (closed) {
                         throw new IllegalStateException("matching is closed (the server is stopping)");
                     }
                     if (store != null && file.equals(storeFile)) {
-                        return new Matches(new VulnerabilityMatcher(store).match(inventory), file);
+                        matches = new VulnerabilityMatcher(store).match(inventory);
+                        break;
                     }
                 } finally {
                     storeLock.readLock().unlock();
@@ -191,6 +176,12 @@ public final class Matching {
         } catch (IOException e) {
             throw new UncheckedIOException("matching against " + advisoryDatabase + " failed: " + e.getMessage(), e);
         }
+        Instant seen = clock.instant();
+        List<Finding> found = new ArrayList<>(matches.size());
+        for (PackageVulnerability match : matches) {
+            found.add(VulnerabilityFindings.of(match, resource, seen));
+        }
+        return new Found(found, file);
     }
 
     /**

@@ -13,9 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Migration 7: an index for the findings' free-text search (a case-insensitive substring of the title, rule id,
  * package name or resource name; see ADR 0010). It indexes the distinct values of those columns, not the findings:
- * {@code search_terms} holds every value once, kept by triggers on {@code findings}, and a trigram index over it
- * (FTS5 on SQLite, pg_trgm on PostgreSQL) finds the values that contain the text; the findings with those values
- * come from ordinary indexes. A million findings have a few tens of thousands of distinct values, and a new host's
+ * {@code search_terms} holds every value once, and a trigram index over it (FTS5 on SQLite, pg_trgm on PostgreSQL)
+ * finds the values that contain the text; the findings with those values come from ordinary indexes. A million findings have a few tens of thousands of distinct values, and a new host's
  * findings bring hardly any new ones: the store adds the distinct values of each scan once
  * ({@code FindingStore.addSearchTerms}), a few thousand probes per host instead of a hundred trigrams per finding
  * (triggers per finding halved intake). The two stores need different DDL, so this one version is Java; existing

@@ -33,6 +33,10 @@ import vigil.server.http.SecuredRoutes;
 public final class UiRoutes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The findings page's filters, status first: facet links and the next page keep all of them. */
+    private static final List<String> FINDING_FILTERS =
+            List.of("status", "severity", "q", "resource", "rule", "assignee");
+
     private final Accounts accounts;
     private final FindingStore findings;
     private final Jdbi jdbi;
@@ -202,7 +206,7 @@ public final class UiRoutes {
         }
         if (page.totalExact() ? offset + 100 < page.total() : page.rows().size() == 100) {
             StringBuilder next = new StringBuilder("/findings?status=").append(url(status));
-            for (String key : List.of("severity", "q", "resource", "rule", "assignee")) {
+            for (String key : FINDING_FILTERS.subList(1, FINDING_FILTERS.size())) {
                 String value = ctx.queryParam(key);
                 if (value != null && !value.isBlank()) {
                     next.append('&').append(key).append('=').append(url(value));
@@ -259,7 +263,7 @@ public final class UiRoutes {
         html.append("<h3>").append(esc(title)).append("</h3>");
         for (String value : values) {
             Map<String, String> query = new LinkedHashMap<>();
-            for (String key : List.of("status", "severity", "q", "resource", "assignee")) {
+            for (String key : FINDING_FILTERS) {
                 String current = ctx.queryParam(key);
                 if (current != null && !current.isBlank()) {
                     query.put(key, current);

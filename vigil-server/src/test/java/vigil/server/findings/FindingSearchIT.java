@@ -442,33 +442,24 @@ class FindingSearchIT {
 
     /** The grouped query that {@code package_counts} replaces. */
     private static List<String> groupedByPackage(Jdbi jdbi, String org) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT package_name, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
-                                + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND package_name IS"
-                                + " NOT NULL GROUP BY package_name ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, package_name")
-                .bind("org", org)
-                .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
-                        + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
-                .list());
+        return grouped(jdbi, org, "package_name", " AND package_name IS NOT NULL");
     }
 
     /** The grouped query that {@code resource_counts} replaces, over every resource but images. */
     private static List<String> groupedByResource(Jdbi jdbi, String org) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT resource_name, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
-                        + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' AND resource_type"
-                        + " <> 'container_image' GROUP BY resource_name ORDER BY MAX(severity_rank) DESC, COUNT(*)"
-                        + " DESC, resource_name")
-                .bind("org", org)
-                .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
-                        + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
-                .list());
+        return grouped(jdbi, org, "resource_name", " AND resource_type <> 'container_image'");
     }
 
     /** The grouped query that {@code vulnerability_counts} replaces, over every rule. */
     private static List<String> groupedByRule(Jdbi jdbi, String org) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT rule_id, COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
-                        + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved' GROUP BY rule_id"
-                        + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, rule_id")
+        return grouped(jdbi, org, "rule_id", "");
+    }
+
+    /** Unresolved findings grouped by {@code column} from the findings themselves, in the groups pages' order. */
+    private static List<String> grouped(Jdbi jdbi, String org, String column, String condition) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
+                        + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved'" + condition
+                        + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column)
                 .bind("org", org)
                 .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
                         + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
