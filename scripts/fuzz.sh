@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Fuzzes every Jazzer target (@FuzzTest) in fuzzing mode for the duration its annotation bounds (maxDuration),
+# one target per JVM: Jazzer fuzzes a single test per run. `./mvnw verify` only replays the seed inputs; CI runs
+# this after it. A finding fails the run and Jazzer writes the crashing input beside the target's seeds
+# (src/test/resources/<package>/<Class>Inputs/<method>/), where it becomes a regression seed once fixed.
+#
+#   scripts/fuzz.sh                  every target
+#   scripts/fuzz.sh IntakeFuzzTest   targets of the classes whose name contains the argument
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+filter="${1:-}"
+
+targets=()
+while IFS= read -r file; do
+  module="${file%%/src/test/*}"
+  class="$(basename "$file" .java)"
+  [[ -n "$filter" && "$class" != *"$filter"* ]] && continue
+  # the method declared after each @FuzzTest annotation
+  while IFS= read -r method; do
+    targets+=("$module $class $method")
+  done < <(awk '/@FuzzTest/ {armed=1; next} armed && /void [A-Za-z0-9_]+\(/ {
+      match($0, /void [A-Za-z0-9_]+\(/); print substr($0, RSTART + 5, RLENGTH - 6); armed=0 }' "$file")
+done < <(grep -rl --include='*.java' '@FuzzTest' vigil-*/src/test | sort)
+
+if [[ ${#targets[@]} -eq 0 ]]; then
+  echo "no fuzz targets match '$filter'" >&2
+  exit 2
+fi
+echo "== fuzzing ${#targets[@]} targets"
+failed=()
+start=$SECONDS
+for target in "${targets[@]}"; do
+  read -r module class method <<<"$target"
+  log="$(mktemp)"
+  t0=$SECONDS
+  if JAZZER_FUZZ=1 ./mvnw -B -q -pl "$module" -am test-compile surefire:test \
+      -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
+    runs="$(grep -Eo 'Done [0-9]+ runs' "$log" | tail -1 || true)"
+    echo "ok   $module $class#$method (${runs:-no run count}, $((SECONDS - t0)) s)"
+  else
+    echo "FAIL $module $class#$method ($((SECONDS - t0)) s); its log:"
+    grep -v '^INFO: Loaded' "$log" | tail -60
+    failed+=("$class#$method")
+  fi
+  rm -f "$log"
+done
+echo "== fuzzed ${#targets[@]} targets in $((SECONDS - start)) s; ${#failed[@]} failed ${failed[*]:-}"
+[[ ${#failed[@]} -eq 0 ]]
