@@ -34,9 +34,11 @@ public final class AddressRules {
             forbid("fec0::/10", "site-local"),
             forbid("ff00::/8", "multicast"));
 
-    /** IPv6 ranges whose last 32 bits are an IPv4 address: mapped, compatible, NAT64. */
-    private static final List<Cidr> EMBEDDING_IPV4 =
-            List.of(Cidr.parse("::ffff:0:0/96"), Cidr.parse("::/96"), Cidr.parse("64:ff9b::/96"));
+    /**
+     * IPv6 ranges whose last 32 bits are an IPv4 address: compatible and NAT64. (The JDK turns IPv4-mapped addresses,
+     * {@code ::ffff:a.b.c.d}, into IPv4 ones itself.)
+     */
+    private static final List<Cidr> EMBEDDING_IPV4 = List.of(Cidr.parse("::/96"), Cidr.parse("64:ff9b::/96"));
 
     private final List<Cidr> allowed;
 

@@ -138,8 +138,10 @@ public final class Notifications {
                     .bind("rule", ruleId)
                     .bind("limit", limit)
                     .map((rs, ctx) -> {
-                        Long delivered = rs.getObject(5, Long.class);
-                        Long failed = rs.getObject(6, Long.class);
+                        long deliveredAt = rs.getLong(5);
+                        Long delivered = rs.wasNull() ? null : deliveredAt;
+                        long failedAt = rs.getLong(6);
+                        Long failed = rs.wasNull() ? null : failedAt;
                         Long finished = delivered != null ? delivered : failed;
                         return new Delivery(
                                 rs.getString(1),

@@ -123,6 +123,7 @@ public final class WebhookClient {
 
     private List<InetAddress> resolve(String host) throws UnknownHostException {
         String name = host.toLowerCase(Locale.ROOT);
+        name = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         if (name.equals("localhost") || name.endsWith(".localhost")) {
             // RFC 6761: always loopback, whatever a resolver says
             return List.of(InetAddress.getByAddress(name, new byte[] {127, 0, 0, 1}));
