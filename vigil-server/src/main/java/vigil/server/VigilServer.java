@@ -136,7 +136,15 @@ public final class VigilServer implements AutoCloseable {
 
         public Options withNetwork(NetworkOptions settings) {
             return new Options(
-                    dataDirectory, database, host, port, tls, notificationBackoff, agentMinimumVersion, queue, settings);
+                    dataDirectory,
+                    database,
+                    host,
+                    port,
+                    tls,
+                    notificationBackoff,
+                    agentMinimumVersion,
+                    queue,
+                    settings);
         }
     }
 

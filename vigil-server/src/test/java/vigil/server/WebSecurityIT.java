@@ -83,7 +83,8 @@ class WebSecurityIT {
         Path data = advisories(temp.resolve("data"));
         try (VigilServer server = VigilServer.start(
                 new VigilServer.Options(data, null, "127.0.0.1", 0, null, Duration.ofMillis(100)), Clock.systemUTC())) {
-            String admin = new TestClient(server).login(server.bootstrap().email(), server.bootstrap().password());
+            String admin = new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
             int p = port();
             for (String url : List.of(
                     "http://127.0.0.1:" + p + "/hook",
@@ -110,12 +111,15 @@ class WebSecurityIT {
                     "ftp://hooks.example/hook",
                     "file:///etc/passwd")) {
                 HttpResponse<String> created = createRule(server, admin, url);
-                assertThat(created.statusCode()).as(url + " -> " + created.body()).isEqualTo(400);
+                assertThat(created.statusCode())
+                        .as(url + " -> " + created.body())
+                        .isEqualTo(400);
                 assertThat(JSON.readTree(created.body()).path("error").asString())
                         .as(url)
                         .isNotBlank();
             }
-            assertThat(createRule(server, admin, "http://127.0.0.1:" + p + "/hook").body())
+            assertThat(createRule(server, admin, "http://127.0.0.1:" + p + "/hook")
+                            .body())
                     .contains("loopback")
                     .contains("--allow-webhook-network");
             sendBatch(server, server.bootstrap().intakeKey(), "web-1");
@@ -161,10 +165,15 @@ class WebSecurityIT {
             assertThat(header).endsWith(",v1=" + expected);
             assertThat(Math.abs(Long.parseLong(timestamp) - System.currentTimeMillis() / 1000))
                     .isLessThan(60);
-            JsonNode rules = JSON.readTree(
-                    new TestClient(server).get("/api/v1/notification-rules", admin).body());
+            JsonNode rules = JSON.readTree(new TestClient(server)
+                    .get("/api/v1/notification-rules", admin)
+                    .body());
             assertThat(rules.path("rules").get(0).path("signed").asBoolean()).isTrue();
-            await(() -> deliveries(server, admin, ruleId).path(0).path("status").asString().equals("delivered"));
+            await(() -> deliveries(server, admin, ruleId)
+                    .path(0)
+                    .path("status")
+                    .asString()
+                    .equals("delivered"));
         }
         int before = received.size();
         // the same store without the allowance: the stored loopback target is refused when sending
@@ -172,12 +181,21 @@ class WebSecurityIT {
                 new VigilServer.Options(data, null, "127.0.0.1", 0, null, Duration.ofMillis(100)), Clock.systemUTC())) {
             String admin = new TestClient(server).login(email, password);
             sendBatch(server, intakeKey, "web-2");
-            await(() -> deliveries(server, admin, ruleId).path(0).path("status").asString().equals("failed"));
+            await(() -> deliveries(server, admin, ruleId)
+                    .path(0)
+                    .path("status")
+                    .asString()
+                    .equals("failed"));
             JsonNode refused = deliveries(server, admin, ruleId).path(0);
             assertThat(refused.path("lastError").asString()).contains("refused").contains("loopback");
-            assertThat(refused.path("attempts").asInt()).as("a refusal is not retried").isEqualTo(1);
+            assertThat(refused.path("attempts").asInt())
+                    .as("a refusal is not retried")
+                    .isEqualTo(1);
             Thread.sleep(500);
-            assertThat(deliveries(server, admin, ruleId).path(0).path("attempts").asInt())
+            assertThat(deliveries(server, admin, ruleId)
+                            .path(0)
+                            .path("attempts")
+                            .asInt())
                     .isEqualTo(1);
         }
         assertThat(received).hasSize(before);
@@ -201,12 +219,14 @@ class WebSecurityIT {
                 new VigilServer.Options(data, null, "127.0.0.1", 0, null, Duration.ofSeconds(30))
                         .withNetwork(rebinding),
                 Clock.systemUTC())) {
-            String admin = new TestClient(server).login(server.bootstrap().email(), server.bootstrap().password());
+            String admin = new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
             HttpResponse<String> created = createRule(server, admin, "http://hooks.example:" + port() + "/hook");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String ruleId = JSON.readTree(created.body()).path("id").asString();
             sendBatch(server, server.bootstrap().intakeKey(), "web-1");
-            await(() -> deliveries(server, admin, ruleId).path(0).path("attempts").asInt() >= 1);
+            await(() ->
+                    deliveries(server, admin, ruleId).path(0).path("attempts").asInt() >= 1);
             JsonNode first = deliveries(server, admin, ruleId).path(0);
             assertThat(first.path("lastError").asString())
                     .as("the connection went to the checked address")
@@ -221,7 +241,8 @@ class WebSecurityIT {
         Path data = temp.resolve("data");
         try (VigilServer server =
                 VigilServer.start(new VigilServer.Options(data, null, "127.0.0.1", 0), Clock.systemUTC())) {
-            String token = new TestClient(server).login(server.bootstrap().email(), server.bootstrap().password());
+            String token = new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
             String base = "http://127.0.0.1:" + server.port();
             for (String path :
                     List.of("/login", "/healthz", "/api/v1/findings", "/findings", "/setup", "/no-such-page")) {
@@ -241,12 +262,15 @@ class WebSecurityIT {
                                 .contains("object-src 'none'")
                                 .doesNotContain("unsafe-inline"));
                 assertThat(headers.firstValue("X-Frame-Options")).as(path).hasValue("DENY");
-                assertThat(headers.firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+                assertThat(headers.firstValue("X-Content-Type-Options"))
+                        .as(path)
+                        .hasValue("nosniff");
                 assertThat(headers.firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
                 assertThat(headers.firstValue("Cache-Control")).as(path).hasValue("no-store");
             }
             HttpResponse<String> css = http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/assets/vigil.css")).build(),
+                    HttpRequest.newBuilder(URI.create(base + "/assets/vigil.css"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(css.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
             assertThat(css.headers().firstValue("Cache-Control")).hasValue("max-age=3600");
@@ -258,7 +282,8 @@ class WebSecurityIT {
         Path data = temp.resolve("fresh").resolve("data");
         try (VigilServer server =
                 VigilServer.start(new VigilServer.Options(data, null, "127.0.0.1", 0), Clock.systemUTC())) {
-            new TestClient(server).login(server.bootstrap().email(), server.bootstrap().password());
+            new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
                     .isEqualTo("rwx------");
             for (String name : List.of("server.db", "server.db-wal", "server.db-shm", "secret.key")) {
@@ -276,7 +301,8 @@ class WebSecurityIT {
         Path data = temp.resolve("data");
         try (VigilServer server =
                 VigilServer.start(new VigilServer.Options(data, null, "127.0.0.1", 0), Clock.systemUTC())) {
-            String token = new TestClient(server).login(server.bootstrap().email(), server.bootstrap().password());
+            String token = new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
             String base = "http://127.0.0.1:" + server.port();
             for (String path : List.of(
                     "/api/v1/findings?q=%00",
@@ -339,9 +365,9 @@ class WebSecurityIT {
             password = server.bootstrap().password();
             HttpResponse<String> login = proxiedLogin(server, email, password);
             assertThat(login.statusCode()).isEqualTo(200);
-            assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie -> assertThat(cookie)
-                    .contains("vigil_session=")
-                    .contains("; Secure"));
+            assertThat(login.headers().firstValue("Set-Cookie"))
+                    .hasValueSatisfying(cookie ->
+                            assertThat(cookie).contains("vigil_session=").contains("; Secure"));
             HttpResponse<String> redirect = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/findings"))
                             .header("X-Forwarded-Proto", "https")
@@ -354,6 +380,20 @@ class WebSecurityIT {
             if (location.contains("://")) {
                 assertThat(location).startsWith("https://vigil.example.com/login");
             }
+            // a form posted through the proxy from the public origin is this site's own
+            String session =
+                    TestClient.JSON.readTree(login.body()).path("token").asString();
+            HttpResponse<String> logout = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/logout"))
+                            .header("X-Forwarded-Proto", "https")
+                            .header("X-Forwarded-Host", "vigil.example.com")
+                            .header("Origin", "https://vigil.example.com")
+                            .header("Cookie", "vigil_session=" + session)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(""))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(logout.statusCode()).as(logout.body()).isEqualTo(303);
         }
         // the same headers from an address that is not a trusted proxy are ignored
         try (VigilServer server = VigilServer.start(
@@ -362,8 +402,8 @@ class WebSecurityIT {
                 Clock.systemUTC())) {
             HttpResponse<String> login = proxiedLogin(server, email, password);
             assertThat(login.statusCode()).isEqualTo(200);
-            assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie -> assertThat(cookie)
-                    .doesNotContain("Secure"));
+            assertThat(login.headers().firstValue("Set-Cookie"))
+                    .hasValueSatisfying(cookie -> assertThat(cookie).doesNotContain("Secure"));
         }
     }
 
@@ -386,7 +426,8 @@ class WebSecurityIT {
                 long worst = 0;
                 long start = System.nanoTime();
                 int round = 0;
-                while (System.nanoTime() - start < deadline.toNanos() + Duration.ofSeconds(4).toNanos()) {
+                while (System.nanoTime() - start
+                        < deadline.toNanos() + Duration.ofSeconds(4).toNanos()) {
                     for (Socket socket : slow) { // a byte per connection per round: never a complete header
                         if (!socket.isClosed()) {
                             try {
@@ -417,9 +458,11 @@ class WebSecurityIT {
                         closed++;
                     }
                 }
-                System.out.printf("slowloris: %d of 500 trickling connections closed by the server after %s%n",
-                        closed, deadline);
-                assertThat(closed).as("connections without a complete request head are cut off").isEqualTo(500);
+                System.out.printf(
+                        "slowloris: %d of 500 trickling connections closed by the server after %s%n", closed, deadline);
+                assertThat(closed)
+                        .as("connections without a complete request head are cut off")
+                        .isEqualTo(500);
             } finally {
                 for (Socket socket : slow) {
                     socket.close();
@@ -463,8 +506,8 @@ class WebSecurityIT {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/notification-rules"))
                         .header("Authorization", "Bearer " + admin)
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                                Map.of("name", "hook", "minSeverity", "low", "url", url))))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(Map.of("name", "hook", "minSeverity", "low", "url", url))))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -516,5 +559,4 @@ class WebSecurityIT {
                 .importInto(AdvisoryStore.fileIn(data), List.of(advisory), false, vigil.model.ProgressListener.NONE);
         return data;
     }
-
 }

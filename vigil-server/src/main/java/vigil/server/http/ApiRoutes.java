@@ -384,8 +384,9 @@ public final class ApiRoutes {
                     .json(Map.of(
                             "id", created.id(),
                             "secret", created.secret(),
-                            "note", "the secret is shown once: deliveries carry X-Vigil-Signature, an HMAC-SHA256 of"
-                                    + " '<t>.<body>' under it (see docs/adr/0016)"));
+                            "note",
+                                    "the secret is shown once: deliveries carry X-Vigil-Signature, an HMAC-SHA256 of"
+                                            + " '<t>.<body>' under it (see docs/adr/0016)"));
         } catch (IllegalArgumentException e) {
             Errors.send(ctx, 400, String.valueOf(e.getMessage()));
         }
@@ -402,7 +403,8 @@ public final class ApiRoutes {
     }
 
     private void rotateRuleSecret(Context ctx) {
-        Optional<String> secret = notifications.rotateSecret(SecuredRoutes.principal(ctx).orgId(), ctx.pathParam("id"));
+        Optional<String> secret =
+                notifications.rotateSecret(SecuredRoutes.principal(ctx).orgId(), ctx.pathParam("id"));
         if (secret.isEmpty()) {
             Errors.send(ctx, 404, "no notification rule " + ctx.pathParam("id"));
             return;

@@ -121,13 +121,13 @@ public final class Notifications {
     /** The latest messages of a rule, newest first; empty if no such rule. */
     public Optional<List<Delivery>> deliveries(String orgId, String ruleId, int limit) {
         return jdbi.withHandle(handle -> {
-            boolean exists = handle.createQuery(
-                            "SELECT COUNT(*) FROM notification_rules WHERE org_id = :org AND id = :id")
-                    .bind("org", orgId)
-                    .bind("id", ruleId)
-                    .mapTo(Long.class)
-                    .one()
-                    > 0;
+            boolean exists =
+                    handle.createQuery("SELECT COUNT(*) FROM notification_rules WHERE org_id = :org AND id = :id")
+                                    .bind("org", orgId)
+                                    .bind("id", ruleId)
+                                    .mapTo(Long.class)
+                                    .one()
+                            > 0;
             if (!exists) {
                 return Optional.empty();
             }
@@ -149,7 +149,9 @@ public final class Notifications {
                                 rs.getInt(2),
                                 rs.getString(3),
                                 Instant.ofEpochMilli(rs.getLong(4)).toString(),
-                                finished == null ? null : Instant.ofEpochMilli(finished).toString());
+                                finished == null
+                                        ? null
+                                        : Instant.ofEpochMilli(finished).toString());
                     })
                     .list());
         });
@@ -254,7 +256,8 @@ public final class Notifications {
         int retried = 0;
         int failed = 0;
         for (Due message : due) {
-            record Target(Kind kind, String sealed, @Nullable String secret) {}
+            record Target(
+                    Kind kind, String sealed, @Nullable String secret) {}
             Optional<Target> rule = jdbi.withHandle(handle -> handle.createQuery("SELECT kind, target, signing_secret"
                             + " FROM notification_rules WHERE org_id = :org AND id = :id")
                     .bind("org", message.orgId())

@@ -51,8 +51,8 @@ public final class WebhookClient {
     private static final Pattern NUMERIC_HOST =
             Pattern.compile("(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}\\.?", Pattern.CASE_INSENSITIVE);
 
-    private static final Pattern DOTTED_QUAD =
-            Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern DOTTED_QUAD = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     private static final int MAX_LINE = 8192;
 
@@ -105,7 +105,8 @@ public final class WebhookClient {
         String authority = target.getRawAuthority();
         String host = target.getHost();
         String candidate = host != null ? host : authority == null ? "" : authority.replaceFirst(":[0-9]*$", "");
-        if (NUMERIC_HOST.matcher(candidate).matches() && !DOTTED_QUAD.matcher(candidate).matches()) {
+        if (NUMERIC_HOST.matcher(candidate).matches()
+                && !DOTTED_QUAD.matcher(candidate).matches()) {
             return Optional.of("the url's host " + candidate + " is a numeric address form; write an IPv4 address"
                     + " as four decimal numbers (a.b.c.d), or use a name");
         }
@@ -206,7 +207,8 @@ public final class WebhookClient {
                 .append("\r\nContent-Length: ")
                 .append(body.length)
                 .append("\r\nConnection: close\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
         OutputStream out = new BufferedOutputStream(socket.getOutputStream());
         out.write(head.toString().getBytes(StandardCharsets.UTF_8));
@@ -234,7 +236,9 @@ public final class WebhookClient {
         }
         if (code / 100 == 3) {
             return new Outcome.Failed("HTTP " + code + ": redirects are not followed"
-                    + (location == null ? "" : " (to " + printable(location) + "); set the rule's url to the final one"));
+                    + (location == null
+                            ? ""
+                            : " (to " + printable(location) + "); set the rule's url to the final one"));
         }
         return new Outcome.Failed("HTTP " + code);
     }

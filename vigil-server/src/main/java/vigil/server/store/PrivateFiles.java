@@ -62,7 +62,6 @@ public final class PrivateFiles {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        return existing != null
-                && Files.getFileStore(existing).supportsFileAttributeView("posix");
+        return existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix");
     }
 }
