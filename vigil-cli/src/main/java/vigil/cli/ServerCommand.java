@@ -106,8 +106,7 @@ final class ServerCommand implements Callable<Integer> {
     DataDirOption data = new DataDirOption();
 
     /** Ranges from the option, else from the environment variable; a bad one is a usage error naming it. */
-    private static java.util.List<vigil.server.net.Cidr> ranges(
-            String option, java.util.List<String> values, String variable) {
+    static java.util.List<vigil.server.net.Cidr> ranges(String option, java.util.List<String> values, String variable) {
         java.util.List<String> texts = new java.util.ArrayList<>(values);
         String environment = System.getenv(variable);
         if (texts.isEmpty() && environment != null) {

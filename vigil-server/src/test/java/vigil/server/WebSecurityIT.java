@@ -352,6 +352,31 @@ class WebSecurityIT {
         }
     }
 
+    /** PostgreSQL refuses a NUL in text: the search failed with a 500 there before parameters were checked. */
+    @Test
+    void aNulInTheSearchIsA400OnPostgresqlToo() throws Exception {
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
+                        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                                .start();
+                VigilServer server = VigilServer.start(
+                        new VigilServer.Options(
+                                temp.resolve("data"),
+                                "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/postgres",
+                                "127.0.0.1",
+                                0),
+                        Clock.systemUTC())) {
+            String token = new TestClient(server)
+                    .login(server.bootstrap().email(), server.bootstrap().password());
+            for (String path : List.of("/api/v1/findings?q=%00", "/api/v1/findings?q=x%00&status=open")) {
+                HttpResponse<String> response = new TestClient(server).get(path, token);
+                assertThat(response.statusCode())
+                        .as(path + " " + response.body())
+                        .isEqualTo(400);
+                assertThat(response.body()).contains("'q'");
+            }
+        }
+    }
+
     @Test
     void forwardedHeadersCountOnlyFromTrustedProxies() throws Exception {
         Path data = temp.resolve("data");
