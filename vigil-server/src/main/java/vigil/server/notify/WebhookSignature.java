@@ -2,7 +2,6 @@ package vigil.server.notify;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,29 +24,6 @@ public final class WebhookSignature {
 
     public static String header(String secret, long unixSeconds, byte[] body) {
         return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(hmac(secret, unixSeconds, body));
-    }
-
-    /** What a receiver does: true when {@code header} signs {@code body} under {@code secret}. */
-    public static boolean verify(String secret, String header, byte[] body) {
-        long timestamp = -1;
-        String signature = null;
-        for (String part : header.split(",")) {
-            if (part.startsWith("t=")) {
-                try {
-                    timestamp = Long.parseLong(part.substring(2));
-                } catch (NumberFormatException e) {
-                    return false;
-                }
-            } else if (part.startsWith("v1=")) {
-                signature = part.substring(3);
-            }
-        }
-        if (timestamp < 0 || signature == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(
-                HexFormat.of().formatHex(hmac(secret, timestamp, body)).getBytes(StandardCharsets.US_ASCII),
-                signature.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static byte[] hmac(String secret, long unixSeconds, byte[] body) {
