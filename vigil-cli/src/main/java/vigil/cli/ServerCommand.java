@@ -82,8 +82,49 @@ final class ServerCommand implements Callable<Integer> {
     @Nullable
     String queue;
 
+    @Option(
+            names = "--allow-webhook-network",
+            paramLabel = "CIDR",
+            description = {
+                "Let notification webhooks reach this range although it is loopback, private or link-local (refused by"
+                        + " default, against SSRF), e.g. 10.20.0.0/16 for an internal chat server. Repeatable; also the"
+                        + " environment variable VIGIL_ALLOW_WEBHOOK_NETWORK (comma-separated)."
+            })
+    java.util.List<String> allowWebhookNetwork = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--trust-forwarded-from",
+            paramLabel = "CIDR",
+            description = {
+                "Behind a TLS-terminating proxy at this address or range: believe its Forwarded / X-Forwarded-* headers"
+                        + " (the session cookie is then Secure and redirects use the public scheme and host). Headers"
+                        + " from anyone else are ignored. Repeatable; also VIGIL_TRUST_FORWARDED_FROM (comma-separated)."
+            })
+    java.util.List<String> trustForwardedFrom = new java.util.ArrayList<>();
+
     @Mixin
     DataDirOption data = new DataDirOption();
+
+    /** Ranges from the option, else from the environment variable; a bad one is a usage error naming it. */
+    static java.util.List<vigil.server.net.Cidr> ranges(String option, java.util.List<String> values, String variable) {
+        java.util.List<String> texts = new java.util.ArrayList<>(values);
+        String environment = System.getenv(variable);
+        if (texts.isEmpty() && environment != null) {
+            texts.addAll(java.util.Arrays.asList(environment.split(",")));
+        }
+        java.util.List<vigil.server.net.Cidr> ranges = new java.util.ArrayList<>();
+        for (String text : texts) {
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                ranges.add(vigil.server.net.Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(option + ": " + e.getMessage(), ExitCodes.USAGE);
+            }
+        }
+        return ranges;
+    }
 
     private @Nullable TlsMaterial tls() throws IOException {
         if (tlsKeystore != null) {
@@ -116,7 +157,16 @@ final class ServerCommand implements Callable<Integer> {
                                             ? agentMinimumVersion
                                             : vigil.agent.matrix.FeatureMatrix.defaults()
                                                     .agentMinimumVersion())
-                            .withQueue(queue != null ? queue : System.getenv("VIGIL_QUEUE")),
+                            .withQueue(queue != null ? queue : System.getenv("VIGIL_QUEUE"))
+                            .withNetwork(vigil.server.net.NetworkOptions.defaults()
+                                    .withWebhookAllowed(ranges(
+                                            "--allow-webhook-network",
+                                            allowWebhookNetwork,
+                                            "VIGIL_ALLOW_WEBHOOK_NETWORK"))
+                                    .withTrustedProxies(ranges(
+                                            "--trust-forwarded-from",
+                                            trustForwardedFrom,
+                                            "VIGIL_TRUST_FORWARDED_FROM"))),
                     Clock.systemUTC());
         } catch (IOException e) {
             throw new UserError(String.valueOf(e.getMessage()), ExitCodes.ERROR);

@@ -3,7 +3,6 @@ package vigil.server;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson3;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +31,15 @@ import vigil.server.findings.Matching;
 import vigil.server.http.ApiRoutes;
 import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
+import vigil.server.http.SecurityHeaders;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeQueue;
 import vigil.server.intake.IntakeQueues;
+import vigil.server.net.AddressRules;
+import vigil.server.net.HttpHardening;
+import vigil.server.net.NetworkOptions;
 import vigil.server.notify.Notifications;
+import vigil.server.notify.WebhookClient;
 import vigil.server.store.Database;
 import vigil.server.tls.TlsMaterial;
 import vigil.server.ui.UiRoutes;
@@ -55,6 +59,7 @@ public final class VigilServer implements AutoCloseable {
      * @param host the address to listen on ({@code 127.0.0.1} by default: exposing it is a decision)
      * @param queue null to store batches as they arrive; a URL such as {@code kafka://host:9092} to queue them for
      *     workers ({@link IntakeQueues})
+     * @param network webhook ranges an administrator allows, trusted proxies, the slow-client deadline
      */
     public record Options(
             Path dataDirectory,
@@ -64,7 +69,29 @@ public final class VigilServer implements AutoCloseable {
             @Nullable TlsMaterial tls,
             Duration notificationBackoff,
             String agentMinimumVersion,
-            @Nullable String queue) {
+            @Nullable String queue,
+            NetworkOptions network) {
+        public Options(
+                Path dataDirectory,
+                @Nullable String database,
+                String host,
+                int port,
+                @Nullable TlsMaterial tls,
+                Duration notificationBackoff,
+                String agentMinimumVersion,
+                @Nullable String queue) {
+            this(
+                    dataDirectory,
+                    database,
+                    host,
+                    port,
+                    tls,
+                    notificationBackoff,
+                    agentMinimumVersion,
+                    queue,
+                    NetworkOptions.defaults());
+        }
+
         public Options(
                 Path dataDirectory,
                 @Nullable String database,
@@ -103,7 +130,21 @@ public final class VigilServer implements AutoCloseable {
         }
 
         public Options withQueue(@Nullable String url) {
-            return new Options(dataDirectory, database, host, port, tls, notificationBackoff, agentMinimumVersion, url);
+            return new Options(
+                    dataDirectory, database, host, port, tls, notificationBackoff, agentMinimumVersion, url, network);
+        }
+
+        public Options withNetwork(NetworkOptions settings) {
+            return new Options(
+                    dataDirectory,
+                    database,
+                    host,
+                    port,
+                    tls,
+                    notificationBackoff,
+                    agentMinimumVersion,
+                    queue,
+                    settings);
         }
     }
 
@@ -144,7 +185,11 @@ public final class VigilServer implements AutoCloseable {
         Notifications notifications = new Notifications(
                 database.jdbi(),
                 SecretBox.inDataDirectory(options.dataDirectory()),
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                new WebhookClient(
+                        new AddressRules(options.network().webhookAllowed()),
+                        options.network().resolver(),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(15)),
                 clock,
                 options.notificationBackoff(),
                 8);
@@ -175,6 +220,7 @@ public final class VigilServer implements AutoCloseable {
                 config.http.maxRequestSize = MAX_REQUEST_BYTES;
                 config.jetty.host = options.host();
                 config.jetty.port = options.port();
+                config.jetty.modifyHttpConfiguration(http -> HttpHardening.configure(http, options.network()));
                 TlsMaterial tls = options.tls();
                 if (tls != null) {
                     // HTTPS only: the one connector speaks TLS, so nothing is ever served in clear text
@@ -185,6 +231,7 @@ public final class VigilServer implements AutoCloseable {
                         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
                         HttpConfiguration https = new HttpConfiguration();
                         https.addCustomizer(new SecureRequestCustomizer(false));
+                        HttpHardening.configure(https, options.network());
                         ServerConnector connector = new ServerConnector(
                                 server,
                                 new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
@@ -200,6 +247,7 @@ public final class VigilServer implements AutoCloseable {
                 api.register(routes);
                 ui.register(routes);
                 holder[0] = routes;
+                config.routes.before(SecurityHeaders::apply);
                 config.routes.exception(Exception.class, (e, ctx) -> {
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                     ctx.status(500)
@@ -208,6 +256,7 @@ public final class VigilServer implements AutoCloseable {
                 });
             });
             app.start();
+            HttpHardening.limitSlowClients(app.jettyServer().server(), options.network());
         } catch (RuntimeException e) {
             if (queue != null) {
                 queue.close();

@@ -66,7 +66,10 @@ class NotificationsIT {
                 .importInto(AdvisoryStore.fileIn(data), List.of(advisory), false, vigil.model.ProgressListener.NONE);
         String hooks = "http://127.0.0.1:" + receiver.getAddress().getPort();
         try (VigilServer server = VigilServer.start(
-                new VigilServer.Options(data, null, "127.0.0.1", 0, null, Duration.ofMillis(100)), Clock.systemUTC())) {
+                new VigilServer.Options(data, null, "127.0.0.1", 0, null, Duration.ofMillis(100))
+                        .withNetwork(vigil.server.net.NetworkOptions.defaults()
+                                .withWebhookAllowed(List.of(vigil.server.net.Cidr.parse("127.0.0.0/8")))),
+                Clock.systemUTC())) {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + server.port();
             VigilServer.Bootstrap first = server.bootstrap();

@@ -343,7 +343,11 @@ class ServerIT {
                     new vigil.server.notify.Notifications(
                             jdbi,
                             vigil.server.auth.SecretBox.inDataDirectory(temp.resolve("data")),
-                            HttpClient.newHttpClient(),
+                            new vigil.server.notify.WebhookClient(
+                                    new vigil.server.net.AddressRules(List.of()),
+                                    vigil.server.net.Resolver.system(),
+                                    java.time.Duration.ofSeconds(1),
+                                    java.time.Duration.ofSeconds(1)),
                             Clock.systemUTC(),
                             java.time.Duration.ofSeconds(1),
                             1),

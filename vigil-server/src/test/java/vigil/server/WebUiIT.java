@@ -67,6 +67,13 @@ class WebUiIT {
             send(server, first.intakeKey());
             String base = "http://127.0.0.1:" + server.port();
             Page page = browser.newPage();
+            // the Content-Security-Policy must not block anything the UI does: Chromium reports each refusal
+            List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+            page.onConsoleMessage(message -> {
+                if (message.text().contains("Content Security Policy")) {
+                    violations.add(message.text());
+                }
+            });
 
             page.navigate(base + "/findings");
             assertThat(page.url()).startsWith(base + "/login");
@@ -192,6 +199,7 @@ class WebUiIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(violations).as("CSP violations in the browser console").isEmpty();
         }
     }
 

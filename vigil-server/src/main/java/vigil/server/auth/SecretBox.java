@@ -28,7 +28,7 @@ public final class SecretBox {
     public static SecretBox inDataDirectory(Path dataDirectory) throws IOException {
         Path file = dataDirectory.resolve("secret.key");
         if (!Files.isRegularFile(file)) {
-            Files.createDirectories(dataDirectory);
+            vigil.server.store.PrivateFiles.directory(dataDirectory);
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

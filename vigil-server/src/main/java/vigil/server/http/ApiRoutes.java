@@ -72,6 +72,8 @@ public final class ApiRoutes {
         routes.get("/api/v1/notification-rules", Permission.ADMIN, this::listRules);
         routes.post("/api/v1/notification-rules", Permission.ADMIN, this::createRule);
         routes.delete("/api/v1/notification-rules/{id}", Permission.ADMIN, this::deleteRule);
+        routes.get("/api/v1/notification-rules/{id}/deliveries", Permission.ADMIN, this::ruleDeliveries);
+        routes.post("/api/v1/notification-rules/{id}/secret", Permission.ADMIN, this::rotateRuleSecret);
     }
 
     private void login(Context ctx) {
@@ -376,11 +378,38 @@ public final class ApiRoutes {
         String category = body.hasNonNull("category") ? body.path("category").asString() : null;
         String resource = body.hasNonNull("resource") ? body.path("resource").asString() : null;
         try {
-            String id = notifications.createRule(principal.orgId(), name, category, minimum, resource, kind, target);
-            ctx.status(201).json(Map.of("id", id));
+            Notifications.Created created =
+                    notifications.createRule(principal.orgId(), name, category, minimum, resource, kind, target);
+            ctx.status(201)
+                    .json(Map.of(
+                            "id", created.id(),
+                            "secret", created.secret(),
+                            "note",
+                                    "the secret is shown once: deliveries carry X-Vigil-Signature, an HMAC-SHA256 of"
+                                            + " '<t>.<body>' under it (see docs/adr/0016)"));
         } catch (IllegalArgumentException e) {
             Errors.send(ctx, 400, String.valueOf(e.getMessage()));
         }
+    }
+
+    private void ruleDeliveries(Context ctx) {
+        Optional<List<Notifications.Delivery>> deliveries =
+                notifications.deliveries(SecuredRoutes.principal(ctx).orgId(), ctx.pathParam("id"), 100);
+        if (deliveries.isEmpty()) {
+            Errors.send(ctx, 404, "no notification rule " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(Map.of("deliveries", deliveries.get()));
+    }
+
+    private void rotateRuleSecret(Context ctx) {
+        Optional<String> secret =
+                notifications.rotateSecret(SecuredRoutes.principal(ctx).orgId(), ctx.pathParam("id"));
+        if (secret.isEmpty()) {
+            Errors.send(ctx, 404, "no notification rule " + ctx.pathParam("id"));
+            return;
+        }
+        ctx.json(Map.of("id", ctx.pathParam("id"), "secret", secret.get(), "note", "the secret is shown once"));
     }
 
     private void deleteRule(Context ctx) {
@@ -406,6 +435,11 @@ public final class ApiRoutes {
             JsonNode node = JSON.readTree(ctx.bodyAsBytes());
             if (node == null || !node.isObject()) {
                 Errors.send(ctx, 400, "the request body must be a JSON object");
+                return null;
+            }
+            Optional<String> control = TextInput.controlCharacterIn(node);
+            if (control.isPresent()) {
+                Errors.send(ctx, 400, control.get());
                 return null;
             }
             return node;

@@ -72,6 +72,11 @@ public final class SecuredRoutes {
     private void add(Method method, String path, Permission permission, Handler handler, boolean page) {
         declared.add(new Route(method, path, permission));
         Handler secured = ctx -> {
+            Optional<String> control = TextInput.controlCharacterIn(ctx);
+            if (control.isPresent()) {
+                TextInput.refuse(ctx, control.get(), page);
+                return;
+            }
             if (permission != Permission.PUBLIC) {
                 Optional<Principal> principal = bearer(ctx).flatMap(accounts::authenticate);
                 if (principal.isEmpty() && page) {

@@ -1,14 +1,15 @@
 package vigil.server.notify;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -23,7 +24,8 @@ import vigil.server.auth.SecretBox;
  * Rules that turn new and reopened findings into messages, and their delivery. Messages are written to an outbox
  * in the transaction that raised the findings, so a crash loses none; a dispatcher posts them to a webhook (the
  * finding as JSON) or a Slack-compatible incoming webhook ({@code {"text": ...}}), retrying with exponential
- * backoff. Targets are stored encrypted: webhook URLs are credentials.
+ * backoff. Targets are stored encrypted: webhook URLs are credentials. Targets inside the network are refused and
+ * every delivery is signed with the rule's secret ({@link WebhookClient}, {@link WebhookSignature}, ADR 0016).
  */
 public final class Notifications {
     public enum Kind {
@@ -31,7 +33,7 @@ public final class Notifications {
         SLACK
     }
 
-    /** A rule as listed: the target shown only by its host. */
+    /** A rule as listed: the target shown only by its host; signed once it has a secret. */
     public record Rule(
             String id,
             String name,
@@ -39,7 +41,20 @@ public final class Notifications {
             Severity minSeverity,
             @Nullable String resource,
             Kind kind,
-            String targetHost) {}
+            String targetHost,
+            boolean signed) {}
+
+    /** A new rule and its signing secret, shown once. */
+    public record Created(String id, String secret) {}
+
+    /** One message of a rule as the deliveries listing shows it: pending, delivered or failed, and why. */
+    public record Delivery(
+            String id,
+            String status,
+            int attempts,
+            @Nullable String lastError,
+            String createdAt,
+            @Nullable String finishedAt) {}
 
     /** What one dispatch round did. */
     public record Round(int delivered, int retried, int failed) {}
@@ -48,13 +63,13 @@ public final class Notifications {
 
     private final Jdbi jdbi;
     private final SecretBox secrets;
-    private final HttpClient http;
+    private final WebhookClient http;
     private final Clock clock;
     private final Duration backoff;
     private final int maxAttempts;
 
     public Notifications(
-            Jdbi jdbi, SecretBox secrets, HttpClient http, Clock clock, Duration backoff, int maxAttempts) {
+            Jdbi jdbi, SecretBox secrets, WebhookClient http, Clock clock, Duration backoff, int maxAttempts) {
         this.jdbi = jdbi;
         this.secrets = secrets;
         this.http = http;
@@ -63,7 +78,7 @@ public final class Notifications {
         this.maxAttempts = maxAttempts;
     }
 
-    public String createRule(
+    public Created createRule(
             String orgId,
             String name,
             @Nullable String category,
@@ -71,13 +86,12 @@ public final class Notifications {
             @Nullable String resource,
             Kind kind,
             URI target) {
-        if (!"https".equals(target.getScheme()) && !"http".equals(target.getScheme()) || target.getHost() == null) {
-            throw new IllegalArgumentException("the target must be an http(s) URL");
-        }
+        http.checkTarget(target);
         String id = UUID.randomUUID().toString();
+        String secret = WebhookSignature.newSecret();
         jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO notification_rules (org_id, id, name, category,"
-                        + " min_severity, resource, kind, target, created_at) VALUES (:org, :id, :name, :category,"
-                        + " :severity, :resource, :kind, :target, :now)")
+                        + " min_severity, resource, kind, target, created_at, signing_secret) VALUES (:org, :id, :name,"
+                        + " :category, :severity, :resource, :kind, :target, :now, :secret)")
                 .bind("org", orgId)
                 .bind("id", id)
                 .bind("name", name)
@@ -87,13 +101,65 @@ public final class Notifications {
                 .bind("kind", kind.name())
                 .bind("target", secrets.seal(target.toString()))
                 .bind("now", clock.millis())
+                .bind("secret", secrets.seal(secret))
                 .execute());
-        return id;
+        return new Created(id, secret);
+    }
+
+    /** A new signing secret for a rule (existing rules have none until then), shown once; empty if no such rule. */
+    public Optional<String> rotateSecret(String orgId, String id) {
+        String secret = WebhookSignature.newSecret();
+        int updated = jdbi.withHandle(handle -> handle.createUpdate(
+                        "UPDATE notification_rules SET signing_secret = :secret WHERE org_id = :org AND id = :id")
+                .bind("secret", secrets.seal(secret))
+                .bind("org", orgId)
+                .bind("id", id)
+                .execute());
+        return updated > 0 ? Optional.of(secret) : Optional.empty();
+    }
+
+    /** The latest messages of a rule, newest first; empty if no such rule. */
+    public Optional<List<Delivery>> deliveries(String orgId, String ruleId, int limit) {
+        return jdbi.withHandle(handle -> {
+            boolean exists =
+                    handle.createQuery("SELECT COUNT(*) FROM notification_rules WHERE org_id = :org AND id = :id")
+                                    .bind("org", orgId)
+                                    .bind("id", ruleId)
+                                    .mapTo(Long.class)
+                                    .one()
+                            > 0;
+            if (!exists) {
+                return Optional.empty();
+            }
+            return Optional.of(handle.createQuery("SELECT id, attempts, last_error, created_at, delivered_at,"
+                            + " failed_at FROM notification_outbox WHERE org_id = :org AND rule_id = :rule"
+                            + " ORDER BY created_at DESC, id LIMIT :limit")
+                    .bind("org", orgId)
+                    .bind("rule", ruleId)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> {
+                        long deliveredAt = rs.getLong(5);
+                        Long delivered = rs.wasNull() ? null : deliveredAt;
+                        long failedAt = rs.getLong(6);
+                        Long failed = rs.wasNull() ? null : failedAt;
+                        Long finished = delivered != null ? delivered : failed;
+                        return new Delivery(
+                                rs.getString(1),
+                                delivered != null ? "delivered" : failed != null ? "failed" : "pending",
+                                rs.getInt(2),
+                                rs.getString(3),
+                                Instant.ofEpochMilli(rs.getLong(4)).toString(),
+                                finished == null
+                                        ? null
+                                        : Instant.ofEpochMilli(finished).toString());
+                    })
+                    .list());
+        });
     }
 
     public List<Rule> rules(String orgId) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT id, name, category, min_severity, resource, kind,"
-                        + " target FROM notification_rules WHERE org_id = :org ORDER BY name")
+                        + " target, signing_secret FROM notification_rules WHERE org_id = :org ORDER BY name")
                 .bind("org", orgId)
                 .map((rs, ctx) -> new Rule(
                         rs.getString(1),
@@ -102,7 +168,8 @@ public final class Notifications {
                         Severity.valueOf(rs.getString(4)),
                         rs.getString(5),
                         Kind.valueOf(rs.getString(6)),
-                        String.valueOf(URI.create(secrets.open(rs.getString(7))).getHost())))
+                        String.valueOf(URI.create(secrets.open(rs.getString(7))).getHost()),
+                        rs.getString(8) != null))
                 .list());
     }
 
@@ -189,21 +256,35 @@ public final class Notifications {
         int retried = 0;
         int failed = 0;
         for (Due message : due) {
-            record Target(Kind kind, String sealed) {}
-            java.util.Optional<Target> rule = jdbi.withHandle(handle -> handle.createQuery(
-                            "SELECT kind, target FROM notification_rules WHERE org_id = :org AND id = :id")
+            record Target(
+                    Kind kind, String sealed, @Nullable String secret) {}
+            Optional<Target> rule = jdbi.withHandle(handle -> handle.createQuery("SELECT kind, target, signing_secret"
+                            + " FROM notification_rules WHERE org_id = :org AND id = :id")
                     .bind("org", message.orgId())
                     .bind("id", message.ruleId())
-                    .map((rs, ctx) -> new Target(Kind.valueOf(rs.getString(1)), rs.getString(2)))
+                    .map((rs, ctx) -> new Target(Kind.valueOf(rs.getString(1)), rs.getString(2), rs.getString(3)))
                     .findOne());
-            String error = rule.isEmpty()
-                    ? "the rule was deleted"
-                    : send(rule.get().kind(), URI.create(secrets.open(rule.get().sealed())), message.payload());
+            WebhookClient.Outcome outcome = rule.isEmpty()
+                    ? new WebhookClient.Outcome.Refused("the rule was deleted")
+                    : send(
+                            rule.get().kind(),
+                            URI.create(secrets.open(rule.get().sealed())),
+                            rule.get().secret() == null
+                                    ? null
+                                    : secrets.open(rule.get().secret()),
+                            message.id(),
+                            message.payload());
+            String error = switch (outcome) {
+                case WebhookClient.Outcome.Delivered _ -> null;
+                case WebhookClient.Outcome.Refused refused -> refused.reason();
+                case WebhookClient.Outcome.Failed failure -> failure.reason();
+            };
             int attempts = message.attempts() + 1;
             if (error == null) {
                 mark(message.id(), "delivered_at = :now, attempts = :attempts, last_error = NULL", attempts, null);
                 delivered++;
-            } else if (attempts >= maxAttempts || rule.isEmpty()) {
+            } else if (attempts >= maxAttempts || outcome instanceof WebhookClient.Outcome.Refused) {
+                // a refused target is refused again on every try: it fails now, with the reason, not after retries
                 mark(message.id(), "failed_at = :now, attempts = :attempts, last_error = :error", attempts, error);
                 failed++;
             } else {
@@ -212,7 +293,7 @@ public final class Notifications {
                                 + " next_attempt_at = :next, last_error = :error WHERE id = :id")
                         .bind("attempts", attempts)
                         .bind("next", clock.millis() + delay)
-                        .bind("error", error)
+                        .bind("error", truncate(error))
                         .bind("id", message.id())
                         .execute());
                 retried++;
@@ -225,13 +306,18 @@ public final class Notifications {
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE notification_outbox SET " + set + " WHERE id = :id")
                 .bind("now", clock.millis())
                 .bind("attempts", attempts)
-                .bind("error", error)
+                .bind("error", error == null ? null : truncate(error))
                 .bind("id", id)
                 .execute());
     }
 
-    /** Posts one message; null when the receiver took it, else why not. */
-    private @Nullable String send(Kind kind, URI target, String payload) {
+    private static String truncate(String error) {
+        return error.length() > 1000 ? error.substring(0, 997) + "..." : error;
+    }
+
+    /** Posts one message, signed when the rule has a secret. */
+    private WebhookClient.Outcome send(
+            Kind kind, URI target, @Nullable String secret, String deliveryId, String payload) {
         String body = payload;
         if (kind == Kind.SLACK) {
             var finding = JSON.readTree(payload);
@@ -244,21 +330,14 @@ public final class Notifications {
                             + finding.path("title").asString());
             body = slack.toString();
         }
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(target)
-                            .timeout(Duration.ofSeconds(15))
-                            .header("Content-Type", "application/json")
-                            .header("User-Agent", "vigil-notifications")
-                            .POST(HttpRequest.BodyPublishers.ofString(body))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
-        } catch (IOException e) {
-            return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "vigil-notifications");
+        headers.put("X-Vigil-Delivery", deliveryId);
+        if (secret != null) {
+            headers.put(WebhookSignature.HEADER, WebhookSignature.header(secret, clock.millis() / 1000, bytes));
         }
+        return http.post(target, headers, bytes);
     }
 }

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -90,7 +89,9 @@ public final class Database implements AutoCloseable {
         } else {
             String jdbcUrl = url;
             if (jdbcUrl == null) {
-                Files.createDirectories(dataDirectory);
+                // SQLite gives its -wal and -shm files the database file's mode: made 0600 here, they are too
+                PrivateFiles.directory(dataDirectory);
+                PrivateFiles.file(dataDirectory.resolve("server.db"));
                 jdbcUrl = "jdbc:sqlite:" + dataDirectory.resolve("server.db");
             }
             config.setJdbcUrl(jdbcUrl);

@@ -48,6 +48,7 @@ final class Html {
         }
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
                 + " · Vigil</title><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                + "<meta name=\"htmx-config\" content=\"{&quot;includeIndicatorStyles&quot;:false}\">"
                 + "<link rel=\"stylesheet\" href=\"/assets/vigil.css\"><script src=\"/assets/htmx.min.js\" defer>"
                 + "</script></head><body><header><span class=\"brand\">Vigil</span><nav>" + nav
                 + "</nav><form method=\"post\" action=\"/logout\" class=\"user\"><span>" + esc(user)
