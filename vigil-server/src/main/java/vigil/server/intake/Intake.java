@@ -117,7 +117,7 @@ public final class Intake {
     }
 
     public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
-        ParsedBatch parsed = parseBounded(body, gzip);
+        ParsedBatch parsed = read(body, gzip);
         String keyId = principal.apiKeyId();
         if (keyId == null) {
             throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
@@ -139,7 +139,7 @@ public final class Intake {
     }
 
     /** Reads a batch while holding one of {@link #MAX_PARSING} permits; 503 when none frees up in time. */
-    private ParsedBatch parseBounded(byte[] body, boolean gzip) throws IntakeException {
+    ParsedBatch read(byte[] body, boolean gzip) throws IntakeException {
         boolean acquired;
         try {
             acquired = parsing.tryAcquire(PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -160,6 +160,11 @@ public final class Intake {
             parsingNow.decrementAndGet();
             parsing.release();
         }
+    }
+
+    /** The permits of {@link #read}, for tests that take them all. */
+    Semaphore parsingPermits() {
+        return parsing;
     }
 
     /** The most batches read at the same time so far (at most {@link #MAX_PARSING}). */
