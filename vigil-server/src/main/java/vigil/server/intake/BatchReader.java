@@ -156,7 +156,6 @@ final class BatchReader {
     private Inventory inventory(JsonToken token, int index) throws IntakeException {
         String name = "inventory " + index + " of batch " + (batchId == null ? "(batchId not read yet)" : batchId);
         if (token != JsonToken.START_OBJECT) {
-            skip(token);
             throw new IntakeException(400, "SBOM " + name + " is not a CycloneDX document (not a JSON object)");
         }
         CycloneDx.Pieces pieces = new CycloneDx.Pieces(name, true);

@@ -62,6 +62,19 @@ public final class Bindings {
         return jdbi.inTransaction(handle -> claim(handle, orgId, keyId, subjects, now));
     }
 
+    /** Reads, without claiming, whether another active key holds one of the subjects. */
+    Optional<Refused> check(String orgId, String keyId, List<String> subjects) {
+        return jdbi.withHandle(handle -> {
+            for (String subject : subjects) {
+                Holder holder = holder(handle, orgId, subject);
+                if (holder != null && !holder.keyId().equals(keyId) && holder.active()) {
+                    return Optional.of(new Refused(subject, holder.keyId(), holder.keyName()));
+                }
+            }
+            return Optional.<Refused>empty();
+        });
+    }
+
     /** Claims each subject for {@code keyId} in the caller's transaction; the first one held by another key. */
     static Optional<Refused> claim(Handle handle, String orgId, String keyId, List<String> subjects, long now) {
         for (String subject : subjects) {

@@ -122,9 +122,13 @@ public final class Intake {
         if (keyId == null) {
             throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
         }
-        // claimed before the queue too, so that a batch for another key's agent is refused now, not by a worker
-        Optional<Bindings.Refused> refused = bindings.claim(
-                principal.orgId(), keyId, Bindings.subjects(parsed.agentId(), parsed.inventories()), clock.millis());
+        // Refused before anything is matched or queued. With a queue the binding is claimed now, so that of two keys
+        // registering one new agent the loser hears it now, not from a worker; without one, reading it is enough
+        // (the claim in the store's transaction decides) and costs no write transaction.
+        List<String> subjects = Bindings.subjects(parsed.agentId(), parsed.inventories());
+        Optional<Bindings.Refused> refused = queue != null
+                ? bindings.claim(principal.orgId(), keyId, subjects, clock.millis())
+                : bindings.check(principal.orgId(), keyId, subjects);
         if (refused.isPresent()) {
             throw new IntakeException(403, refused.get().message());
         }

@@ -36,7 +36,8 @@ class IntakeFuzzTest {
                     .isLessThanOrEqualTo(100_000);
             Intake.Spool spool = batch.spool();
             if (spool != null) {
-                assertThat(new long[] {spool.pending(), spool.pendingBytes(), spool.dropped(), spool.droppedBytes()})
+                assertThat(java.util.List.of(
+                                spool.pending(), spool.pendingBytes(), spool.dropped(), spool.droppedBytes()))
                         .allMatch(value -> value >= 0);
             }
         } catch (IntakeException expected) {
