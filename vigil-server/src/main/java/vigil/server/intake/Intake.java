@@ -172,7 +172,7 @@ public final class Intake {
     }
 
     /** The most batches read at the same time so far (at most {@link #MAX_PARSING}). */
-    public int parsingPeak() {
+    int parsingPeak() {
         return parsingPeak.get();
     }
 
