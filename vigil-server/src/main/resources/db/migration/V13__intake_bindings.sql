@@ -7,7 +7,6 @@ CREATE TABLE intake_bindings (
     bound_at  BIGINT NOT NULL,
     PRIMARY KEY (org_id, subject)
 );
-CREATE INDEX intake_bindings_by_key ON intake_bindings (key_id);
 
 -- The agent's spool as it last reported it (counts since the agent started); null: never reported (older agents).
 ALTER TABLE agents ADD COLUMN spool_pending BIGINT;
