@@ -270,6 +270,17 @@ public final class Intake {
         String hostname = text(agent, "hostname", 255);
         String version = text(agent, "version", 64);
         String deployment = text(agent, "deployment", 32);
+        for (Inventory inventory : batch.inventories()) {
+            // resources are keyed by the target's name and digest (at most 512 characters in the store)
+            String target = inventory.target().name()
+                    + String.valueOf(inventory.target().digest());
+            if (target.length() > 400) {
+                throw new IntakeException(
+                        400,
+                        "an inventory of batch " + batchId + " names a target (metadata.component name and digest)"
+                                + " of more than 400 characters; name the image or host shorter");
+            }
+        }
         return new ParsedBatch(
                 batchId, agentId, hostname, version, deployment, agent, batch.inventories(), spool(agent));
     }

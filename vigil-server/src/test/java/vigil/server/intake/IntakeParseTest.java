@@ -140,6 +140,21 @@ class IntakeParseTest {
     }
 
     @Test
+    void aTargetNameTooLongToKeyIsMalformed() throws Exception {
+        ObjectNode batch = batch("batch-name-01");
+        Inventory host = host("a");
+        Inventory image = new Inventory(
+                new Target(Target.Kind.IMAGE, "registry.example/" + "x".repeat(500), null),
+                host.os(),
+                host.osSupport(),
+                host.packages(),
+                List.of(),
+                host.createdAt());
+        batch.putArray("inventories").add(CycloneDx.tree(image, List.of(), "test", UUID.randomUUID()));
+        assertRefused(gzip(batch), 400, "of more than 400 characters");
+    }
+
+    @Test
     void aRealSizedBatchIsReadAsTheTreeReaderReadsIt() throws Exception {
         String[] names = new String[5_000]; // the largest real images
         for (int i = 0; i < names.length; i++) {
