@@ -205,7 +205,9 @@ final class IntakeWorker implements Runnable {
             return setAside(record, "not a batch: " + e.getMessage());
         }
         try {
-            store.store(org, batch.get());
+            // no key header: queued by a server older than the bindings (ADR 0015)
+            String key = header(record, KafkaIntakeQueue.KEY);
+            store.store(org, key.isEmpty() ? null : key, batch.get());
             retries.remove(partition);
             return Outcome.STORED;
         } catch (RuntimeException e) {

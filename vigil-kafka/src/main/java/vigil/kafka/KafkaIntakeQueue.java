@@ -25,13 +25,14 @@ import vigil.server.intake.IntakeQueue;
 /**
  * Batches through a Kafka topic. A record is the request body as the agent sent it (gzip JSON, checked by the
  * intake before it is written), keyed {@code org/agent} so the default partitioner keeps each agent's batches in
- * order on one partition; headers carry the organization the API key proved and the encoding. The producer is
+ * order on one partition; headers carry the organization and the id of the API key that sent it, and the encoding. The producer is
  * idempotent with {@code acks=all}, so an answered batch is on every in-sync replica. The workers
  * ({@link IntakeWorker}) store each batch exactly once through the server's idempotent store. Only Vigil servers
  * may write to the topic (Kafka ACLs): a record's organization header is trusted.
  */
 public final class KafkaIntakeQueue implements IntakeQueue {
     static final String ORG = "vigil-org";
+    static final String KEY = "vigil-key";
     static final String ENCODING = "vigil-encoding";
     static final String BATCH = "vigil-batch";
 
@@ -106,7 +107,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     }
 
     @Override
-    public Intake.Result submit(String orgId, Intake.ParsedBatch batch, byte[] body, boolean gzip)
+    public Intake.Result submit(String orgId, String keyId, Intake.ParsedBatch batch, byte[] body, boolean gzip)
             throws IntakeException {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                 settings.topic(),
@@ -115,6 +116,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
                 body,
                 List.<Header>of(
                         new RecordHeader(ORG, bytes(orgId)),
+                        new RecordHeader(KEY, bytes(keyId)),
                         new RecordHeader(ENCODING, bytes(gzip ? "gzip" : "identity")),
                         new RecordHeader(BATCH, bytes(batch.batchId()))));
         try {

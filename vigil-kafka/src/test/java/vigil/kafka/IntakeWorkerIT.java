@@ -35,6 +35,7 @@ import vigil.server.intake.IntakeQueue;
  */
 class IntakeWorkerIT {
     private static final String ORG = "org-worker-it";
+    private static final String KEY = "key-worker-it";
 
     private static KafkaClusterTestKit cluster;
 
@@ -58,8 +59,10 @@ class IntakeWorkerIT {
         final Map<String, RuntimeException> failure = new HashMap<>();
 
         @Override
-        public synchronized Intake.Result store(String orgId, Intake.ParsedBatch batch) {
+        public synchronized Intake.Result store(
+                String orgId, @org.jspecify.annotations.Nullable String keyId, Intake.ParsedBatch batch) {
             assertThat(orgId).isEqualTo(ORG);
+            assertThat(keyId).as("the sending key travels with the batch").isEqualTo(KEY);
             String id = batch.batchId();
             int attempt = attempts.merge(id, 1, Integer::sum);
             if (attempt <= failures.getOrDefault(id, 0)) {
@@ -188,7 +191,7 @@ class IntakeWorkerIT {
             gzip.write(json.getBytes(StandardCharsets.UTF_8));
         }
         byte[] body = bytes.toByteArray();
-        Intake.Result result = queue.submit(ORG, Intake.parseBatch(body, true), body, true);
+        Intake.Result result = queue.submit(ORG, KEY, Intake.parseBatch(body, true), body, true);
         assertThat(result.outcome()).isEqualTo(Intake.Outcome.QUEUED);
         return body;
     }

@@ -135,6 +135,24 @@ class KafkaIntakeIT {
                 }
             }
             awaitDrained(topic + "-workers", topic);
+            // another intake key naming one of these agents is refused before anything is queued (ADR 0015)
+            String org = server.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id FROM organizations")
+                            .mapTo(String.class)
+                            .one());
+            String thief = new vigil.server.auth.Accounts(server.database().jdbi(), Clock.systemUTC())
+                    .createApiKey(org, "thief", vigil.server.auth.ApiKeyScope.INTAKE)
+                    .token();
+            String victim = server.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id FROM agents ORDER BY id")
+                            .mapTo(String.class)
+                            .first());
+            HttpResponse<String> stolen =
+                    send(server, thief, batch(UUID.randomUUID().toString(), victim, 1));
+            assertThat(stolen.statusCode()).as(stolen.body()).isEqualTo(403);
+            assertThat(stolen.body()).contains("is bound to another intake API key");
             // batches sent again (by an agent that lost the answers): queued again, stored never
             for (String again : sent.subList(0, 5)) {
                 ObjectNode replay = batch(again, "agent-replayed-" + again.substring(0, 8), 1);

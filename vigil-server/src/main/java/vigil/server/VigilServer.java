@@ -49,8 +49,11 @@ import vigil.vulndb.store.AdvisoryStore;
 public final class VigilServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VigilServer.class);
 
-    /** Largest request body accepted (a compressed batch); larger ones get 413. */
-    public static final long MAX_REQUEST_BYTES = 64L << 20;
+    /**
+     * Largest request body accepted; larger ones get 413. A batch may be sent without compression, so this is the
+     * decompressed limit of a batch (ADR 0015); a gzip batch of a real host is about 100 KiB.
+     */
+    public static final long MAX_REQUEST_BYTES = Intake.MAX_DECOMPRESSED;
 
     /**
      * How to run.

@@ -274,35 +274,76 @@ public final class CycloneDx {
             throw new InventoryException(
                     "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
         }
-        List<String> warnings = new ArrayList<>();
-        OperatingSystem os = null;
+        Pieces pieces = new Pieces(name, keepTarget);
+        pieces.bomFormat(bom.path("bomFormat").asString(""));
+        pieces.metadata(bom.path("metadata"));
         for (JsonNode component : bom.path("components")) {
+            pieces.component(component);
+        }
+        return pieces.inventory();
+    }
+
+    /**
+     * A CycloneDX document read piece by piece, for readers that stream a large document and keep only one component
+     * in memory at a time (the server's intake): the {@code bomFormat}, the {@code metadata} object and each element
+     * of {@code components}, in any order; then {@link #inventory()}. Reading a whole tree goes through it too, so
+     * both read the same way.
+     */
+    public static final class Pieces {
+        private final String name;
+        private final boolean keepTarget;
+        private final List<String> warnings = new ArrayList<>();
+        private final List<InstalledPackage> packages = new ArrayList<>();
+        private @Nullable String bomFormat;
+        private JsonNode metadata = tools.jackson.databind.node.MissingNode.getInstance();
+        /** The last operating-system component that names a known OS. */
+        private @Nullable OperatingSystem osComponent;
+        /** The OS named by the first package purl with a distro qualifier, for SBOMs without an OS component. */
+        private @Nullable OperatingSystem osOfPurls;
+
+        private int index;
+
+        public Pieces(String name, boolean keepTarget) {
+            this.name = name;
+            this.keepTarget = keepTarget;
+        }
+
+        public void bomFormat(String value) {
+            bomFormat = value;
+        }
+
+        public void metadata(JsonNode value) {
+            metadata = value;
+        }
+
+        /** The packages read so far (components that are OS packages). */
+        public int packages() {
+            return packages.size();
+        }
+
+        public void component(JsonNode component) {
+            index++;
             if ("operating-system".equals(component.path("type").asString(""))) {
                 OsFamily family = OsDetector.familyOfId(
                         component.path("name").asString("").toLowerCase(Locale.ROOT));
                 String version = component.path("version").asString("");
                 if (family != null && !version.isEmpty()) {
-                    os = new OperatingSystem(
+                    osComponent = new OperatingSystem(
                             family,
                             version,
                             component.path("description").asString(family.displayName() + " " + version));
                 }
             }
-        }
-        List<InstalledPackage> packages = new ArrayList<>();
-        int index = 0;
-        for (JsonNode component : bom.path("components")) {
-            index++;
             String purl = component.path("purl").asString("");
             if (purl.isEmpty()) {
-                continue;
+                return;
             }
             try {
                 InstalledPackage pkg = fromComponent(component, purl);
                 if (pkg != null) {
                     packages.add(pkg);
-                    if (os == null) {
-                        os = osFromPurl(purl);
+                    if (osOfPurls == null) {
+                        osOfPurls = osFromPurl(purl);
                     }
                 }
             } catch (RuntimeException e) {
@@ -310,39 +351,48 @@ public final class CycloneDx {
                         "SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage() + "; skipped");
             }
         }
-        OsSupport support = os == null
-                ? OsSupport.unknown("the SBOM " + name + " names no operating system (no operating-system component"
-                        + " and no distro qualifier in its purls)")
-                : SupportTable.judge(os);
-        String timestamp = bom.path("metadata").path("timestamp").asString("");
-        Instant created = Instant.now();
-        try {
-            if (!timestamp.isEmpty()) {
-                created = Instant.parse(timestamp);
+
+        public Inventory inventory() throws InventoryException {
+            if (!"CycloneDX".equals(bomFormat)) {
+                throw new InventoryException(
+                        "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
             }
-        } catch (RuntimeException e) {
-            warnings.add("SBOM " + name + ": unreadable metadata.timestamp '" + timestamp + "'");
-        }
-        String subject = bom.path("metadata").path("component").path("name").asString(name);
-        Target target = new Target(Target.Kind.SBOM, subject, null);
-        if (keepTarget) {
-            String kind = null;
-            String digest = null;
-            for (JsonNode property : bom.path("metadata").path("component").path("properties")) {
-                String key = property.path("name").asString("");
-                if (key.equals(PREFIX + "target:kind")) {
-                    kind = property.path("value").asString("");
-                } else if (key.equals(PREFIX + "target:digest")) {
-                    digest = property.path("value").asString("");
+            OperatingSystem os = osComponent != null ? osComponent : osOfPurls;
+            OsSupport support = os == null
+                    ? OsSupport.unknown("the SBOM " + name + " names no operating system (no operating-system"
+                            + " component and no distro qualifier in its purls)")
+                    : SupportTable.judge(os);
+            List<String> notes = new ArrayList<>(warnings);
+            String timestamp = metadata.path("timestamp").asString("");
+            Instant created = Instant.now();
+            try {
+                if (!timestamp.isEmpty()) {
+                    created = Instant.parse(timestamp);
+                }
+            } catch (RuntimeException e) {
+                notes.add("SBOM " + name + ": unreadable metadata.timestamp '" + timestamp + "'");
+            }
+            String subject = metadata.path("component").path("name").asString(name);
+            Target target = new Target(Target.Kind.SBOM, subject, null);
+            if (keepTarget) {
+                String kind = null;
+                String digest = null;
+                for (JsonNode property : metadata.path("component").path("properties")) {
+                    String key = property.path("name").asString("");
+                    if (key.equals(PREFIX + "target:kind")) {
+                        kind = property.path("value").asString("");
+                    } else if (key.equals(PREFIX + "target:digest")) {
+                        digest = property.path("value").asString("");
+                    }
+                }
+                for (Target.Kind candidate : Target.Kind.values()) {
+                    if (candidate.name().toLowerCase(Locale.ROOT).equals(kind)) {
+                        target = new Target(candidate, subject, digest);
+                    }
                 }
             }
-            for (Target.Kind candidate : Target.Kind.values()) {
-                if (candidate.name().toLowerCase(Locale.ROOT).equals(kind)) {
-                    target = new Target(candidate, subject, digest);
-                }
-            }
+            return new Inventory(target, os, support, packages, notes, created);
         }
-        return new Inventory(target, os, support, packages, warnings, created);
     }
 
     private static @Nullable InstalledPackage fromComponent(JsonNode component, String purlText) {

@@ -121,12 +121,13 @@ public final class Accounts {
                     .findOne());
         }
         Optional<Principal> key = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT org_id, name, scope FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
+                        "SELECT org_id, name, scope, id FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash)
                 .map((rs, ctx) -> new Principal(
                         rs.getString(1),
                         "api key " + rs.getString(2),
-                        ApiKeyScope.valueOf(rs.getString(3)).permissions()))
+                        ApiKeyScope.valueOf(rs.getString(3)).permissions(),
+                        rs.getString(4)))
                 .findOne());
         return key;
     }

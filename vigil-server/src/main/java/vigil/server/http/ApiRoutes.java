@@ -22,6 +22,7 @@ import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
 import vigil.server.findings.FindingExport;
 import vigil.server.findings.FindingStore;
+import vigil.server.intake.Bindings;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeException;
 import vigil.server.notify.Notifications;
@@ -35,6 +36,7 @@ public final class ApiRoutes {
 
     private final Accounts accounts;
     private final Intake intake;
+    private final Bindings bindings;
     private final FindingStore findings;
     private final Notifications notifications;
     private final Jdbi jdbi;
@@ -49,6 +51,7 @@ public final class ApiRoutes {
             Clock clock) {
         this.accounts = accounts;
         this.intake = intake;
+        this.bindings = new Bindings(jdbi);
         this.findings = findings;
         this.notifications = notifications;
         this.jdbi = jdbi;
@@ -66,6 +69,8 @@ public final class ApiRoutes {
         routes.post("/api/v1/findings/{id}/unmute", Permission.TRIAGE, this::unmute);
         routes.post("/api/v1/findings/{id}/assign", Permission.TRIAGE, this::assign);
         routes.get("/api/v1/agents", Permission.READ, this::agents);
+        routes.delete("/api/v1/agents/{id}/binding", Permission.ADMIN, this::releaseAgent);
+        routes.delete("/api/v1/images/binding", Permission.ADMIN, this::releaseImage);
         routes.post("/api/v1/api-keys", Permission.ADMIN, this::createKey);
         routes.delete("/api/v1/api-keys/{id}", Permission.ADMIN, this::revokeKey);
         routes.post("/api/v1/users", Permission.ADMIN, this::createUser);
@@ -106,8 +111,37 @@ public final class ApiRoutes {
             }
             ctx.status(result.duplicate() ? 200 : 202).json(answer);
         } catch (IntakeException e) {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "2");
+            }
             Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** Releases an agent id from its API key: the next intake key to send for it takes it (ADR 0015). */
+    private void releaseAgent(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String id = ctx.pathParam("id");
+        if (!bindings.release(principal.orgId(), Bindings.agent(id))) {
+            Errors.send(ctx, 404, "agent id " + id + " is not bound to an API key");
+            return;
+        }
+        ctx.status(204);
+    }
+
+    /** Releases an image ({@code ?image=sha256:...} or its name, as the 403 named it) from its API key. */
+    private void releaseImage(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String image = Optional.ofNullable(ctx.queryParam("image")).orElse("").strip();
+        if (image.isEmpty()) {
+            Errors.send(ctx, 400, "name the image: ?image=sha256:... (its digest) or its name when it has no digest");
+            return;
+        }
+        if (!bindings.release(principal.orgId(), "image:" + image)) {
+            Errors.send(ctx, 404, "image " + image + " is not bound to an API key");
+            return;
+        }
+        ctx.status(204);
     }
 
     private void listFindings(Context ctx) {
@@ -261,8 +295,11 @@ public final class ApiRoutes {
         Principal principal = SecuredRoutes.principal(ctx);
         long staleBefore = clock.millis() - STALE_AFTER.toMillis();
         List<Map<String, Object>> agents = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT id, hostname, version, deployment, facts, capabilities, first_seen, last_seen"
-                                + " FROM agents WHERE org_id = :org ORDER BY hostname")
+                        "SELECT a.id, a.hostname, a.version, a.deployment, a.facts, a.capabilities, a.first_seen,"
+                                + " a.last_seen, a.spool_pending, a.spool_pending_bytes, a.spool_dropped,"
+                                + " a.spool_dropped_bytes, b.key_id, k.name FROM agents a LEFT JOIN intake_bindings b"
+                                + " ON b.org_id = a.org_id AND b.subject = 'agent:' || a.id LEFT JOIN api_keys k ON"
+                                + " k.id = b.key_id WHERE a.org_id = :org ORDER BY a.hostname")
                 .bind("org", principal.orgId())
                 .map((rs, c) -> {
                     Map<String, Object> agent = new LinkedHashMap<>();
@@ -275,6 +312,23 @@ public final class ApiRoutes {
                     agent.put("firstSeen", Instant.ofEpochMilli(rs.getLong(7)).toString());
                     agent.put("lastSeen", Instant.ofEpochMilli(rs.getLong(8)).toString());
                     agent.put("stale", rs.getLong(8) < staleBefore);
+                    Map<String, Object> spool = null;
+                    long pending = rs.getLong(9);
+                    if (!rs.wasNull()) {
+                        spool = new LinkedHashMap<>();
+                        spool.put("pending", pending);
+                        spool.put("pendingBytes", rs.getLong(10));
+                        spool.put("dropped", rs.getLong(11));
+                        spool.put("droppedBytes", rs.getLong(12));
+                    }
+                    agent.put("spool", spool); // null: the agent does not report its spool
+                    Map<String, Object> key = null;
+                    if (rs.getString(13) != null) {
+                        key = new LinkedHashMap<>();
+                        key.put("id", rs.getString(13));
+                        key.put("name", rs.getString(14));
+                    }
+                    agent.put("apiKey", key); // the intake key it is bound to (ADR 0015)
                     return agent;
                 })
                 .list());

@@ -1,21 +1,17 @@
 package vigil.server.intake;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import vigil.inventory.InventoryException;
-import vigil.inventory.sbom.CycloneDx;
 import vigil.model.Inventory;
 import vigil.server.auth.Principal;
 import vigil.server.findings.Matching;
@@ -24,18 +20,28 @@ import vigil.server.findings.Matching;
  * Accepts agent batches: a gzip-compressed JSON document with a batch id, the agent's identity, facts and
  * capability answers, and zero or more inventories (CycloneDX). A batch is stored exactly once per organization:
  * a replay of a batch id answers "duplicate" and changes nothing. Everything of a batch lands in one transaction.
+ * A batch is read as a stream within the limits of ADR 0015 ({@link BatchReader}), at most {@link #MAX_PARSING} at
+ * once, and may only write the agent and images its API key is bound to ({@link Bindings}).
  */
 public final class Intake {
     /** Decompressed size limit of one batch. */
-    public static final long MAX_DECOMPRESSED = 256L << 20;
+    public static final long MAX_DECOMPRESSED = BatchReader.MAX_DECOMPRESSED;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Batches decompressed and read at the same time; more wait up to {@link #PARSING_WAIT_MS}, then get 503. */
+    public static final int MAX_PARSING = 4;
+
+    static final long PARSING_WAIT_MS = 2_000;
+
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
 
     private final Jdbi jdbi;
     private final Matching matching;
     private final Clock clock;
     private final @Nullable IntakeQueue queue;
+    private final Bindings bindings;
+    private final Semaphore parsing = new Semaphore(MAX_PARSING);
+    private final AtomicInteger parsingNow = new AtomicInteger();
+    private final AtomicInteger parsingPeak = new AtomicInteger();
 
     /** Stores each batch while its request waits. */
     public Intake(Jdbi jdbi, Matching matching, Clock clock) {
@@ -51,6 +57,7 @@ public final class Intake {
         this.matching = matching;
         this.clock = clock;
         this.queue = queue;
+        this.bindings = new Bindings(jdbi);
     }
 
     /** What became of a batch: stored now, a replay of one stored before, or queued for the workers. */
@@ -74,7 +81,18 @@ public final class Intake {
         }
     }
 
-    /** A batch that passed every check, before anything is stored. */
+    /**
+     * The agent's spool as it reports it ({@code agent.spool}), counts since the agent started.
+     *
+     * @param dropped batches the spool discarded (full or too old): data the server never got
+     */
+    public record Spool(long pending, long pendingBytes, long dropped, long droppedBytes) {}
+
+    /**
+     * A batch that passed every check, before anything is stored.
+     *
+     * @param spool null when the agent does not report it (older agents)
+     */
     public record ParsedBatch(
             String batchId,
             String agentId,
@@ -82,25 +100,91 @@ public final class Intake {
             String version,
             String deployment,
             JsonNode agent,
-            List<Inventory> inventories) {
+            List<Inventory> inventories,
+            @Nullable Spool spool) {
         public ParsedBatch {
             inventories = List.copyOf(inventories);
         }
     }
 
-    public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
-        ParsedBatch parsed = parseBatch(body, gzip);
-        if (queue != null) {
-            return queue.submit(principal.orgId(), parsed, body, gzip);
+    /** A batch naming an agent or image bound to another API key; the message says what to do. */
+    public static final class BindingRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BindingRefused(String message) {
+            super(message);
         }
-        return store(principal.orgId(), parsed);
+    }
+
+    public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
+        ParsedBatch parsed = read(body, gzip);
+        String keyId = principal.apiKeyId();
+        if (keyId == null) {
+            throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
+        }
+        // Refused before anything is matched or queued. With a queue the binding is claimed now, so that of two keys
+        // registering one new agent the loser hears it now, not from a worker; without one, reading it is enough
+        // (the claim in the store's transaction decides) and costs no write transaction.
+        List<String> subjects = Bindings.subjects(parsed.agentId(), parsed.inventories());
+        Optional<Bindings.Refused> refused = queue != null
+                ? bindings.claim(principal.orgId(), keyId, subjects, clock.millis())
+                : bindings.check(principal.orgId(), keyId, subjects);
+        if (refused.isPresent()) {
+            throw new IntakeException(403, refused.get().message());
+        }
+        if (queue != null) {
+            return queue.submit(principal.orgId(), keyId, parsed, body, gzip);
+        }
+        try {
+            return store(principal.orgId(), keyId, parsed);
+        } catch (BindingRefused e) {
+            throw new IntakeException(403, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Reads a batch while holding one of {@link #MAX_PARSING} permits; 503 when none frees up in time. */
+    ParsedBatch read(byte[] body, boolean gzip) throws IntakeException {
+        boolean acquired;
+        try {
+            acquired = parsing.tryAcquire(PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
+        }
+        if (!acquired) {
+            throw new IntakeException(
+                    503,
+                    "the server is reading " + MAX_PARSING + " batches already, its limit; the agent keeps the batch"
+                            + " and retries later");
+        }
+        try {
+            parsingPeak.accumulateAndGet(parsingNow.incrementAndGet(), Math::max);
+            return parseBatch(body, gzip);
+        } finally {
+            parsingNow.decrementAndGet();
+            parsing.release();
+        }
+    }
+
+    /** The permits of {@link #read}, for tests that take them all. */
+    Semaphore parsingPermits() {
+        return parsing;
+    }
+
+    /** The most batches read at the same time so far (at most {@link #MAX_PARSING}). */
+    int parsingPeak() {
+        return parsingPeak.get();
     }
 
     /**
      * Stores a checked batch for an organization in one transaction, exactly once per batch id: a batch stored
      * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
+     *
+     * @param keyId the API key that sent it, which must hold (or now takes) the batch's agent and images; null only
+     *     for queued records written by a server older than the bindings
+     * @throws BindingRefused when another key holds the batch's agent or one of its images
      */
-    public Result store(String orgId, ParsedBatch parsed) {
+    public Result store(String orgId, @Nullable String keyId, ParsedBatch parsed) {
         // a replay is answered without matching; the check in the transaction is the one that decides
         if (jdbi.withHandle(handle -> stored(handle, orgId, parsed.batchId()))) {
             return new Result(parsed.batchId(), Outcome.DUPLICATE, 0, 0);
@@ -114,7 +198,7 @@ public final class Intake {
         // and counts in different orders); that batch's transaction rolled back whole, so it is simply run again
         for (int attempt = 1; ; attempt++) {
             try {
-                return storeOnce(orgId, parsed, matched);
+                return storeOnce(orgId, keyId, parsed, matched);
             } catch (org.jdbi.v3.core.JdbiException e) {
                 if (attempt >= 3 || !concurrencyFailure(e)) {
                     throw e;
@@ -133,13 +217,21 @@ public final class Intake {
         return false;
     }
 
-    private Result storeOnce(String orgId, ParsedBatch parsed, List<Matching.Matched> matched) {
+    private Result storeOnce(String orgId, @Nullable String keyId, ParsedBatch parsed, List<Matching.Matched> matched) {
         String batchId = parsed.batchId();
         long now = clock.millis();
         try {
             return jdbi.inTransaction(handle -> {
                 if (stored(handle, orgId, batchId)) {
                     return new Result(batchId, Outcome.DUPLICATE, 0, 0);
+                }
+                if (keyId != null) {
+                    // in the batch's transaction: the check that decides, also for batches a queue's worker stores
+                    Optional<Bindings.Refused> refused = Bindings.claim(
+                            handle, orgId, keyId, Bindings.subjects(parsed.agentId(), parsed.inventories()), now);
+                    if (refused.isPresent()) {
+                        throw new BindingRefused(refused.get().message());
+                    }
                 }
                 handle.createUpdate("INSERT INTO batches (org_id, batch_id, agent_id, received_at)"
                                 + " VALUES (:org, :batch, :agent, :now)")
@@ -167,31 +259,58 @@ public final class Intake {
     }
 
     /**
-     * Decompresses, parses and checks a batch; every problem is an {@link IntakeException} with 400 or 413 naming
-     * what is wrong. Untrusted input: fuzzed by IntakeFuzzTest.
+     * Decompresses, reads and checks a batch within the limits of ADR 0015; every problem is an {@link IntakeException}
+     * with 400 or 413 naming what is wrong and what to do. Untrusted input: fuzzed by IntakeFuzzTest.
      */
     public static ParsedBatch parseBatch(byte[] body, boolean gzip) throws IntakeException {
-        JsonNode batch = parse(body, gzip);
-        String batchId = id(batch.path("batchId"), "batchId");
-        JsonNode agent = batch.path("agent");
+        BatchReader.Parts batch = BatchReader.read(body, gzip);
+        String batchId = id(batch.batchId(), "batchId");
+        JsonNode agent = batch.agent();
         String agentId = id(agent.path("id"), "agent.id");
         String hostname = text(agent, "hostname", 255);
         String version = text(agent, "version", 64);
         String deployment = text(agent, "deployment", 32);
-        List<Inventory> inventories = new ArrayList<>();
-        int index = 0;
-        for (JsonNode sbom : batch.path("inventories")) {
-            try {
-                inventories.add(CycloneDx.read(
-                        new ByteArrayInputStream(JSON.writeValueAsBytes(sbom)),
-                        "inventory " + index + " of batch " + batchId,
-                        true));
-            } catch (IOException | InventoryException e) {
-                throw new IntakeException(400, String.valueOf(e.getMessage()));
+        for (Inventory inventory : batch.inventories()) {
+            // resources are keyed by the target's name and digest (at most 512 characters in the store)
+            String target = inventory.target().name()
+                    + String.valueOf(inventory.target().digest());
+            if (target.length() > 400) {
+                throw new IntakeException(
+                        400,
+                        "an inventory of batch " + batchId + " names a target (metadata.component name and digest)"
+                                + " of more than 400 characters; name the image or host shorter");
             }
-            index++;
         }
-        return new ParsedBatch(batchId, agentId, hostname, version, deployment, agent, inventories);
+        return new ParsedBatch(
+                batchId, agentId, hostname, version, deployment, agent, batch.inventories(), spool(agent));
+    }
+
+    /** {@code agent.spool}, when the agent reports it: four non-negative whole numbers. */
+    private static @Nullable Spool spool(JsonNode agent) throws IntakeException {
+        JsonNode spool = agent.path("spool");
+        if (spool.isMissingNode() || spool.isNull()) {
+            return null;
+        }
+        if (!spool.isObject()) {
+            throw spoolShape();
+        }
+        long[] values = new long[4];
+        String[] names = {"pending", "pendingBytes", "dropped", "droppedBytes"};
+        for (int i = 0; i < names.length; i++) {
+            JsonNode value = spool.path(names[i]);
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+                throw spoolShape();
+            }
+            values[i] = value.asLong();
+        }
+        return new Spool(values[0], values[1], values[2], values[3]);
+    }
+
+    private static IntakeException spoolShape() {
+        return new IntakeException(
+                400,
+                "agent.spool must be an object of four non-negative whole numbers: {\"pending\": 0, \"pendingBytes\":"
+                        + " 0, \"dropped\": 0, \"droppedBytes\": 0}; leave it out if the agent does not count them");
     }
 
     private static boolean stored(Handle handle, String orgId, String batchId) {
@@ -203,9 +322,18 @@ public final class Intake {
                 > 0;
     }
 
-    private static boolean isDuplicateKey(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        return message.contains("UNIQUE constraint failed") || message.contains("duplicate key");
+    /** A primary or unique key refused a row: PostgreSQL's SQL state 23505, SQLite's constraint result codes. */
+    static boolean isDuplicateKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException sqlite) {
+                return sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                        || sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return "23505".equals(sql.getSQLState());
+            }
+        }
+        return false;
     }
 
     private static void upsertAgent(Handle handle, String orgId, ParsedBatch batch, long now) {
@@ -216,8 +344,14 @@ public final class Intake {
         JsonNode agent = batch.agent();
         String facts = agent.path("facts").toString();
         String capabilities = agent.path("capabilities").toString();
-        int updated = handle.createUpdate("UPDATE agents SET hostname = :hostname, version = :version, deployment ="
-                        + " :deployment, facts = :facts, capabilities = :capabilities, last_seen = :now"
+        Spool spool = batch.spool();
+        // a batch without the spool (an older agent) leaves what was reported before
+        String spoolColumns = spool == null
+                ? ""
+                : ", spool_pending = :pending, spool_pending_bytes = :pendingBytes, spool_dropped = :dropped,"
+                        + " spool_dropped_bytes = :droppedBytes";
+        var update = handle.createUpdate("UPDATE agents SET hostname = :hostname, version = :version, deployment ="
+                        + " :deployment, facts = :facts, capabilities = :capabilities, last_seen = :now" + spoolColumns
                         + " WHERE org_id = :org AND id = :id")
                 .bind("hostname", hostname)
                 .bind("version", version)
@@ -226,12 +360,17 @@ public final class Intake {
                 .bind("capabilities", capabilities)
                 .bind("now", now)
                 .bind("org", orgId)
-                .bind("id", agentId)
-                .execute();
+                .bind("id", agentId);
+        bindSpool(update, spool);
+        int updated = update.execute();
         if (updated == 0) {
-            handle.createUpdate("INSERT INTO agents (id, org_id, hostname, version, deployment, facts, capabilities,"
-                            + " first_seen, last_seen) VALUES (:id, :org, :hostname, :version, :deployment, :facts,"
-                            + " :capabilities, :now, :now)")
+            var insert = handle.createUpdate("INSERT INTO agents (id, org_id, hostname, version, deployment, facts,"
+                            + " capabilities, first_seen, last_seen"
+                            + (spool == null
+                                    ? ""
+                                    : ", spool_pending, spool_pending_bytes, spool_dropped, spool_dropped_bytes")
+                            + ") VALUES (:id, :org, :hostname, :version, :deployment, :facts, :capabilities, :now, :now"
+                            + (spool == null ? "" : ", :pending, :pendingBytes, :dropped, :droppedBytes") + ")")
                     .bind("id", agentId)
                     .bind("org", orgId)
                     .bind("hostname", hostname)
@@ -239,63 +378,19 @@ public final class Intake {
                     .bind("deployment", deployment)
                     .bind("facts", facts)
                     .bind("capabilities", capabilities)
-                    .bind("now", now)
-                    .execute();
+                    .bind("now", now);
+            bindSpool(insert, spool);
+            insert.execute();
         }
     }
 
-    private static JsonNode parse(byte[] body, boolean gzip) throws IntakeException {
-        try (InputStream in =
-                limited(gzip ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body))) {
-            JsonNode node = JSON.readTree(in);
-            if (node == null || !node.isObject()) {
-                throw new IntakeException(400, "a batch is a JSON object");
-            }
-            return node;
-        } catch (TooLarge e) {
-            throw new IntakeException(413, tooLarge());
-        } catch (JacksonException e) {
-            if (e.getCause() instanceof TooLarge) {
-                // Jackson wraps the stream's exception: the limit was hit while parsing
-                throw new IntakeException(413, tooLarge());
-            }
-            throw new IntakeException(400, "the batch is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IntakeException(400, "the batch cannot be decompressed: " + e.getMessage());
+    private static void bindSpool(org.jdbi.v3.core.statement.Update update, @Nullable Spool spool) {
+        if (spool != null) {
+            update.bind("pending", spool.pending())
+                    .bind("pendingBytes", spool.pendingBytes())
+                    .bind("dropped", spool.dropped())
+                    .bind("droppedBytes", spool.droppedBytes());
         }
-    }
-
-    private static String tooLarge() {
-        return "the batch is larger than " + (MAX_DECOMPRESSED >> 20)
-                + " MiB once decompressed; send fewer inventories per batch";
-    }
-
-    private static InputStream limited(InputStream in) {
-        return new java.io.FilterInputStream(in) {
-            private long read;
-
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0 && ++read > MAX_DECOMPRESSED) {
-                    throw new TooLarge();
-                }
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0 && (read += n) > MAX_DECOMPRESSED) {
-                    throw new TooLarge();
-                }
-                return n;
-            }
-        };
-    }
-
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
     }
 
     private static String id(JsonNode node, String field) throws IntakeException {

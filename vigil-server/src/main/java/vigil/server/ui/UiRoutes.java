@@ -559,9 +559,17 @@ public final class UiRoutes {
         }
         html.append("</tr></thead><tbody>");
         record Agent(
-                String hostname, String deployment, String version, long lastSeen, String capabilities, String id) {}
+                String hostname,
+                String deployment,
+                String version,
+                long lastSeen,
+                String capabilities,
+                String id,
+                long dropped,
+                long droppedBytes) {}
         List<Agent> agents = jdbi.withHandle(handle -> handle.createQuery("SELECT hostname, deployment, version,"
-                        + " last_seen, capabilities, id FROM agents WHERE org_id = :org ORDER BY hostname")
+                        + " last_seen, capabilities, id, spool_dropped, spool_dropped_bytes FROM agents"
+                        + " WHERE org_id = :org ORDER BY hostname")
                 .bind("org", principal.orgId())
                 .map((rs, c) -> new Agent(
                         rs.getString(1),
@@ -569,7 +577,9 @@ public final class UiRoutes {
                         rs.getString(3),
                         rs.getLong(4),
                         rs.getString(5),
-                        rs.getString(6)))
+                        rs.getString(6),
+                        rs.getLong(7),
+                        rs.getLong(8)))
                 .list());
         if (agents.isEmpty()) {
             html.append("<tr><td colspan=\"9\">No agent has reported yet. Run <code>vigil agent run</code> with an"
@@ -592,6 +602,7 @@ public final class UiRoutes {
                     .append("</td><td>")
                     .append(esc(Instant.ofEpochMilli(agent.lastSeen()).toString()))
                     .append(agent.lastSeen() < staleBefore ? " " + Html.badge("stale", "stale") : "")
+                    .append(droppedWarning(agent.dropped(), agent.droppedBytes()))
                     .append("</td>");
             Map<String, JsonNode> byId = new LinkedHashMap<>();
             for (JsonNode capability : JSON.readTree(agent.capabilities())) {
@@ -647,6 +658,17 @@ public final class UiRoutes {
         }
         html.append("</tbody></table>");
         ctx.html(Html.page("Setup", "Setup", principal.subject(), html.toString()));
+    }
+
+    /** The agent's spool discarded batches (full or too old): their data never reached the server. */
+    private static String droppedWarning(long dropped, long droppedBytes) {
+        if (dropped <= 0) {
+            return "";
+        }
+        return " " + Html.badge("dropped", dropped + " batches dropped")
+                + "<p class=\"warning dropped\">The agent's spool discarded " + Html.esc(dropped) + " batches ("
+                + Html.esc(droppedBytes) + " bytes) since it started: their data never reached the server. Check that"
+                + " the host can reach Vigil, or give the spool more room.</p>";
     }
 
     private static String deploymentName(String id) {

@@ -1,18 +1,44 @@
 package vigil.server.intake;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.inventory.sbom.CycloneDx;
+import vigil.model.InstalledPackage;
+import vigil.model.Inventory;
+import vigil.model.OperatingSystem;
+import vigil.model.OsFamily;
+import vigil.model.OsSupport;
+import vigil.model.PackageType;
+import vigil.model.Target;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
 
 class IntakeParseTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Intake intake =
             new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
-    private final Principal agent = new Principal("org", "key", Set.of(Permission.INTAKE));
+    private final Principal agent = new Principal("org", "key", Set.of(Permission.INTAKE), "key-id");
 
     @Test
     void bodiesThatAreNotGzipAreMalformed() {
@@ -23,19 +49,301 @@ class IntakeParseTest {
 
     @Test
     void decompressionBombsAreTooLarge() throws Exception {
-        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bomb)) {
-            gzip.write('[');
-            byte[] spaces = new byte[1 << 20];
-            java.util.Arrays.fill(spaces, (byte) ' ');
+        byte[] spaces = new byte[1 << 20];
+        java.util.Arrays.fill(spaces, (byte) ' ');
+        byte[] bomb = gzip(out -> {
+            out.write('{');
             for (int i = 0; i < 260; i++) {
-                gzip.write(spaces);
+                out.write(spaces);
             }
+        });
+        assertRefused(bomb, 413, "larger than 32 MiB once decompressed, the limit per batch");
+    }
+
+    /**
+     * The issue's bomb: 250 MiB of {@code {},} in a 249 KB body. Read as a tree it took 6.4 GB; read as a stream it
+     * stops at the array limit, after a fraction of a MiB.
+     */
+    @Test
+    void anArrayOfEmptyObjectsStopsAtTheElementLimitWithBoundedMemory() throws Exception {
+        for (String[] container : List.of(
+                new String[] {"{\"batchId\":\"batch-bomb-01\",\"padding\":[", "413", "100000 elements"},
+                new String[] {
+                    "{\"batchId\":\"batch-bomb-02\",\"inventories\":[{\"bomFormat\":\"CycloneDX\",\"components\":[",
+                    "413",
+                    "100000 elements"
+                },
+                // an inventory that is no CycloneDX document is refused as soon as it is read
+                new String[] {"{\"batchId\":\"batch-bomb-03\",\"inventories\":[", "400", "not a CycloneDX document"})) {
+            byte[] bomb = emptyObjects(container[0], 250L << 20);
+            assertThat(bomb.length).isLessThan(300_000);
+            long allocated = allocatedBy(() -> assertRefused(bomb, Integer.parseInt(container[1]), container[2]));
+            System.out.printf(
+                    "bomb %s: %d bytes of gzip, %d bytes allocated reading it%n", container, bomb.length, allocated);
+            assertThat(allocated).as("bytes allocated reading it").isLessThan(64L << 20);
         }
-        assertThatThrownBy(() -> intake.accept(agent, bomb.toByteArray(), true))
+    }
+
+    @Test
+    void deepNestingIsRefusedBeforeTheParserRecursesDeep() throws Exception {
+        byte[] deep = gzip(out -> {
+            out.write("{\"batchId\":\"batch-deep-01\",\"agent\":{\"facts\":".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 1_000_000; i++) {
+                out.write(i % 2 == 0 ? '[' : '{');
+                if (i % 2 == 1) {
+                    out.write("\"a\":".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+        assertRefused(deep, 400, "more than 32 deep");
+    }
+
+    @Test
+    void aHugeStringIsRefusedWithoutHoldingIt() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) 'a');
+        for (String field : List.of("batchId", "skipped")) {
+            byte[] huge = gzip(out -> {
+                out.write(("{\"" + field + "\":\"").getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < 200; i++) {
+                    out.write(chunk);
+                }
+                out.write("\"}".getBytes(StandardCharsets.UTF_8));
+            });
+            long allocated = allocatedBy(() -> assertRefused(huge, 413, "limit"));
+            System.out.printf("200 MiB string in %s: %d bytes allocated reading it%n", field, allocated);
+            assertThat(allocated).isLessThan(128L << 20);
+        }
+    }
+
+    @Test
+    void inventoriesAndComponentsAreLimitedPerBatch() throws Exception {
+        ObjectNode many = batch("batch-many-01");
+        ArrayNode inventories = many.putArray("inventories");
+        for (int i = 0; i <= BatchReader.MAX_INVENTORIES; i++) {
+            inventories.add(CycloneDx.tree(host("a"), List.of(), "test", UUID.randomUUID()));
+        }
+        assertRefused(gzip(many), 413, "more than 64 inventories");
+
+        // 30,000 small components in each of four inventories: each array is within its limit, the batch is not
+        ObjectNode big = batch("batch-many-02");
+        ArrayNode four = big.putArray("inventories");
+        ObjectNode tree = JSON.createObjectNode().put("bomFormat", "CycloneDX");
+        ArrayNode components = tree.putArray("components");
+        for (int i = 0; i < 30_000; i++) {
+            components.addObject().put("type", "library").put("purl", "pkg:deb/debian/p" + i + "@1-1?distro=debian-12");
+        }
+        for (int i = 0; i < 4; i++) {
+            four.add(tree);
+        }
+        assertRefused(gzip(big), 413, "more than 100000 components");
+    }
+
+    @Test
+    void aTargetNameTooLongToKeyIsMalformed() throws Exception {
+        ObjectNode batch = batch("batch-name-01");
+        Inventory host = host("a");
+        Inventory image = new Inventory(
+                new Target(Target.Kind.IMAGE, "registry.example/" + "x".repeat(500), null),
+                host.os(),
+                host.osSupport(),
+                host.packages(),
+                List.of(),
+                host.createdAt());
+        batch.putArray("inventories").add(CycloneDx.tree(image, List.of(), "test", UUID.randomUUID()));
+        assertRefused(gzip(batch), 400, "of more than 400 characters");
+    }
+
+    @Test
+    void aRealSizedBatchIsReadAsTheTreeReaderReadsIt() throws Exception {
+        String[] names = new String[5_000]; // the largest real images
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "package-" + i;
+        }
+        Inventory host = host(names);
+        ObjectNode batch = batch("batch-real-01");
+        ObjectNode tree = CycloneDx.tree(host, List.of(), "test", UUID.randomUUID());
+        batch.putArray("inventories").add(tree);
+        Intake.ParsedBatch parsed = Intake.parseBatch(gzip(batch), true);
+        Inventory expected = CycloneDx.read(
+                new ByteArrayInputStream(JSON.writeValueAsBytes(tree)), "inventory 0 of batch batch-real-01", true);
+        assertThat(parsed.inventories()).containsExactly(expected);
+        assertThat(parsed.inventories().get(0).packages()).hasSize(5_000);
+        assertThat(parsed.spool()).isNull();
+    }
+
+    @Test
+    void theSpoolIsReadWhenReportedAndItsShapeChecked() throws Exception {
+        ObjectNode batch = batch("batch-spool-01");
+        ((ObjectNode) batch.path("agent"))
+                .putObject("spool")
+                .put("pending", 3)
+                .put("pendingBytes", 4096)
+                .put("dropped", 2)
+                .put("droppedBytes", 9_000_000_000L);
+        assertThat(Intake.parseBatch(gzip(batch), true).spool())
+                .isEqualTo(new Intake.Spool(3, 4096, 2, 9_000_000_000L));
+        for (String bad : List.of(
+                "[1,2,3,4]",
+                "{\"pending\":-1,\"pendingBytes\":0,\"dropped\":0,\"droppedBytes\":0}",
+                "{\"pending\":1.5,\"pendingBytes\":0,\"dropped\":0,\"droppedBytes\":0}",
+                "{\"pending\":\"1\",\"pendingBytes\":0,\"dropped\":0,\"droppedBytes\":0}",
+                "{\"pending\":1,\"pendingBytes\":0,\"dropped\":0}",
+                "{\"pending\":1,\"pendingBytes\":0,\"dropped\":0,\"droppedBytes\":99999999999999999999}")) {
+            ((ObjectNode) batch.path("agent")).set("spool", JSON.readTree(bad));
+            assertRefused(gzip(batch), 400, "agent.spool must be");
+        }
+    }
+
+    @Test
+    void atMostFourBatchesAreReadAtOnceAndMoreGet503() throws Exception {
+        // bodies that take a while to read: 30 MiB of spaces around a valid batch
+        ObjectNode batch = batch("batch-slow-01");
+        byte[] json = JSON.writeValueAsBytes(batch);
+        byte[] spaces = new byte[1 << 20];
+        java.util.Arrays.fill(spaces, (byte) ' ');
+        byte[] slow = gzip(out -> {
+            for (int i = 0; i < 30; i++) {
+                out.write(spaces);
+            }
+            out.write(json);
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Intake.ParsedBatch>> reads = new ArrayList<>();
+            Intake limited = new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
+            for (int i = 0; i < 12; i++) {
+                reads.add(pool.submit(() -> {
+                    try {
+                        return limited.read(slow, true);
+                    } catch (IntakeException e) {
+                        assertThat(e.status()).isEqualTo(503);
+                        return null;
+                    }
+                }));
+            }
+            for (Future<Intake.ParsedBatch> read : reads) {
+                read.get();
+            }
+            System.out.println("batches read at once at most: " + limited.parsingPeak());
+            assertThat(limited.parsingPeak()).isBetween(2, Intake.MAX_PARSING);
+        } finally {
+            pool.shutdownNow();
+        }
+        // every permit taken: the next batch waits a little, then gets 503 saying what happens next
+        Intake busy = new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
+        busy.parsingPermits().acquire(Intake.MAX_PARSING);
+        assertThatThrownBy(() -> busy.read(gzip(batch), true))
                 .isInstanceOf(IntakeException.class)
-                .hasMessageContaining("larger than 256 MiB")
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((IntakeException) e).status())
-                        .isEqualTo(413));
+                .hasMessageContaining("reading 4 batches already")
+                .hasMessageContaining("retries later")
+                .satisfies(e -> assertThat(((IntakeException) e).status()).isEqualTo(503));
+    }
+
+    @Test
+    void duplicateKeysAreRecognisedByTheirResultCodeNotTheirText() {
+        var jdbi = org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:");
+        jdbi.useHandle(handle -> {
+            handle.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, other TEXT NOT NULL)");
+            handle.execute("INSERT INTO t VALUES (1, 'a', 'x')");
+            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (1, 'b', 'x')"))))
+                    .isTrue();
+            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (2, 'a', 'x')"))))
+                    .isTrue();
+            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (3, 'c', NULL)"))))
+                    .as("a NOT NULL constraint is no duplicate")
+                    .isFalse();
+        });
+        assertThat(Intake.isDuplicateKey(new IllegalStateException("UNIQUE constraint failed: not from a database")))
+                .isFalse();
+    }
+
+    private static RuntimeException failure(Runnable statement) {
+        try {
+            statement.run();
+        } catch (RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("the statement did not fail");
+    }
+
+    private void assertRefused(byte[] body, int status, String message) {
+        assertThatThrownBy(() -> intake.accept(agent, body, true))
+                .isInstanceOf(IntakeException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((IntakeException) e).status()).isEqualTo(status));
+    }
+
+    /** Bytes the current thread allocates while running {@code action}. */
+    static long allocatedBy(Runnable action) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        action.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    /** {@code prefix} followed by {@code {},} up to {@code size} bytes, gzipped (never closed: it need not be). */
+    static byte[] emptyObjects(String prefix, long size) throws IOException {
+        byte[] block = "{},".repeat(1 << 18).getBytes(StandardCharsets.UTF_8);
+        return gzip(out -> {
+            out.write(prefix.getBytes(StandardCharsets.UTF_8));
+            for (long written = 0; written < size; written += block.length) {
+                out.write(block);
+            }
+        });
+    }
+
+    interface Writing {
+        void to(OutputStream out) throws IOException;
+    }
+
+    static byte[] gzip(Writing writing) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            writing.to(gzip);
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] gzip(ObjectNode batch) throws IOException {
+        return gzip(out -> out.write(JSON.writeValueAsBytes(batch)));
+    }
+
+    static ObjectNode batch(String batchId) {
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", batchId);
+        ObjectNode agent = batch.putObject("agent");
+        agent.put("id", "agent-0001-test");
+        agent.put("hostname", "web-1");
+        agent.put("version", "0.1.0");
+        agent.put("deployment", "linux");
+        agent.putObject("facts").put("kernel", "6.1.0");
+        agent.putArray("capabilities");
+        return batch;
+    }
+
+    static Inventory host(String... packages) {
+        List<InstalledPackage> installed = new ArrayList<>();
+        for (String name : packages) {
+            installed.add(new InstalledPackage(
+                    PackageType.DEB,
+                    name,
+                    null,
+                    "1.0",
+                    "1",
+                    "amd64",
+                    name, // Debian advisories name source packages
+                    "1.0-1",
+                    List.of("MIT"),
+                    List.of(),
+                    "pkg:deb/debian/" + name + "@1.0-1?arch=amd64&distro=debian-12"));
+        }
+        return new Inventory(
+                new Target(Target.Kind.HOST, "/", null),
+                new OperatingSystem(OsFamily.DEBIAN, "12", "Debian GNU/Linux 12 (bookworm)"),
+                OsSupport.supported("Debian 12 is supported"),
+                installed,
+                List.of(),
+                Instant.parse("2026-12-01T00:00:00Z"));
     }
 }
