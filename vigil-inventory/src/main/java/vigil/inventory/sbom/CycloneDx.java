@@ -17,11 +17,18 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
+import vigil.inventory.CappedWarnings;
 import vigil.inventory.InventoryException;
 import vigil.inventory.os.OsDetector;
 import vigil.inventory.os.SupportTable;
@@ -48,6 +55,20 @@ public final class CycloneDx {
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** Reads SBOMs: nesting and string limits far beyond real CycloneDX, far below what exhausts a stack or heap. */
+    private static final JsonMapper READER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(16 << 20)
+                            .maxNameLength(64 << 10)
+                            .build())
+                    .build())
+            .build();
+    /** Components read from one SBOM: real ones, even with every language package, have tens of thousands. */
+    static final int MAX_COMPONENTS = 1_000_000;
+    /** Values in one component or the metadata: real ones have tens (a few hundred with many properties). */
+    static final int MAX_NODES_PER_ELEMENT = 100_000;
+
     private static final String PREFIX = "vigil:";
 
     private CycloneDx() {}
@@ -260,61 +281,86 @@ public final class CycloneDx {
         }
     }
 
+    /**
+     * Streams the document: each element of {@code components} and the {@code metadata} are read as small trees
+     * (each at most {@link #MAX_NODES_PER_ELEMENT} nodes), everything else is skipped token by token, so memory
+     * follows the packages kept, not the size or shape of the document.
+     */
     private static Inventory readTree(InputStream input, String name, boolean keepTarget) throws IOException {
-        JsonNode bom;
-        try {
-            bom = JSON.readTree(input);
+        List<String> warnings = new ArrayList<>();
+        CappedWarnings capped = new CappedWarnings(warnings, "SBOM " + name);
+        List<InstalledPackage> packages = new ArrayList<>();
+        OperatingSystem osComponent = null;
+        OperatingSystem osOfPurls = null;
+        JsonNode metadata = MissingNode.getInstance();
+        boolean cycloneDx = false;
+        try (JsonParser parser = READER.createParser(input)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InventoryException(
+                        "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "bomFormat" ->
+                        cycloneDx = value == JsonToken.VALUE_STRING && "CycloneDX".equals(parser.getString());
+                    case "metadata" -> metadata = bounded(parser, name, "metadata");
+                    case "components" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            parser.skipChildren();
+                            continue;
+                        }
+                        int index = 0;
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            index++;
+                            if (index > MAX_COMPONENTS) {
+                                throw new InventoryException("SBOM " + name + " has more than " + MAX_COMPONENTS
+                                        + " components; Vigil reads SBOMs of real systems");
+                            }
+                            JsonNode component = bounded(parser, name, "component " + index);
+                            if ("operating-system".equals(component.path("type").asString(""))) {
+                                OperatingSystem os = operatingSystem(component);
+                                if (os != null) {
+                                    osComponent = os;
+                                }
+                            }
+                            String purl = component.path("purl").asString("");
+                            if (purl.isEmpty()) {
+                                continue;
+                            }
+                            try {
+                                InstalledPackage pkg = fromComponent(component, purl);
+                                if (pkg != null) {
+                                    packages.add(pkg);
+                                    if (osOfPurls == null) {
+                                        osOfPurls = osFromPurl(purl);
+                                    }
+                                }
+                            } catch (RuntimeException e) {
+                                capped.add("SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage()
+                                        + "; skipped");
+                            }
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
         } catch (JacksonException e) {
             throw new InventoryException(
                     "SBOM " + name + " is not valid JSON: " + e.getOriginalMessage() + " (Vigil reads CycloneDX JSON)");
         }
-        if (bom == null
-                || !bom.isObject()
-                || !"CycloneDX".equals(bom.path("bomFormat").asString(""))) {
+        capped.close();
+        if (!cycloneDx) {
             throw new InventoryException(
                     "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
         }
-        List<String> warnings = new ArrayList<>();
-        OperatingSystem os = null;
-        for (JsonNode component : bom.path("components")) {
-            if ("operating-system".equals(component.path("type").asString(""))) {
-                OsFamily family = OsDetector.familyOfId(
-                        component.path("name").asString("").toLowerCase(Locale.ROOT));
-                String version = component.path("version").asString("");
-                if (family != null && !version.isEmpty()) {
-                    os = new OperatingSystem(
-                            family,
-                            version,
-                            component.path("description").asString(family.displayName() + " " + version));
-                }
-            }
-        }
-        List<InstalledPackage> packages = new ArrayList<>();
-        int index = 0;
-        for (JsonNode component : bom.path("components")) {
-            index++;
-            String purl = component.path("purl").asString("");
-            if (purl.isEmpty()) {
-                continue;
-            }
-            try {
-                InstalledPackage pkg = fromComponent(component, purl);
-                if (pkg != null) {
-                    packages.add(pkg);
-                    if (os == null) {
-                        os = osFromPurl(purl);
-                    }
-                }
-            } catch (RuntimeException e) {
-                warnings.add(
-                        "SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage() + "; skipped");
-            }
-        }
+        OperatingSystem os = osComponent != null ? osComponent : osOfPurls;
         OsSupport support = os == null
                 ? OsSupport.unknown("the SBOM " + name + " names no operating system (no operating-system component"
                         + " and no distro qualifier in its purls)")
                 : SupportTable.judge(os);
-        String timestamp = bom.path("metadata").path("timestamp").asString("");
+        String timestamp = metadata.path("timestamp").asString("");
         Instant created = Instant.now();
         try {
             if (!timestamp.isEmpty()) {
@@ -323,12 +369,12 @@ public final class CycloneDx {
         } catch (RuntimeException e) {
             warnings.add("SBOM " + name + ": unreadable metadata.timestamp '" + timestamp + "'");
         }
-        String subject = bom.path("metadata").path("component").path("name").asString(name);
+        String subject = metadata.path("component").path("name").asString(name);
         Target target = new Target(Target.Kind.SBOM, subject, null);
         if (keepTarget) {
             String kind = null;
             String digest = null;
-            for (JsonNode property : bom.path("metadata").path("component").path("properties")) {
+            for (JsonNode property : metadata.path("component").path("properties")) {
                 String key = property.path("name").asString("");
                 if (key.equals(PREFIX + "target:kind")) {
                     kind = property.path("value").asString("");
@@ -343,6 +389,59 @@ public final class CycloneDx {
             }
         }
         return new Inventory(target, os, support, packages, warnings, created);
+    }
+
+    private static @Nullable OperatingSystem operatingSystem(JsonNode component) {
+        OsFamily family =
+                OsDetector.familyOfId(component.path("name").asString("").toLowerCase(Locale.ROOT));
+        String version = component.path("version").asString("");
+        if (family == null || version.isEmpty()) {
+            return null;
+        }
+        return new OperatingSystem(
+                family, version, component.path("description").asString(family.displayName() + " " + version));
+    }
+
+    /** The value at the parser's current token as a tree of at most {@link #MAX_NODES_PER_ELEMENT} nodes. */
+    private static JsonNode bounded(JsonParser parser, String name, String what) {
+        int[] left = {MAX_NODES_PER_ELEMENT};
+        return bounded(parser, left, name, what);
+    }
+
+    private static JsonNode bounded(JsonParser parser, int[] left, String name, String what) {
+        if (--left[0] < 0) {
+            throw new InventoryException("SBOM " + name + ": " + what + " has more than " + MAX_NODES_PER_ELEMENT
+                    + " values; it is not a real SBOM entry");
+        }
+        JsonNodeFactory nodes = JSON.getNodeFactory();
+        JsonToken token = parser.currentToken();
+        if (token == null) {
+            return MissingNode.getInstance();
+        }
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String key = parser.currentName();
+                    parser.nextToken();
+                    object.set(key, bounded(parser, left, name, what));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(bounded(parser, left, name, what));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> nodes.textNode(parser.getString());
+            case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDecimalValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            default -> nodes.nullNode();
+        };
     }
 
     private static @Nullable InstalledPackage fromComponent(JsonNode component, String purlText) {
