@@ -90,13 +90,23 @@ public final class BoundedLines {
             length--;
         }
         if (length > maxLength) {
-            return new Line(number, new String(line, 0, Math.min(kept, PREVIEW), StandardCharsets.UTF_8), length, true);
+            return new Line(
+                    number,
+                    preview(new String(line, 0, Math.min(kept, PREVIEW), StandardCharsets.UTF_8)),
+                    length,
+                    true);
         }
         return new Line(number, new String(line, 0, kept, StandardCharsets.UTF_8), length, false);
     }
 
-    /** How to name a line in messages: its start, abbreviated. */
+    /**
+     * How to name a line in messages: its start, abbreviated, control characters shown as {@code ?} (a hostile file
+     * must not write escape sequences to the terminal that shows the warning).
+     */
     public static String preview(String text) {
-        return text.length() > PREVIEW ? text.substring(0, PREVIEW) + "..." : text;
+        String start = text.length() > PREVIEW ? text.substring(0, PREVIEW) + "..." : text;
+        StringBuilder shown = new StringBuilder(start.length());
+        start.codePoints().forEach(c -> shown.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return shown.toString();
     }
 }

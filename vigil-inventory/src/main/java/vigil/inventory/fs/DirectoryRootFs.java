@@ -148,6 +148,7 @@ public final class DirectoryRootFs implements RootFs {
             this.path = path;
         }
 
+        @SuppressWarnings("StreamResourceLeak") // kept open in directories; close() closes them all
         Optional<Entry> run() throws IOException {
             DirectoryStream<Path> top;
             try {

@@ -63,7 +63,9 @@ class HostileDpkgDatabaseTest {
                 .asString()
                 .contains("/var/lib/dpkg/status in hostile root line 7")
                 .contains("524288010 bytes")
-                .contains("record is skipped");
+                .contains("record is skipped")
+                .contains("'Version: 1???")
+                .doesNotContain("\0");
     }
 
     @Test

@@ -119,96 +119,52 @@ class HostileRpmDatabaseTest {
                 .hasMessageContaining("no plain column blob");
     }
 
-    /**
-     * A Berkeley DB hash file: meta page, one hash page whose {@code entries} entries all point at one overflow item
-     * starting at page 2, then overflow pages 2, 3, ... whose next pages are {@code next} (0 ends the chain).
-     */
-    private static byte[] berkeleyDb(int entries, long declaredLength, int... next) {
-        int pageSize = 4096;
-        int pages = 2 + next.length;
-        ByteBuffer file = ByteBuffer.allocate(pageSize * pages).order(ByteOrder.LITTLE_ENDIAN);
-        file.putInt(12, 0x061561).putInt(20, pageSize).putInt(32, pages - 1);
-        int hash = pageSize;
-        file.put(hash + 25, (byte) 13).putShort(hash + 20, (short) (entries * 2));
-        int item = pageSize - 16;
-        for (int entry = 0; entry < entries * 2; entry++) {
-            file.putShort(hash + 26 + entry * 2, (short) item);
-        }
-        file.put(hash + item, (byte) 3).putInt(hash + item + 4, 2).putInt(hash + item + 8, (int) declaredLength);
-        byte[] header = TestHeaders.packageNamed("bdb", "1", "1").blob();
-        for (int i = 0; i < next.length; i++) {
-            int page = (2 + i) * pageSize;
-            file.put(page + 25, (byte) 7).putInt(page + 16, next[i]).putShort(page + 22, (short) header.length);
-            file.put(page + 26, header);
-        }
-        return file.array();
-    }
-
     @Test
     void berkeleyDbChainsSharedByManyEntriesAreRefused() throws Exception {
         byte[] header = TestHeaders.packageNamed("bdb", "1", "1").blob();
         List<String> warnings = new ArrayList<>();
-        assertThat(catalog("Packages", berkeleyDb(1, header.length, 0), warnings))
+        assertThat(catalog("Packages", TestRpmDbs.berkeleyDb(1, header.length, 0), warnings))
                 .extracting(InstalledPackage::name)
                 .containsExactly("bdb");
-        assertThatThrownBy(() -> catalog("Packages", berkeleyDb(1000, header.length, 0), new ArrayList<>()))
+        assertThatThrownBy(() -> catalog("Packages", TestRpmDbs.berkeleyDb(1000, header.length, 0), new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)
                 .hasMessageContaining("already used");
     }
 
     @Test
     void berkeleyDbValuesLargerThanTheFileAreRefusedBeforeAllocation() {
-        assertThatThrownBy(() -> catalog("Packages", berkeleyDb(1, 60L << 20, 0), new ArrayList<>()))
+        assertThatThrownBy(() -> catalog("Packages", TestRpmDbs.berkeleyDb(1, 60L << 20, 0), new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)
                 .hasMessageContaining("cannot fit");
     }
 
     @Test
     void berkeleyDbOverflowCyclesAreRefused() {
-        assertThatThrownBy(() -> catalog("Packages", berkeleyDb(1, 3 * 4070, 3, 2), new ArrayList<>()))
+        assertThatThrownBy(() -> catalog("Packages", TestRpmDbs.berkeleyDb(1, 3 * 4070, 3, 2), new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)
                 .hasMessageContaining("a cycle");
     }
 
     @Test
     void berkeleyDbChainsShorterThanTheirDeclaredLengthAreRefused() {
-        assertThatThrownBy(() -> catalog("Packages", berkeleyDb(1, 3000, 0), new ArrayList<>()))
+        assertThatThrownBy(() -> catalog("Packages", TestRpmDbs.berkeleyDb(1, 3000, 0), new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)
                 .hasMessageContaining("declares 3000");
     }
 
-    /** An NDB file with one slot page whose {@code slots} slots all point at the one blob at block 256. */
-    private static byte[] ndb(int slots) {
-        byte[] header = TestHeaders.packageNamed("ndb", "1", "1").blob();
-        ByteBuffer file = ByteBuffer.allocate(4096 + 16 + header.length + 16).order(ByteOrder.LITTLE_ENDIAN);
-        file.putInt(0, 'R' | 'p' << 8 | 'm' << 16 | 'P' << 24).putInt(12, 1);
-        for (int slot = 0; slot < 254; slot++) {
-            int at = 32 + slot * 16;
-            file.putInt(at, 'S' | 'l' << 8 | 'o' << 16 | 't' << 24);
-            if (slot < slots) {
-                file.putInt(at + 4, 1).putInt(at + 8, 4096 / 16);
-            }
-        }
-        file.putInt(4096, 'B' | 'l' << 8 | 'b' << 16 | 'S' << 24)
-                .putInt(4096 + 4, 1)
-                .putInt(4096 + 12, header.length);
-        file.put(4096 + 16, header);
-        return file.array();
-    }
-
     @Test
     void ndbBlobsClaimedByManySlotsAreRefused() throws Exception {
-        assertThat(catalog("Packages.db", ndb(1), new ArrayList<>()))
+        assertThat(catalog("Packages.db", TestRpmDbs.ndb(1), new ArrayList<>()))
                 .extracting(InstalledPackage::name)
                 .containsExactly("ndb");
-        assertThatThrownBy(() -> catalog("Packages.db", ndb(254), new ArrayList<>()))
+        assertThatThrownBy(() -> catalog("Packages.db", TestRpmDbs.ndb(254), new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)
                 .hasMessageContaining("claimed by two slots");
     }
 
     @Test
     void ndbSlotPagesBeyondTheFileAreRefused() {
-        byte[] file = ndb(1);
+        byte[] file = TestRpmDbs.ndb(1);
         ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 2048);
         assertThatThrownBy(() -> catalog("Packages.db", file, new ArrayList<>()))
                 .isInstanceOf(InventoryException.class)

@@ -8,7 +8,22 @@ import java.util.List;
 
 /** Builds rpm header blobs (index entries, then the data store) as rpm stores them in its databases. */
 public final class TestHeaders {
-    private record Tag(int tag, int type, int count, byte[] data, int align) {}
+    /** One index entry and its data. */
+    private static final class Tag {
+        private final int tag;
+        private final int type;
+        private final int count;
+        private final byte[] data;
+        private final int align;
+
+        Tag(int tag, int type, int count, byte[] data, int align) {
+            this.tag = tag;
+            this.type = type;
+            this.count = count;
+            this.data = data;
+            this.align = align;
+        }
+    }
 
     private final List<Tag> tags = new ArrayList<>();
 
@@ -46,11 +61,11 @@ public final class TestHeaders {
         ByteArrayOutputStream store = new ByteArrayOutputStream();
         ByteBuffer index = ByteBuffer.allocate(tags.size() * 16);
         for (Tag tag : tags) {
-            while (store.size() % tag.align() != 0) {
+            while (store.size() % tag.align != 0) {
                 store.write(0);
             }
-            index.putInt(tag.tag()).putInt(tag.type()).putInt(store.size()).putInt(tag.count());
-            store.writeBytes(tag.data());
+            index.putInt(tag.tag).putInt(tag.type).putInt(store.size()).putInt(tag.count);
+            store.writeBytes(tag.data);
         }
         return ByteBuffer.allocate(8 + index.capacity() + store.size())
                 .putInt(tags.size())

@@ -22,6 +22,7 @@ class HostileSbomTest {
     }
 
     /** {@code head}, then {@code count} times {@code element} (comma-separated), then {@code tail}, never in memory. */
+    @SuppressWarnings("JdkObsolete") // SequenceInputStream takes an Enumeration
     private static InputStream repeated(String head, String element, long count, String tail) {
         Enumeration<InputStream> parts = new Enumeration<>() {
             long index = -1;
