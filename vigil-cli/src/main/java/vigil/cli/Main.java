@@ -28,7 +28,25 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return execute(commandLine(), args);
+    }
+
+    /**
+     * Runs a command line; running out of memory or stack (a target built to exhaust them, past every limit the
+     * readers apply) is an input Vigil could not read: exit code 3 with a message, never the JVM's 1, which CI
+     * would take for "vulnerabilities found".
+     */
+    static int execute(CommandLine commandLine, String... args) {
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            PrintWriter err = commandLine.getErr();
+            err.println("vigil: ran out of " + (e instanceof OutOfMemoryError ? "memory" : "stack")
+                    + " reading the input (" + describe(e) + "); it is far larger or deeper than any real one, or"
+                    + " give Vigil more memory (JAVA_TOOL_OPTIONS=-Xmx...)");
+            err.flush();
+            return ExitCodes.ERROR;
+        }
     }
 
     static CommandLine commandLine() {

@@ -39,7 +39,9 @@ public final class InventoryScanner {
         List<InstalledPackage> packages = new ArrayList<>();
         progress.begin("Reading package databases", catalogers.size());
         for (PackageCataloger cataloger : catalogers) {
-            packages.addAll(cataloger.catalog(root, detection.os(), warnings));
+            CappedWarnings capped = new CappedWarnings(warnings, "the " + cataloger.name() + " database");
+            packages.addAll(cataloger.catalog(root, detection.os(), capped));
+            capped.close();
             progress.advance(1);
         }
         progress.end();

@@ -2,18 +2,51 @@ package vigil.inventory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A read-only root filesystem confined to its root: a live host ({@code /}), a directory, or the flattened layers
- * of an image. Paths are absolute and written as inside the target ({@code /var/lib/dpkg/status}); symbolic links
- * are resolved as if the root were {@code /}, so a link can never lead outside it.
+ * of an image. Paths are absolute and written as inside the target ({@code /var/lib/dpkg/status}); every component
+ * is resolved inside the root (symbolic links read and re-rooted, {@code ..} clamped at the root), so a link can
+ * never lead outside it. Readers read through {@link #open}: it hands out the file it resolved, already open.
  */
 public interface RootFs extends Closeable {
-    /** A regular file at {@code path} inside the root, as a real file that can be opened; empty if absent. */
+    /**
+     * Where the regular file at {@code path} is, for messages and tests; empty if absent. Never read through this
+     * path: the OS would resolve it again, following whatever links are there by then. Use {@link #open}.
+     */
     Optional<Path> file(String path) throws IOException;
+
+    /**
+     * The regular file at {@code path}, resolved inside the root and opened without following links; empty if it is
+     * absent or not a regular file (a directory, a device, a pipe). The default opens the path {@link #file} gives
+     * with {@code NOFOLLOW_LINKS} and checks it is still a regular file: enough for a root nobody else writes to
+     * (an image's private directory); {@link vigil.inventory.fs.DirectoryRootFs} opens every component relative
+     * to its already opened parent.
+     */
+    default Optional<RootFile> open(String path) throws IOException {
+        Optional<Path> file = file(path);
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        BasicFileAttributes before =
+                Files.readAttributes(file.get(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!before.isRegularFile()) {
+            return Optional.empty();
+        }
+        SeekableByteChannel channel = Files.newByteChannel(
+                file.get(), Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        return Optional.of(new RootFile(channel, channel.size(), path + " in " + describe()));
+    }
 
     /** Names of the entries of the directory at {@code path}, sorted; empty if it is absent or not a directory. */
     List<String> list(String path) throws IOException;

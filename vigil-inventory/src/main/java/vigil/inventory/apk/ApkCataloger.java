@@ -1,14 +1,19 @@
 package vigil.inventory.apk;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import vigil.inventory.BoundedLines;
+import vigil.inventory.FileListBudget;
+import vigil.inventory.InventoryException;
 import vigil.inventory.LimitedFiles;
 import vigil.inventory.PackageCataloger;
 import vigil.inventory.PackageUrls;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 import vigil.model.InstalledPackage;
 import vigil.model.OperatingSystem;
@@ -34,54 +39,84 @@ public final class ApkCataloger implements PackageCataloger {
     @Override
     public List<InstalledPackage> catalog(RootFs root, @Nullable OperatingSystem os, List<String> warnings)
             throws IOException {
-        Optional<Path> file = root.file(INSTALLED);
-        if (file.isEmpty()) {
-            file = root.file("/usr/lib/apk/db/installed");
+        Optional<RootFile> opened = root.open(INSTALLED);
+        if (opened.isEmpty()) {
+            opened = root.open("/usr/lib/apk/db/installed");
         }
-        if (file.isEmpty()) {
+        if (opened.isEmpty()) {
             return List.of();
         }
-        String source = INSTALLED + " in " + root.describe();
-        return parse(LimitedFiles.readString(file.get(), LimitedFiles.DATABASE_LIMIT, source), source, os, warnings);
+        try (RootFile file = opened.get();
+                InputStream input = file.stream(LimitedFiles.DATABASE_LIMIT)) {
+            LimitedFiles.refuseLarger(file, LimitedFiles.DATABASE_LIMIT);
+            return parse(new BoundedLines(input, LimitedFiles.LINE_LIMIT), file.name(), os, warnings);
+        }
     }
 
-    /** Parses the text of an installed database; records without a name or version become warnings. */
+    /** Parses the text of an installed database in memory (tests, fuzzing); the limits are those of a file. */
     public static List<InstalledPackage> parse(
             String text, String source, @Nullable OperatingSystem os, List<String> warnings) {
+        try {
+            return parse(BoundedLines.of(text, LimitedFiles.LINE_LIMIT), source, os, warnings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Parses an installed database as it is read; records without a name or version, and records with a line
+     * longer than {@link LimitedFiles#LINE_LIMIT}, become warnings.
+     */
+    public static List<InstalledPackage> parse(
+            BoundedLines lines, String source, @Nullable OperatingSystem os, List<String> warnings) throws IOException {
         List<InstalledPackage> packages = new ArrayList<>();
+        FileListBudget budget = FileListBudget.standard();
         Record record = new Record();
-        int lineNumber = 0;
-        for (String line : text.split("\\r?\\n", -1)) {
-            lineNumber++;
-            if (line.isBlank()) {
-                record.finish(source, os, packages, warnings);
-                record = new Record();
-                record.line = lineNumber + 1;
+        BoundedLines.Line line;
+        while ((line = lines.next()) != null) {
+            if (line.tooLong()) {
+                if (record.refusal == null) {
+                    record.refusal = source + " line " + line.number() + ": a line of " + line.length()
+                            + " bytes, longer than the " + LimitedFiles.LINE_LIMIT + " Vigil reads ('"
+                            + BoundedLines.preview(line.text()) + "'); the record is skipped";
+                }
                 continue;
             }
-            if (line.length() < 2 || line.charAt(1) != ':') {
-                warnings.add(source + " line " + lineNumber + ": '" + abbreviate(line)
+            String text = line.text();
+            if (text.isBlank()) {
+                record.finish(source, os, packages, warnings);
+                if (packages.size() > LimitedFiles.PACKAGE_LIMIT) {
+                    throw new InventoryException(source + " has more than " + LimitedFiles.PACKAGE_LIMIT
+                            + " records; it is not a real apk database");
+                }
+                record = new Record();
+                record.line = line.number() + 1;
+                continue;
+            }
+            if (text.length() < 2 || text.charAt(1) != ':') {
+                warnings.add(source + " line " + line.number() + ": '" + BoundedLines.preview(text)
                         + "' is not an 'X:value' line; skipped");
                 continue;
             }
-            String value = line.substring(2);
-            switch (line.charAt(0)) {
+            String value = text.substring(2);
+            switch (text.charAt(0)) {
                 case 'P' -> record.name = value;
                 case 'V' -> record.version = value;
                 case 'A' -> record.arch = value;
                 case 'o' -> record.origin = value;
                 case 'L' -> record.license = value;
                 case 'F' -> record.directory = value;
-                case 'R' -> record.files.add("/" + (record.directory.isEmpty() ? "" : record.directory + "/") + value);
+                case 'R' -> {
+                    String file = "/" + (record.directory.isEmpty() ? "" : record.directory + "/") + value;
+                    if (budget.take(file.length(), source, warnings)) {
+                        record.files.add(file);
+                    }
+                }
                 default -> {}
             }
         }
         record.finish(source, os, packages, warnings);
         return packages;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
     }
 
     /** The fields of the record being read. */
@@ -100,9 +135,17 @@ public final class ApkCataloger implements PackageCataloger {
         String license;
 
         String directory = "";
+
+        @Nullable
+        String refusal;
+
         final List<String> files = new ArrayList<>();
 
         void finish(String source, @Nullable OperatingSystem os, List<InstalledPackage> out, List<String> warnings) {
+            if (refusal != null) {
+                warnings.add(refusal);
+                return;
+            }
             if (name.isEmpty() && version.isEmpty() && files.isEmpty()) {
                 return;
             }

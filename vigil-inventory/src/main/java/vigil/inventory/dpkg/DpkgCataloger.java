@@ -1,7 +1,7 @@
 package vigil.inventory.dpkg;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +9,14 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import vigil.inventory.BoundedLines;
+import vigil.inventory.FileListBudget;
+import vigil.inventory.InventoryException;
 import vigil.inventory.LimitedFiles;
 import vigil.inventory.PackageCataloger;
 import vigil.inventory.PackageUrls;
+import vigil.inventory.ReadBudget;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 import vigil.model.InstalledPackage;
 import vigil.model.OperatingSystem;
@@ -42,16 +47,25 @@ public final class DpkgCataloger implements PackageCataloger {
     public List<InstalledPackage> catalog(RootFs root, @Nullable OperatingSystem os, List<String> warnings)
             throws IOException {
         List<InstalledPackage> packages = new ArrayList<>();
-        Optional<Path> status = root.file(STATUS);
+        FileListBudget budget = FileListBudget.standard();
+        ReadBudget lists = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
+        ReadBudget entries = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
+        Optional<RootFile> status = root.open(STATUS);
         if (status.isPresent()) {
-            String source = STATUS + " in " + root.describe();
-            String text = LimitedFiles.readString(status.get(), LimitedFiles.DATABASE_LIMIT, source);
-            List<DpkgStatusParser.Stanza> stanzas = DpkgStatusParser.parse(text, source, warnings);
-            if (isVcpkg(stanzas)) {
-                warnings.add(source + " is a vcpkg database (Windows C++ ports), not a dpkg one; skipped");
-            } else {
-                for (DpkgStatusParser.Stanza stanza : stanzas) {
-                    toPackage(root, os, stanza, source, true, warnings).ifPresent(packages::add);
+            try (RootFile file = status.get()) {
+                List<InstalledPackage> found = new ArrayList<>();
+                int[] stanzas = {0};
+                boolean[] allVcpkg = {true};
+                read(file, LimitedFiles.DATABASE_LIMIT, warnings, stanza -> {
+                    stanzas[0]++;
+                    allVcpkg[0] &= isVcpkg(stanza);
+                    toPackage(root, os, stanza, file.name(), true, budget, lists, warnings)
+                            .ifPresent(found::add);
+                });
+                if (allVcpkg[0] && stanzas[0] > 0) {
+                    warnings.add(file.name() + " is a vcpkg database (Windows C++ ports), not a dpkg one; skipped");
+                } else {
+                    packages.addAll(found);
                 }
             }
         }
@@ -59,27 +73,46 @@ public final class DpkgCataloger implements PackageCataloger {
             if (entry.contains(".") || entry.startsWith(".")) {
                 continue; // md5sums, preinst and other companions of a distroless entry
             }
-            Optional<Path> file = root.file(STATUS_D + "/" + entry);
-            if (file.isEmpty()) {
+            Optional<RootFile> opened = root.open(STATUS_D + "/" + entry);
+            if (opened.isEmpty()) {
                 continue;
             }
-            String source = STATUS_D + "/" + entry + " in " + root.describe();
-            String text = LimitedFiles.readString(file.get(), LimitedFiles.DATABASE_LIMIT, source);
-            for (DpkgStatusParser.Stanza stanza : DpkgStatusParser.parse(text, source, warnings)) {
-                toPackage(root, os, stanza, source, false, warnings).ifPresent(packages::add);
+            try (RootFile file = opened.get()) {
+                read(
+                        file,
+                        entries.charge(file, STATUS_D),
+                        warnings,
+                        stanza -> toPackage(root, os, stanza, file.name(), false, budget, lists, warnings)
+                                .ifPresent(packages::add));
+            }
+            if (packages.size() > LimitedFiles.PACKAGE_LIMIT) {
+                throw new InventoryException(root.describe() + " has more than " + LimitedFiles.PACKAGE_LIMIT
+                        + " dpkg packages; it is not a real system");
             }
         }
         return packages;
     }
 
+    /** Streams the stanzas of one control file, applying the line, record, size and package limits as it reads. */
+    private static void read(RootFile file, long limit, List<String> warnings, DpkgStatusParser.StanzaConsumer out)
+            throws IOException {
+        LimitedFiles.refuseLarger(file, limit);
+        int[] count = {0};
+        try (InputStream input = file.stream(limit)) {
+            DpkgStatusParser.parse(new BoundedLines(input, LimitedFiles.LINE_LIMIT), file.name(), warnings, stanza -> {
+                if (++count[0] > LimitedFiles.PACKAGE_LIMIT) {
+                    throw new InventoryException(file.name() + " has more than " + LimitedFiles.PACKAGE_LIMIT
+                            + " records; it is not a real dpkg database");
+                }
+                out.accept(stanza);
+            });
+        }
+    }
+
     /** vcpkg writes dpkg-style status files whose records carry an {@code Abi} hash and Windows triplets. */
-    private static boolean isVcpkg(List<DpkgStatusParser.Stanza> stanzas) {
-        return !stanzas.isEmpty()
-                && stanzas.stream()
-                        .allMatch(stanza -> stanza.fields().containsKey("Abi")
-                                || stanza.fields()
-                                        .getOrDefault("Architecture", "")
-                                        .endsWith("-windows"));
+    private static boolean isVcpkg(DpkgStatusParser.Stanza stanza) {
+        return stanza.fields().containsKey("Abi")
+                || stanza.fields().getOrDefault("Architecture", "").endsWith("-windows");
     }
 
     private static Optional<InstalledPackage> toPackage(
@@ -88,6 +121,8 @@ public final class DpkgCataloger implements PackageCataloger {
             DpkgStatusParser.Stanza stanza,
             String source,
             boolean statusRequired,
+            FileListBudget budget,
+            ReadBudget lists,
             List<String> warnings)
             throws IOException {
         Map<String, String> fields = stanza.fields();
@@ -126,7 +161,7 @@ public final class DpkgCataloger implements PackageCataloger {
                         + " has an unreadable Source field '" + DpkgStatusParser.abbreviate(sourceField) + "'");
             }
         }
-        List<String> files = ownedFiles(root, name, arch);
+        List<String> files = ownedFiles(root, name, arch, budget, lists, warnings);
         String purl = PackageUrls.of(PackageType.DEB, os, "debian", name, version, arch, parsed.epoch());
         return Optional.of(new InstalledPackage(
                 PackageType.DEB,
@@ -142,19 +177,36 @@ public final class DpkgCataloger implements PackageCataloger {
                 purl));
     }
 
-    private static List<String> ownedFiles(RootFs root, String name, @Nullable String arch) throws IOException {
-        Optional<Path> list = root.file(INFO + "/" + name + ".list");
+    private static List<String> ownedFiles(
+            RootFs root,
+            String name,
+            @Nullable String arch,
+            FileListBudget budget,
+            ReadBudget lists,
+            List<String> warnings)
+            throws IOException {
+        Optional<RootFile> list = root.open(INFO + "/" + name + ".list");
         if (list.isEmpty() && arch != null) {
-            list = root.file(INFO + "/" + name + ":" + arch + ".list");
+            list = root.open(INFO + "/" + name + ":" + arch + ".list");
         }
         if (list.isEmpty()) {
             return List.of();
         }
-        String text = LimitedFiles.readString(list.get(), LimitedFiles.DATABASE_LIMIT, INFO + "/" + name + ".list");
         List<String> files = new ArrayList<>();
-        for (String line : text.split("\\n")) {
-            if (!line.isEmpty() && !line.equals("/.")) {
-                files.add(line);
+        try (RootFile file = list.get();
+                InputStream input = file.stream(lists.charge(file, INFO + "/*.list"))) {
+            BoundedLines lines = new BoundedLines(input, LimitedFiles.LINE_LIMIT);
+            BoundedLines.Line line;
+            while ((line = lines.next()) != null) {
+                if (line.tooLong()) {
+                    warnings.add(file.name() + " line " + line.number() + ": a path of " + line.length()
+                            + " bytes, longer than any real one; skipped");
+                } else if (!line.text().isEmpty() && !line.text().equals("/.")) {
+                    if (!budget.take(line.text().length(), file.name(), warnings)) {
+                        return List.of();
+                    }
+                    files.add(line.text());
+                }
             }
         }
         return files;

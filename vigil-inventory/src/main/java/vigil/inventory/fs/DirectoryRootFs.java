@@ -2,25 +2,46 @@ package vigil.inventory.fs;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import vigil.inventory.InventoryException;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 
 /**
- * A directory read as a root filesystem. Every path is resolved one component at a time; a symbolic link is
- * read, never followed by the OS, and its target is resolved against this root (absolute targets from the root,
- * {@code ..} never above it), so nothing outside the directory is ever opened.
+ * A directory read as a root filesystem, resolved as {@code openat2(RESOLVE_IN_ROOT)} would: one component at a
+ * time, each opened relative to its already opened parent directory and never through a link ({@code O_NOFOLLOW});
+ * a symbolic link is read and its target resolved again from this root (absolute targets from the root, {@code ..}
+ * never above it), with a limit on hops. A link swapped in after a component was checked makes the open fail; it
+ * can never lead outside the directory. The live host is the directory {@code /}.
  */
 public final class DirectoryRootFs implements RootFs {
     private static final int MAX_LINKS = 40;
+    /** A directory Vigil lists ({@code status.d}) with more entries than this is not a real one. */
+    public static final int MAX_LIST_ENTRIES = 100_000;
+
+    private static final Set<OpenOption> READ_NO_FOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
     private final Path root;
     private final String description;
@@ -32,22 +53,77 @@ public final class DirectoryRootFs implements RootFs {
 
     @Override
     public Optional<Path> file(String path) throws IOException {
-        Optional<Path> resolved = resolve(path);
-        if (resolved.isPresent() && Files.isRegularFile(resolved.get(), LinkOption.NOFOLLOW_LINKS)) {
-            return resolved;
+        try (Walk walk = new Walk(path)) {
+            Optional<Entry> entry = walk.run();
+            if (entry.isPresent()
+                    && entry.get().name() != null
+                    && entry.get().attributes().isRegularFile()) {
+                return Optional.of(walk.location(entry.get().name()));
+            }
+            return Optional.empty();
         }
-        return Optional.empty();
+    }
+
+    @Override
+    public Optional<RootFile> open(String path) throws IOException {
+        try (Walk walk = new Walk(path)) {
+            Optional<Entry> found = walk.run();
+            if (found.isEmpty()
+                    || found.get().name() == null
+                    || !found.get().attributes().isRegularFile()) {
+                return Optional.empty();
+            }
+            Entry entry = found.get();
+            Path name = Path.of(Objects.requireNonNull(entry.name()));
+            SeekableByteChannel channel = entry.directory().newByteChannel(name, READ_NO_FOLLOW);
+            try {
+                // The same file as the one checked: not swapped for a pipe or device between the check and the open.
+                BasicFileAttributes now = entry.directory()
+                        .getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+                if (!now.isRegularFile()
+                        || !Objects.equals(now.fileKey(), entry.attributes().fileKey())) {
+                    throw new InventoryException(
+                            path + " in " + description + " changed while Vigil opened it; scan it again");
+                }
+                return Optional.of(new RootFile(channel, channel.size(), path + " in " + description));
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
     }
 
     @Override
     public List<String> list(String path) throws IOException {
-        Optional<Path> resolved = resolve(path);
-        if (resolved.isEmpty() || !Files.isDirectory(resolved.get(), LinkOption.NOFOLLOW_LINKS)) {
-            return List.of();
+        try (Walk walk = new Walk(path)) {
+            Optional<Entry> found = walk.run();
+            if (found.isEmpty() || !found.get().attributes().isDirectory()) {
+                return List.of();
+            }
+            Entry entry = found.get();
+            String name = entry.name();
+            if (name == null) {
+                return names(path, entry.directory());
+            }
+            try (SecureDirectoryStream<Path> directory =
+                    entry.directory().newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS)) {
+                return names(path, directory);
+            }
         }
-        try (Stream<Path> entries = Files.list(resolved.get())) {
-            return entries.map(entry -> entry.getFileName().toString()).sorted().toList();
+    }
+
+    private List<String> names(String path, DirectoryStream<Path> directory) {
+        List<String> names = new ArrayList<>();
+        for (Path entry : directory) {
+            if (names.size() >= MAX_LIST_ENTRIES) {
+                throw new InventoryException(path + " in " + description + " has more than " + MAX_LIST_ENTRIES
+                        + " entries; it is not a real package database directory");
+            }
+            names.add(entry.getFileName().toString());
         }
+        names.sort(null);
+        return names;
     }
 
     @Override
@@ -55,51 +131,128 @@ public final class DirectoryRootFs implements RootFs {
         return description;
     }
 
-    /** Resolves {@code path} inside the root, following symbolic links confined to it; empty if absent. */
-    public Optional<Path> resolve(String path) throws IOException {
-        Deque<String> pending = new ArrayDeque<>(split(path));
-        List<String> resolved = new ArrayList<>();
-        int links = 0;
-        while (!pending.isEmpty()) {
-            String part = pending.removeFirst();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!resolved.isEmpty()) {
-                    resolved.removeLast();
-                }
-                continue;
-            }
-            Path candidate = toPath(resolved).resolve(part);
-            if (Files.isSymbolicLink(candidate)) {
-                if (++links > MAX_LINKS) {
-                    throw new IOException("too many levels of symbolic links resolving " + path + " in " + description);
-                }
-                String target = Files.readSymbolicLink(candidate).toString();
-                if (target.startsWith("/")) {
-                    resolved.clear();
-                }
-                List<String> targetParts = split(target);
-                for (int i = targetParts.size() - 1; i >= 0; i--) {
-                    pending.addFirst(targetParts.get(i));
-                }
-                continue;
-            }
-            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+    /**
+     * What a path resolved to: the entry {@code name} of the open {@code directory}, or, when {@code name} is null,
+     * that directory itself (the root, or a path ending in {@code ..} or a link to a directory).
+     */
+    private record Entry(
+            SecureDirectoryStream<Path> directory, @Nullable String name, BasicFileAttributes attributes) {}
+
+    /** One resolution: the open directories from the root down to the current one, closed together. */
+    private final class Walk implements Closeable {
+        private final String path;
+        private final List<SecureDirectoryStream<Path>> directories = new ArrayList<>();
+        private final List<String> names = new ArrayList<>();
+
+        Walk(String path) {
+            this.path = path;
+        }
+
+        @SuppressWarnings("StreamResourceLeak") // kept open in directories; close() closes them all
+        Optional<Entry> run() throws IOException {
+            DirectoryStream<Path> top;
+            try {
+                top = Files.newDirectoryStream(root);
+            } catch (NoSuchFileException | NotDirectoryException e) {
                 return Optional.empty();
             }
-            resolved.add(part);
+            if (!(top instanceof SecureDirectoryStream<Path> secure)) {
+                top.close();
+                throw new IOException("this platform cannot open files relative to an open directory, which Vigil"
+                        + " needs to read " + description + " safely; scan it on Linux");
+            }
+            directories.add(secure);
+            Deque<String> pending = new ArrayDeque<>(split(path));
+            int links = 0;
+            while (!pending.isEmpty()) {
+                String part = pending.removeFirst();
+                if (part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    up(directories.size() - 2);
+                    continue;
+                }
+                SecureDirectoryStream<Path> current = directories.getLast();
+                Path name;
+                try {
+                    name = Path.of(part);
+                } catch (InvalidPathException e) {
+                    return Optional.empty();
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = current.getFileAttributeView(
+                                    name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .readAttributes();
+                } catch (NoSuchFileException e) {
+                    return Optional.empty();
+                }
+                if (attributes.isSymbolicLink()) {
+                    if (++links > MAX_LINKS) {
+                        throw new InventoryException(
+                                "too many levels of symbolic links resolving " + path + " in " + description);
+                    }
+                    // Only the link's text is read by path; whatever it says is resolved again inside the root.
+                    String target = Files.readSymbolicLink(location(part)).toString();
+                    if (target.startsWith("/")) {
+                        up(0);
+                    }
+                    List<String> targetParts = split(target);
+                    for (int i = targetParts.size() - 1; i >= 0; i--) {
+                        pending.addFirst(targetParts.get(i));
+                    }
+                    continue;
+                }
+                if (pending.isEmpty()) {
+                    return Optional.of(new Entry(current, part, attributes));
+                }
+                if (!attributes.isDirectory()) {
+                    return Optional.empty();
+                }
+                directories.add(current.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS));
+                names.add(part);
+            }
+            SecureDirectoryStream<Path> current = directories.getLast();
+            return Optional.of(new Entry(
+                    current,
+                    null,
+                    current.getFileAttributeView(BasicFileAttributeView.class).readAttributes()));
         }
-        return Optional.of(toPath(resolved));
-    }
 
-    private Path toPath(List<String> parts) {
-        Path current = root;
-        for (String part : parts) {
-            current = current.resolve(part);
+        /** Closes the directories deeper than {@code depth} (0: back at the root; never above it). */
+        private void up(int depth) throws IOException {
+            int keep = Math.max(depth, 0) + 1;
+            while (directories.size() > keep) {
+                directories.removeLast().close();
+                names.removeLast();
+            }
         }
-        return current;
+
+        /** The path of {@code name} in the current directory, for messages and for reading a link's text. */
+        Path location(String name) {
+            Path current = root;
+            for (String part : names) {
+                current = current.resolve(part);
+            }
+            return current.resolve(name);
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException failure = null;
+            for (SecureDirectoryStream<Path> directory : directories.reversed()) {
+                try {
+                    directory.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            directories.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 
     private static List<String> split(String path) {

@@ -1,7 +1,6 @@
 package vigil.inventory.os;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +11,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import vigil.inventory.LimitedFiles;
 import vigil.inventory.OsDetection;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 import vigil.model.OperatingSystem;
 import vigil.model.OsFamily;
@@ -81,12 +81,13 @@ public final class OsDetector {
     }
 
     private static Optional<String> read(RootFs root, String path) throws IOException {
-        Optional<Path> file = root.file(path);
-        if (file.isEmpty()) {
+        Optional<RootFile> opened = root.open(path);
+        if (opened.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                LimitedFiles.readString(file.get(), LimitedFiles.SMALL_FILE_LIMIT, path + " in " + root.describe()));
+        try (RootFile file = opened.get()) {
+            return Optional.of(LimitedFiles.readString(file, LimitedFiles.SMALL_FILE_LIMIT));
+        }
     }
 
     /** Parses {@code KEY=value} lines, unquoting values, as os-release(5) and lsb-release write them. */

@@ -1,19 +1,19 @@
 package vigil.inventory.rpm;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import vigil.inventory.FileListBudget;
 import vigil.inventory.InventoryException;
+import vigil.inventory.LimitedFiles;
 import vigil.inventory.PackageCataloger;
 import vigil.inventory.PackageUrls;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 import vigil.model.InstalledPackage;
 import vigil.model.OperatingSystem;
@@ -51,38 +51,56 @@ public final class RpmCataloger implements PackageCataloger {
             throws IOException {
         for (String directory : DIRECTORIES) {
             for (String name : FILES) {
-                String path = directory + "/" + name;
-                Optional<Path> file = root.file(path);
-                if (file.isPresent() && Files.size(file.get()) > 0) {
-                    return read(file.get(), path + " in " + root.describe(), os, warnings);
+                Optional<RootFile> opened = root.open(directory + "/" + name);
+                if (opened.isEmpty()) {
+                    continue;
+                }
+                try (RootFile file = opened.get()) {
+                    if (file.size() > 0) {
+                        return read(file, () -> root.open(directory + "/" + name + "-wal"), os, warnings);
+                    }
                 }
             }
         }
         return List.of();
     }
 
-    /** Reads one rpm database file of any of the three formats. */
-    public static List<InstalledPackage> read(
-            Path file, String description, @Nullable OperatingSystem os, List<String> warnings) throws IOException {
-        byte[] head;
-        try (InputStream input = Files.newInputStream(file)) {
-            head = input.readNBytes(512);
-        }
+    /**
+     * Reads one rpm database file of any of the three formats; {@code wal} opens the {@code -wal} journal of a
+     * SQLite one inside the same root.
+     */
+    static List<InstalledPackage> read(
+            RootFile file, SqliteRpmDb.Companion wal, @Nullable OperatingSystem os, List<String> warnings)
+            throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(512, Math.max(file.size(), 0)));
+        RootFile.readFully(file.channel(), head, 0, file.name());
+        byte[] first = new byte[head.remaining()];
+        head.get(first);
         HeaderBlobs format;
-        if (SqliteRpmDb.looksLike(head)) {
-            format = new SqliteRpmDb();
-        } else if (Ndb.looksLike(ByteBuffer.wrap(head))) {
+        if (SqliteRpmDb.looksLike(first)) {
+            format = new SqliteRpmDb(wal);
+        } else if (Ndb.looksLike(ByteBuffer.wrap(first))) {
             format = new Ndb();
-        } else if (BerkeleyDb.looksLike(ByteBuffer.wrap(head))) {
+        } else if (BerkeleyDb.looksLike(ByteBuffer.wrap(first))) {
             format = new BerkeleyDb();
         } else {
-            throw new InventoryException(description + " is not an rpm database in a format Vigil reads"
+            throw new InventoryException(file.name() + " is not an rpm database in a format Vigil reads"
                     + " (SQLite, NDB or Berkeley DB hash)");
         }
+        return read(format, file, os, warnings);
+    }
+
+    static List<InstalledPackage> read(
+            HeaderBlobs format, RootFile file, @Nullable OperatingSystem os, List<String> warnings) throws IOException {
         List<InstalledPackage> packages = new ArrayList<>();
-        format.read(file, description, (blob, where) -> {
+        FileListBudget budget = FileListBudget.standard();
+        format.read(file, (blob, where) -> {
+            if (packages.size() >= LimitedFiles.PACKAGE_LIMIT) {
+                throw new InventoryException(file.name() + " has more than " + LimitedFiles.PACKAGE_LIMIT
+                        + " packages; it is not a real rpm database");
+            }
             try {
-                InstalledPackage pkg = toPackage(RpmHeader.parse(blob, where), where, os, warnings);
+                InstalledPackage pkg = toPackage(RpmHeader.parse(blob, where), where, os, budget, warnings);
                 if (pkg != null) {
                     packages.add(pkg);
                 }
@@ -95,6 +113,15 @@ public final class RpmCataloger implements PackageCataloger {
 
     static @Nullable InstalledPackage toPackage(
             RpmHeader header, String where, @Nullable OperatingSystem os, List<String> warnings) {
+        return toPackage(header, where, os, FileListBudget.standard(), warnings);
+    }
+
+    static @Nullable InstalledPackage toPackage(
+            RpmHeader header,
+            String where,
+            @Nullable OperatingSystem os,
+            FileListBudget budget,
+            List<String> warnings) {
         String name = header.string(RpmHeader.NAME);
         String version = header.string(RpmHeader.VERSION);
         String release = header.string(RpmHeader.RELEASE);
@@ -121,7 +148,7 @@ public final class RpmCataloger implements PackageCataloger {
         String license = header.string(RpmHeader.LICENSE);
         List<String> files;
         try {
-            files = header.files();
+            files = header.files(budget, where, warnings);
         } catch (InventoryException e) {
             warnings.add(where + " (" + name + "): file list unreadable: " + e.getMessage());
             files = List.of();

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import vigil.inventory.BoundedLines;
+import vigil.inventory.FileListBudget;
 import vigil.inventory.InventoryException;
 
 /**
@@ -36,6 +38,10 @@ public final class RpmHeader {
     private static final int TYPE_I18NSTRING = 9;
     private static final int MAX_ENTRIES = 0xffff;
     private static final int MAX_DATA = 256 << 20;
+    /** More values than any tag of a real package has (the largest file lists have a few 100 000 entries). */
+    static final int MAX_VALUES = 1_000_000;
+    /** Linux's PATH_MAX: a longer owned path is not a real one. */
+    static final int MAX_PATH = 4096;
 
     /** One index entry. */
     private record Entry(int tag, int type, int offset, int count) {}
@@ -104,7 +110,7 @@ public final class RpmHeader {
                     "rpm header tag " + tag + " is not a string array (type " + entry.type() + ")");
         }
         int count = entry.type() == TYPE_STRING ? 1 : entry.count();
-        if (count > data.limit()) {
+        if (count > data.limit() || count > MAX_VALUES) {
             throw new InventoryException(
                     "rpm header tag " + tag + " claims " + count + " strings in " + data.limit() + " bytes");
         }
@@ -138,6 +144,9 @@ public final class RpmHeader {
                         "rpm header tag " + tag + " is not an integer (type " + entry.type() + ")");
         };
         long end = (long) entry.offset() + (long) entry.count() * width;
+        if (entry.count() > MAX_VALUES) {
+            throw new InventoryException("rpm header tag " + tag + " claims " + entry.count() + " values");
+        }
         if (end > data.limit()) {
             throw new InventoryException(
                     "rpm header tag " + tag + " runs past the data (" + end + " > " + data.limit() + ")");
@@ -170,9 +179,23 @@ public final class RpmHeader {
 
     /** The files the package owns: BASENAMES joined to DIRNAMES by DIRINDEXES, or the legacy OLDFILENAMES. */
     public List<String> files() {
+        return files(new FileListBudget(MAX_VALUES, Long.MAX_VALUE), "rpm header", new ArrayList<>());
+    }
+
+    /**
+     * The files the package owns, each path taken from {@code budget} (a directory name is repeated for each of its
+     * files, so the joined paths can be far larger than the header); once it is spent, an empty list.
+     */
+    public List<String> files(FileListBudget budget, String where, List<String> warnings) {
         List<String> baseNames = strings(BASENAMES);
         if (baseNames.isEmpty()) {
-            return strings(OLDFILENAMES);
+            List<String> old = strings(OLDFILENAMES);
+            for (String file : old) {
+                if (!budget.take(file.length(), where, warnings)) {
+                    return List.of();
+                }
+            }
+            return old;
         }
         List<String> dirNames = strings(DIRNAMES);
         int[] dirIndexes = int32s(DIRINDEXES);
@@ -186,6 +209,14 @@ public final class RpmHeader {
             if (index < 0 || index >= dirNames.size()) {
                 throw new InventoryException("rpm header file " + baseNames.get(i) + " has directory index " + index
                         + " but only " + dirNames.size() + " directories");
+            }
+            int length = dirNames.get(index).length() + baseNames.get(i).length();
+            if (length > MAX_PATH) {
+                throw new InventoryException("rpm header file " + BoundedLines.preview(baseNames.get(i))
+                        + " has a path of " + length + " characters, longer than any real one");
+            }
+            if (!budget.take(length, where, warnings)) {
+                return List.of();
             }
             files.add(dirNames.get(index) + baseNames.get(i));
         }

@@ -17,11 +17,18 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
+import vigil.inventory.CappedWarnings;
 import vigil.inventory.InventoryException;
 import vigil.inventory.os.OsDetector;
 import vigil.inventory.os.SupportTable;
@@ -48,6 +55,20 @@ public final class CycloneDx {
 
     private static final JsonMapper JSON =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** Reads SBOMs: nesting and string limits far beyond real CycloneDX, far below what exhausts a stack or heap. */
+    private static final JsonMapper READER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(16 << 20)
+                            .maxNameLength(64 << 10)
+                            .build())
+                    .build())
+            .build();
+    /** Components read from one SBOM: real ones, even with every language package, have tens of thousands. */
+    static final int MAX_COMPONENTS = 1_000_000;
+    /** Values in one component or the metadata: real ones have tens (a few hundred with many properties). */
+    static final int MAX_NODES_PER_ELEMENT = 100_000;
+
     private static final String PREFIX = "vigil:";
 
     private CycloneDx() {}
@@ -260,42 +281,62 @@ public final class CycloneDx {
         }
     }
 
+    /**
+     * Streams the document: each element of {@code components} and the {@code metadata} are read as small trees
+     * (each at most {@link #MAX_NODES_PER_ELEMENT} nodes), everything else is skipped token by token, so memory
+     * follows the packages kept, not the size or shape of the document.
+     */
     private static Inventory readTree(InputStream input, String name, boolean keepTarget) throws IOException {
-        JsonNode bom;
-        try {
-            bom = JSON.readTree(input);
+        Pieces pieces = new Pieces(name, keepTarget);
+        try (JsonParser parser = READER.createParser(input)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InventoryException(
+                        "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "bomFormat" -> pieces.bomFormat(value == JsonToken.VALUE_STRING ? parser.getString() : "");
+                    case "metadata" -> pieces.metadata(bounded(parser, name, "metadata"));
+                    case "components" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            parser.skipChildren();
+                            continue;
+                        }
+                        int index = 0;
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            index++;
+                            if (index > MAX_COMPONENTS) {
+                                throw new InventoryException("SBOM " + name + " has more than " + MAX_COMPONENTS
+                                        + " components; Vigil reads SBOMs of real systems");
+                            }
+                            pieces.component(bounded(parser, name, "component " + index));
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
         } catch (JacksonException e) {
             throw new InventoryException(
                     "SBOM " + name + " is not valid JSON: " + e.getOriginalMessage() + " (Vigil reads CycloneDX JSON)");
-        }
-        if (bom == null
-                || !bom.isObject()
-                || !"CycloneDX".equals(bom.path("bomFormat").asString(""))) {
-            throw new InventoryException(
-                    "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
-        }
-        Pieces pieces = new Pieces(name, keepTarget);
-        pieces.bomFormat(bom.path("bomFormat").asString(""));
-        pieces.metadata(bom.path("metadata"));
-        for (JsonNode component : bom.path("components")) {
-            pieces.component(component);
         }
         return pieces.inventory();
     }
 
     /**
-     * A CycloneDX document read piece by piece, for readers that stream a large document and keep only one component
-     * in memory at a time (the server's intake): the {@code bomFormat}, the {@code metadata} object and each element
-     * of {@code components}, in any order; then {@link #inventory()}. Reading a whole tree goes through it too, so
-     * both read the same way.
+     * A CycloneDX document read piece by piece, keeping one component in memory at a time: the {@code bomFormat},
+     * the {@code metadata} object and each element of {@code components}, in any order; then {@link #inventory()}.
+     * Both streaming readers go through it (this class's and the server's intake), so both read the same way.
      */
     public static final class Pieces {
         private final String name;
         private final boolean keepTarget;
         private final List<String> warnings = new ArrayList<>();
+        private final CappedWarnings capped;
         private final List<InstalledPackage> packages = new ArrayList<>();
         private @Nullable String bomFormat;
-        private JsonNode metadata = tools.jackson.databind.node.MissingNode.getInstance();
+        private JsonNode metadata = MissingNode.getInstance();
         /** The last operating-system component that names a known OS. */
         private @Nullable OperatingSystem osComponent;
         /** The OS named by the first package purl with a distro qualifier, for SBOMs without an OS component. */
@@ -306,6 +347,7 @@ public final class CycloneDx {
         public Pieces(String name, boolean keepTarget) {
             this.name = name;
             this.keepTarget = keepTarget;
+            this.capped = new CappedWarnings(warnings, "SBOM " + name);
         }
 
         public void bomFormat(String value) {
@@ -324,14 +366,9 @@ public final class CycloneDx {
         public void component(JsonNode component) {
             index++;
             if ("operating-system".equals(component.path("type").asString(""))) {
-                OsFamily family = OsDetector.familyOfId(
-                        component.path("name").asString("").toLowerCase(Locale.ROOT));
-                String version = component.path("version").asString("");
-                if (family != null && !version.isEmpty()) {
-                    osComponent = new OperatingSystem(
-                            family,
-                            version,
-                            component.path("description").asString(family.displayName() + " " + version));
+                OperatingSystem os = operatingSystem(component);
+                if (os != null) {
+                    osComponent = os;
                 }
             }
             String purl = component.path("purl").asString("");
@@ -347,8 +384,7 @@ public final class CycloneDx {
                     }
                 }
             } catch (RuntimeException e) {
-                warnings.add(
-                        "SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage() + "; skipped");
+                capped.add("SBOM " + name + " component " + index + " (" + purl + "): " + e.getMessage() + "; skipped");
             }
         }
 
@@ -357,6 +393,7 @@ public final class CycloneDx {
                 throw new InventoryException(
                         "SBOM " + name + " is not a CycloneDX document (no \"bomFormat\": \"CycloneDX\")");
             }
+            capped.close();
             OperatingSystem os = osComponent != null ? osComponent : osOfPurls;
             OsSupport support = os == null
                     ? OsSupport.unknown("the SBOM " + name + " names no operating system (no operating-system"
@@ -393,6 +430,59 @@ public final class CycloneDx {
             }
             return new Inventory(target, os, support, packages, notes, created);
         }
+    }
+
+    private static @Nullable OperatingSystem operatingSystem(JsonNode component) {
+        OsFamily family =
+                OsDetector.familyOfId(component.path("name").asString("").toLowerCase(Locale.ROOT));
+        String version = component.path("version").asString("");
+        if (family == null || version.isEmpty()) {
+            return null;
+        }
+        return new OperatingSystem(
+                family, version, component.path("description").asString(family.displayName() + " " + version));
+    }
+
+    /** The value at the parser's current token as a tree of at most {@link #MAX_NODES_PER_ELEMENT} nodes. */
+    private static JsonNode bounded(JsonParser parser, String name, String what) {
+        int[] left = {MAX_NODES_PER_ELEMENT};
+        return bounded(parser, left, name, what);
+    }
+
+    private static JsonNode bounded(JsonParser parser, int[] left, String name, String what) {
+        if (--left[0] < 0) {
+            throw new InventoryException("SBOM " + name + ": " + what + " has more than " + MAX_NODES_PER_ELEMENT
+                    + " values; it is not a real SBOM entry");
+        }
+        JsonNodeFactory nodes = JSON.getNodeFactory();
+        JsonToken token = parser.currentToken();
+        if (token == null) {
+            return MissingNode.getInstance();
+        }
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String key = parser.currentName();
+                    parser.nextToken();
+                    object.set(key, bounded(parser, left, name, what));
+                }
+                yield object;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = nodes.arrayNode();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(bounded(parser, left, name, what));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> nodes.textNode(parser.getString());
+            case VALUE_NUMBER_INT -> nodes.numberNode(parser.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDecimalValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            default -> nodes.nullNode();
+        };
     }
 
     private static @Nullable InstalledPackage fromComponent(JsonNode component, String purlText) {

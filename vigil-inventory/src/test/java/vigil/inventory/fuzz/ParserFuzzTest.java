@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import vigil.inventory.InventoryException;
+import vigil.inventory.fs.DirectoryRootFs;
 import vigil.inventory.fs.FileTrees;
 import vigil.inventory.image.ImageLimits;
 import vigil.inventory.image.ImageOpener;
@@ -37,14 +38,15 @@ class ParserFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void rpmDatabases(byte[] database) throws IOException {
-        Path file = Files.createTempFile("vigil-fuzz-", ".db");
+        Path root = Files.createTempDirectory("vigil-fuzz-");
         try {
-            Files.write(file, database);
-            RpmCataloger.read(file, "fuzz", null, new ArrayList<>());
+            Files.createDirectories(root.resolve("var/lib/rpm"));
+            Files.write(root.resolve("var/lib/rpm/Packages"), database);
+            new RpmCataloger().catalog(new DirectoryRootFs(root, "fuzz"), null, new ArrayList<>());
         } catch (InventoryException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         } finally {
-            Files.deleteIfExists(file);
+            FileTrees.deleteTree(root);
         }
     }
 
