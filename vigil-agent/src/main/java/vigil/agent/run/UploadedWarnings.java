@@ -17,6 +17,7 @@ public final class UploadedWarnings {
     public static final int MAX_LENGTH = 200;
 
     static final String WITHHELD = "[text from the file withheld]";
+    private static final String IS_NOT = "' is not a";
 
     private UploadedWarnings() {}
 
@@ -40,9 +41,16 @@ public final class UploadedWarnings {
         String clean = text.toString();
         int first = firstQuote(clean);
         if (first >= 0) {
-            int last = lastQuote(clean);
-            // everything between the outermost quotes goes: a quote inside the quoted text cannot end it early
-            clean = clean.substring(0, first) + WITHHELD + (last > first ? clean.substring(last + 1) : "");
+            // "'<line>' is not a 'Field: value' line": the catalogers' own words after the quoted line stay; the
+            // last such phrase is theirs, since the line comes before it
+            int problem = clean.lastIndexOf(IS_NOT);
+            if (problem > first) {
+                clean = clean.substring(0, first) + WITHHELD + clean.substring(problem + 1);
+            } else {
+                // everything between the outermost quotes goes: a quote inside the quoted text cannot end it early
+                int last = lastQuote(clean);
+                clean = clean.substring(0, first) + WITHHELD + (last > first ? clean.substring(last + 1) : "");
+            }
         }
         if (clean.length() > MAX_LENGTH) {
             int end = MAX_LENGTH - 3;
