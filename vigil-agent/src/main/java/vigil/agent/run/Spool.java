@@ -37,6 +37,7 @@ public final class Spool {
     /**
      * What the spool holds and has lost, as {@code vigil agent status} shows it and every batch carries it.
      *
+     * @param maxBytes the bound; 0 when unknown (a spool never opened by an agent that records it)
      * @param droppedSince when counting began (the spool's first use with a state file)
      */
     public record Status(
@@ -93,24 +94,22 @@ public final class Spool {
             }
         }
         State read = readState(stateFile);
-        if (read == null) {
-            read = new State(0, 0, clock.instant(), null, null, null);
-            writeState(read);
-        }
-        this.state = read;
+        this.state = read != null ? read : new State(0, 0, clock.instant(), null, null, null);
+        writeState(state); // also records this bound, for vigil agent status
     }
 
     /**
      * The status of a spool without opening it for writing (nothing is cleaned up or created): for {@code vigil
      * agent status}, which may run while the agent writes.
      */
-    public static Status inspect(Path directory, long maxBytes) throws IOException {
+    public static Status inspect(Path directory) throws IOException {
         List<Entry> entries = Files.isDirectory(directory) ? list(directory) : List.of();
-        State state = readState(directory.resolveSibling(STATE_FILE));
+        Path file = directory.resolveSibling(STATE_FILE);
+        State state = readState(file);
         if (state == null) {
             state = new State(0, 0, Instant.EPOCH, null, null, null);
         }
-        return status(entries, maxBytes, state);
+        return status(entries, readMaxBytes(file), state);
     }
 
     /** Adds a compressed batch, dropping the oldest if the bound is passed; returns its entry. */
@@ -276,6 +275,20 @@ public final class Spool {
         }
     }
 
+    /** The bound the agent last opened the spool with; 0 when unknown. */
+    private static long readMaxBytes(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+            return Long.parseLong(properties.getProperty("maxBytes", "0"));
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
     private static @Nullable Instant instant(@Nullable String text) {
         return text == null ? null : Instant.parse(text);
     }
@@ -283,6 +296,7 @@ public final class Spool {
     /** Written to a temporary file, synced and renamed over the old one: a crash leaves the old or the new. */
     private void writeState(State state) throws IOException {
         Properties properties = new Properties();
+        properties.setProperty("maxBytes", Long.toString(maxBytes));
         properties.setProperty("dropped", Long.toString(state.dropped()));
         properties.setProperty("droppedBytes", Long.toString(state.droppedBytes()));
         properties.setProperty("droppedSince", state.droppedSince().toString());

@@ -97,12 +97,13 @@ class SpoolTest {
         assertThat(reopened.dropped()).isEqualTo(3);
         assertThat(reopened.droppedBytes()).isEqualTo(300);
         reopened.add("batch-5-000000", bytes(100));
-        Spool.Status status = Spool.inspect(temp.resolve("spool"), 250);
+        Spool.Status status = Spool.inspect(temp.resolve("spool"));
         assertThat(status.dropped()).isEqualTo(4);
         assertThat(status.droppedBytes()).isEqualTo(400);
         assertThat(status.droppedSince()).isEqualTo(Instant.parse("2026-12-01T10:00:00Z"));
         assertThat(status.pending()).isEqualTo(2);
         assertThat(status.pendingBytes()).isEqualTo(200);
+        assertThat(status.maxBytes()).isEqualTo(250);
         try (var files = Files.list(temp)) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .as("the state file is renamed into place, no temporary left")
@@ -116,7 +117,7 @@ class SpoolTest {
         Spool spool = new Spool(temp.resolve("spool"), 1 << 20, clock, w -> {});
         spool.recordDelivered();
         spool.recordError("cannot reach vigil:8700 (ConnectException)");
-        Spool.Status status = Spool.inspect(temp.resolve("spool"), 1 << 20);
+        Spool.Status status = Spool.inspect(temp.resolve("spool"));
         assertThat(status.lastSentAt()).isEqualTo(clock.instant());
         assertThat(status.lastErrorAt()).isEqualTo(clock.instant());
         assertThat(status.lastError()).isEqualTo("cannot reach vigil:8700 (ConnectException)");
@@ -126,7 +127,7 @@ class SpoolTest {
     void inspectingLeavesABatchBeingWrittenAlone() throws Exception {
         new Spool(temp.resolve("spool"), 1 << 20).add("batch-a-000001", bytes(10));
         Path writing = Files.writeString(temp.resolve("spool/0000000000000002-b.json.gz.tmp"), "being written");
-        assertThat(Spool.inspect(temp.resolve("spool"), 1 << 20).pending()).isEqualTo(1);
+        assertThat(Spool.inspect(temp.resolve("spool")).pending()).isEqualTo(1);
         assertThat(writing).exists();
     }
 }
