@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's schedule: an inventory every {@code interval}, a heartbeat every {@code heartbeat} in between, and a
@@ -61,7 +60,7 @@ public final class AgentLoop {
     private final RandomGenerator random;
     private final Consumer<String> log;
 
-    private @Nullable Instant nextInventory;
+    private Instant nextInventory = Instant.MIN;
     private Instant nextHeartbeat = Instant.MIN;
     private Instant nextSend = Instant.MIN;
     private int failures;
@@ -81,10 +80,21 @@ public final class AgentLoop {
         this.log = log;
     }
 
-    /** Runs until interrupted. */
-    public void run() throws IOException, InterruptedException {
+    /**
+     * Runs until interrupted. A step that fails (the disk is full, the host's package database cannot be read) is
+     * logged and the loop goes on: the next inventory may succeed, and the spool still has to be delivered.
+     */
+    public void run() throws InterruptedException {
         while (!Thread.currentThread().isInterrupted()) {
-            sleeper.sleepUntil(step());
+            Instant wake;
+            try {
+                wake = step();
+            } catch (IOException | RuntimeException e) {
+                wake = clock.instant().plus(MINIMUM_INTERVAL);
+                log.accept(clock.instant() + " error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + "; trying again in " + MINIMUM_INTERVAL.toSeconds() + " s");
+            }
+            sleeper.sleepUntil(wake);
         }
         throw new InterruptedException();
     }
@@ -93,13 +103,14 @@ public final class AgentLoop {
     public Instant step() throws IOException {
         Instant now = clock.instant();
         AgentRunner.Made made = null;
-        if (nextInventory == null || !now.isBefore(nextInventory)) {
-            made = runner.make(true);
+        // the next times are set before the batch is made, so a failing scan is tried again on schedule, not at once
+        if (!now.isBefore(nextInventory)) {
             nextInventory = now.plus(settings.interval());
             nextHeartbeat = now.plus(settings.heartbeat());
+            made = runner.make(true);
         } else if (!now.isBefore(nextHeartbeat)) {
-            made = runner.make(false);
             nextHeartbeat = now.plus(settings.heartbeat());
+            made = runner.make(false);
         }
         String prefix = made == null
                 ? "retry"

@@ -250,6 +250,43 @@ class AgentLoopTest {
     }
 
     @Test
+    void aFailingScanIsLoggedAndTheLoopGoesOn() throws Exception {
+        FakeServer server = new FakeServer(time, 0);
+        AgentRunner.Batches failingFirst = new AgentRunner.Batches() {
+            boolean failed;
+
+            @Override
+            public BatchMaker.Batch make(boolean withInventory, Spool.Status spool) throws IOException {
+                if (!failed) {
+                    failed = true;
+                    throw new IOException("No space left on device");
+                }
+                return batches.make(withInventory, spool);
+            }
+        };
+        AgentRunner runner = new AgentRunner(
+                failingFirst,
+                new Spool(temp.resolve("spool"), 1 << 20, time, log::add),
+                new Uploader(URI.create("http://vigil.test:8700"), server));
+        AgentLoop loop = new AgentLoop(
+                runner,
+                settings(3600, 60),
+                time,
+                wake -> {
+                    if (time.wakes.size() >= 3) {
+                        throw new InterruptedException();
+                    }
+                    time.sleepUntil(wake);
+                },
+                () -> 0L,
+                log::add);
+        assertThatThrownBy(loop::run).isInstanceOf(InterruptedException.class);
+        assertThat(log.getFirst()).contains("error: IOException: No space left on device; trying again in 10 s");
+        assertThat(batches.made).startsWith("60.0 heartbeat");
+        assertThat(server.taken()).hasSize(2);
+    }
+
+    @Test
     void intervalsBelowTheMinimumAreRefused() {
         assertThatThrownBy(() -> AgentLoop.Settings.every(Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class)
