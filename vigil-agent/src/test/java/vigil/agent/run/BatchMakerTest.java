@@ -130,6 +130,10 @@ class BatchMakerTest {
         assertThat(UploadedWarnings.sanitize("f line 2: 'x' is not a 'y' is not a 'Field: value' line; skipped"))
                 .as("the last 'is not a' is the cataloger's")
                 .isEqualTo("f line 2: " + UploadedWarnings.WITHHELD + " is not a 'Field: value' line; skipped");
+        assertThat(UploadedWarnings.sanitize(
+                        "/lib/apk/db/installed line 7: 'token=abc' is not an 'X:value' line; skipped"))
+                .isEqualTo("/lib/apk/db/installed line 7: " + UploadedWarnings.WITHHELD
+                        + " is not an 'X:value' line; skipped");
         assertThat(UploadedWarnings.sanitize("f line 2: 'unterminated secret"))
                 .isEqualTo("f line 2: " + UploadedWarnings.WITHHELD);
         assertThat(UploadedWarnings.sanitize("rpm header without a name or version; skipped"))
