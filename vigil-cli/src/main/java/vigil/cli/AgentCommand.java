@@ -152,10 +152,21 @@ final class AgentCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = {
                 "Run the agent: every --interval take this host's inventory (when CSM Vulnerabilities is enabled here),",
-                "send a heartbeat every minute, and deliver everything through an on-disk spool, so batches made while",
-                "the server is away are sent, in order and once, when it is back."
+                "send a heartbeat every minute in between, and deliver everything through an on-disk spool: batches",
+                "made while the server is away are sent, in order and once, as soon as it answers again (tries back",
+                "off from 1 s doubling to 5 minutes, or as the server's Retry-After says)."
             })
     static final class Run implements Callable<Integer> {
+        /** The spool's bound when neither --spool-max nor VIGIL_SPOOL_MAX says otherwise. */
+        static final long DEFAULT_SPOOL_MAX = 512L << 20;
+        /** Below this a spool holds no more than one inventory of a small host: most likely a missing unit. */
+        static final long MINIMUM_SPOOL_MAX = 64L << 10;
+
+        private static final java.util.regex.Pattern DURATION =
+                java.util.regex.Pattern.compile("(?i)(\\d{1,9})\\s*(s|m|h|d)");
+        private static final java.util.regex.Pattern SIZE =
+                java.util.regex.Pattern.compile("(?i)(\\d{1,15})\\s*(b|k|kib|kb|m|mib|mb|g|gib|gb|t|tib|tb)?");
+
         @Option(
                 names = "--server",
                 paramLabel = "URL",
@@ -176,36 +187,136 @@ final class AgentCommand implements Callable<Integer> {
         @Option(
                 names = "--interval",
                 paramLabel = "DURATION",
-                description = "Time between inventories, as ISO-8601 (default: PT1H).")
-        java.time.Duration interval = java.time.Duration.ofHours(1);
+                description = "Time between inventories, such as 30s, 15m, 1h or ISO-8601 PT1H; at least 10s"
+                        + " (default: 1h).")
+        String interval = "1h";
+
+        @Option(
+                names = "--spool-max",
+                paramLabel = "SIZE",
+                description = "Bound of the on-disk spool, such as 256MiB or 2GiB; past it the oldest batches are"
+                        + " dropped and counted (default: environment VIGIL_SPOOL_MAX, else 512MiB; at least 64KiB).")
+        @Nullable
+        String spoolMax;
 
         @Mixin
         DataDirOption data = new DataDirOption();
 
         @Override
         public Integer call() throws java.io.IOException, InterruptedException {
+            java.time.Duration every = interval(interval);
+            long bound = spoolMax(spoolMax, System.getenv());
             String key = apiKey();
             java.net.URI url = serverUrl(
                     server != null
                             ? server
                             : java.util.Objects.requireNonNullElse(
                                     System.getenv("VIGIL_SERVER_URL"), "http://127.0.0.1:8700"));
-            vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv());
+            vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv(), bound);
             PrintWriter out = Console.out();
-            long lastInventory = 0;
-            while (true) {
-                boolean inventory = System.nanoTime() - lastInventory >= interval.toNanos() || lastInventory == 0;
-                vigil.agent.run.AgentRunner.Cycle cycle = runner.cycle(inventory);
-                if (inventory) {
-                    lastInventory = System.nanoTime();
-                }
+            if (once) {
+                vigil.agent.run.AgentRunner.Cycle cycle = runner.cycle(true);
                 out.println(describe(cycle));
                 out.flush();
-                if (once) {
-                    return cycle.round().remaining() == 0 ? ExitCodes.OK : ExitCodes.FINDINGS;
-                }
-                Thread.sleep(java.time.Duration.ofMinutes(1));
+                return cycle.round().remaining() == 0 ? ExitCodes.OK : ExitCodes.FINDINGS;
             }
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            new vigil.agent.run.AgentLoop(
+                            runner,
+                            vigil.agent.run.AgentLoop.Settings.every(every),
+                            clock,
+                            vigil.agent.run.AgentLoop.Sleeper.of(clock),
+                            java.util.random.RandomGenerator.getDefault(),
+                            line -> {
+                                out.println(line);
+                                out.flush();
+                            })
+                    .run();
+            return ExitCodes.OK;
+        }
+
+        /** {@code --interval}: 30s, 15m, 2h, 1d, or ISO-8601; a usage error below the minimum or unreadable. */
+        static java.time.Duration interval(String text) {
+            java.time.Duration duration = duration(text.strip());
+            if (duration == null) {
+                throw new UserError(
+                        "--interval '" + text + "' is not a duration: use a number and a unit, such as 30s, 15m or"
+                                + " 1h (or ISO-8601 such as PT1H)",
+                        ExitCodes.USAGE);
+            }
+            java.time.Duration minimum = vigil.agent.run.AgentLoop.MINIMUM_INTERVAL;
+            if (duration.compareTo(minimum) < 0) {
+                throw new UserError(
+                        "--interval " + text + " is shorter than the agent's minimum of " + minimum.toSeconds()
+                                + "s; use --interval " + minimum.toSeconds() + "s or more",
+                        ExitCodes.USAGE);
+            }
+            return duration;
+        }
+
+        private static java.time.@Nullable Duration duration(String text) {
+            java.util.regex.Matcher matcher = DURATION.matcher(text);
+            if (matcher.matches()) {
+                long n = Long.parseLong(matcher.group(1));
+                return switch (Character.toLowerCase(matcher.group(2).charAt(0))) {
+                    case 's' -> java.time.Duration.ofSeconds(n);
+                    case 'm' -> java.time.Duration.ofMinutes(n);
+                    case 'h' -> java.time.Duration.ofHours(n);
+                    default -> java.time.Duration.ofDays(n);
+                };
+            }
+            try {
+                return java.time.Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
+
+        /**
+         * The spool's bound from {@code --spool-max}, else {@code VIGIL_SPOOL_MAX}, else 512 MiB: a number of bytes
+         * with an optional unit (KiB, MiB, GiB, TiB or K, M, G, T: powers of 1024; KB, MB, GB, TB: of 1000).
+         */
+        static long spoolMax(@Nullable String option, java.util.Map<String, String> environment) {
+            String source = "--spool-max";
+            String text = option;
+            if (text == null) {
+                source = "VIGIL_SPOOL_MAX";
+                text = environment.get("VIGIL_SPOOL_MAX");
+                if (text == null || text.isBlank()) {
+                    return DEFAULT_SPOOL_MAX;
+                }
+            }
+            java.util.regex.Matcher matcher = SIZE.matcher(text.strip());
+            if (!matcher.matches()) {
+                throw new UserError(
+                        source + " '" + text + "' is not a size: use a number and a unit, such as 256MiB or 2GiB",
+                        ExitCodes.USAGE);
+            }
+            String unit = matcher.group(2) == null ? "b" : matcher.group(2).toLowerCase(java.util.Locale.ROOT);
+            long scale = switch (unit) {
+                case "k", "kib" -> 1L << 10;
+                case "m", "mib" -> 1L << 20;
+                case "g", "gib" -> 1L << 30;
+                case "t", "tib" -> 1L << 40;
+                case "kb" -> 1_000L;
+                case "mb" -> 1_000_000L;
+                case "gb" -> 1_000_000_000L;
+                case "tb" -> 1_000_000_000_000L;
+                default -> 1L;
+            };
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Long.parseLong(matcher.group(1)), scale);
+            } catch (ArithmeticException e) {
+                throw new UserError(source + " '" + text + "' is too large", ExitCodes.USAGE);
+            }
+            if (bytes < MINIMUM_SPOOL_MAX) {
+                throw new UserError(
+                        source + " '" + text + "' is " + bytes + " bytes, less than the minimum of 64KiB (a unit"
+                                + " missing? such as " + matcher.group(1) + "MiB)",
+                        ExitCodes.USAGE);
+            }
+            return bytes;
         }
 
         /** The server's base URL, or a usage error naming what is wrong with it. */
@@ -249,10 +360,25 @@ final class AgentCommand implements Callable<Integer> {
     static vigil.agent.run.AgentRunner runner(
             Path dataDirectory, java.net.URI server, String apiKey, java.util.Map<String, String> environment)
             throws java.io.IOException {
+        return runner(dataDirectory, server, apiKey, environment, Run.DEFAULT_SPOOL_MAX);
+    }
+
+    static vigil.agent.run.AgentRunner runner(
+            Path dataDirectory,
+            java.net.URI server,
+            String apiKey,
+            java.util.Map<String, String> environment,
+            long spoolMax)
+            throws java.io.IOException {
         Path agentData = dataDirectory.resolve("agent");
+        PrintWriter err = Console.err();
         return new vigil.agent.run.AgentRunner(
                 batchMaker(dataDirectory, environment),
-                new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20),
+                new vigil.agent.run.Spool(
+                        agentData.resolve("spool"), spoolMax, java.time.Clock.systemUTC(), warning -> {
+                            err.println(java.time.Instant.now() + " warning: " + warning);
+                            err.flush();
+                        }),
                 uploader(server, apiKey));
     }
 
@@ -286,30 +412,38 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     static String describe(vigil.agent.run.AgentRunner.Cycle cycle) {
-        vigil.agent.run.Uploader.Round round = cycle.round();
-        return java.time.Instant.now() + " batch " + cycle.batchId()
-                + (cycle.inventory() ? " with " + cycle.packages() + " packages" : " (heartbeat)") + ": sent "
-                + round.sent() + (round.duplicates() > 0 ? ", " + round.duplicates() + " already there" : "")
-                + (round.rejected() > 0 ? ", " + round.rejected() + " refused (kept in agent/rejected)" : "")
-                + ", " + round.remaining() + " spooled" + (round.problem() == null ? "" : "; " + round.problem());
+        return java.time.Instant.now() + " " + cycle.describe();
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the agent's identity and spool.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Show the agent's identity and spool: batches waiting, batches dropped because the spool was full",
+                "(since when), the last delivery and the last error."
+            })
     static final class Status implements Callable<Integer> {
+        @Option(
+                names = {"-f", "--format"},
+                paramLabel = "FORMAT",
+                description = "table (default) or json.")
+        String format = "table";
+
         @Mixin
         DataDirOption data = new DataDirOption();
 
         @Override
         public Integer call() throws java.io.IOException {
+            if (!format.equals("table") && !format.equals("json")) {
+                throw new UserError("--format must be table or json, not '" + format + "'", ExitCodes.USAGE);
+            }
             Path agentData = data.resolve().resolve("agent");
-            PrintWriter out = Console.out();
             Path idFile = agentData.resolve("agent-id");
-            out.println("Agent id:  "
-                    + (java.nio.file.Files.isRegularFile(idFile)
-                            ? java.nio.file.Files.readString(idFile).strip()
-                            : "(not run yet)"));
-            vigil.agent.run.Spool spool = new vigil.agent.run.Spool(agentData.resolve("spool"), 512L << 20);
-            out.println("Spooled:   " + spool.entries().size() + " batches, " + spool.bytes() + " bytes");
+            String id = java.nio.file.Files.isRegularFile(idFile)
+                    ? java.nio.file.Files.readString(idFile).strip()
+                    : null;
+            // read only: the agent may be writing the spool right now
+            vigil.agent.run.Spool.Status spool = vigil.agent.run.Spool.inspect(agentData.resolve("spool"));
             Path rejected = agentData.resolve("rejected");
             long refused = 0;
             if (java.nio.file.Files.isDirectory(rejected)) {
@@ -317,9 +451,58 @@ final class AgentCommand implements Callable<Integer> {
                     refused = files.count();
                 }
             }
-            out.println("Refused:   " + refused + " batches (kept in " + rejected + ")");
+            PrintWriter out = Console.out();
+            if (format.equals("json")) {
+                out.println(statusJson(id, spool, refused, rejected));
+            } else {
+                out.println("Agent id:    " + (id == null ? "(not run yet)" : id));
+                out.println("Spooled:     " + spool.pending() + " batches, " + spool.pendingBytes() + " bytes"
+                        + (spool.maxBytes() > 0 ? " (bound " + spool.maxBytes() + " bytes)" : ""));
+                out.println("Dropped:     " + spool.dropped() + " batches, " + spool.droppedBytes() + " bytes"
+                        + (spool.droppedSince().equals(java.time.Instant.EPOCH) ? "" : " since " + spool.droppedSince())
+                        + (spool.dropped() > 0 ? " (the spool was full; raise --spool-max to keep more)" : ""));
+                out.println("Last sent:   " + (spool.lastSentAt() == null ? "never" : spool.lastSentAt()));
+                out.println("Last error:  "
+                        + (spool.lastError() == null ? "none" : spool.lastErrorAt() + " " + spool.lastError()));
+                out.println("Refused:     " + refused + " batches (kept in " + rejected + ")");
+            }
             out.flush();
             return ExitCodes.OK;
+        }
+
+        private static String statusJson(
+                @Nullable String id, vigil.agent.run.Spool.Status spool, long refused, Path rejected) {
+            tools.jackson.databind.node.ObjectNode root =
+                    JsonMapper.builder().build().createObjectNode();
+            root.put("agentId", id);
+            tools.jackson.databind.node.ObjectNode pending = root.putObject("spool");
+            pending.put("pending", spool.pending());
+            pending.put("pendingBytes", spool.pendingBytes());
+            if (spool.maxBytes() > 0) {
+                pending.put("maxBytes", spool.maxBytes());
+            } else {
+                pending.putNull("maxBytes");
+            }
+            pending.put("dropped", spool.dropped());
+            pending.put("droppedBytes", spool.droppedBytes());
+            pending.put(
+                    "droppedSince",
+                    spool.droppedSince().equals(java.time.Instant.EPOCH)
+                            ? null
+                            : spool.droppedSince().toString());
+            root.put(
+                    "lastSentAt",
+                    spool.lastSentAt() == null ? null : spool.lastSentAt().toString());
+            if (spool.lastError() == null) {
+                root.putNull("lastError");
+            } else {
+                tools.jackson.databind.node.ObjectNode error = root.putObject("lastError");
+                error.put("at", String.valueOf(spool.lastErrorAt()));
+                error.put("message", spool.lastError());
+            }
+            root.put("refused", refused);
+            root.put("refusedDirectory", rejected.toString());
+            return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root);
         }
     }
 }

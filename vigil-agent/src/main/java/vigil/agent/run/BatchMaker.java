@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 import vigil.agent.check.CapabilityCheck;
@@ -63,7 +64,17 @@ public final class BatchMaker {
      */
     public record Batch(String batchId, byte[] gzipped, boolean hostInventory, int packages) {}
 
+    /** A batch without a spool's status: {@code vigil scan --send-to} sends it straight away. */
     public Batch make(boolean withHostInventory, List<Inventory> others) throws IOException {
+        return make(withHostInventory, others, null);
+    }
+
+    /**
+     * A batch; with {@code spool}, it carries {@code agent.spool = {pending, pendingBytes, dropped, droppedBytes}} so
+     * the server hears what this agent could not deliver.
+     */
+    public Batch make(boolean withHostInventory, List<Inventory> others, Spool.@Nullable Status spool)
+            throws IOException {
         Facts facts = collector.collect();
         List<CapabilityStatus> statuses = new CapabilityCheck(matrix).evaluate(facts);
         boolean vulnerabilities = statuses.stream()
@@ -85,18 +96,44 @@ public final class BatchMaker {
         ObjectNode report = CheckJson.report(facts, statuses);
         agent.set("facts", report.get("facts"));
         agent.set("capabilities", report.get("capabilities"));
+        if (spool != null) {
+            ObjectNode state = agent.putObject("spool");
+            state.put("pending", spool.pending());
+            state.put("pendingBytes", spool.pendingBytes());
+            state.put("dropped", spool.dropped());
+            state.put("droppedBytes", spool.droppedBytes());
+        }
         var inventories = batch.putArray("inventories");
         if (inventory != null) {
-            inventories.add(CycloneDx.tree(inventory, List.of(), facts.agentVersion(), UUID.randomUUID()));
+            inventories.add(sbom(inventory, facts.agentVersion()));
         }
         for (Inventory other : others) {
-            inventories.add(CycloneDx.tree(other, List.of(), facts.agentVersion(), UUID.randomUUID()));
+            inventories.add(sbom(other, facts.agentVersion()));
         }
         return new Batch(
                 batchId,
                 gzip(JSON.writeValueAsBytes(batch)),
                 inventory != null,
                 inventory == null ? 0 : inventory.packages().size());
+    }
+
+    /**
+     * The inventory as CycloneDX, with the scan's warnings as {@code vigil:warning} metadata properties: only as
+     * {@link UploadedWarnings} lets them leave the machine (the file and the problem, never the text of a file).
+     */
+    private static ObjectNode sbom(Inventory inventory, String agentVersion) {
+        ObjectNode bom = CycloneDx.tree(inventory, List.of(), agentVersion, UUID.randomUUID());
+        List<String> warnings = UploadedWarnings.of(inventory.warnings());
+        if (!warnings.isEmpty()) {
+            ObjectNode metadata = (ObjectNode) bom.get("metadata");
+            var properties = metadata.putArray("properties");
+            for (String warning : warnings) {
+                ObjectNode property = properties.addObject();
+                property.put("name", "vigil:warning");
+                property.put("value", warning);
+            }
+        }
+        return bom;
     }
 
     private Inventory inventory() throws IOException {
