@@ -38,7 +38,29 @@ public final class Logins {
     private static final int MAX_BUCKETS = 100_000;
 
     /** What a sign-in attempt names; the email and organization as typed, the password as characters. */
-    public record Attempt(String email, @Nullable String organization, char[] password) {}
+    public static final class Attempt {
+        private final String email;
+        private final @Nullable String organization;
+        private final char[] password;
+
+        public Attempt(String email, @Nullable String organization, char[] password) {
+            this.email = email;
+            this.organization = organization;
+            this.password = password.clone();
+        }
+
+        public String email() {
+            return email;
+        }
+
+        public @Nullable String organization() {
+            return organization;
+        }
+
+        public char[] password() {
+            return password.clone();
+        }
+    }
 
     /** How a sign-in ended. */
     public sealed interface Outcome {}
@@ -80,7 +102,7 @@ public final class Logins {
 
     /** The first check, before the body is even read: the client address's bucket. */
     public Optional<Throttled> admit(String address) {
-        Duration wait = addresses.take(address);
+        Duration wait = addresses.take(addressKey(address));
         return wait.isZero()
                 ? Optional.empty()
                 : Optional.of(throttled(wait, "too many sign-in attempts from this address"));
@@ -153,6 +175,28 @@ public final class Logins {
         accounts.setPassword(user.get().id(), next, sessionToken);
         clearFailures(account);
         return new Changed();
+    }
+
+    /**
+     * The bucket of an address: an IPv4 address, or an IPv6 address's /64 (one subscriber's network usually has a
+     * whole /64, so counting each address would give an attacker endless buckets).
+     */
+    static String addressKey(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
+        try {
+            String literal = address.startsWith("[") && address.endsWith("]")
+                    ? address.substring(1, address.length() - 1)
+                    : address;
+            byte[] bytes = java.net.InetAddress.ofLiteral(literal).getAddress();
+            if (bytes.length != 16) {
+                return address;
+            }
+            return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
     }
 
     private static Throttled throttled(Duration wait, String why) {

@@ -81,7 +81,7 @@ public final class ApiRoutes {
     }
 
     private void login(Context ctx) {
-        Optional<Logins.Throttled> throttled = logins.admit(ctx.ip());
+        Optional<Logins.Throttled> throttled = logins.admit(LoginBodies.address(ctx));
         if (throttled.isPresent()) {
             tooMany(ctx, throttled.get());
             return;
@@ -93,7 +93,7 @@ public final class ApiRoutes {
             Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
             return;
         }
-        switch (logins.signIn(ctx.ip(), attempt)) {
+        switch (logins.signIn(LoginBodies.address(ctx), attempt)) {
             case Logins.SignedIn(String token) -> {
                 SecuredRoutes.sessionCookie(ctx, token, (int) Accounts.SESSION.toSeconds());
                 ctx.json(Map.of("token", token));

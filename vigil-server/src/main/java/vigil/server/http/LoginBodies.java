@@ -44,6 +44,11 @@ public final class LoginBodies {
         }
     }
 
+    /** The client's address as the TCP peer: never a header such as X-Forwarded-For, which anyone can send. */
+    public static String address(Context ctx) {
+        return ctx.req().getRemoteAddr();
+    }
+
     /** Reads the request's body, at most {@link #MAX_BYTES}. */
     public static byte[] read(Context ctx) throws Refused {
         long declared = ctx.req().getContentLengthLong();

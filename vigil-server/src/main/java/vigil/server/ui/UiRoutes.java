@@ -137,7 +137,7 @@ public final class UiRoutes {
     }
 
     private void login(Context ctx) {
-        Optional<Logins.Throttled> throttled = logins.admit(ctx.ip());
+        Optional<Logins.Throttled> throttled = logins.admit(LoginBodies.address(ctx));
         if (throttled.isPresent()) {
             ctx.header(
                     "Retry-After", String.valueOf(throttled.get().retryAfter().toSeconds()));
@@ -154,7 +154,7 @@ public final class UiRoutes {
             return;
         }
         String next = fields.get("next");
-        switch (logins.signIn(ctx.ip(), attempt)) {
+        switch (logins.signIn(LoginBodies.address(ctx), attempt)) {
             case Logins.SignedIn(String token) -> {
                 SecuredRoutes.sessionCookie(ctx, token, (int) Accounts.SESSION.toSeconds());
                 ctx.redirect(safeNext(next), io.javalin.http.HttpStatus.SEE_OTHER);
