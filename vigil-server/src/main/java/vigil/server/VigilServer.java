@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import vigil.agent.matrix.FeatureMatrix;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
+import vigil.server.auth.Logins;
 import vigil.server.auth.Role;
 import vigil.server.auth.SecretBox;
 import vigil.server.auth.Secrets;
@@ -161,6 +162,7 @@ public final class VigilServer implements AutoCloseable {
     private final ScheduledExecutorService watcher;
     private final @Nullable Bootstrap bootstrap;
     private final @Nullable IntakeQueue queue;
+    private final Accounts accounts;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private VigilServer(
@@ -170,7 +172,8 @@ public final class VigilServer implements AutoCloseable {
             List<SecuredRoutes.Route> routes,
             ScheduledExecutorService watcher,
             @Nullable Bootstrap bootstrap,
-            @Nullable IntakeQueue queue) {
+            @Nullable IntakeQueue queue,
+            Accounts accounts) {
         this.database = database;
         this.app = app;
         this.matching = matching;
@@ -178,6 +181,7 @@ public final class VigilServer implements AutoCloseable {
         this.watcher = watcher;
         this.bootstrap = bootstrap;
         this.queue = queue;
+        this.accounts = accounts;
     }
 
     public static VigilServer start(Options options, Clock clock) throws IOException {
@@ -208,10 +212,12 @@ public final class VigilServer implements AutoCloseable {
             LOG.info("intake queue: {}", queue.describe());
         }
         Intake intake = new Intake(database.jdbi(), matching, clock, queue);
-        ApiRoutes api = new ApiRoutes(accounts, intake, findings, notifications, database.jdbi(), clock);
+        Logins logins = new Logins(accounts, database.jdbi(), clock);
+        ApiRoutes api = new ApiRoutes(accounts, logins, intake, findings, notifications, database.jdbi(), clock);
         RateLimiter limiter = new RateLimiter(200, 400);
         UiRoutes ui = new UiRoutes(
                 accounts,
+                logins,
                 findings,
                 database.jdbi(),
                 FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()));
@@ -313,7 +319,7 @@ public final class VigilServer implements AutoCloseable {
         if (queue != null) {
             queue.startWorkers(intake::store);
         }
-        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap, queue);
+        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap, queue, accounts);
     }
 
     private static @Nullable Bootstrap bootstrapIfEmpty(Accounts accounts, Database database) {
@@ -353,6 +359,11 @@ public final class VigilServer implements AutoCloseable {
 
     public List<SecuredRoutes.Route> routes() {
         return routes;
+    }
+
+    /** Organizations, users and sessions, and the pool every password hash runs on. */
+    public Accounts accounts() {
+        return accounts;
     }
 
     public Database database() {

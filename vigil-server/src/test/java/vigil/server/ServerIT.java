@@ -177,8 +177,17 @@ class ServerIT {
     }
 
     private String login(String email, String password) throws Exception {
+        return login(email, password, null);
+    }
+
+    /** A sign-in, naming the organization unless it is the server's first. */
+    private String login(String email, String password, @Nullable String organization) throws Exception {
         HttpResponse<String> response = send(
-                "POST", "/api/v1/login", null, json("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"));
+                "POST",
+                "/api/v1/login",
+                null,
+                json("{\"email\":\"" + email + "\",\"password\":\"" + password + "\""
+                        + (organization == null ? "" : ",\"organization\":\"" + organization + "\"") + "}"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("token").asString();
     }
@@ -566,7 +575,7 @@ class ServerIT {
             Accounts accounts = new Accounts(server.database().jdbi(), Clock.systemUTC());
             String other = accounts.createOrganization("other");
             accounts.createUser(other, "analyst@other.example", "a long password 42".toCharArray(), Role.ANALYST);
-            String analyst = login("analyst@other.example", "a long password 42");
+            String analyst = login("analyst@other.example", "a long password 42", "other");
             assertThat(get("/api/v1/findings", analyst).path("total").asLong()).isZero();
             assertThat(get("/api/v1/agents", analyst).path("agents")).isEmpty();
             assertThat(send("POST", "/api/v1/findings/" + id + "/mute", analyst, json("{\"reason\":\"mine now\"}"))

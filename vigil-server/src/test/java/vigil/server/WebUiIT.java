@@ -81,7 +81,7 @@ class WebUiIT {
             page.fill("input[name=email]", first.email());
             page.fill("input[name=password]", "not the password");
             page.click("button[type=submit]");
-            assertThat(page.textContent("[role=alert]")).contains("Wrong email or password");
+            assertThat(page.textContent("[role=alert]")).contains("Wrong email, password or organization");
             page.fill("input[name=email]", first.email());
             page.fill("input[name=password]", first.password());
             page.click("button[type=submit]");

@@ -6,17 +6,34 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /** Organizations, users, sessions and API keys in the store; secrets only ever as hashes. */
 public final class Accounts {
-    private static final Duration SESSION = Duration.ofHours(12);
+    /** A session ends this long after sign-in, used or not. */
+    public static final Duration SESSION = Duration.ofHours(12);
+
+    /** A session ends when unused for this long. */
+    public static final Duration SESSION_IDLE = Duration.ofMinutes(30);
+
+    /** A session's last use is written at most this often, not on every request. */
+    static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    public static final int MIN_PASSWORD = 12;
+    public static final int MAX_PASSWORD = 1024;
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final PasswordHashing hashing;
 
-    public Accounts(Jdbi jdbi, Clock clock) {
+    public Accounts(Jdbi jdbi, Clock clock, PasswordHashing hashing) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.hashing = hashing;
+    }
+
+    public Accounts(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, PasswordHashing.forThisMachine());
     }
 
     public record CreatedKey(String id, String token) {}
@@ -32,6 +49,16 @@ public final class Accounts {
         return id;
     }
 
+    /** Refuses passwords that are too short to resist guessing or too long to be a password. */
+    public static void checkPassword(char[] password) {
+        if (password.length < MIN_PASSWORD) {
+            throw new IllegalArgumentException("a password needs at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.length > MAX_PASSWORD) {
+            throw new IllegalArgumentException("a password has at most " + MAX_PASSWORD + " characters");
+        }
+    }
+
     public Optional<String> organizationNamed(String name) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT id FROM organizations WHERE name = :name")
                 .bind("name", name)
@@ -39,12 +66,11 @@ public final class Accounts {
                 .findOne());
     }
 
+    /** Creates a user; an email is unique within its organization only (ADR 0014). */
     public String createUser(String orgId, String email, char[] password, Role role) {
-        if (password.length < 12) {
-            throw new IllegalArgumentException("a password needs at least 12 characters");
-        }
+        checkPassword(password);
         String id = UUID.randomUUID().toString();
-        String hash = Secrets.hashPassword(password);
+        String hash = hashing.hash(password);
         jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO users (id, org_id, email, password_hash, role,"
                         + " created_at) VALUES (:id, :org, :email, :hash, :role, :at)")
                 .bind("id", id)
@@ -57,25 +83,84 @@ public final class Accounts {
         return id;
     }
 
-    /** Checks a password and opens a session; the token is returned once and stored hashed. */
-    public Optional<String> login(String email, char[] password) {
-        record UserRow(String id, String passwordHash) {}
-        Optional<UserRow> user =
-                jdbi.withHandle(handle -> handle.createQuery("SELECT id, password_hash FROM users WHERE email = :email")
-                        .bind("email", email.toLowerCase(Locale.ROOT))
-                        .map((rs, ctx) -> new UserRow(rs.getString(1), rs.getString(2)))
+    /** A user as sign-in needs it. */
+    public record User(String id, String orgId, String email, String passwordHash) {}
+
+    /**
+     * The organization a sign-in names; without a name, the server's first organization (the one made on its first
+     * start, named {@code default}; else the oldest), so a sign-in never depends on which other organizations hold
+     * the same email.
+     */
+    public Optional<String> organizationForSignIn(@Nullable String name) {
+        return jdbi.withHandle(handle -> name == null
+                ? handle.createQuery("SELECT id FROM organizations ORDER BY CASE WHEN name = 'default' THEN 0"
+                                + " ELSE 1 END, created_at, id LIMIT 1")
+                        .mapTo(String.class)
+                        .findFirst()
+                : handle.createQuery("SELECT id FROM organizations WHERE name = :name")
+                        .bind("name", name)
+                        .mapTo(String.class)
                         .findOne());
-        if (user.isEmpty() || !Secrets.verifyPassword(password, user.get().passwordHash())) {
-            return Optional.empty();
-        }
+    }
+
+    public Optional<User> user(String orgId, String email) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, org_id, email, password_hash FROM users WHERE org_id = :org AND email = :email")
+                .bind("org", orgId)
+                .bind("email", email.toLowerCase(Locale.ROOT))
+                .map((rs, ctx) -> new User(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .findOne());
+    }
+
+    /** Opens a session for a user whose password was checked; the token is returned once and stored hashed. */
+    public String openSession(String userId) {
         String token = Secrets.newToken("vgs_");
-        jdbi.useHandle(handle -> handle.createUpdate(
-                        "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (:hash, :user, :expires)")
+        long now = clock.millis();
+        jdbi.useTransaction(handle -> {
+            // the user's ended sessions go when a new one starts: the table holds live sessions only
+            handle.createUpdate("DELETE FROM sessions WHERE user_id = :user AND (expires_at <= :now"
+                            + " OR last_used_at <= :idle)")
+                    .bind("user", userId)
+                    .bind("now", now)
+                    .bind("idle", now - SESSION_IDLE.toMillis())
+                    .execute();
+            handle.createUpdate("INSERT INTO sessions (token_hash, user_id, expires_at, last_used_at)"
+                            + " VALUES (:hash, :user, :expires, :now)")
+                    .bind("hash", Secrets.sha256(token))
+                    .bind("user", userId)
+                    .bind("expires", now + SESSION.toMillis())
+                    .bind("now", now)
+                    .execute();
+        });
+        return token;
+    }
+
+    /** Ends the session of a token (sign-out); nothing happens for any other token. */
+    public void endSession(String token) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM sessions WHERE token_hash = :hash")
                 .bind("hash", Secrets.sha256(token))
-                .bind("user", user.get().id())
-                .bind("expires", clock.millis() + SESSION.toMillis())
                 .execute());
-        return Optional.of(token);
+    }
+
+    /** Sets a user's password and ends their sessions except the one of {@code keepToken}. */
+    public void setPassword(String userId, char[] password, String keepToken) {
+        checkPassword(password);
+        String hash = hashing.hash(password);
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id")
+                    .bind("hash", hash)
+                    .bind("id", userId)
+                    .execute();
+            handle.createUpdate("DELETE FROM sessions WHERE user_id = :id AND token_hash <> :keep")
+                    .bind("id", userId)
+                    .bind("keep", Secrets.sha256(keepToken))
+                    .execute();
+        });
+    }
+
+    /** The pool every password hash of this server runs on. */
+    public PasswordHashing hashing() {
+        return hashing;
     }
 
     public CreatedKey createApiKey(String orgId, String name, ApiKeyScope scope) {
@@ -110,15 +195,30 @@ public final class Accounts {
     public Optional<Principal> authenticate(String token) {
         String hash = Secrets.sha256(token);
         if (token.startsWith("vgs_")) {
-            return jdbi.withHandle(handle -> handle.createQuery("SELECT u.org_id, u.email, u.role FROM sessions s"
-                            + " JOIN users u ON u.id = s.user_id WHERE s.token_hash = :hash AND s.expires_at > :now")
+            long now = clock.millis();
+            record Live(Principal principal, long lastUsed) {}
+            Optional<Live> live = jdbi.withHandle(handle -> handle.createQuery(
+                            "SELECT u.org_id, u.email, u.role, s.last_used_at FROM sessions s JOIN users u"
+                                    + " ON u.id = s.user_id WHERE s.token_hash = :hash AND s.expires_at > :now"
+                                    + " AND s.last_used_at > :idle")
                     .bind("hash", hash)
-                    .bind("now", clock.millis())
-                    .map((rs, ctx) -> new Principal(
-                            rs.getString(1),
-                            rs.getString(2),
-                            Role.valueOf(rs.getString(3)).permissions()))
+                    .bind("now", now)
+                    .bind("idle", now - SESSION_IDLE.toMillis())
+                    .map((rs, ctx) -> new Live(
+                            new Principal(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    Role.valueOf(rs.getString(3)).permissions()),
+                            rs.getLong(4)))
                     .findOne());
+            if (live.isPresent() && now - live.get().lastUsed() >= TOUCH_EVERY.toMillis()) {
+                jdbi.useHandle(handle -> handle.createUpdate(
+                                "UPDATE sessions SET last_used_at = :now WHERE token_hash = :hash")
+                        .bind("now", now)
+                        .bind("hash", hash)
+                        .execute());
+            }
+            return live.map(Live::principal);
         }
         Optional<Principal> key = jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT org_id, name, scope, id FROM api_keys WHERE key_hash = :hash AND revoked_at IS NULL")

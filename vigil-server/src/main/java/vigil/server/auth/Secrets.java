@@ -38,6 +38,18 @@ public final class Secrets {
         return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
     }
 
+    /**
+     * A stored hash with today's iterations that no password matches (its digest is random, not derived): verifying
+     * against it costs exactly what verifying a real password costs.
+     */
+    public static String unmatchableHash() {
+        byte[] salt = new byte[16];
+        byte[] digest = new byte[32];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(digest);
+        return SCHEME + "$" + ITERATIONS + "$" + b64(salt) + "$" + b64(digest);
+    }
+
     private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {
         try {
             PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);

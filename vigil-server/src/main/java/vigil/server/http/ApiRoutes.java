@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 import vigil.model.Severity;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
+import vigil.server.auth.Logins;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
 import vigil.server.findings.FindingExport;
@@ -35,6 +36,7 @@ public final class ApiRoutes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Accounts accounts;
+    private final Logins logins;
     private final Intake intake;
     private final Bindings bindings;
     private final FindingStore findings;
@@ -44,12 +46,14 @@ public final class ApiRoutes {
 
     public ApiRoutes(
             Accounts accounts,
+            Logins logins,
             Intake intake,
             FindingStore findings,
             Notifications notifications,
             Jdbi jdbi,
             Clock clock) {
         this.accounts = accounts;
+        this.logins = logins;
         this.intake = intake;
         this.bindings = new Bindings(jdbi);
         this.findings = findings;
@@ -61,6 +65,8 @@ public final class ApiRoutes {
     public void register(SecuredRoutes routes) {
         routes.get("/healthz", Permission.PUBLIC, ctx -> ctx.json(Map.of("status", "ok")));
         routes.post("/api/v1/login", Permission.PUBLIC, this::login);
+        routes.post("/api/v1/logout", Permission.READ, this::logout);
+        routes.post("/api/v1/me/password", Permission.READ, this::changePassword);
         routes.post("/intake/v1/batches", Permission.INTAKE, this::batch);
         routes.get("/api/v1/findings", Permission.READ, this::listFindings);
         routes.get("/api/v1/findings/export", Permission.READ, this::export);
@@ -82,19 +88,69 @@ public final class ApiRoutes {
     }
 
     private void login(Context ctx) {
+        Optional<Logins.Throttled> throttled = logins.admit(LoginBodies.address(ctx));
+        if (throttled.isPresent()) {
+            tooMany(ctx, throttled.get());
+            return;
+        }
+        Logins.Attempt attempt;
+        try {
+            attempt = LoginBodies.json(LoginBodies.read(ctx));
+        } catch (LoginBodies.Refused e) {
+            Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
+            return;
+        }
+        switch (logins.signIn(LoginBodies.address(ctx), attempt)) {
+            case Logins.SignedIn(String token) -> {
+                SecuredRoutes.sessionCookie(ctx, token, (int) Accounts.SESSION.toSeconds());
+                ctx.json(Map.of("token", token));
+            }
+            case Logins.Refused refused ->
+                Errors.send(
+                        ctx,
+                        401,
+                        "wrong email, password or organization (name the organization unless it is"
+                                + " the server's first)");
+            case Logins.Throttled t -> tooMany(ctx, t);
+            case Logins.Busy busy -> {
+                ctx.header("Retry-After", String.valueOf(busy.retryAfter().toSeconds()));
+                Errors.send(ctx, 503, "the server is checking too many passwords right now; retry in a second");
+            }
+        }
+    }
+
+    /** A 429 that says when to retry, in the header and in the message. */
+    public static void tooMany(Context ctx, Logins.Throttled throttled) {
+        ctx.header("Retry-After", String.valueOf(throttled.retryAfter().toSeconds()));
+        Errors.send(ctx, 429, throttled.message());
+    }
+
+    /** Ends the caller's session: its token no longer works, here or in the web UI. */
+    private void logout(Context ctx) {
+        SecuredRoutes.credential(ctx).ifPresent(accounts::endSession);
+        SecuredRoutes.sessionCookie(ctx, "", 0);
+        ctx.status(204);
+    }
+
+    private void changePassword(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
         JsonNode body = body(ctx);
         if (body == null) {
             return;
         }
-        String email = body.path("email").asString("");
-        String password = body.path("password").asString("");
-        Optional<String> token = accounts.login(email, password.toCharArray());
-        if (token.isEmpty()) {
-            Errors.send(ctx, 401, "wrong email or password");
-            return;
+        String current = body.path("currentPassword").asString("");
+        String next = body.path("newPassword").asString("");
+        String token = SecuredRoutes.credential(ctx).orElse("");
+        try {
+            switch (logins.changePassword(principal, token, current.toCharArray(), next.toCharArray())) {
+                case Logins.Changed changed -> ctx.status(204);
+                case Logins.WrongPassword wrong -> Errors.send(ctx, 403, "currentPassword is wrong");
+                case Logins.Invalid(String message) -> Errors.send(ctx, 400, message);
+            }
+        } catch (vigil.server.auth.PasswordHashing.Busy e) {
+            ctx.header("Retry-After", "1");
+            Errors.send(ctx, 503, "the server is checking too many passwords right now; retry in a second");
         }
-        SecuredRoutes.sessionCookie(ctx, token.get(), 12 * 3600);
-        ctx.json(Map.of("token", token.get()));
     }
 
     private void batch(Context ctx) {
@@ -397,8 +453,12 @@ public final class ApiRoutes {
             ctx.status(201).json(Map.of("id", id, "email", email.toLowerCase(Locale.ROOT), "role", role.name()));
         } catch (IllegalArgumentException e) {
             Errors.send(ctx, 400, String.valueOf(e.getMessage()));
+        } catch (vigil.server.auth.PasswordHashing.Busy e) {
+            ctx.header("Retry-After", "1");
+            Errors.send(ctx, 503, "the server is checking too many passwords right now; retry in a second");
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-            Errors.send(ctx, 409, "a user with that email exists");
+            // emails are unique per organization: this one is already a user of the caller's organization
+            Errors.send(ctx, 409, "a user with that email exists in this organization");
         }
     }
 

@@ -150,6 +150,11 @@ public final class SecuredRoutes {
         }
     }
 
+    /** The session token or API key the caller sent, as a header or the session cookie. */
+    public static Optional<String> credential(Context ctx) {
+        return bearer(ctx);
+    }
+
     private static Optional<String> bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -35,9 +35,12 @@ final class Html {
     /** The page frame: navigation, the signed-in user, and the content. */
     static String page(String title, String active, String user, String content) {
         StringBuilder nav = new StringBuilder();
-        for (String[] item :
-                new String[][] {{"/findings", "Findings"}, {"/vulnerabilities", "Vulnerabilities"}, {"/setup", "Setup"}
-                }) {
+        for (String[] item : new String[][] {
+            {"/findings", "Findings"},
+            {"/vulnerabilities", "Vulnerabilities"},
+            {"/setup", "Setup"},
+            {"/account", "Account"}
+        }) {
             nav.append("<a href=\"")
                     .append(item[0])
                     .append("\"")

@@ -23,10 +23,12 @@ import vigil.agent.matrix.DeploymentType;
 import vigil.agent.matrix.FeatureMatrix;
 import vigil.model.Severity;
 import vigil.server.auth.Accounts;
+import vigil.server.auth.Logins;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
 import vigil.server.findings.FindingStore;
 import vigil.server.http.ApiRoutes;
+import vigil.server.http.LoginBodies;
 import vigil.server.http.SecuredRoutes;
 
 /** The web UI's pages and forms, each declared with its permission like every other route. */
@@ -38,6 +40,7 @@ public final class UiRoutes {
             List.of("status", "severity", "q", "resource", "rule", "assignee");
 
     private final Accounts accounts;
+    private final Logins logins;
     private final FindingStore findings;
     private final Jdbi jdbi;
     private final byte[] htmx;
@@ -45,9 +48,11 @@ public final class UiRoutes {
 
     private final FeatureMatrix matrix;
 
-    public UiRoutes(Accounts accounts, FindingStore findings, Jdbi jdbi, FeatureMatrix matrix) throws IOException {
+    public UiRoutes(Accounts accounts, Logins logins, FindingStore findings, Jdbi jdbi, FeatureMatrix matrix)
+            throws IOException {
         this.matrix = matrix;
         this.accounts = accounts;
+        this.logins = logins;
         this.findings = findings;
         this.jdbi = jdbi;
         this.htmx = resource("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js");
@@ -69,9 +74,12 @@ public final class UiRoutes {
         routes.get("/login", Permission.PUBLIC, ctx -> ctx.html(loginPage(null, ctx.queryParam("next"))));
         routes.post("/login", Permission.PUBLIC, this::login);
         routes.form("/logout", Permission.READ, ctx -> {
+            SecuredRoutes.credential(ctx).ifPresent(accounts::endSession);
             SecuredRoutes.sessionCookie(ctx, "", 0);
             ctx.redirect("/login", io.javalin.http.HttpStatus.SEE_OTHER);
         });
+        routes.page("/account", Permission.READ, ctx -> accountPage(ctx, 200, null));
+        routes.form("/account/password", Permission.READ, this::changePassword);
         routes.page("/", Permission.READ, ctx -> ctx.redirect("/findings"));
         routes.page("/findings", Permission.READ, this::findingsPage);
         routes.form("/ui/findings/{id}/mute", Permission.TRIAGE, this::mute);
@@ -94,26 +102,118 @@ public final class UiRoutes {
                 + "<input type=\"hidden\" name=\"next\" value=\"" + esc(safeNext(next)) + "\">"
                 + "<label>Email<input name=\"email\" type=\"email\" autocomplete=\"username\" required></label>"
                 + "<label>Password<input name=\"password\" type=\"password\" autocomplete=\"current-password\""
-                + " required></label><button type=\"submit\">Sign in</button></form></body></html>";
+                + " required></label><label>Organization<input name=\"organization\" autocomplete=\"organization\""
+                + " placeholder=\"only if not the server's first\"></label><button type=\"submit\">Sign in</button>"
+                + "</form></body></html>";
     }
 
-    /** Only paths of this site: a login link must not become an open redirect. */
-    private static String safeNext(@Nullable String next) {
-        return next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
-                ? next
-                : "/findings";
+    /**
+     * Only an absolute path of this site: a login link must not become an open redirect. Browsers drop tabs and
+     * newlines, read a backslash as a slash and {@code //} as another host, so anything but printable ASCII, a
+     * backslash, or a second leading slash sends the user to the findings instead.
+     */
+    static String safeNext(@Nullable String next) {
+        if (next == null || next.length() < 1 || next.length() > 2000 || next.charAt(0) != '/') {
+            return "/findings";
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '\\') {
+                return "/findings";
+            }
+        }
+        if (next.length() > 1 && next.charAt(1) == '/') {
+            return "/findings";
+        }
+        try {
+            java.net.URI uri = new java.net.URI(next);
+            if (uri.getScheme() != null || uri.getRawAuthority() != null) {
+                return "/findings";
+            }
+        } catch (java.net.URISyntaxException e) {
+            return "/findings";
+        }
+        return next;
     }
 
     private void login(Context ctx) {
-        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
-        String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
-        Optional<String> token = accounts.login(email, password.toCharArray());
-        if (token.isEmpty()) {
-            ctx.status(401).html(loginPage("Wrong email or password.", ctx.formParam("next")));
+        Optional<Logins.Throttled> throttled = logins.admit(LoginBodies.address(ctx));
+        if (throttled.isPresent()) {
+            ctx.header(
+                    "Retry-After", String.valueOf(throttled.get().retryAfter().toSeconds()));
+            ctx.status(429).html(loginPage(sentence(throttled.get().message()), null));
             return;
         }
-        SecuredRoutes.sessionCookie(ctx, token.get(), 12 * 3600);
-        ctx.redirect(safeNext(ctx.formParam("next")), io.javalin.http.HttpStatus.SEE_OTHER);
+        Map<String, String> fields;
+        Logins.Attempt attempt;
+        try {
+            fields = LoginBodies.form(LoginBodies.read(ctx));
+            attempt = LoginBodies.formAttempt(fields);
+        } catch (LoginBodies.Refused e) {
+            ctx.status(e.status()).html(loginPage(sentence(String.valueOf(e.getMessage())), null));
+            return;
+        }
+        String next = fields.get("next");
+        switch (logins.signIn(LoginBodies.address(ctx), attempt)) {
+            case Logins.SignedIn(String token) -> {
+                SecuredRoutes.sessionCookie(ctx, token, (int) Accounts.SESSION.toSeconds());
+                ctx.redirect(safeNext(next), io.javalin.http.HttpStatus.SEE_OTHER);
+            }
+            case Logins.Refused refused ->
+                ctx.status(401).html(loginPage("Wrong email, password or organization.", next));
+            case Logins.Throttled t -> {
+                ctx.header("Retry-After", String.valueOf(t.retryAfter().toSeconds()));
+                ctx.status(429).html(loginPage(sentence(t.message()), next));
+            }
+            case Logins.Busy busy -> {
+                ctx.header("Retry-After", String.valueOf(busy.retryAfter().toSeconds()));
+                ctx.status(503).html(loginPage("The server is busy checking passwords; retry in a second.", next));
+            }
+        }
+    }
+
+    private static String sentence(String message) {
+        return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1) + ".";
+    }
+
+    private void accountPage(Context ctx, int status, @Nullable String message) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String html = (message == null
+                        ? ""
+                        : "<p class=\"" + (status < 300 ? "notice" : "error") + "\" role=\"alert\">" + esc(message)
+                                + "</p>")
+                + "<form class=\"password\" method=\"post\" action=\"/account/password\"><h2>Change password</h2>"
+                + "<label>Current password<input name=\"current\" type=\"password\""
+                + " autocomplete=\"current-password\" required></label><label>New password (at least "
+                + Accounts.MIN_PASSWORD + " characters)<input name=\"new\" type=\"password\""
+                + " autocomplete=\"new-password\" minlength=\"" + Accounts.MIN_PASSWORD + "\" required></label>"
+                + "<label>New password again<input name=\"confirm\" type=\"password\" autocomplete=\"new-password\""
+                + " required></label><button>Change password</button><p>Your other sessions are signed out.</p>"
+                + "</form>";
+        ctx.status(status).html(Html.page("Account", "Account", principal.subject(), html));
+    }
+
+    private void changePassword(Context ctx) {
+        Principal principal = SecuredRoutes.principal(ctx);
+        String current = Optional.ofNullable(ctx.formParam("current")).orElse("");
+        String next = Optional.ofNullable(ctx.formParam("new")).orElse("");
+        if (!next.equals(Optional.ofNullable(ctx.formParam("confirm")).orElse(""))) {
+            accountPage(ctx, 400, "The new password and its repetition differ; type both again.");
+            return;
+        }
+        String token = SecuredRoutes.credential(ctx).orElse("");
+        try {
+            switch (logins.changePassword(principal, token, current.toCharArray(), next.toCharArray())) {
+                case Logins.Changed changed ->
+                    accountPage(ctx, 200, "Password changed; your other sessions were signed out.");
+                case Logins.WrongPassword wrong ->
+                    accountPage(ctx, 403, "The current password is wrong; nothing changed.");
+                case Logins.Invalid(String message) -> accountPage(ctx, 400, sentence(message));
+            }
+        } catch (vigil.server.auth.PasswordHashing.Busy e) {
+            ctx.header("Retry-After", "1");
+            accountPage(ctx, 503, "The server is busy checking passwords; retry in a second.");
+        }
     }
 
     private void findingsPage(Context ctx) {
