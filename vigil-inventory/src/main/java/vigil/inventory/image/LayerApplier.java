@@ -153,6 +153,12 @@ final class LayerApplier {
         if (parts.isEmpty()) {
             return true;
         }
+        for (String part : parts) {
+            if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                warn("entry '" + printable(entryName) + "' has a name component longer than 255 bytes; skipped");
+                return true;
+            }
+        }
         String name = parts.getLast();
         List<String> parent = parts.subList(0, parts.size() - 1);
         if (name.equals(OPAQUE)) {
