@@ -73,7 +73,8 @@ class LayerScaleTest {
         System.out.println("LayerScaleTest: " + ENTRIES + " entries applied in " + took.toMillis() + " ms ("
                 + cpu.toMillis() + " ms CPU); reading the same layer alone takes " + readCpu.toMillis() + " ms CPU");
         // The machine's load changes wall-clock times tenfold, so the bound is on CPU time, relative to merely
-        // reading the layer: applying costs a few lookups and at most one system call per entry.
-        assertThat(cpu).isLessThan(readCpu.multipliedBy(8).plusSeconds(2));
+        // reading the layer: applying costs a few lookups and at most one system call per entry (measured: 1.4 times
+        // the reading; the old applier, with about ten failing lstat calls per entry, took more than ten times).
+        assertThat(cpu).isLessThan(readCpu.multipliedBy(4).plusSeconds(1));
     }
 }
