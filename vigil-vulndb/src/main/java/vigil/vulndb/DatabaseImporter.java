@@ -196,16 +196,24 @@ public final class DatabaseImporter {
         } catch (IOException | RuntimeException e) {
             if (e instanceof AdvisoryFormatException
                     || e instanceof java.util.zip.ZipException
-                    || e instanceof LimitExceeded) {
-                warnings.add(e.getMessage() == null ? file + ": unreadable" : describe(file, e));
+                    || e instanceof java.io.EOFException
+                    || e instanceof LimitExceeded
+                    || e instanceof IllegalArgumentException) {
+                // A damaged or hostile file (truncated gzip, bad tar header, bomb) fails alone, named.
+                warnings.add(describe(file, e) + "; skipped");
                 return;
+            }
+            if (e instanceof IOException
+                    && (e.getMessage() == null || !e.getMessage().contains(name))) {
+                throw new IOException(describe(file, e), e);
             }
             throw e;
         }
     }
 
     private static String describe(Path file, Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message =
+                e.getMessage() == null ? e.getClass().getSimpleName() + " (truncated or damaged?)" : e.getMessage();
         return message.contains(file.getFileName().toString()) ? message : file + ": " + message;
     }
 
