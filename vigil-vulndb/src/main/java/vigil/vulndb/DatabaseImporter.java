@@ -79,10 +79,22 @@ public final class DatabaseImporter {
                 }
                 if (Files.isDirectory(input)) {
                     List<Path> files;
+                    List<Path> links;
+                    // Links are never followed: one could lead anywhere on this machine (/etc/shadow, a key).
                     try (Stream<Path> walk = Files.walk(input)) {
-                        files = walk.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
+                        List<Path> all = walk.toList();
+                        files = all.stream()
+                                .filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
                                 .sorted()
                                 .toList();
+                        links = all.stream()
+                                .filter(Files::isSymbolicLink)
+                                .sorted()
+                                .toList();
+                    }
+                    if (!links.isEmpty()) {
+                        warnings.add(input + ": " + links.size() + " symbolic link(s) not followed (" + links.getFirst()
+                                + (links.size() > 1 ? ", ..." : "") + "); copy the files themselves to import them");
                     }
                     for (Path file : files) {
                         importFile(file, builder, documents, warnings, total, progress);
@@ -184,16 +196,24 @@ public final class DatabaseImporter {
         } catch (IOException | RuntimeException e) {
             if (e instanceof AdvisoryFormatException
                     || e instanceof java.util.zip.ZipException
-                    || e instanceof LimitExceeded) {
-                warnings.add(e.getMessage() == null ? file + ": unreadable" : describe(file, e));
+                    || e instanceof java.io.EOFException
+                    || e instanceof LimitExceeded
+                    || e instanceof IllegalArgumentException) {
+                // A damaged or hostile file (truncated gzip, bad tar header, bomb) fails alone, named.
+                warnings.add(describe(file, e) + "; skipped");
                 return;
+            }
+            if (e instanceof IOException
+                    && (e.getMessage() == null || !e.getMessage().contains(name))) {
+                throw new IOException(describe(file, e), e);
             }
             throw e;
         }
     }
 
     private static String describe(Path file, Exception e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message =
+                e.getMessage() == null ? e.getClass().getSimpleName() + " (truncated or damaged?)" : e.getMessage();
         return message.contains(file.getFileName().toString()) ? message : file + ": " + message;
     }
 
@@ -207,13 +227,15 @@ public final class DatabaseImporter {
             long[] total,
             ProgressListener progress)
             throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(new Limited(input, where, total), 1 << 16);
-        buffered.mark(8192);
-        byte[] head = buffered.readNBytes(8192);
+        Limited limited = new Limited(input, where, total);
+        BufferedInputStream buffered = new BufferedInputStream(limited, 1 << 16);
+        buffered.mark(HEAD);
+        byte[] head = buffered.readNBytes(HEAD);
         buffered.reset();
         Optional<AdvisoryFeedParser> parser = parsers.stream()
                 .filter(candidate -> candidate.accepts(name, head))
                 .findFirst();
+        parser.ifPresent(chosen -> limited.limit(chosen.maxDocumentBytes()));
         if (parser.isEmpty()) {
             if (!name.endsWith(".md") && !name.endsWith(".txt") && !name.startsWith("LICENSE")) {
                 warnings.add(where + ": not a format Vigil imports (OSV JSON, ALAS, OVAL, Red Hat data); skipped");
@@ -221,6 +243,8 @@ public final class DatabaseImporter {
             return;
         }
         IOException[] failure = {null};
+        // A document that fails half-way leaves none of its advisories: the database never holds half a feed.
+        builder.savepoint();
         try {
             parser.get()
                     .parse(
@@ -239,13 +263,22 @@ public final class DatabaseImporter {
                             },
                             warnings);
         } catch (AdvisoryFormatException e) {
-            warnings.add(e.getMessage() == null ? where + ": malformed" : e.getMessage());
+            builder.rollbackToSavepoint();
+            warnings.add(e.getMessage() == null ? where + ": malformed" : withName(where, e.getMessage()));
             return;
+        } catch (IOException | RuntimeException e) {
+            builder.rollbackToSavepoint();
+            throw e;
         }
         if (failure[0] != null) {
             throw failure[0];
         }
+        builder.releaseSavepoint();
         documents.merge(parser.get().name(), 1L, Long::sum);
+    }
+
+    private static String withName(String where, String message) {
+        return message.contains(where) ? message : where + ": " + message;
     }
 
     private static InputStream nonClosing(InputStream stream) {
@@ -271,6 +304,11 @@ public final class DatabaseImporter {
         private long count;
         private long limit = 64L << 20;
 
+        /** The chosen parser's own limit replaces the default once the document's format is known. */
+        void limit(long bytes) {
+            limit = bytes;
+        }
+
         Limited(InputStream input, String where, long[] total) {
             super(input);
             this.where = where;
@@ -282,7 +320,7 @@ public final class DatabaseImporter {
             total[0] += bytes;
             if (count > limit) {
                 throw new LimitExceeded(where + " is larger than " + (limit >> 20)
-                        + " MiB once decompressed; refusing it (a decompression bomb?)");
+                        + " MiB once decompressed; refusing it (a decompression bomb?); nothing from it was imported");
             }
             if (total[0] > TOTAL_LIMIT) {
                 throw new LimitExceeded("this import is larger than " + (TOTAL_LIMIT >> 30)

@@ -27,6 +27,9 @@ import vigil.vulndb.store.AdvisoryStore;
  * data directory's cache with conditional requests, then rebuilds the database from the cache atomically.
  */
 public final class DatabaseUpdater {
+    /** No feed file is anywhere near this (Oracle's whole OVAL feed is about 100 MB compressed). */
+    static final long MAX_DOWNLOAD_BYTES = 4L << 30;
+
     private final HttpClient http;
     private final DatabaseImporter importer;
 
@@ -119,12 +122,17 @@ public final class DatabaseUpdater {
                 return future.get(poll, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillRunning) {
                 long size = Files.exists(partial) ? Files.size(partial) : 0;
+                if (size > MAX_DOWNLOAD_BYTES) {
+                    future.cancel(true);
+                    throw new AbandonedDownload("the server sent more than " + (MAX_DOWNLOAD_BYTES >> 30)
+                            + " GiB; refusing it (no advisory feed is that large)");
+                }
                 if (size != lastSize) {
                     lastSize = size;
                     lastProgress = System.nanoTime();
                 } else if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
                     future.cancel(true);
-                    throw new StalledException("no data received for " + stallTimeout.toSeconds() + " s after " + size
+                    throw new AbandonedDownload("no data received for " + stallTimeout.toSeconds() + " s after " + size
                             + " bytes; the connection stalled");
                 }
             } catch (ExecutionException e) {
@@ -141,7 +149,8 @@ public final class DatabaseUpdater {
 
     /** GETs {@code uri} into {@code local}, sending the validators of the cached copy; 304 keeps it. */
     private void download(URI uri, Path local) throws IOException, InterruptedException {
-        Files.createDirectories(local.getParent());
+        OwnerOnly.createDirectories(
+                java.util.Objects.requireNonNull(local.getParent(), "a cache file has no directory"));
         Path meta = local.resolveSibling(local.getFileName() + ".meta");
         Properties validators = new Properties();
         if (Files.isRegularFile(meta) && Files.isRegularFile(local)) {
@@ -162,7 +171,7 @@ public final class DatabaseUpdater {
         HttpResponse<Path> response;
         try {
             response = sendWatchingForStalls(request.build(), partial);
-        } catch (StalledException e) {
+        } catch (AbandonedDownload e) {
             Files.deleteIfExists(partial);
             throw e;
         } catch (IOException e) {
@@ -182,6 +191,7 @@ public final class DatabaseUpdater {
             Files.deleteIfExists(partial);
             throw new IOException("truncated download (" + Files.size(partial) + " of " + expected + " bytes)");
         }
+        OwnerOnly.restrict(partial);
         Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Properties fresh = new Properties();
         response.headers().firstValue("etag").ifPresent(value -> fresh.setProperty("etag", value));
@@ -189,6 +199,7 @@ public final class DatabaseUpdater {
         try (var writer = Files.newBufferedWriter(meta)) {
             fresh.store(writer, "validators of " + uri);
         }
+        OwnerOnly.restrict(meta);
     }
 
     private static String describe(IOException e) {
@@ -199,10 +210,10 @@ public final class DatabaseUpdater {
         return message;
     }
 
-    private static final class StalledException extends IOException {
+    private static final class AbandonedDownload extends IOException {
         private static final long serialVersionUID = 1L;
 
-        StalledException(String message) {
+        AbandonedDownload(String message) {
             super(message);
         }
     }

@@ -1,8 +1,11 @@
 package vigil.inventory.image;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
 import vigil.inventory.InventoryException;
 
 /** The files of an image archive or layout, by their relative path, whatever holds them. */
@@ -61,32 +63,50 @@ interface BlobSource extends Closeable {
         };
     }
 
-    /** An image in a tar file (docker save, OCI archive), read with random access by entry name. */
-    static BlobSource tar(Path file, long maxEntries) throws IOException {
-        SeekableByteChannel channel = Files.newByteChannel(file);
-        TarFile tar;
-        try {
-            tar = new TarFile(channel);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw new InventoryException("image " + file + " is not a readable tar archive: " + e.getMessage(), e);
-        }
-        if (tar.getEntries().size() > maxEntries) {
-            tar.close();
-            throw new InventoryException("image " + file + " has "
-                    + tar.getEntries().size() + " entries, more than the " + maxEntries + " Vigil reads");
-        }
-        Map<String, TarArchiveEntry> entries = new HashMap<>();
-        for (TarArchiveEntry entry : tar.getEntries()) {
-            if (entry.isFile()) {
-                entries.put(normalize(entry.getName()), entry);
+    /**
+     * An image in a tar file (docker save, OCI archive), read with random access by entry name. The index is built
+     * in one streaming pass that applies the entry, header and name limits before an entry is indexed, so it never
+     * holds more than {@link ImageLimits#maxEntries()} names.
+     */
+    static BlobSource tar(Path file, ImageLimits limits) throws IOException {
+        record Span(long offset, long size) {}
+        Map<String, Span> entries = new HashMap<>();
+        String where = "image " + file;
+        try (InputStream raw = Files.newInputStream(file);
+                InflationGuard.Counting position = new InflationGuard.Counting(new BufferedInputStream(raw, 1 << 16));
+                GuardedTarInputStream tar = new GuardedTarInputStream(position, limits, where)) {
+            long count = 0;
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                if (++count > limits.maxEntries()) {
+                    throw new InventoryException(
+                            where + " has more than " + limits.maxEntries() + " entries, more than Vigil reads");
+                }
+                byte type = entry.getLinkFlag();
+                boolean plainFile = (type == TarArchiveEntry.LF_NORMAL || type == TarArchiveEntry.LF_OLDNORM)
+                        && !entry.isSparse()
+                        && !entry.isDirectory();
+                if (plainFile && entry.getName().length() <= limits.maxNameLength()) {
+                    // TarArchiveInputStream reads whole 512-byte records, so the count is where the data starts.
+                    entries.put(normalize(entry.getName()), new Span(position.count(), entry.getSize()));
+                }
             }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            if (e instanceof InventoryException) {
+                throw e;
+            }
+            throw new InventoryException(where + " is not a readable tar archive: " + e.getMessage(), e);
         }
         return new BlobSource() {
             @Override
             public Optional<InputStream> open(String path) throws IOException {
-                TarArchiveEntry entry = entries.get(normalize(path));
-                return entry == null ? Optional.empty() : Optional.of(tar.getInputStream(entry));
+                Span span = entries.get(normalize(path));
+                if (span == null) {
+                    return Optional.empty();
+                }
+                SeekableByteChannel channel = Files.newByteChannel(file);
+                channel.position(span.offset());
+                return Optional.of(new Bounded(Channels.newInputStream(channel), span.size()));
             }
 
             @Override
@@ -95,10 +115,54 @@ interface BlobSource extends Closeable {
             }
 
             @Override
-            public void close() throws IOException {
-                tar.close();
-            }
+            public void close() {}
         };
+    }
+
+    /** The {@code size} bytes of one archive entry. */
+    final class Bounded extends FilterInputStream {
+        private long left;
+
+        Bounded(InputStream input, long size) {
+            super(input);
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int value = super.read();
+            if (value >= 0) {
+                left--;
+            }
+            return value;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int read = super.read(buffer, offset, (int) Math.min(length, left));
+            if (read > 0) {
+                left -= read;
+            }
+            return read;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
+        }
     }
 
     private static String normalize(String name) {

@@ -16,6 +16,8 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vigil.inventory.InventoryException;
@@ -27,7 +29,19 @@ import vigil.model.ProgressListener;
  * {@link LayerApplier}) into a private temporary directory; OCI blobs are checked against their digests.
  */
 public final class ImageOpener {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Metadata JSON is small and flat: deep nesting or huge strings are a hostile image, not a real one. */
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64)
+                            .maxStringLength(4 << 20)
+                            .maxNameLength(64 << 10)
+                            .maxNumberLength(64)
+                            .build())
+                    .build())
+            .build();
+    /** More layers than any real image has (Docker allows 127); each one is a stream to open and apply. */
+    private static final int MAX_LAYERS = 1000;
+
     private static final Pattern DIGEST = Pattern.compile("^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$");
     private static final String DEFAULT_PLATFORM = "linux/amd64";
 
@@ -49,9 +63,8 @@ public final class ImageOpener {
         if (!Files.exists(image)) {
             throw new InventoryException("image " + image + " does not exist");
         }
-        try (BlobSource source = Files.isDirectory(image)
-                ? BlobSource.directory(image)
-                : BlobSource.tar(gunzipIfNeeded(image, temporaryParent), limits.maxEntries())) {
+        try (BlobSource source =
+                Files.isDirectory(image) ? BlobSource.directory(image) : tarSource(image, limits, temporaryParent)) {
             Path directory = Files.createTempDirectory(temporaryParent, "vigil-image-");
             List<String> warnings = new ArrayList<>();
             try {
@@ -87,21 +100,70 @@ public final class ImageOpener {
         }
     }
 
-    /** {@code docker save | gzip} archives are decompressed once to a temporary tar for random access. */
-    private static Path gunzipIfNeeded(Path image, Path temporaryParent) throws IOException {
+    /**
+     * A tar archive, decompressed first to a private temporary tar when it is gzipped ({@code docker save | gzip}):
+     * the decompression is bounded while it streams (total size, ratio, see {@link InflationGuard}), so a bomb stops
+     * having written at most the limit, and the temporary tar is deleted once indexed or refused.
+     */
+    private static BlobSource tarSource(Path image, ImageLimits limits, Path temporaryParent) throws IOException {
         byte[] magic;
         try (InputStream input = Files.newInputStream(image)) {
             magic = input.readNBytes(2);
         }
         if (magic.length < 2 || (magic[0] & 0xff) != 0x1f || (magic[1] & 0xff) != 0x8b) {
-            return image;
+            return BlobSource.tar(image, limits);
         }
         Path tar = Files.createTempFile(temporaryParent, "vigil-image-", ".tar");
-        tar.toFile().deleteOnExit();
-        try (InputStream input = new java.util.zip.GZIPInputStream(Files.newInputStream(image), 1 << 16)) {
-            Files.copy(input, tar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            String where = "image " + image;
+            try (InputStream raw = Files.newInputStream(image);
+                    InflationGuard.Counting compressed =
+                            new InflationGuard.Counting(new java.io.BufferedInputStream(raw, 1 << 16));
+                    InputStream input = new InflationGuard(
+                            gunzip(compressed, where),
+                            compressed,
+                            true,
+                            new InflationGuard.Budget(limits.maxUncompressedBytes()),
+                            limits,
+                            where);
+                    java.io.OutputStream out = Files.newOutputStream(tar)) {
+                input.transferTo(out);
+            } catch (java.util.zip.ZipException e) {
+                throw new InventoryException(where + " starts like gzip but cannot be decompressed: " + e.getMessage());
+            }
+            BlobSource source = BlobSource.tar(tar, limits);
+            return new BlobSource() {
+                @Override
+                public Optional<InputStream> open(String path) throws IOException {
+                    return source.open(path);
+                }
+
+                @Override
+                public String describe() {
+                    return image.toString();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    try {
+                        source.close();
+                    } finally {
+                        Files.deleteIfExists(tar);
+                    }
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tar);
+            throw e;
         }
-        return tar;
+    }
+
+    private static InputStream gunzip(InputStream compressed, String where) throws IOException {
+        try {
+            return new java.util.zip.GZIPInputStream(compressed, 1 << 16);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new InventoryException(where + " starts like gzip but its gzip header is damaged: " + e.getMessage());
+        }
     }
 
     private static JsonNode json(BlobSource source, String path, ImageLimits limits) throws IOException {
@@ -156,7 +218,8 @@ public final class ImageOpener {
             configDigest = "sha256:" + base.replace(".json", "");
         }
         List<String> layers = new ArrayList<>();
-        first.path("Layers").forEach(layer -> layers.add(layer.asString()));
+        first.path("Layers").forEach(layer -> layers.add(layer.asString("")));
+        checkLayerCount(source, layers);
         LayerApplier applier = new LayerApplier(directory, interesting, limits, warnings);
         progress.begin("Extracting " + layers.size() + " layers", layers.size());
         for (String layer : layers) {
@@ -215,6 +278,7 @@ public final class ImageOpener {
         }
         List<String> layers = new ArrayList<>();
         manifest.path("layers").forEach(layer -> layers.add(layer.path("digest").asString("")));
+        checkLayerCount(source, layers);
         LayerApplier applier = new LayerApplier(directory, interesting, limits, warnings);
         progress.begin("Extracting " + layers.size() + " layers", layers.size());
         for (String digest : layers) {
@@ -239,6 +303,13 @@ public final class ImageOpener {
         }
         progress.end();
         return new ImageMetadata(format, configDigest, manifestDigest, repoTags, layers, os, architecture);
+    }
+
+    private static void checkLayerCount(BlobSource source, List<String> layers) {
+        if (layers.size() > MAX_LAYERS) {
+            throw new InventoryException("image " + source.describe() + ": its manifest lists " + layers.size()
+                    + " layers, more than the " + MAX_LAYERS + " Vigil applies; refusing it");
+        }
     }
 
     private static MessageDigest messageDigest(String digest) {

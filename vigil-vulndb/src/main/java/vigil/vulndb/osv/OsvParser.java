@@ -32,7 +32,7 @@ import vigil.vulndb.Ecosystems;
  * {@code database_specific.severity}) wins over CVSS vectors, which are scored with the reference calculator.
  */
 public final class OsvParser implements AdvisoryFeedParser {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
     private static final String BASE_URL = "https://osv-vulnerabilities.storage.googleapis.com";
 
     @Override

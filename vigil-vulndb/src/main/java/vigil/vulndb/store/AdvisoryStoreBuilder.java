@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import vigil.vulndb.Advisory;
 import vigil.vulndb.AffectedPackage;
+import vigil.vulndb.OwnerOnly;
 
 /**
  * Writes a new version of the advisory database beside the live one and swaps it in with an atomic rename, so an
@@ -27,6 +29,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     private final PreparedStatement insertAdvisory;
     private final PreparedStatement insertAffected;
     private long written;
+    private long writtenAtSavepoint;
     private boolean published;
 
     private AdvisoryStoreBuilder(Path target, Path work, Connection connection) throws SQLException {
@@ -47,19 +50,24 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
      * Starts a new version of {@code target}: a copy of it when {@code merge} and it exists, else an empty database.
      */
     public static AdvisoryStoreBuilder start(Path target, boolean merge) throws IOException {
-        Path directory = target.toAbsolutePath().getParent();
-        Files.createDirectories(directory);
-        Path work = Files.createTempFile(directory, ".advisories-", ".building");
+        Path directory = java.util.Objects.requireNonNull(
+                target.toAbsolutePath().getParent(), "the database file has no directory");
+        OwnerOnly.createDirectories(directory);
+        // Created 0600 and written in place (never deleted and re-created by SQLite under the umask), so the
+        // database is owner-only from its first byte and stays so once renamed over the live one.
+        Path work = OwnerOnly.createTempFile(directory, ".advisories-", ".building");
         boolean copy = merge && Files.isRegularFile(target);
         if (copy) {
-            Files.copy(target, work, StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.delete(work);
+            try (var out = Files.newOutputStream(work, StandardOpenOption.TRUNCATE_EXISTING)) {
+                Files.copy(target, out);
+            }
         }
         try {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + work);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA journal_mode = OFF");
+                // A rollback journal, not OFF: a document that fails half-way is rolled back to its savepoint
+                // (without a journal SQLite cannot roll back). SQLite gives it the database file's 0600 mode.
+                statement.execute("PRAGMA journal_mode = DELETE");
                 statement.execute("PRAGMA synchronous = OFF");
                 statement.execute("PRAGMA foreign_keys = ON");
                 if (copy && AdvisoryStore.schemaVersion(connection) != AdvisoryStore.SCHEMA_VERSION) {
@@ -129,6 +137,35 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
             written++;
         } catch (SQLException e) {
             throw new IOException("writing advisory " + advisory.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks the point {@link #rollbackToSavepoint()} returns to: the start of one document. */
+    public void savepoint() throws IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SAVEPOINT document");
+            writtenAtSavepoint = written;
+        } catch (SQLException e) {
+            throw new IOException("marking a document in the advisory database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes every advisory written since {@link #savepoint()}: a document that failed half-way leaves nothing. */
+    public void rollbackToSavepoint() throws IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ROLLBACK TO document");
+            statement.execute("RELEASE document");
+            written = writtenAtSavepoint;
+        } catch (SQLException e) {
+            throw new IOException("undoing a failed document failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void releaseSavepoint() throws IOException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("RELEASE document");
+        } catch (SQLException e) {
+            throw new IOException("finishing a document failed: " + e.getMessage(), e);
         }
     }
 

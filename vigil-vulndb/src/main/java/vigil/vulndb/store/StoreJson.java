@@ -12,7 +12,7 @@ import vigil.vulndb.AffectedPackage;
 
 /** The JSON columns of the store: lists of strings, CVSS scores and version ranges. */
 final class StoreJson {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
 
     private StoreJson() {}
 

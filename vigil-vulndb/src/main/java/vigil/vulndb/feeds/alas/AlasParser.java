@@ -32,7 +32,7 @@ import vigil.vulndb.feeds.Nevra;
  * the file's path: Amazon Linux AMI (1), 2, 2022, 2023.
  */
 public final class AlasParser implements AdvisoryFeedParser {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
     private static final Pattern ID = Pattern.compile("ALAS(?:2|2022|2023)?-\\d{4}-\\d+");
     private static final Pattern RELEASE_IN_PATH = Pattern.compile("amazon/(1|2|2022|2023)/");
     private static final Pattern TAGS = Pattern.compile("<[^>]*>");

@@ -62,11 +62,83 @@ public final class OvalParser implements AdvisoryFeedParser {
         return "https://linux.oracle.com/security/oval/";
     }
 
+    /** Longest text or attribute value read; OVAL descriptions are a few kilobytes. */
+    static final int MAX_TEXT = 1 << 20;
+
+    /** An element's text, refused past {@link #MAX_TEXT} (the reader hands it over in chunks of about 16 KiB). */
+    private static String text(XMLStreamReader reader, String fileName) throws XMLStreamException {
+        StringBuilder text = new StringBuilder();
+        int event;
+        while ((event = reader.next()) != XMLStreamConstants.END_ELEMENT) {
+            if (event == XMLStreamConstants.CHARACTERS
+                    || event == XMLStreamConstants.CDATA
+                    || event == XMLStreamConstants.SPACE) {
+                text.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                if (text.length() > MAX_TEXT) {
+                    throw new AdvisoryFormatException(
+                            fileName + " has an element text longer than " + MAX_TEXT + " characters; refusing it");
+                }
+            } else if (event == XMLStreamConstants.START_ELEMENT || event == XMLStreamConstants.END_DOCUMENT) {
+                throw new AdvisoryFormatException(fileName + " has markup inside a text element");
+            }
+        }
+        return text.toString().strip();
+    }
+
+    /**
+     * Refuses a run of more than {@link #MAX_TEXT} bytes without {@code <} or {@code >}: a giant attribute value or
+     * text node the XML reader would otherwise buffer whole before Vigil sees it.
+     */
+    private static final class MarkupRuns extends java.io.FilterInputStream {
+        private final String fileName;
+        private long run;
+
+        MarkupRuns(InputStream input, String fileName) {
+            super(input);
+            this.fileName = fileName;
+        }
+
+        private void scan(byte[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                byte b = buffer[i];
+                run = b == '<' || b == '>' ? 0 : run + 1;
+                if (run > MAX_TEXT) {
+                    throw new AdvisoryFormatException(fileName + " has more than " + MAX_TEXT
+                            + " bytes of text or attribute without markup; refusing it");
+                }
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int value = super.read();
+            if (value >= 0) {
+                scan(new byte[] {(byte) value}, 0, 1);
+            }
+            return value;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = super.read(buffer, offset, length);
+            if (read > 0) {
+                scan(buffer, offset, read);
+            }
+            return read;
+        }
+    }
+
     static XMLInputFactory secureFactory() {
         XMLInputFactory factory = XMLInputFactory.newFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        // Belt and braces: even if a DTD slipped through, nothing external is fetched.
+        factory.setProperty(javax.xml.XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setProperty(javax.xml.XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
+            throw new XMLStreamException("external resource " + systemId + " refused");
+        });
         return factory;
     }
 
@@ -97,7 +169,7 @@ public final class OvalParser implements AdvisoryFeedParser {
     public void parse(String fileName, InputStream input, Consumer<Advisory> sink, List<String> warnings)
             throws IOException {
         try {
-            XMLStreamReader reader = secureFactory().createXMLStreamReader(input, "UTF-8");
+            XMLStreamReader reader = secureFactory().createXMLStreamReader(new MarkupRuns(input, fileName), "UTF-8");
             Definition current = null;
             while (reader.hasNext()) {
                 int event = reader.next();
@@ -113,12 +185,12 @@ public final class OvalParser implements AdvisoryFeedParser {
                         }
                         case "title" -> {
                             if (current != null) {
-                                current.title = reader.getElementText().strip();
+                                current.title = text(reader, fileName);
                             }
                         }
                         case "severity" -> {
                             if (current != null) {
-                                current.severity = reader.getElementText().strip();
+                                current.severity = text(reader, fileName);
                             }
                         }
                         case "issued" -> {
@@ -148,7 +220,7 @@ public final class OvalParser implements AdvisoryFeedParser {
                         }
                         case "cve" -> {
                             if (current != null) {
-                                String cve = reader.getElementText().strip();
+                                String cve = text(reader, fileName);
                                 if (cve.startsWith("CVE-") && !current.cves.contains(cve)) {
                                     current.cves.add(cve);
                                 }

@@ -36,7 +36,7 @@ import vigil.vulndb.feeds.Nevra;
  * fixes of their own and are skipped.
  */
 public final class RedHatParser implements AdvisoryFeedParser {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
     private static final Pattern MAIN_STREAM = Pattern.compile("^cpe:/[ao]:redhat:enterprise_linux:(\\d+)(?::.*)?$");
 
     @Override
