@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
 import vigil.inventory.fs.DirectoryRootFs;
 
@@ -33,6 +34,12 @@ public final class ImageRootFs implements RootFs {
     @Override
     public Optional<Path> file(String path) throws IOException {
         return root.file(path);
+    }
+
+    /** Opened component by component inside the flattened root, like any directory root. */
+    @Override
+    public Optional<RootFile> open(String path) throws IOException {
+        return root.open(path);
     }
 
     @Override
