@@ -222,6 +222,7 @@ public final class VigilServer implements AutoCloseable {
                 database.jdbi(),
                 FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()));
         SecuredRoutes[] holder = new SecuredRoutes[1];
+        HttpHardening hardening = new HttpHardening(options.network());
         Javalin app;
         try {
             app = Javalin.create(config -> {
@@ -229,7 +230,7 @@ public final class VigilServer implements AutoCloseable {
                 config.http.maxRequestSize = MAX_REQUEST_BYTES;
                 config.jetty.host = options.host();
                 config.jetty.port = options.port();
-                config.jetty.modifyHttpConfiguration(http -> HttpHardening.configure(http, options.network()));
+                config.jetty.modifyHttpConfiguration(hardening::configure);
                 TlsMaterial tls = options.tls();
                 if (tls != null) {
                     // HTTPS only: the one connector speaks TLS, so nothing is ever served in clear text
@@ -240,7 +241,7 @@ public final class VigilServer implements AutoCloseable {
                         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
                         HttpConfiguration https = new HttpConfiguration();
                         https.addCustomizer(new SecureRequestCustomizer(false));
-                        HttpHardening.configure(https, options.network());
+                        hardening.configure(https);
                         ServerConnector connector = new ServerConnector(
                                 server,
                                 new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
@@ -265,7 +266,7 @@ public final class VigilServer implements AutoCloseable {
                 });
             });
             app.start();
-            HttpHardening.limitSlowClients(app.jettyServer().server(), options.network());
+            hardening.limitSlowClients(app.jettyServer().server());
         } catch (RuntimeException e) {
             if (queue != null) {
                 queue.close();

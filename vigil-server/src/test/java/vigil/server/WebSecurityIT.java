@@ -496,6 +496,67 @@ class WebSecurityIT {
         }
     }
 
+    @Test
+    void aSlowUploadAfter100ContinueIsNotCutOffByTheSlowClientDeadline() throws Exception {
+        // curl and many agents send Expect: 100-continue; Jetty counts the 100 as the answer, so a sweeper that looks
+        // at answered counts took the upload that followed for an idle connection and closed it
+        Path data = advisories(temp.resolve("data"));
+        Duration deadline = Duration.ofSeconds(2);
+        try (VigilServer server = VigilServer.start(
+                new VigilServer.Options(data, null, "127.0.0.1", 0)
+                        .withNetwork(NetworkOptions.defaults().withRequestHeadDeadline(deadline)),
+                Clock.systemUTC())) {
+            byte[] batch = TestClient.gzip(TestClient.batch(
+                    UUID.randomUUID().toString(),
+                    "agent-slow-test",
+                    "slow-1",
+                    "0.1.0",
+                    TestClient.debianHost("testpkg")));
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(30_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /intake/v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                                + server.bootstrap().intakeKey() + "\r\nContent-Encoding: gzip\r\n"
+                                + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                                + batch.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                assertThat(head(in)).startsWith("HTTP/1.1 100");
+                long start = System.nanoTime();
+                int pieces = 10; // over 5 s: more than twice the deadline, every piece well within it
+                for (int i = 0; i < pieces; i++) {
+                    Thread.sleep(500);
+                    int from = batch.length * i / pieces;
+                    int to = batch.length * (i + 1) / pieces;
+                    out.write(batch, from, to - from);
+                    out.flush();
+                }
+                String answer = head(in);
+                System.out.printf(
+                        "slow upload: %d bytes over %d ms with a %s deadline: %s%n",
+                        batch.length,
+                        (System.nanoTime() - start) / 1_000_000,
+                        deadline,
+                        answer.lines().findFirst().orElse(""));
+                assertThat(answer).startsWith("HTTP/1.1 202");
+            }
+        }
+    }
+
+    /** An answer's status line and headers, read byte by byte up to the blank line. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the server closed the connection after: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     private static boolean closedByServer(Socket socket) throws IOException {
         if (socket.isClosed()) {
             return true;

@@ -35,10 +35,18 @@ public final class AddressRules {
             forbid("ff00::/8", "multicast"));
 
     /**
-     * IPv6 ranges whose last 32 bits are an IPv4 address: compatible and NAT64. (The JDK turns IPv4-mapped addresses,
-     * {@code ::ffff:a.b.c.d}, into IPv4 ones itself.)
+     * IPv6 ranges whose last 32 bits are an IPv4 address: IPv4-mapped, compatible and NAT64. The JDK turns a mapped
+     * literal ({@code ::ffff:a.b.c.d}) into an IPv4 address itself, but not an address a resolver answered (an AAAA
+     * record), and a dual-stack socket connects a mapped address to its IPv4 one.
      */
-    private static final List<Cidr> EMBEDDING_IPV4 = List.of(Cidr.parse("::/96"), Cidr.parse("64:ff9b::/96"));
+    private static final List<Cidr> EMBEDDING_IPV4 = List.of(
+            // written as bytes: Cidr.parse would get the JDK's IPv4 form of a mapped literal
+            new Cidr(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0}, 96),
+            Cidr.parse("::/96"),
+            Cidr.parse("64:ff9b::/96"));
+
+    /** 6to4: bits 16 to 47 are an IPv4 address. */
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
     private final List<Cidr> allowed;
 
@@ -79,13 +87,20 @@ public final class AddressRules {
             boolean unspecifiedOrLoopback = Arrays.equals(bytes, new byte[16])
                     || Arrays.equals(bytes, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
             if (!unspecifiedOrLoopback && EMBEDDING_IPV4.stream().anyMatch(range -> range.contains(address))) {
-                try {
-                    return List.of(address, Inet4Address.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
+                return List.of(address, ipv4(Arrays.copyOfRange(bytes, 12, 16)));
+            }
+            if (SIX_TO_FOUR.contains(address)) {
+                return List.of(address, ipv4(Arrays.copyOfRange(bytes, 2, 6)));
             }
         }
         return List.of(address);
+    }
+
+    private static InetAddress ipv4(byte[] bytes) {
+        try {
+            return Inet4Address.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -15,18 +15,28 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 
-/** Jetty settings against slow clients and for running behind a TLS-terminating proxy. */
+/**
+ * Jetty settings against slow clients and for running behind a TLS-terminating proxy: one per server, applied to each
+ * of its HTTP configurations and then to the started server.
+ */
 public final class HttpHardening {
     /** Largest request line plus headers; a larger one gets 431. */
     public static final int MAX_REQUEST_HEAD_BYTES = 16 * 1024;
 
-    private HttpHardening() {}
+    private final NetworkOptions network;
+    private final RequestHeadDeadline deadline;
 
-    /** Header limits, no version banner, and forwarded headers believed from the trusted proxies only. */
-    public static void configure(HttpConfiguration http, NetworkOptions network) {
+    public HttpHardening(NetworkOptions network) {
+        this.network = network;
+        this.deadline = new RequestHeadDeadline(network.requestHeadDeadline());
+    }
+
+    /** Header limits, no version banner, requests tracked for the deadline, forwarded headers from trusted proxies. */
+    public void configure(HttpConfiguration http) {
         http.setRequestHeaderSize(MAX_REQUEST_HEAD_BYTES);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.addCustomizer(deadline);
         if (!network.trustedProxies().isEmpty()) {
             http.addCustomizer(new FromTrustedProxies(network.trustedProxies()));
         }
@@ -36,8 +46,7 @@ public final class HttpHardening {
      * Closes connections that make no request within the deadline ({@link RequestHeadDeadline}); called once the
      * server's connectors exist. The connector starts and stops the sweeper with itself.
      */
-    public static void limitSlowClients(Server server, NetworkOptions network) {
-        RequestHeadDeadline deadline = new RequestHeadDeadline(network.requestHeadDeadline());
+    public void limitSlowClients(Server server) {
         for (org.eclipse.jetty.server.Connector connector : server.getConnectors()) {
             if (connector instanceof org.eclipse.jetty.util.component.ContainerLifeCycle container) {
                 container.addBean(deadline, true);
@@ -75,11 +84,14 @@ public final class HttpHardening {
      * Slowloris: Jetty's idle timeout restarts with every byte, so a client sending its headers a byte at a time keeps
      * a connection for ever, and enough of them exhaust the server's file descriptors. Every second this closes the
      * connections that have had no request in progress (headers not yet complete, or idle between requests) for
-     * longer than the deadline. Requests being answered, and their bodies, are left alone.
+     * longer than the deadline. A request is in progress from its complete head until its exchange completes, so its
+     * body (also after a {@code 100 Continue}, which Jetty counts as an answer) and its answer are left alone however
+     * long they take.
      */
     static final class RequestHeadDeadline extends org.eclipse.jetty.util.component.AbstractLifeCycle
-            implements Connection.Listener {
-        private record Watch(long requests, long since) {}
+            implements Connection.Listener, HttpConfiguration.Customizer {
+        /** Requests in progress on a connection, and since when it has had none (or when the last one started). */
+        private record Watch(int inProgress, long since) {}
 
         private final long deadlineNanos;
         private final Map<Connection, Watch> open = new ConcurrentHashMap<>();
@@ -101,17 +113,26 @@ public final class HttpHardening {
             open.remove(connection);
         }
 
+        /** Called by Jetty once a request's head is complete, before it is handled. */
+        @Override
+        public Request customize(Request request, HttpFields.Mutable responseHeaders) {
+            Connection connection = request.getConnectionMetaData().getConnection();
+            if (open.computeIfPresent(connection, (c, watch) -> new Watch(watch.inProgress() + 1, System.nanoTime()))
+                    != null) {
+                Request.addCompletionListener(
+                        request,
+                        failure -> open.computeIfPresent(
+                                connection, (c, watch) -> new Watch(watch.inProgress() - 1, System.nanoTime())));
+            }
+            return request;
+        }
+
         void sweep() {
             long now = System.nanoTime();
-            open.replaceAll((connection, watch) -> {
-                long in = connection.getMessagesIn();
-                if (in != connection.getMessagesOut() || in != watch.requests()) {
-                    return new Watch(in, now); // a request in progress, or one finished since the last look
-                }
-                if (now - watch.since() > deadlineNanos) {
+            open.forEach((connection, watch) -> {
+                if (watch.inProgress() <= 0 && now - watch.since() > deadlineNanos) {
                     connection.getEndPoint().close();
                 }
-                return watch;
             });
         }
 

@@ -15,15 +15,21 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import vigil.server.net.AddressRules;
 import vigil.server.net.Resolver;
 
@@ -55,6 +61,10 @@ public final class WebhookClient {
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     private static final int MAX_LINE = 8192;
+
+    /** Ends posts that outlast their deadline ({@link Deadline}). */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("vigil-webhook-deadline").factory());
 
     private final AddressRules rules;
     private final Resolver resolver;
@@ -157,23 +167,84 @@ public final class WebhookClient {
         }
         boolean tls = target.getScheme().equalsIgnoreCase("https");
         int port = target.getPort() > 0 ? target.getPort() : tls ? 443 : 80;
+        Duration budget = connectTimeout.plus(timeout);
         String failure = "";
-        for (InetAddress address : addresses) {
-            Socket socket = new Socket();
-            try (socket) {
-                try {
-                    socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+        try (Deadline deadline = Deadline.after(budget)) {
+            for (InetAddress address : addresses) {
+                Socket socket = new Socket();
+                try (socket) {
+                    try {
+                        deadline.watch(socket);
+                        socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+                    } catch (IOException e) {
+                        if (deadline.expired()) {
+                            break;
+                        }
+                        failure = "cannot connect to " + address.getHostAddress() + ":" + port + ": " + describe(e);
+                        continue; // another of the checked addresses may answer
+                    }
+                    return exchange(socket, tls, target, host, port, headers, body);
                 } catch (IOException e) {
-                    failure = "cannot connect to " + address.getHostAddress() + ":" + port + ": " + describe(e);
-                    continue; // another of the checked addresses may answer
+                    if (deadline.expired()) {
+                        break;
+                    }
+                    return new Outcome.Failed(
+                            "posting to " + address.getHostAddress() + ":" + port + " failed: " + describe(e));
                 }
-                return exchange(socket, tls, target, host, port, headers, body);
-            } catch (IOException e) {
+            }
+            if (deadline.expired()) {
                 return new Outcome.Failed(
-                        "posting to " + address.getHostAddress() + ":" + port + " failed: " + describe(e));
+                        "the receiver is too slow to answer: the post took more than " + budget.toSeconds() + " s");
             }
         }
         return new Outcome.Failed(failure);
+    }
+
+    /**
+     * Closes a post's sockets when its time is up. Socket timeouts bound each read only: a receiver trickling its TLS
+     * handshake a byte at a time, or not reading what is written, would hold the dispatcher (every organization's
+     * deliveries) for as long as it likes.
+     */
+    private static final class Deadline implements AutoCloseable {
+        private final List<Socket> sockets = new ArrayList<>();
+        private boolean expired;
+        private @Nullable ScheduledFuture<?> task;
+
+        static Deadline after(Duration budget) {
+            Deadline deadline = new Deadline();
+            deadline.task = TIMER.schedule(deadline::expire, budget.toNanos(), TimeUnit.NANOSECONDS);
+            return deadline;
+        }
+
+        synchronized void watch(Socket socket) throws IOException {
+            if (expired) {
+                throw new SocketTimeoutException("the deadline has passed");
+            }
+            sockets.add(socket);
+        }
+
+        synchronized boolean expired() {
+            return expired;
+        }
+
+        private synchronized void expire() {
+            expired = true;
+            for (Socket socket : sockets) {
+                try {
+                    socket.close(); // wakes the thread blocked on it, in a handshake, a read or a write
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            ScheduledFuture<?> scheduled = task;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
     }
 
     private Outcome exchange(

@@ -2,6 +2,7 @@ package vigil.server.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,5 +42,28 @@ class AddressRulesTest {
         assertThat(allowing.refusal(InetAddress.getByName("10.21.3.4"))).isPresent();
         assertThat(allowing.refusal(InetAddress.getByName("fd00:ec2::254"))).isEmpty();
         assertThat(allowing.refusal(InetAddress.getByName("127.0.0.1"))).isPresent();
+    }
+
+    @Test
+    void ipv6AddressesCarryingARefusedIpv4AddressAreRefused() throws Exception {
+        AddressRules rules = new AddressRules(List.of());
+        // a resolver answering an AAAA record ::ffff:127.0.0.1 gives an Inet6Address (only literals are turned into
+        // IPv4 by the JDK), and a dual-stack socket connects it to 127.0.0.1
+        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1};
+        InetAddress answered = Inet6Address.getByAddress("rebind.example", mapped, null);
+        assertThat(answered).isInstanceOf(Inet6Address.class);
+        assertThat(rules.refusal(answered)).isPresent();
+        byte[] metadata = {
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 169, (byte) 254, (byte) 169, (byte) 254
+        };
+        assertThat(rules.refusal(Inet6Address.getByAddress("m.example", metadata, null)))
+                .isPresent();
+        // 6to4 carries the IPv4 address in bits 16-47
+        assertThat(rules.refusal(InetAddress.getByName("2002:7f00:1::"))).isPresent();
+        assertThat(rules.refusal(InetAddress.getByName("2002:a9fe:a9fe::1"))).isPresent();
+        assertThat(rules.refusal(InetAddress.getByName("2002:5db8:d70e::1"))).isEmpty();
+        byte[] publicMapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 93, (byte) 184, (byte) 215, 14};
+        assertThat(rules.refusal(Inet6Address.getByAddress("ok.example", publicMapped, null)))
+                .isEmpty();
     }
 }
