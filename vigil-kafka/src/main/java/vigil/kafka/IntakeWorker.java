@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -47,6 +48,9 @@ final class IntakeWorker implements Runnable {
 
     static final String ERROR = "vigil-error";
     static final int DATA_ERROR_ATTEMPTS = 3;
+
+    /** How long the group waits for a silent worker before giving its partitions to the others. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
 
     private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
@@ -114,7 +118,7 @@ final class IntakeWorker implements Runnable {
     private void work() {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.client(
                 clientId,
-                Map.of("max.poll.records", 20, "auto.offset.reset", "earliest"),
+                failover(),
                 Map.of(
                         "group.id", settings.group(),
                         "enable.auto.commit", false,
@@ -147,6 +151,31 @@ final class IntakeWorker implements Runnable {
             this.consumer = null;
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /**
+     * The consumer's defaults, chosen to bound failover: a worker killed without leaving the group holds its
+     * partitions until the session times out (45 s by default, which paused storing for 20-60 s while intake went on
+     * answering 202). Six seconds is the least brokers allow by default ({@code group.min.session.timeout.ms});
+     * heartbeats every second notice it well within. The cooperative assignor moves only the dead worker's
+     * partitions: the others keep storing through the rebalance. No static membership: it would keep a dead member's
+     * partitions for the whole session timeout on purpose. The classic group protocol: the newer one takes its
+     * session timeout from the broker (45 s) and cannot be shortened from here.
+     */
+    static Map<String, Object> failover() {
+        return Map.of(
+                "max.poll.records",
+                20,
+                "auto.offset.reset",
+                "earliest",
+                "group.protocol",
+                "classic",
+                "session.timeout.ms",
+                (int) SESSION_TIMEOUT.toMillis(),
+                "heartbeat.interval.ms",
+                1000,
+                "partition.assignment.strategy",
+                CooperativeStickyAssignor.class.getName());
     }
 
     private void resumeDue(KafkaConsumer<byte[], byte[]> consumer) {

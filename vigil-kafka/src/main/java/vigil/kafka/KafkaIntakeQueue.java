@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeException;
 import vigil.server.intake.IntakeQueue;
+import vigil.server.intake.QueueBacklog;
 
 /**
  * Batches through a Kafka topic. A record is the request body as the agent sent it (gzip JSON, checked by the
@@ -41,6 +42,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     private final String instance;
     private @Nullable IntakeWorker worker;
     private @Nullable Thread thread;
+    private final Backlogs backlogs;
 
     private KafkaIntakeQueue(KafkaQueueSettings settings, KafkaProducer<byte[], byte[]> producer, String instance) {
         this.settings = settings;
@@ -49,6 +51,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
         // the producer gives up after delivery.timeout.ms; waiting a little longer lets its own error through
         String timeout = settings.clientProperties().getOrDefault("delivery.timeout.ms", "30000");
         this.submitTimeout = Duration.ofMillis(Long.parseLong(timeout)).plusSeconds(15);
+        this.backlogs = new Backlogs(settings, instance);
     }
 
     /** Prepares the topics and connects the producer; every problem is an IOException saying what to fix. */
@@ -186,6 +189,11 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     }
 
     @Override
+    public QueueBacklog backlog() {
+        return backlogs.read();
+    }
+
+    @Override
     public String describe() {
         return settings.describe() + " (set-aside records go to " + IntakeTopics.deadLetters(settings.topic()) + ")";
     }
@@ -207,5 +215,6 @@ public final class KafkaIntakeQueue implements IntakeQueue {
             }
         }
         producer.close(Duration.ofSeconds(10));
+        backlogs.close();
     }
 }

@@ -39,6 +39,7 @@ public final class ApiRoutes {
     private final Notifications notifications;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final vigil.server.health.Health health;
 
     public ApiRoutes(
             Accounts accounts,
@@ -46,7 +47,9 @@ public final class ApiRoutes {
             FindingStore findings,
             Notifications notifications,
             Jdbi jdbi,
-            Clock clock) {
+            Clock clock,
+            vigil.server.health.Health health) {
+        this.health = health;
         this.accounts = accounts;
         this.intake = intake;
         this.findings = findings;
@@ -56,7 +59,7 @@ public final class ApiRoutes {
     }
 
     public void register(SecuredRoutes routes) {
-        routes.get("/healthz", Permission.PUBLIC, ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/healthz", Permission.PUBLIC, this::healthz);
         routes.post("/api/v1/login", Permission.PUBLIC, this::login);
         routes.post("/intake/v1/batches", Permission.INTAKE, this::batch);
         routes.get("/api/v1/findings", Permission.READ, this::listFindings);
@@ -72,6 +75,15 @@ public final class ApiRoutes {
         routes.get("/api/v1/notification-rules", Permission.ADMIN, this::listRules);
         routes.post("/api/v1/notification-rules", Permission.ADMIN, this::createRule);
         routes.delete("/api/v1/notification-rules/{id}", Permission.ADMIN, this::deleteRule);
+    }
+
+    /** 200 ok, or 503 degraded with the reasons (a full disk, a database away, a stalled queue). */
+    private void healthz(Context ctx) {
+        vigil.server.health.Health.Report report = health.report();
+        if (!report.ok()) {
+            ctx.header("Retry-After", "10");
+        }
+        ctx.status(report.ok() ? 200 : 503).json(report.json());
     }
 
     private void login(Context ctx) {
