@@ -49,6 +49,7 @@ class FaultInjectionIT {
     @TempDir
     Path temp;
 
+    private final long begun = System.nanoTime();
     private final long seed = Long.getLong("vigil.faults.seed", System.nanoTime());
     private final Random random = new Random(seed);
     private final HttpClient http = HttpClient.newBuilder()
@@ -77,22 +78,26 @@ class FaultInjectionIT {
         Server[] server = {Server.start(temp, data, port, List.of())};
         try {
             String key = credentials(data).getProperty("intake-api-key");
-            Senders senders = new Senders(http, port, key, batches("sqlite", 360, 40), 6);
-            for (int kill = 1; kill <= 4; kill++) {
-                senders.awaitAcknowledged(kill * 50);
+            Senders senders = new Senders(http, port, key, batches("sqlite", 240, 60, 6), 6);
+            for (int kill = 1; kill <= 3; kill++) {
+                senders.awaitAcknowledged(kill * 35 - random.nextInt(20));
                 server[0].kill();
+                log("SQLite: server killed at " + senders.acknowledged().size() + " acknowledged");
                 Thread.sleep(random.nextInt(1500));
                 server[0] = Server.start(temp, data, port, List.of());
+                log("SQLite: server back");
             }
             // the disk fills under intake: refused with 503 naming it, degraded, then recovered once it is freed
-            senders.awaitAcknowledged(240);
+            senders.awaitAcknowledged(130);
             Path filler = disk.resolve("filler");
             fill(filler);
+            log("SQLite: disk filled");
             awaitTrue(() -> senders.sawRefusal("disk is full"), "a batch refused for the full disk", 60);
             String health = get(port, "/healthz");
             Files.delete(filler);
             assertThat(health).contains("degraded", "storage full");
             awaitHealthy(port);
+            log("SQLite: space freed, healthy again");
             senders.awaitAll(120);
             assertThat(senders.errors())
                     .as("no 500s, only refusals the agent retries")
@@ -116,27 +121,36 @@ class FaultInjectionIT {
         Server server = Server.start(temp, data, port, List.of("--database", url));
         try {
             String key = credentials(data).getProperty("intake-api-key");
-            Senders senders = new Senders(http, port, key, batches("pg", 300, 20), 6);
-            senders.awaitAcknowledged(40);
+            Senders senders = new Senders(http, port, key, batches("pg", 200, 20, 6), 6);
+            senders.awaitAcknowledged(20 + random.nextInt(40));
             server.kill();
             Thread.sleep(random.nextInt(1000));
             server = Server.start(temp, data, port, List.of("--database", url));
-            senders.awaitAcknowledged(100);
+            senders.awaitAcknowledged(60 + random.nextInt(20));
             // a restart of the database mid-intake: the server reconnects by itself
             postgres.close();
+            log("PostgreSQL: stopped at " + senders.acknowledged().size() + " acknowledged");
             Thread.sleep(random.nextInt(2000));
             postgres = postgres(pgData, pgPort);
             awaitHealthy(port);
-            senders.awaitAcknowledged(170);
+            log("PostgreSQL: restarted, server healthy again");
+            senders.awaitAcknowledged(100);
             // the postmaster killed outright: crash recovery on the next start
             long postmaster = Long.parseLong(
                     Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).strip());
             ProcessHandle.of(postmaster).ifPresent(ProcessHandle::destroyForcibly);
+            log("PostgreSQL: postmaster killed at " + senders.acknowledged().size() + " acknowledged");
             awaitTrue(() -> get(port, "/healthz").contains("database unavailable"), "degraded without PostgreSQL", 30);
+            try {
+                postgres.close(); // releases its lock on the data directory; stopping the dead postmaster fails
+            } catch (IOException | RuntimeException expected) {
+                // nothing runs to stop
+            }
             Thread.sleep(1000); // its backends notice the postmaster's death and exit
             postgres = postgresAfterCrash(pgData, pgPort);
             awaitHealthy(port);
-            senders.awaitAcknowledged(230);
+            log("PostgreSQL: recovered from the crash, server healthy again");
+            senders.awaitAcknowledged(130 + random.nextInt(40));
             server.kill();
             server = Server.start(temp, data, port, List.of("--database", url));
             senders.awaitAll(120);
@@ -165,9 +179,10 @@ class FaultInjectionIT {
             Server b = Server.start(temp, temp.resolve("kafka-b"), portB, options);
             try {
                 String key = credentials(temp.resolve("kafka-a")).getProperty("intake-api-key");
-                Senders senders = new Senders(http, portA, key, batches("kafka", 200, 10), 4);
-                senders.awaitAcknowledged(50 + random.nextInt(50));
+                Senders senders = new Senders(http, portA, key, batches("kafka", 150, 10, 4), 4);
+                senders.awaitAcknowledged(30 + random.nextInt(40));
                 b.kill(); // a worker dies with its partitions' batches unstored and uncommitted
+                log("Kafka: worker killed at " + senders.acknowledged().size() + " acknowledged");
                 senders.awaitAll(120);
                 assertThat(senders.errors()).isEmpty();
                 // acknowledged means queued: wait until the surviving worker has stored them all
@@ -329,14 +344,15 @@ class FaultInjectionIT {
     }
 
     /** Batches of agents with a Debian host inventory of {@code packages} packages each. */
-    private Map<String, byte[]> batches(String prefix, int count, int packages) throws IOException {
+    private Map<String, byte[]> batches(String prefix, int count, int packages, int senders) throws IOException {
         Map<String, byte[]> batches = new java.util.LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             String id = String.format("%s-batch-%06d", prefix, i);
             ObjectNode batch = JSON.createObjectNode();
             batch.put("batchId", id);
             ObjectNode agent = batch.putObject("agent");
-            agent.put("id", String.format("%s-agent-%03d", prefix, random.nextInt(30)));
+            // an agent sends its batches one after the other: each agent's batches go to one sender (i mod senders)
+            agent.put("id", String.format("%s-agent-%d-%d", prefix, i % senders, random.nextInt(5)));
             agent.put("hostname", "host-" + i);
             agent.put("version", "0.1.0");
             agent.put("deployment", "linux");
@@ -431,6 +447,10 @@ class FaultInjectionIT {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    private void log(String what) {
+        System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - begun) / 1e9, what);
     }
 
     private static long elapsedSeconds(long started) {

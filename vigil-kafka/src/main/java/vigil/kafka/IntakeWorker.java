@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -64,6 +65,8 @@ final class IntakeWorker implements Runnable {
     private volatile boolean running = true;
     private volatile @Nullable KafkaConsumer<byte[], byte[]> consumer;
     private boolean polled;
+    /** The brokers refused {@link #SESSION_TIMEOUT} (a larger group.min.session.timeout.ms): use their default. */
+    private boolean brokersSessionTimeout;
 
     /** A partition waiting to try {@code offset} again, the attempt after {@code attempts} failed ones. */
     private record Retry(long offset, int attempts, long resumeAtNanos) {}
@@ -104,6 +107,13 @@ final class IntakeWorker implements Runnable {
                 work();
             } catch (WakeupException e) {
                 // stop() asked
+            } catch (InvalidSessionTimeoutException e) {
+                brokersSessionTimeout = true;
+                LOG.warn(
+                        "the brokers refuse a {} s session timeout ({}); the workers use the consumer's default, so a"
+                                + " killed worker's partitions wait longer for another",
+                        SESSION_TIMEOUT.toSeconds(),
+                        e.getMessage());
             } catch (Throwable e) { // an Error must not end the worker silently while intake keeps queueing
                 LOG.error("the intake worker failed; reconnecting in {} s", pause.toSeconds(), e);
             }
@@ -118,7 +128,7 @@ final class IntakeWorker implements Runnable {
     private void work() {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.client(
                 clientId,
-                failover(),
+                brokersSessionTimeout ? withoutSessionTimeout(failover()) : failover(),
                 Map.of(
                         "group.id", settings.group(),
                         "enable.auto.commit", false,
@@ -176,6 +186,13 @@ final class IntakeWorker implements Runnable {
                 1000,
                 "partition.assignment.strategy",
                 CooperativeStickyAssignor.class.getName());
+    }
+
+    private static Map<String, Object> withoutSessionTimeout(Map<String, Object> settings) {
+        Map<String, Object> copy = new HashMap<>(settings);
+        copy.remove("session.timeout.ms");
+        copy.remove("heartbeat.interval.ms");
+        return copy;
     }
 
     private void resumeDue(KafkaConsumer<byte[], byte[]> consumer) {
