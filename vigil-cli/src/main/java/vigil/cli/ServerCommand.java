@@ -177,10 +177,18 @@ final class ServerCommand implements Callable<Integer> {
         printBootstrap(server, data.resolve(), out);
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
+        // SIGTERM/SIGINT: stop accepting, let requests in flight finish (VigilServer.STOP_TIMEOUT), then close the
+        // stores; the JVM waits for this hook, and the main thread returns only once it is done
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                server.close();
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "vigil-stop"));
         stopped.await();
         return ExitCodes.OK;
     }

@@ -16,12 +16,14 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidSessionTimeoutException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -48,6 +50,9 @@ final class IntakeWorker implements Runnable {
     static final String ERROR = "vigil-error";
     static final int DATA_ERROR_ATTEMPTS = 3;
 
+    /** How long the group waits for a silent worker before giving its partitions to the others. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+
     private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
@@ -60,6 +65,8 @@ final class IntakeWorker implements Runnable {
     private volatile boolean running = true;
     private volatile @Nullable KafkaConsumer<byte[], byte[]> consumer;
     private boolean polled;
+    /** The brokers refused {@link #SESSION_TIMEOUT} (a larger group.min.session.timeout.ms): use their default. */
+    private boolean brokersSessionTimeout;
 
     /** A partition waiting to try {@code offset} again, the attempt after {@code attempts} failed ones. */
     private record Retry(long offset, int attempts, long resumeAtNanos) {}
@@ -100,6 +107,13 @@ final class IntakeWorker implements Runnable {
                 work();
             } catch (WakeupException e) {
                 // stop() asked
+            } catch (InvalidSessionTimeoutException e) {
+                brokersSessionTimeout = true;
+                LOG.warn(
+                        "the brokers refuse a {} s session timeout ({}); the workers use the consumer's default, so a"
+                                + " killed worker's partitions wait longer for another",
+                        SESSION_TIMEOUT.toSeconds(),
+                        e.getMessage());
             } catch (Throwable e) { // an Error must not end the worker silently while intake keeps queueing
                 LOG.error("the intake worker failed; reconnecting in {} s", pause.toSeconds(), e);
             }
@@ -114,7 +128,7 @@ final class IntakeWorker implements Runnable {
     private void work() {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.client(
                 clientId,
-                Map.of("max.poll.records", 20, "auto.offset.reset", "earliest"),
+                brokersSessionTimeout ? withoutSessionTimeout(failover()) : failover(),
                 Map.of(
                         "group.id", settings.group(),
                         "enable.auto.commit", false,
@@ -147,6 +161,38 @@ final class IntakeWorker implements Runnable {
             this.consumer = null;
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /**
+     * The consumer's defaults, chosen to bound failover: a worker killed without leaving the group holds its
+     * partitions until the session times out (45 s by default, which paused storing for 20-60 s while intake went on
+     * answering 202). Six seconds is the least brokers allow by default ({@code group.min.session.timeout.ms});
+     * heartbeats every second notice it well within. The cooperative assignor moves only the dead worker's
+     * partitions: the others keep storing through the rebalance. No static membership: it would keep a dead member's
+     * partitions for the whole session timeout on purpose. The classic group protocol: the newer one takes its
+     * session timeout from the broker (45 s) and cannot be shortened from here.
+     */
+    static Map<String, Object> failover() {
+        return Map.of(
+                "max.poll.records",
+                20,
+                "auto.offset.reset",
+                "earliest",
+                "group.protocol",
+                "classic",
+                "session.timeout.ms",
+                (int) SESSION_TIMEOUT.toMillis(),
+                "heartbeat.interval.ms",
+                1000,
+                "partition.assignment.strategy",
+                CooperativeStickyAssignor.class.getName());
+    }
+
+    private static Map<String, Object> withoutSessionTimeout(Map<String, Object> settings) {
+        Map<String, Object> copy = new HashMap<>(settings);
+        copy.remove("session.timeout.ms");
+        copy.remove("heartbeat.interval.ms");
+        return copy;
     }
 
     private void resumeDue(KafkaConsumer<byte[], byte[]> consumer) {

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import vigil.server.intake.Intake;
 import vigil.server.intake.IntakeException;
 import vigil.server.intake.IntakeQueue;
+import vigil.server.intake.QueueBacklog;
 
 /**
  * Batches through a Kafka topic. A record is the request body as the agent sent it (gzip JSON, checked by the
@@ -42,6 +43,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     private final String instance;
     private @Nullable IntakeWorker worker;
     private @Nullable Thread thread;
+    private final Backlogs backlogs;
 
     private KafkaIntakeQueue(KafkaQueueSettings settings, KafkaProducer<byte[], byte[]> producer, String instance) {
         this.settings = settings;
@@ -50,6 +52,7 @@ public final class KafkaIntakeQueue implements IntakeQueue {
         // the producer gives up after delivery.timeout.ms; waiting a little longer lets its own error through
         String timeout = settings.clientProperties().getOrDefault("delivery.timeout.ms", "30000");
         this.submitTimeout = Duration.ofMillis(Long.parseLong(timeout)).plusSeconds(15);
+        this.backlogs = new Backlogs(settings, instance);
     }
 
     /** Prepares the topics and connects the producer; every problem is an IOException saying what to fix. */
@@ -188,6 +191,11 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     }
 
     @Override
+    public QueueBacklog backlog() {
+        return backlogs.read();
+    }
+
+    @Override
     public String describe() {
         return settings.describe() + " (set-aside records go to " + IntakeTopics.deadLetters(settings.topic()) + ")";
     }
@@ -209,5 +217,6 @@ public final class KafkaIntakeQueue implements IntakeQueue {
             }
         }
         producer.close(Duration.ofSeconds(10));
+        backlogs.close();
     }
 }

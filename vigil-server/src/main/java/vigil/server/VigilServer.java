@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,7 @@ import vigil.server.auth.SecretBox;
 import vigil.server.auth.Secrets;
 import vigil.server.findings.FindingStore;
 import vigil.server.findings.Matching;
+import vigil.server.health.Health;
 import vigil.server.http.ApiRoutes;
 import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
@@ -42,6 +44,7 @@ import vigil.server.net.NetworkOptions;
 import vigil.server.notify.Notifications;
 import vigil.server.notify.WebhookClient;
 import vigil.server.store.Database;
+import vigil.server.store.StoreUnavailableException;
 import vigil.server.tls.TlsMaterial;
 import vigil.server.ui.UiRoutes;
 import vigil.vulndb.store.AdvisoryStore;
@@ -55,6 +58,12 @@ public final class VigilServer implements AutoCloseable {
      * decompressed limit of a batch (ADR 0015); a gzip batch of a real host is about 100 KiB.
      */
     public static final long MAX_REQUEST_BYTES = Intake.MAX_DECOMPRESSED;
+
+    /**
+     * How long a stop waits for requests in flight to finish before the stores close: a batch being stored finishes
+     * and is answered; requests arriving meanwhile get 503 and are retried by the agent.
+     */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     /**
      * How to run.
@@ -163,6 +172,7 @@ public final class VigilServer implements AutoCloseable {
     private final @Nullable Bootstrap bootstrap;
     private final @Nullable IntakeQueue queue;
     private final Accounts accounts;
+    private final GracefulHandler graceful;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private VigilServer(
@@ -173,7 +183,9 @@ public final class VigilServer implements AutoCloseable {
             ScheduledExecutorService watcher,
             @Nullable Bootstrap bootstrap,
             @Nullable IntakeQueue queue,
-            Accounts accounts) {
+            Accounts accounts,
+            GracefulHandler graceful) {
+        this.graceful = graceful;
         this.database = database;
         this.app = app;
         this.matching = matching;
@@ -213,16 +225,20 @@ public final class VigilServer implements AutoCloseable {
         }
         Intake intake = new Intake(database.jdbi(), matching, clock, queue);
         Logins logins = new Logins(accounts, database.jdbi(), clock);
-        ApiRoutes api = new ApiRoutes(accounts, logins, intake, findings, notifications, database.jdbi(), clock);
+        Health health = new Health(database, queue);
+        ApiRoutes api =
+                new ApiRoutes(accounts, logins, intake, findings, notifications, database.jdbi(), clock, health);
         RateLimiter limiter = new RateLimiter(200, 400);
         UiRoutes ui = new UiRoutes(
                 accounts,
                 logins,
                 findings,
                 database.jdbi(),
-                FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()));
+                FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()),
+                health);
         SecuredRoutes[] holder = new SecuredRoutes[1];
         HttpHardening hardening = new HttpHardening(options.network());
+        GracefulHandler graceful = new GracefulHandler();
         Javalin app;
         try {
             app = Javalin.create(config -> {
@@ -251,6 +267,11 @@ public final class VigilServer implements AutoCloseable {
                         server.setConnectors(new Connector[] {connector});
                     });
                 }
+                config.jetty.modifyServer(server -> {
+                    // a stop lets requests in flight finish (and answers new ones 503) before the stores close
+                    server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                    server.setHandler(graceful); // Jetty answers 503 to new requests while stopping
+                });
                 config.startup.showJavalinBanner = false;
                 config.concurrency.useVirtualThreads = true;
                 SecuredRoutes routes = new SecuredRoutes(config.routes, accounts, limiter);
@@ -259,6 +280,14 @@ public final class VigilServer implements AutoCloseable {
                 holder[0] = routes;
                 config.routes.before(SecurityHeaders::apply);
                 config.routes.exception(Exception.class, (e, ctx) -> {
+                    StoreUnavailableException unavailable =
+                            StoreUnavailableException.classify(e).orElse(null);
+                    if (unavailable != null) {
+                        health.failed(unavailable);
+                        LOG.warn("{} {}: {}: {}", ctx.method(), ctx.path(), unavailable.advice(), e.getMessage());
+                        unavailable(ctx, unavailable);
+                        return;
+                    }
                     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                     ctx.status(500)
                             .json(java.util.Map.of(
@@ -318,9 +347,29 @@ public final class VigilServer implements AutoCloseable {
                 dispatchEvery,
                 TimeUnit.MILLISECONDS);
         if (queue != null) {
-            queue.startWorkers(intake::store);
+            queue.startWorkers((org, keyId, batch) -> {
+                try {
+                    return intake.store(org, keyId, batch);
+                } catch (RuntimeException e) {
+                    StoreUnavailableException.classify(e).ifPresent(health::failed);
+                    throw e;
+                }
+            });
         }
-        return new VigilServer(database, app, matching, holder[0].declared(), watcher, bootstrap, queue, accounts);
+        return new VigilServer(
+                database, app, matching, holder[0].declared(), watcher, bootstrap, queue, accounts, graceful);
+    }
+
+    /** 503 with Retry-After and the cause: JSON for the API and intake, a readable page for the web UI. */
+    private static void unavailable(io.javalin.http.Context ctx, StoreUnavailableException e) {
+        ctx.header("Retry-After", String.valueOf(e.reason().retryAfter().toSeconds()));
+        String path = ctx.path();
+        if (path.startsWith("/api/") || path.startsWith("/intake/") || path.equals("/healthz")) {
+            ctx.status(503)
+                    .json(java.util.Map.of("status", 503, "error", e.reason().label() + ": " + e.advice()));
+        } else {
+            ctx.status(503).html(UiRoutes.unavailablePage(e.reason().label(), e.advice()));
+        }
     }
 
     private static @Nullable Bootstrap bootstrapIfEmpty(Accounts accounts, Database database) {
@@ -354,6 +403,11 @@ public final class VigilServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Requests being handled right now (a stop waits for them). */
+    public long requestsInFlight() {
+        return graceful.getCurrentRequestCount();
+    }
+
     public @Nullable Bootstrap bootstrap() {
         return bootstrap;
     }
@@ -376,13 +430,18 @@ public final class VigilServer implements AutoCloseable {
         return matching.reevaluateAll(database.jdbi());
     }
 
+    /**
+     * Stops in order: stop accepting, let requests in flight finish (at most {@link #STOP_TIMEOUT}; new ones get 503),
+     * stop the background work and the queue's workers, then close the stores. Every batch answered 2xx is stored
+     * (or queued) by then.
+     */
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
-        watcher.shutdownNow();
         app.stop();
+        watcher.shutdownNow();
         try {
             // a re-evaluation in progress finishes its inventory before the advisory database and the store close
             watcher.awaitTermination(30, TimeUnit.SECONDS);

@@ -43,6 +43,7 @@ public final class ApiRoutes {
     private final Notifications notifications;
     private final Jdbi jdbi;
     private final Clock clock;
+    private final vigil.server.health.Health health;
 
     public ApiRoutes(
             Accounts accounts,
@@ -51,7 +52,9 @@ public final class ApiRoutes {
             FindingStore findings,
             Notifications notifications,
             Jdbi jdbi,
-            Clock clock) {
+            Clock clock,
+            vigil.server.health.Health health) {
+        this.health = health;
         this.accounts = accounts;
         this.logins = logins;
         this.intake = intake;
@@ -63,7 +66,7 @@ public final class ApiRoutes {
     }
 
     public void register(SecuredRoutes routes) {
-        routes.get("/healthz", Permission.PUBLIC, ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/healthz", Permission.PUBLIC, this::healthz);
         routes.post("/api/v1/login", Permission.PUBLIC, this::login);
         routes.post("/api/v1/logout", Permission.READ, this::logout);
         routes.post("/api/v1/me/password", Permission.READ, this::changePassword);
@@ -85,6 +88,15 @@ public final class ApiRoutes {
         routes.delete("/api/v1/notification-rules/{id}", Permission.ADMIN, this::deleteRule);
         routes.get("/api/v1/notification-rules/{id}/deliveries", Permission.ADMIN, this::ruleDeliveries);
         routes.post("/api/v1/notification-rules/{id}/secret", Permission.ADMIN, this::rotateRuleSecret);
+    }
+
+    /** 200 ok, or 503 degraded with the reasons (a full disk, a database away, a stalled queue). */
+    private void healthz(Context ctx) {
+        vigil.server.health.Health.Report report = health.report();
+        if (!report.ok()) {
+            ctx.header("Retry-After", "10");
+        }
+        ctx.status(report.ok() ? 200 : 503).json(report.json());
     }
 
     private void login(Context ctx) {

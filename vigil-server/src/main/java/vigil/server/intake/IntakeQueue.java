@@ -31,6 +31,11 @@ public interface IntakeQueue extends AutoCloseable {
         Intake.Result store(String orgId, @org.jspecify.annotations.Nullable String keyId, Intake.ParsedBatch batch);
     }
 
+    /** The batches acknowledged but not stored yet, per partition; read at most every few seconds. */
+    default QueueBacklog backlog() {
+        return new QueueBacklog(0, java.util.List.of(), 0, null);
+    }
+
     /** One line for the start-up log, without credentials. */
     String describe();
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -43,6 +44,78 @@ public final class Database implements AutoCloseable {
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         } else {
             checkpointer = null;
+        }
+    }
+
+    /** How long a request waits for a PostgreSQL connection before the store counts as unavailable. */
+    static final java.time.Duration PG_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** The health probe's own connection: a probe must not wait behind the pool nor hold one of its few. */
+    private java.sql.@org.jspecify.annotations.Nullable Connection probeConnection;
+
+    /**
+     * Checks that the store answers ({@code SELECT 1}) and, with {@code write}, that it takes a write (one row of
+     * {@code store_probe}); on its own connection with short timeouts. Throws what the store threw.
+     */
+    public synchronized void probe(boolean write) throws java.sql.SQLException {
+        java.sql.Connection connection = probeConnection;
+        try {
+            if (connection == null || connection.isClosed()) {
+                java.util.Properties properties = new java.util.Properties();
+                if (dataSource.getUsername() != null) {
+                    properties.setProperty("user", dataSource.getUsername());
+                }
+                if (dataSource.getPassword() != null) {
+                    properties.setProperty("password", dataSource.getPassword());
+                }
+                if (!sqlite) {
+                    properties.setProperty("connectTimeout", "2");
+                    properties.setProperty("socketTimeout", "5");
+                    properties.setProperty("loginTimeout", "3");
+                }
+                connection = java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+                probeConnection = connection;
+                if (sqlite) {
+                    try (java.sql.Statement statement = connection.createStatement()) {
+                        statement.execute("PRAGMA busy_timeout = 2000");
+                    }
+                }
+            }
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+                if (write) {
+                    statement.executeUpdate("UPDATE store_probe SET probed_at = " + System.currentTimeMillis());
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            probeConnection = null;
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (java.sql.SQLException ignored) {
+                    // broken already: the next probe opens a new one
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Bytes free for SQLite's files on their file system; unbounded for PostgreSQL (its server reports a full disk
+     * itself). A tiny write may still fit in the write-ahead log's reused space when the disk is full, so a health
+     * probe's write alone does not show that space was freed.
+     */
+    public long usableSpace() {
+        if (!sqlite) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            String file = dataSource.getJdbcUrl().substring("jdbc:sqlite:".length());
+            int query = file.indexOf('?');
+            Path path = Path.of(query >= 0 ? file.substring(0, query) : file).toAbsolutePath();
+            return Files.getFileStore(path).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE; // an in-memory or unusual URL: the write probe decides alone
         }
     }
 
@@ -86,6 +159,8 @@ public final class Database implements AutoCloseable {
             // the driver sends a batch of inserts as multi-row statements, not one round trip per row
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
             config.setMaximumPoolSize(16);
+            // a database that is down answers 503 after this wait, not after Hikari's default of 30 s
+            config.setConnectionTimeout(PG_CONNECTION_TIMEOUT.toMillis());
         } else {
             String jdbcUrl = url;
             if (jdbcUrl == null) {
@@ -211,6 +286,17 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            java.sql.Connection probe = probeConnection;
+            probeConnection = null;
+            if (probe != null) {
+                try {
+                    probe.close();
+                } catch (java.sql.SQLException e) {
+                    // nothing was pending on it
+                }
+            }
+        }
         if (checkpointer != null) {
             checkpointer.shutdownNow();
             try {

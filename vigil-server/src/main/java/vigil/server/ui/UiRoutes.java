@@ -47,9 +47,17 @@ public final class UiRoutes {
     private final byte[] css;
 
     private final FeatureMatrix matrix;
+    private final vigil.server.health.Health health;
 
-    public UiRoutes(Accounts accounts, Logins logins, FindingStore findings, Jdbi jdbi, FeatureMatrix matrix)
+    public UiRoutes(
+            Accounts accounts,
+            Logins logins,
+            FindingStore findings,
+            Jdbi jdbi,
+            FeatureMatrix matrix,
+            vigil.server.health.Health health)
             throws IOException {
+        this.health = health;
         this.matrix = matrix;
         this.accounts = accounts;
         this.logins = logins;
@@ -105,6 +113,50 @@ public final class UiRoutes {
                 + " required></label><label>Organization<input name=\"organization\" autocomplete=\"organization\""
                 + " placeholder=\"only if not the server's first\"></label><button type=\"submit\">Sign in</button>"
                 + "</form></body></html>";
+    }
+
+    /** A page of its own for when the store is unavailable (no session can be checked then): cause and advice. */
+    public static String unavailablePage(String reason, String advice) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Unavailable · Vigil</title>"
+                + "<link rel=\"stylesheet\" href=\"/assets/vigil.css\"></head><body><main><h1>Vigil is"
+                + " unavailable: " + esc(reason) + "</h1><p class=\"error\" role=\"alert\">" + esc(advice)
+                + "</p><p>The server recovers by itself once the cause is gone; reload this page then.</p></main>"
+                + "</body></html>";
+    }
+
+    /** The server's health: ok, or degraded with its reasons, and the intake queue's backlog when there is one. */
+    private String statusSection() {
+        vigil.server.health.Health.Report report = health.report();
+        StringBuilder html = new StringBuilder("<h2>Server status</h2><p id=\"status\">")
+                .append(report.ok() ? Html.badge("ok", "ok") : Html.badge("degraded", "degraded"))
+                .append("</p>");
+        if (!report.ok()) {
+            html.append("<ul id=\"status-reasons\">");
+            for (String reason : report.reasons()) {
+                html.append("<li>").append(esc(reason)).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        vigil.server.intake.QueueBacklog queue = report.queue();
+        if (queue != null) {
+            html.append("<p id=\"queue-lag\">Intake queue: ")
+                    .append(esc(queue.waiting()))
+                    .append(" acknowledged batches waiting to be stored")
+                    .append(queue.stalledSeconds() > 0 ? ", no progress for " + queue.stalledSeconds() + " s" : "")
+                    .append("</p><table id=\"queue\"><thead><tr><th>Partition</th><th>Waiting</th>"
+                            + "<th>No progress for</th></tr></thead><tbody>");
+            for (vigil.server.intake.QueueBacklog.Partition partition : queue.partitions()) {
+                html.append("<tr><td>")
+                        .append(partition.partition())
+                        .append("</td><td>")
+                        .append(partition.waiting())
+                        .append("</td><td>")
+                        .append(partition.stalledSeconds())
+                        .append(" s</td></tr>");
+            }
+            html.append("</tbody></table>");
+        }
+        return html.toString();
     }
 
     /**
@@ -652,7 +704,8 @@ public final class UiRoutes {
     private void setupPage(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         long staleBefore = System.currentTimeMillis() - ApiRoutes.STALE_AFTER.toMillis();
-        StringBuilder html = new StringBuilder("<h2>Hosts and clusters</h2><table id=\"agents\"><thead><tr>"
+        StringBuilder html = new StringBuilder(statusSection());
+        html.append("<h2>Hosts and clusters</h2><table id=\"agents\"><thead><tr>"
                 + "<th>Host</th><th>Deployment</th><th>Agent</th><th>Last seen</th>");
         for (Capability capability : Capability.values()) {
             html.append("<th>").append(esc(capability.displayName())).append("</th>");
