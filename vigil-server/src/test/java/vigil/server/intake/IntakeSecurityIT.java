@@ -335,6 +335,45 @@ class IntakeSecurityIT {
         }
     }
 
+    /** The first batches of a new agent arriving at once (a spool drained in parallel) are all stored, none 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void concurrentFirstBatchesOfOneNewAgentAreAllStored(String store) throws Exception {
+        try (VigilServer server = start(store)) {
+            String key = server.bootstrap().intakeKey();
+            int batches = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(batches);
+            try {
+                for (int round = 0; round < 5; round++) {
+                    String agentId = "agent-burst-" + store + "-" + round;
+                    CyclicBarrier start = new CyclicBarrier(batches);
+                    List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                    for (int i = 0; i < batches; i++) {
+                        byte[] body = gzip(batch("batch-b" + round + "-" + i, agentId, "burst", host("testpkg")));
+                        answers.add(pool.submit(() -> {
+                            start.await();
+                            return post(key, body);
+                        }));
+                    }
+                    for (Future<HttpResponse<String>> answer : answers) {
+                        assertThat(answer.get().statusCode())
+                                .as("round %d: %s", round, answer.get().body())
+                                .isEqualTo(202);
+                    }
+                    long stored = server.database()
+                            .jdbi()
+                            .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM batches WHERE agent_id = :a")
+                                    .bind("a", agentId)
+                                    .mapTo(Long.class)
+                                    .one());
+                    assertThat(stored).isEqualTo(batches);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void anImageCannotBeOverwrittenByAnotherKey() throws Exception {
         try (VigilServer server = start("sqlite")) {
