@@ -138,6 +138,10 @@ public final class LoginBodies {
         if (organization != null && organization.length() > MAX_ORGANIZATION) {
             throw new Refused(400, "organization is a name of at most " + MAX_ORGANIZATION + " characters");
         }
+        if (TextInput.firstControlCharacter(email) >= 0
+                || (organization != null && TextInput.firstControlCharacter(organization) >= 0)) {
+            throw new Refused(400, "email and organization may not hold control characters");
+        }
         return new Logins.Attempt(email, organization, password.toCharArray());
     }
 }

@@ -72,7 +72,7 @@ public final class SecuredRoutes {
     private void add(Method method, String path, Permission permission, Handler handler, boolean page) {
         declared.add(new Route(method, path, permission));
         Handler secured = ctx -> {
-            Optional<String> control = TextInput.controlCharacterIn(ctx);
+            Optional<String> control = TextInput.controlCharacterInUrl(ctx);
             if (control.isPresent()) {
                 TextInput.refuse(ctx, control.get(), page);
                 return;
@@ -105,6 +105,11 @@ public final class SecuredRoutes {
                     return;
                 }
                 ctx.attribute(PRINCIPAL, principal.get());
+                control = TextInput.controlCharacterInForm(ctx);
+                if (control.isPresent()) {
+                    TextInput.refuse(ctx, control.get(), page);
+                    return;
+                }
             }
             handler.handle(ctx);
         };

@@ -15,8 +15,8 @@ import tools.jackson.databind.JsonNode;
 final class TextInput {
     private TextInput() {}
 
-    /** What is wrong with the request's parameters, or empty when nothing is. */
-    static Optional<String> controlCharacterIn(Context ctx) {
+    /** What is wrong with the request's query and path parameters, or empty when nothing is. */
+    static Optional<String> controlCharacterInUrl(Context ctx) {
         Optional<String> found = inParameters("query parameter", ctx.queryParamMap());
         if (found.isEmpty()) {
             found = inParameters(
@@ -24,13 +24,24 @@ final class TextInput {
                     ctx.pathParamMap().entrySet().stream()
                             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
         }
-        String type = ctx.contentType();
-        if (found.isEmpty()
-                && type != null
-                && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            found = inParameters("form field", ctx.formParamMap());
-        }
         return found;
+    }
+
+    /**
+     * What is wrong with the request's form fields, or empty. Reading them reads the whole body, so only callers
+     * who proved who they are get here; the public sign-in form reads its own bounded body (LoginBodies).
+     */
+    static Optional<String> controlCharacterInForm(Context ctx) {
+        String type = ctx.contentType();
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return inParameters("form field", ctx.formParamMap());
+        }
+        return Optional.empty();
+    }
+
+    /** The offset of the first control character (C0 or DEL) in a sign-in field, or -1. */
+    static int firstControlCharacter(String text) {
+        return firstControl(text, false);
     }
 
     /** Answers 400 with the message: JSON for the API, plain text for the browser's pages. */
