@@ -32,6 +32,12 @@ public final class Intake {
 
     static final long PARSING_WAIT_MS = 2_000;
 
+    /**
+     * Bytes of request bodies being received at once, each charged its Content-Length (the whole limit when it has
+     * none): bodies are held in memory before they are read, so their number is bounded too, not only the reading.
+     */
+    public static final long MAX_RECEIVING_BYTES = MAX_PARSING * MAX_DECOMPRESSED;
+
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
 
     private final Jdbi jdbi;
@@ -40,6 +46,7 @@ public final class Intake {
     private final @Nullable IntakeQueue queue;
     private final Bindings bindings;
     private final Semaphore parsing = new Semaphore(MAX_PARSING);
+    private final Semaphore receiving = new Semaphore((int) (MAX_RECEIVING_BYTES >> 10)); // KiB
     private final AtomicInteger parsingNow = new AtomicInteger();
     private final AtomicInteger parsingPeak = new AtomicInteger();
 
@@ -140,6 +147,37 @@ public final class Intake {
         } catch (BindingRefused e) {
             throw new IntakeException(403, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Takes a body's share of {@link #MAX_RECEIVING_BYTES} before the body is received (held until the batch is
+     * answered, since its bytes are kept until then); 503 when the share does not free up in time.
+     *
+     * @param declaredLength the request's Content-Length, negative when it has none (charged the whole limit)
+     * @return the KiB to give back with {@link #received}
+     */
+    public int receive(long declaredLength) throws IntakeException {
+        long bytes = declaredLength < 0 ? MAX_DECOMPRESSED : Math.min(declaredLength, MAX_DECOMPRESSED);
+        int kib = (int) Math.max(1, (bytes + 1023) >> 10);
+        boolean acquired;
+        try {
+            acquired = receiving.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
+        }
+        if (!acquired) {
+            throw new IntakeException(
+                    503,
+                    "the server is receiving " + (MAX_RECEIVING_BYTES >> 20) + " MiB of batches already, its limit;"
+                            + " the agent keeps the batch and retries later");
+        }
+        return kib;
+    }
+
+    /** Gives back what {@link #receive} took. */
+    public void received(int kib) {
+        receiving.release(kib);
     }
 
     /** Reads a batch while holding one of {@link #MAX_PARSING} permits; 503 when none frees up in time. */

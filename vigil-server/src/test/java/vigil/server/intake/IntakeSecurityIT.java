@@ -187,6 +187,55 @@ class IntakeSecurityIT {
         }
     }
 
+    /**
+     * The bodies received at once are bounded too, not only the batches read: with virtual threads every upload would
+     * otherwise hold up to 32 MiB before it reached the reading permits, and 50 of them would fill the heap.
+     */
+    @Test
+    void uploadsBeyondTheReceivingBudgetAreAnswered503BeforeTheirBodyIsHeld() throws Exception {
+        try (VigilServer server = start("sqlite")) {
+            String key = server.bootstrap().intakeKey();
+            int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+            int holding = (int) (Intake.MAX_RECEIVING_BYTES / Intake.MAX_DECOMPRESSED);
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < holding; i++) {
+                    held.add(partialUpload(port, key));
+                }
+                Thread.sleep(500); // the held uploads reach the handler and take the budget
+                try (java.net.Socket extra = partialUpload(port, key)) {
+                    extra.setSoTimeout(15_000);
+                    long started = System.nanoTime();
+                    String status = new String(extra.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                    System.out.printf(
+                            "upload %d answered '%s' in %d ms while %d held the budget%n",
+                            holding + 1, status, (System.nanoTime() - started) / 1_000_000, holding);
+                    assertThat(status).isEqualTo("HTTP/1.1 503");
+                }
+            } finally {
+                for (java.net.Socket socket : held) {
+                    socket.close();
+                }
+            }
+            // the budget is given back when the held uploads end
+            Thread.sleep(500);
+            assertThat(post(key, gzip(batch("batch-after-02", "agent-after-02", "web-2", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+        }
+    }
+
+    /** A 32 MiB upload that sends its headers and 1 KiB of body, then waits. */
+    private static java.net.Socket partialUpload(int port, String key) throws Exception {
+        java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+        String head = "POST /intake/v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Encoding: gzip\r\nContent-Length: " + Intake.MAX_DECOMPRESSED + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[1024]);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aKeyCannotWriteTheHostAnotherKeySentFirst(String store) throws Exception {
