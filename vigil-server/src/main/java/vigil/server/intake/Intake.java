@@ -38,6 +38,12 @@ public final class Intake {
      */
     public static final long MAX_RECEIVING_BYTES = MAX_PARSING * MAX_DECOMPRESSED;
 
+    /**
+     * Decompressed bytes of the batches read and not yet answered (matched, stored or queued): a body of a few KiB
+     * may inflate to 100,000 packages, so what is held after reading is charged by its decompressed size.
+     */
+    public static final long MAX_HELD_BYTES = MAX_PARSING * MAX_DECOMPRESSED;
+
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
 
     private final Jdbi jdbi;
@@ -47,6 +53,7 @@ public final class Intake {
     private final Bindings bindings;
     private final Semaphore parsing = new Semaphore(MAX_PARSING);
     private final Semaphore receiving = new Semaphore((int) (MAX_RECEIVING_BYTES >> 10)); // KiB
+    private final Semaphore held = new Semaphore((int) (MAX_HELD_BYTES >> 10)); // KiB
     private final AtomicInteger parsingNow = new AtomicInteger();
     private final AtomicInteger parsingPeak = new AtomicInteger();
 
@@ -124,7 +131,15 @@ public final class Intake {
     }
 
     public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
-        ParsedBatch parsed = read(body, gzip);
+        Read read = read(body, gzip, true);
+        try {
+            return accept(principal, body, gzip, read.batch());
+        } finally {
+            held.release(read.heldKib());
+        }
+    }
+
+    private Result accept(Principal principal, byte[] body, boolean gzip, ParsedBatch parsed) throws IntakeException {
         String keyId = principal.apiKeyId();
         if (keyId == null) {
             throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
@@ -182,6 +197,14 @@ public final class Intake {
 
     /** Reads a batch while holding one of {@link #MAX_PARSING} permits; 503 when none frees up in time. */
     ParsedBatch read(byte[] body, boolean gzip) throws IntakeException {
+        return read(body, gzip, false).batch();
+    }
+
+    /** A batch read, and the KiB of {@link #MAX_HELD_BYTES} it holds until it is answered. */
+    private record Read(ParsedBatch batch, int heldKib) {}
+
+    /** With {@code hold}, charges the batch's decompressed size before the reading permit is given back. */
+    private Read read(byte[] body, boolean gzip, boolean hold) throws IntakeException {
         boolean acquired;
         try {
             acquired = parsing.tryAcquire(PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -197,11 +220,32 @@ public final class Intake {
         }
         try {
             parsingPeak.accumulateAndGet(parsingNow.incrementAndGet(), Math::max);
-            return parseBatch(body, gzip);
+            BatchReader.Parts parts = BatchReader.read(body, gzip);
+            ParsedBatch batch = checked(parts);
+            // charged while the reading permit is held, so at most MAX_PARSING read batches wait for their share
+            return new Read(batch, hold ? hold(parts.decompressedBytes()) : 0);
         } finally {
             parsingNow.decrementAndGet();
             parsing.release();
         }
+    }
+
+    private int hold(long decompressedBytes) throws IntakeException {
+        int kib = (int) Math.max(1, (decompressedBytes + 1023) >> 10);
+        boolean acquired;
+        try {
+            acquired = held.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
+        }
+        if (!acquired) {
+            throw new IntakeException(
+                    503,
+                    "the server holds " + (MAX_HELD_BYTES >> 20) + " MiB of decompressed batches already, its limit;"
+                            + " the agent keeps the batch and retries later");
+        }
+        return kib;
     }
 
     /** The permits of {@link #read}, for tests that take them all. */
@@ -301,7 +345,10 @@ public final class Intake {
      * with 400 or 413 naming what is wrong and what to do. Untrusted input: fuzzed by IntakeFuzzTest.
      */
     public static ParsedBatch parseBatch(byte[] body, boolean gzip) throws IntakeException {
-        BatchReader.Parts batch = BatchReader.read(body, gzip);
+        return checked(BatchReader.read(body, gzip));
+    }
+
+    private static ParsedBatch checked(BatchReader.Parts batch) throws IntakeException {
         String batchId = id(batch.batchId(), "batchId");
         JsonNode agent = batch.agent();
         String agentId = id(agent.path("id"), "agent.id");
