@@ -168,7 +168,10 @@ public final class ApiRoutes {
     private void batch(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         boolean gzip = "gzip".equalsIgnoreCase(ctx.header("Content-Encoding"));
+        int share = 0;
         try {
+            // the body's bytes are counted before they are received: uploads are bounded in number, not only reads
+            share = intake.receive(ctx.contentLength());
             Intake.Result result = intake.accept(principal, ctx.bodyAsBytes(), gzip);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("batchId", result.batchId());
@@ -183,6 +186,8 @@ public final class ApiRoutes {
                 ctx.header("Retry-After", "2");
             }
             Errors.send(ctx, e.status(), String.valueOf(e.getMessage()));
+        } finally {
+            intake.received(share);
         }
     }
 

@@ -64,7 +64,7 @@ final class BatchReader {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The top-level parts of a batch as read; checking their values is {@link Intake}'s. */
-    record Parts(JsonNode batchId, JsonNode agent, List<Inventory> inventories) {}
+    record Parts(JsonNode batchId, JsonNode agent, List<Inventory> inventories, long decompressedBytes) {}
 
     private final JsonParser parser;
     private long tokens;
@@ -76,10 +76,10 @@ final class BatchReader {
     }
 
     static Parts read(byte[] body, boolean gzip) throws IntakeException {
-        try (InputStream in = limited(
+        try (Limited in = new Limited(
                         gzip ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body));
                 JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), in)) {
-            return new BatchReader(parser).batch();
+            return new BatchReader(parser).batch(in);
         } catch (TooLarge e) {
             throw tooLarge();
         } catch (StreamConstraintsException e) {
@@ -102,7 +102,7 @@ final class BatchReader {
         }
     }
 
-    private Parts batch() throws IntakeException {
+    private Parts batch(Limited in) throws IntakeException {
         if (next() != JsonToken.START_OBJECT) {
             throw new IntakeException(400, "a batch is a JSON object");
         }
@@ -132,7 +132,7 @@ final class BatchReader {
         if (parser.nextToken() != null) {
             throw new IntakeException(400, "the batch has content after its JSON object");
         }
-        return new Parts(id, agent, inventories);
+        return new Parts(id, agent, inventories, in.read);
     }
 
     private void inventories(JsonToken token, List<Inventory> into) throws IntakeException {
@@ -293,28 +293,31 @@ final class BatchReader {
                         + " send fewer inventories per batch");
     }
 
-    private static InputStream limited(InputStream in) {
-        return new FilterInputStream(in) {
-            private long read;
+    /** The decompressed bytes, counted and refused beyond {@link #MAX_DECOMPRESSED}. */
+    private static final class Limited extends FilterInputStream {
+        private long read;
 
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                if (b >= 0 && ++read > MAX_DECOMPRESSED) {
-                    throw new TooLarge();
-                }
-                return b;
-            }
+        Limited(InputStream in) {
+            super(in);
+        }
 
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                int n = super.read(buffer, offset, length);
-                if (n > 0 && (read += n) > MAX_DECOMPRESSED) {
-                    throw new TooLarge();
-                }
-                return n;
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++read > MAX_DECOMPRESSED) {
+                throw new TooLarge();
             }
-        };
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0 && (read += n) > MAX_DECOMPRESSED) {
+                throw new TooLarge();
+            }
+            return n;
+        }
     }
 
     /** The decompressed body passed {@link #MAX_DECOMPRESSED}. */

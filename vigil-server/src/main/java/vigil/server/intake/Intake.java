@@ -32,6 +32,18 @@ public final class Intake {
 
     static final long PARSING_WAIT_MS = 2_000;
 
+    /**
+     * Bytes of request bodies being received at once, each charged its Content-Length (the whole limit when it has
+     * none): bodies are held in memory before they are read, so their number is bounded too, not only the reading.
+     */
+    public static final long MAX_RECEIVING_BYTES = MAX_PARSING * MAX_DECOMPRESSED;
+
+    /**
+     * Decompressed bytes of the batches read and not yet answered (matched, stored or queued): a body of a few KiB
+     * may inflate to 100,000 packages, so what is held after reading is charged by its decompressed size.
+     */
+    public static final long MAX_HELD_BYTES = MAX_PARSING * MAX_DECOMPRESSED;
+
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
 
     private final Jdbi jdbi;
@@ -40,6 +52,8 @@ public final class Intake {
     private final @Nullable IntakeQueue queue;
     private final Bindings bindings;
     private final Semaphore parsing = new Semaphore(MAX_PARSING);
+    private final Semaphore receiving = new Semaphore((int) (MAX_RECEIVING_BYTES >> 10)); // KiB
+    private final Semaphore held = new Semaphore((int) (MAX_HELD_BYTES >> 10)); // KiB
     private final AtomicInteger parsingNow = new AtomicInteger();
     private final AtomicInteger parsingPeak = new AtomicInteger();
 
@@ -117,7 +131,15 @@ public final class Intake {
     }
 
     public Result accept(Principal principal, byte[] body, boolean gzip) throws IntakeException {
-        ParsedBatch parsed = read(body, gzip);
+        Read read = read(body, gzip, true);
+        try {
+            return accept(principal, body, gzip, read.batch());
+        } finally {
+            held.release(read.heldKib());
+        }
+    }
+
+    private Result accept(Principal principal, byte[] body, boolean gzip, ParsedBatch parsed) throws IntakeException {
         String keyId = principal.apiKeyId();
         if (keyId == null) {
             throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
@@ -142,8 +164,47 @@ public final class Intake {
         }
     }
 
+    /**
+     * Takes a body's share of {@link #MAX_RECEIVING_BYTES} before the body is received (held until the batch is
+     * answered, since its bytes are kept until then); 503 when the share does not free up in time.
+     *
+     * @param declaredLength the request's Content-Length, negative when it has none (charged the whole limit)
+     * @return the KiB to give back with {@link #received}
+     */
+    public int receive(long declaredLength) throws IntakeException {
+        long bytes = declaredLength < 0 ? MAX_DECOMPRESSED : Math.min(declaredLength, MAX_DECOMPRESSED);
+        int kib = (int) Math.max(1, (bytes + 1023) >> 10);
+        boolean acquired;
+        try {
+            acquired = receiving.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
+        }
+        if (!acquired) {
+            throw new IntakeException(
+                    503,
+                    "the server is receiving " + (MAX_RECEIVING_BYTES >> 20) + " MiB of batches already, its limit;"
+                            + " the agent keeps the batch and retries later");
+        }
+        return kib;
+    }
+
+    /** Gives back what {@link #receive} took. */
+    public void received(int kib) {
+        receiving.release(kib);
+    }
+
     /** Reads a batch while holding one of {@link #MAX_PARSING} permits; 503 when none frees up in time. */
     ParsedBatch read(byte[] body, boolean gzip) throws IntakeException {
+        return read(body, gzip, false).batch();
+    }
+
+    /** A batch read, and the KiB of {@link #MAX_HELD_BYTES} it holds until it is answered. */
+    private record Read(ParsedBatch batch, int heldKib) {}
+
+    /** With {@code hold}, charges the batch's decompressed size before the reading permit is given back. */
+    private Read read(byte[] body, boolean gzip, boolean hold) throws IntakeException {
         boolean acquired;
         try {
             acquired = parsing.tryAcquire(PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -159,11 +220,32 @@ public final class Intake {
         }
         try {
             parsingPeak.accumulateAndGet(parsingNow.incrementAndGet(), Math::max);
-            return parseBatch(body, gzip);
+            BatchReader.Parts parts = BatchReader.read(body, gzip);
+            ParsedBatch batch = checked(parts);
+            // charged while the reading permit is held, so at most MAX_PARSING read batches wait for their share
+            return new Read(batch, hold ? hold(parts.decompressedBytes()) : 0);
         } finally {
             parsingNow.decrementAndGet();
             parsing.release();
         }
+    }
+
+    private int hold(long decompressedBytes) throws IntakeException {
+        int kib = (int) Math.max(1, (decompressedBytes + 1023) >> 10);
+        boolean acquired;
+        try {
+            acquired = held.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
+        }
+        if (!acquired) {
+            throw new IntakeException(
+                    503,
+                    "the server holds " + (MAX_HELD_BYTES >> 20) + " MiB of decompressed batches already, its limit;"
+                            + " the agent keeps the batch and retries later");
+        }
+        return kib;
     }
 
     /** The permits of {@link #read}, for tests that take them all. */
@@ -263,7 +345,10 @@ public final class Intake {
      * with 400 or 413 naming what is wrong and what to do. Untrusted input: fuzzed by IntakeFuzzTest.
      */
     public static ParsedBatch parseBatch(byte[] body, boolean gzip) throws IntakeException {
-        BatchReader.Parts batch = BatchReader.read(body, gzip);
+        return checked(BatchReader.read(body, gzip));
+    }
+
+    private static ParsedBatch checked(BatchReader.Parts batch) throws IntakeException {
         String batchId = id(batch.batchId(), "batchId");
         JsonNode agent = batch.agent();
         String agentId = id(agent.path("id"), "agent.id");

@@ -187,6 +187,143 @@ class IntakeSecurityIT {
         }
     }
 
+    /**
+     * The bodies received at once are bounded too, not only the batches read: with virtual threads every upload would
+     * otherwise hold up to 32 MiB before it reached the reading permits, and 50 of them would fill the heap.
+     */
+    @Test
+    void uploadsBeyondTheReceivingBudgetAreAnswered503BeforeTheirBodyIsHeld() throws Exception {
+        try (VigilServer server = start("sqlite")) {
+            String key = server.bootstrap().intakeKey();
+            int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+            int holding = (int) (Intake.MAX_RECEIVING_BYTES / Intake.MAX_DECOMPRESSED);
+            List<java.net.Socket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < holding; i++) {
+                    held.add(partialUpload(port, key));
+                }
+                Thread.sleep(500); // the held uploads reach the handler and take the budget
+                try (java.net.Socket extra = partialUpload(port, key)) {
+                    extra.setSoTimeout(15_000);
+                    long started = System.nanoTime();
+                    String status = new String(extra.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                    System.out.printf(
+                            "upload %d answered '%s' in %d ms while %d held the budget%n",
+                            holding + 1, status, (System.nanoTime() - started) / 1_000_000, holding);
+                    assertThat(status).isEqualTo("HTTP/1.1 503");
+                }
+            } finally {
+                for (java.net.Socket socket : held) {
+                    socket.close();
+                }
+            }
+            // the budget is given back when the held uploads end
+            Thread.sleep(500);
+            assertThat(post(key, gzip(batch("batch-after-02", "agent-after-02", "web-2", host("testpkg"))))
+                            .statusCode())
+                    .isEqualTo(202);
+        }
+    }
+
+    /** A 32 MiB upload that sends its headers and 1 KiB of body, then waits. */
+    private static java.net.Socket partialUpload(int port, String key) throws Exception {
+        java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+        String head = "POST /intake/v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Encoding: gzip\r\nContent-Length: " + Intake.MAX_DECOMPRESSED + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[1024]);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /**
+     * A small body may inflate to 32 MiB of packages: what is held after reading (matching, storing, queueing) is
+     * bounded by the decompressed size, not by the compressed bytes the receiving budget counts.
+     */
+    @Test
+    void batchesReadAndNotYetAnsweredAreBoundedByTheirDecompressedSize() throws Exception {
+        try (VigilServer server = start("sqlite")) {
+            String orgId = server.database()
+                    .jdbi()
+                    .withHandle(h -> h.createQuery("SELECT id FROM organizations")
+                            .mapTo(String.class)
+                            .one());
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+            IntakeQueue slow = new IntakeQueue() {
+                @Override
+                public Intake.Result submit(
+                        String org, String keyId, Intake.ParsedBatch batch, byte[] body, boolean gzip) {
+                    peak.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    holding.decrementAndGet();
+                    return Intake.Result.queued(batch);
+                }
+
+                @Override
+                public void startWorkers(Store store) {}
+
+                @Override
+                public String describe() {
+                    return "held until released";
+                }
+
+                @Override
+                public void close() {}
+            };
+            Intake intake = new Intake(server.database().jdbi(), null, Clock.systemUTC(), slow);
+            vigil.server.auth.Principal principal = new vigil.server.auth.Principal(
+                    orgId, "key", java.util.Set.of(vigil.server.auth.Permission.INTAKE), "key-1");
+            long padding = 24L << 20;
+            byte[] spaces = " ".repeat(1 << 20).getBytes(StandardCharsets.UTF_8);
+            byte[] json = JSON.writeValueAsBytes(batch("batch-held-01", "agent-held-01", "web-1", host("testpkg")));
+            byte[] body = IntakeParseTest.gzip(out -> {
+                for (long written = 0; written < padding; written += spaces.length) {
+                    out.write(spaces);
+                }
+                out.write(json);
+            });
+            int senders = 10;
+            ExecutorService pool = Executors.newFixedThreadPool(senders);
+            try {
+                List<Future<Integer>> sent = new ArrayList<>();
+                for (int i = 0; i < senders; i++) {
+                    sent.add(pool.submit(() -> {
+                        try {
+                            intake.accept(principal, body, true);
+                            return 202;
+                        } catch (IntakeException e) {
+                            return e.status();
+                        }
+                    }));
+                }
+                // wait until every sender is either held by the queue or answered
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (holding.get() + sent.stream().filter(Future::isDone).count() < senders
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                int refused = (int) sent.stream().filter(Future::isDone).count();
+                System.out.printf(
+                        "%d batches of %d KiB gzip (%d MiB decompressed) held at once, %d answered 503%n",
+                        peak.get(), body.length >> 10, padding >> 20, refused);
+                assertThat(peak.get() * padding).isLessThanOrEqualTo(Intake.MAX_HELD_BYTES);
+                release.countDown();
+                for (Future<Integer> answer : sent) {
+                    assertThat(answer.get()).isIn(202, 503);
+                }
+            } finally {
+                release.countDown();
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aKeyCannotWriteTheHostAnotherKeySentFirst(String store) throws Exception {
