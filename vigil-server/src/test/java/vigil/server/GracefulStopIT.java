@@ -81,8 +81,13 @@ class GracefulStopIT {
             }
             // every request is in the handler, waiting for SQLite's write lock that another process holds
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (server.requestsInFlight() < concurrent) {
-                assertThat(System.nanoTime()).as("all requests in flight").isLessThan(deadline);
+            // (intake reads at most 4 batches at once and answers others 503 after a short wait, so on a slow machine
+            // some are answered before the last arrives: every request is either in the handler or answered)
+            while (server.requestsInFlight() + answers.size() + unanswered.size() < concurrent
+                    || server.requestsInFlight() == 0) {
+                assertThat(System.nanoTime())
+                        .as("all requests in flight or answered")
+                        .isLessThan(deadline);
                 Thread.sleep(10);
             }
             // stop, as SIGTERM does, and let the store go on while the stop waits
@@ -104,8 +109,8 @@ class GracefulStopIT {
         assertThat(unanswered).as("requests without an answer").isEmpty();
         assertThat(answers).hasSize(concurrent);
         assertThat(answers.values())
-                .as("every batch in flight was finished and stored")
-                .allMatch(status -> status == 202);
+                .as("every batch in flight was finished and stored, or refused with a retryable 503")
+                .allMatch(status -> status == 202 || status == 503);
         List<String> acknowledged = new ArrayList<>();
         answers.forEach((id, status) -> {
             if (status == 202) {

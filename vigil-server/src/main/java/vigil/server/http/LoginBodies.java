@@ -138,9 +138,11 @@ public final class LoginBodies {
         if (organization != null && organization.length() > MAX_ORGANIZATION) {
             throw new Refused(400, "organization is a name of at most " + MAX_ORGANIZATION + " characters");
         }
-        if (TextInput.firstControlCharacter(email) >= 0
-                || (organization != null && TextInput.firstControlCharacter(organization) >= 0)) {
-            throw new Refused(400, "email and organization may not hold control characters");
+        if (TextInput.firstControlCharacter(email) >= 0) {
+            throw new Refused(400, "the field 'email' holds a control character; send it without one");
+        }
+        if (organization != null && TextInput.firstControlCharacter(organization) >= 0) {
+            throw new Refused(400, "the field 'organization' holds a control character; send it without one");
         }
         return new Logins.Attempt(email, organization, password.toCharArray());
     }
