@@ -15,8 +15,8 @@ import tools.jackson.databind.JsonNode;
 final class TextInput {
     private TextInput() {}
 
-    /** What is wrong with the request's parameters, or empty when nothing is. */
-    static Optional<String> controlCharacterIn(Context ctx) {
+    /** What is wrong with the request's parameters (form fields only when asked), or empty when nothing is. */
+    static Optional<String> controlCharacterIn(Context ctx, boolean formFields) {
         Optional<String> found = inParameters("query parameter", ctx.queryParamMap());
         if (found.isEmpty()) {
             found = inParameters(
@@ -26,6 +26,7 @@ final class TextInput {
         }
         String type = ctx.contentType();
         if (found.isEmpty()
+                && formFields
                 && type != null
                 && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             found = inParameters("form field", ctx.formParamMap());

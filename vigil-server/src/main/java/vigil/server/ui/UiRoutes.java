@@ -72,7 +72,7 @@ public final class UiRoutes {
         routes.get("/assets/htmx.min.js", Permission.PUBLIC, ctx -> asset(ctx, htmx, "text/javascript"));
         routes.get("/assets/vigil.css", Permission.PUBLIC, ctx -> asset(ctx, css, "text/css"));
         routes.get("/login", Permission.PUBLIC, ctx -> ctx.html(loginPage(null, ctx.queryParam("next"))));
-        routes.post("/login", Permission.PUBLIC, this::login);
+        routes.signIn("/login", this::login);
         routes.form("/logout", Permission.READ, ctx -> {
             SecuredRoutes.credential(ctx).ifPresent(accounts::endSession);
             SecuredRoutes.sessionCookie(ctx, "", 0);
