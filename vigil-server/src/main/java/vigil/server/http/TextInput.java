@@ -43,6 +43,14 @@ final class TextInput {
         }
     }
 
+    /** The same check for form fields parsed elsewhere (the sign-in form, read bounded by LoginBodies). */
+    static Optional<String> controlCharacterIn(Map<String, String> formFields) {
+        return inParameters(
+                "form field",
+                formFields.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
+    }
+
     private static Optional<String> inParameters(String what, Map<String, List<String>> parameters) {
         for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
             int bad = firstControl(parameter.getKey(), false);

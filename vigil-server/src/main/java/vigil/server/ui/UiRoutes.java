@@ -150,7 +150,13 @@ public final class UiRoutes {
             fields = LoginBodies.form(LoginBodies.read(ctx));
             attempt = LoginBodies.formAttempt(fields);
         } catch (LoginBodies.Refused e) {
-            ctx.status(e.status()).html(loginPage(sentence(String.valueOf(e.getMessage())), null));
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("control character")) {
+                // as every other page answers a control character: plain text naming the field
+                ctx.status(400).contentType("text/plain; charset=utf-8").result(message);
+                return;
+            }
+            ctx.status(e.status()).html(loginPage(sentence(message), null));
             return;
         }
         String next = fields.get("next");
