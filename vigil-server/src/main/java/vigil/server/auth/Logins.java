@@ -119,15 +119,16 @@ public final class Logins {
         String account = orgId.map(id -> "org:" + id).orElse("name:" + organization) + "/" + email;
         Optional<Accounts.User> user = orgId.flatMap(id -> accounts.user(id, email));
         boolean knownAddress = user.isPresent() && knownAddress(user.get().id(), address);
-        if (!knownAddress) {
-            Duration locked = lockedFor(account);
-            if (!locked.isZero()) {
-                return throttled(locked, "this account is locked after " + FREE_FAILURES + " failed sign-ins in a row");
-            }
-            Duration wait = accountBuckets.take(account);
-            if (!wait.isZero()) {
-                return throttled(wait, "too many sign-in attempts for this account");
-            }
+        // A known address passes the lock others caused, but its own guesses meet a lock and bucket of their own:
+        // an attacker sharing the user's address (NAT, proxy) must not guess at the address's rate.
+        String limited = knownAddress ? account + " from " + address : account;
+        Duration locked = lockedFor(limited);
+        if (!locked.isZero()) {
+            return throttled(locked, "this account is locked after " + FREE_FAILURES + " failed sign-ins in a row");
+        }
+        Duration wait = accountBuckets.take(limited);
+        if (!wait.isZero()) {
+            return throttled(wait, "too many sign-in attempts for this account");
         }
         boolean right;
         try {
@@ -141,9 +142,12 @@ public final class Logins {
             return new Busy(Duration.ofSeconds(1));
         }
         if (!right) {
-            recordFailure(account);
+            recordFailure(limited);
             return new Refused();
         }
+        // a right password gives its token back: the user signing in often (scripts, browser tests) never drains it
+        accountBuckets.refund(limited);
+        clearFailures(limited);
         recordSuccess(account, user.get().id(), address);
         return new SignedIn(accounts.openSession(user.get().id()));
     }
@@ -168,6 +172,13 @@ public final class Logins {
             return new Invalid("this account is locked after failed password checks; retry in "
                     + Math.max(1, locked.toSeconds()) + " seconds");
         }
+        // the lock is read before the hash and written after it, so parallel guesses would all pass it: the
+        // account's bucket bounds them, as for a sign-in
+        Duration wait = accountBuckets.take(account);
+        if (!wait.isZero()) {
+            return new Invalid("too many password checks for this account; retry in "
+                    + throttled(wait, "").retryAfter().toSeconds() + " seconds");
+        }
         if (!accounts.hashing().verify(current, user.get().passwordHash())) {
             recordFailure(account);
             return new WrongPassword();
@@ -189,9 +200,11 @@ public final class Logins {
             String literal = address.startsWith("[") && address.endsWith("]")
                     ? address.substring(1, address.length() - 1)
                     : address;
-            byte[] bytes = java.net.InetAddress.ofLiteral(literal).getAddress();
+            java.net.InetAddress parsed = java.net.InetAddress.ofLiteral(literal);
+            byte[] bytes = parsed.getAddress();
             if (bytes.length != 16) {
-                return address;
+                // an IPv4-mapped peer (::ffff:a.b.c.d, as a dual-stack socket may report it) is that IPv4 address
+                return parsed.getHostAddress();
             }
             return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
         } catch (IllegalArgumentException e) {

@@ -45,4 +45,12 @@ final class TokenBuckets {
         bucket[0] = tokens;
         return Duration.ofMillis((long) Math.ceil((1 - tokens) * everyMillis));
     }
+
+    /** Gives back a token taken for work that turned out legitimate (a right password), so only failures drain. */
+    synchronized void refund(String key) {
+        double[] bucket = buckets.get(key);
+        if (bucket != null) {
+            bucket[0] = Math.min(burst, bucket[0] + 1);
+        }
+    }
 }

@@ -67,7 +67,7 @@ public final class ApiRoutes {
 
     public void register(SecuredRoutes routes) {
         routes.get("/healthz", Permission.PUBLIC, this::healthz);
-        routes.post("/api/v1/login", Permission.PUBLIC, this::login);
+        routes.signIn("/api/v1/login", this::login);
         routes.post("/api/v1/logout", Permission.READ, this::logout);
         routes.post("/api/v1/me/password", Permission.READ, this::changePassword);
         routes.post("/intake/v1/batches", Permission.INTAKE, this::batch);

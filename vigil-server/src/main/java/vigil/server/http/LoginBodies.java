@@ -119,6 +119,11 @@ public final class LoginBodies {
                 throw new Refused(400, "the sign-in form is not URL-encoded: " + e.getMessage());
             }
         }
+        // the generic check of form fields is skipped for sign-in (it would read the body unbounded): run it here
+        java.util.Optional<String> control = TextInput.controlCharacterIn(fields);
+        if (control.isPresent()) {
+            throw new Refused(400, control.get());
+        }
         return fields;
     }
 

@@ -65,14 +65,28 @@ public final class SecuredRoutes {
         add(Method.POST, path, permission, handler, false);
     }
 
+    /**
+     * A public sign-in post whose handler reads its body itself, bounded and behind the address limiter
+     * ({@link LoginBodies}): the form fields are not parsed here first, which would read the whole body unbounded
+     * before any limit and leave the handler nothing to read.
+     */
+    public void signIn(String path, Handler handler) {
+        add(Method.POST, path, Permission.PUBLIC, handler, false, false);
+    }
+
     public void delete(String path, Permission permission, Handler handler) {
         add(Method.DELETE, path, permission, handler, false);
     }
 
     private void add(Method method, String path, Permission permission, Handler handler, boolean page) {
+        add(method, path, permission, handler, page, true);
+    }
+
+    private void add(
+            Method method, String path, Permission permission, Handler handler, boolean page, boolean formFields) {
         declared.add(new Route(method, path, permission));
         Handler secured = ctx -> {
-            Optional<String> control = TextInput.controlCharacterInUrl(ctx);
+            Optional<String> control = TextInput.controlCharacterIn(ctx, formFields);
             if (control.isPresent()) {
                 TextInput.refuse(ctx, control.get(), page);
                 return;
@@ -105,11 +119,6 @@ public final class SecuredRoutes {
                     return;
                 }
                 ctx.attribute(PRINCIPAL, principal.get());
-                control = TextInput.controlCharacterInForm(ctx);
-                if (control.isPresent()) {
-                    TextInput.refuse(ctx, control.get(), page);
-                    return;
-                }
             }
             handler.handle(ctx);
         };

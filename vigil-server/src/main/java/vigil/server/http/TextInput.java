@@ -15,8 +15,8 @@ import tools.jackson.databind.JsonNode;
 final class TextInput {
     private TextInput() {}
 
-    /** What is wrong with the request's query and path parameters, or empty when nothing is. */
-    static Optional<String> controlCharacterInUrl(Context ctx) {
+    /** What is wrong with the request's parameters (form fields only when asked), or empty when nothing is. */
+    static Optional<String> controlCharacterIn(Context ctx, boolean formFields) {
         Optional<String> found = inParameters("query parameter", ctx.queryParamMap());
         if (found.isEmpty()) {
             found = inParameters(
@@ -24,24 +24,14 @@ final class TextInput {
                     ctx.pathParamMap().entrySet().stream()
                             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
         }
-        return found;
-    }
-
-    /**
-     * What is wrong with the request's form fields, or empty. Reading them reads the whole body, so only callers
-     * who proved who they are get here; the public sign-in form reads its own bounded body (LoginBodies).
-     */
-    static Optional<String> controlCharacterInForm(Context ctx) {
         String type = ctx.contentType();
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return inParameters("form field", ctx.formParamMap());
+        if (found.isEmpty()
+                && formFields
+                && type != null
+                && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            found = inParameters("form field", ctx.formParamMap());
         }
-        return Optional.empty();
-    }
-
-    /** The offset of the first control character (C0 or DEL) in a sign-in field, or -1. */
-    static int firstControlCharacter(String text) {
-        return firstControl(text, false);
+        return found;
     }
 
     /** Answers 400 with the message: JSON for the API, plain text for the browser's pages. */
@@ -51,6 +41,14 @@ final class TextInput {
         } else {
             Errors.send(ctx, 400, message);
         }
+    }
+
+    /** The same check for form fields parsed elsewhere (the sign-in form, read bounded by LoginBodies). */
+    static Optional<String> controlCharacterIn(Map<String, String> formFields) {
+        return inParameters(
+                "form field",
+                formFields.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
     }
 
     private static Optional<String> inParameters(String what, Map<String, List<String>> parameters) {
@@ -97,6 +95,11 @@ final class TextInput {
             }
         }
         return Optional.empty();
+    }
+
+    /** The offset of the first control character (C0 or DEL) in a sign-in field, or -1. */
+    static int firstControlCharacter(String text) {
+        return firstControl(text, false);
     }
 
     private static int firstControl(String text, boolean lineBreaksAllowed) {

@@ -80,7 +80,7 @@ public final class UiRoutes {
         routes.get("/assets/htmx.min.js", Permission.PUBLIC, ctx -> asset(ctx, htmx, "text/javascript"));
         routes.get("/assets/vigil.css", Permission.PUBLIC, ctx -> asset(ctx, css, "text/css"));
         routes.get("/login", Permission.PUBLIC, ctx -> ctx.html(loginPage(null, ctx.queryParam("next"))));
-        routes.post("/login", Permission.PUBLIC, this::login);
+        routes.signIn("/login", this::login);
         routes.form("/logout", Permission.READ, ctx -> {
             SecuredRoutes.credential(ctx).ifPresent(accounts::endSession);
             SecuredRoutes.sessionCookie(ctx, "", 0);
@@ -202,7 +202,13 @@ public final class UiRoutes {
             fields = LoginBodies.form(LoginBodies.read(ctx));
             attempt = LoginBodies.formAttempt(fields);
         } catch (LoginBodies.Refused e) {
-            ctx.status(e.status()).html(loginPage(sentence(String.valueOf(e.getMessage())), null));
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("control character")) {
+                // as every other page answers a control character: plain text naming the field
+                ctx.status(400).contentType("text/plain; charset=utf-8").result(message);
+                return;
+            }
+            ctx.status(e.status()).html(loginPage(sentence(message), null));
             return;
         }
         String next = fields.get("next");

@@ -16,6 +16,13 @@ class LoginsTest {
     }
 
     @Test
+    void anIpv4MappedIpv6PeerSharesTheIpv4AddresssBucket() {
+        assertThat(Logins.addressKey("::ffff:192.0.2.1")).isEqualTo(Logins.addressKey("192.0.2.1"));
+        assertThat(Logins.addressKey("[::ffff:c000:201]")).isEqualTo(Logins.addressKey("192.0.2.1"));
+        assertThat(Logins.addressKey("::FFFF:192.0.2.1")).isEqualTo(Logins.addressKey("192.0.2.1"));
+    }
+
+    @Test
     void locksDoubleFromThirtySecondsAndStopAtFifteenMinutes() {
         assertThat(Logins.lockFor(5)).isEqualTo(Duration.ofSeconds(30));
         assertThat(Logins.lockFor(6)).isEqualTo(Duration.ofMinutes(1));
