@@ -32,7 +32,7 @@ import vigil.agent.matrix.FeatureMatrix;
  */
 class DeploymentArtifactsIT {
     private static final Path DEPLOY =
-            Path.of(System.getProperty("vigil.fixtures")).getParent().resolve("deploy");
+            Path.of(System.getProperty("vigil.repo")).resolve("deploy");
 
     @TempDir
     Path temp;

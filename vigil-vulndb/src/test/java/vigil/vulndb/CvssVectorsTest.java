@@ -38,7 +38,7 @@ class CvssVectorsTest {
     /** Every worked example of the v4.0 specification (FIRST's examples page, in fixtures/cvss). */
     @Test
     void everyFirstV4ExampleScoresAsPublished() throws Exception {
-        Path examples = Path.of(System.getProperty("vigil.fixtures"), "cvss", "first-v4-examples.txt");
+        Path examples = Path.of(System.getProperty("vigil.repo"), "fixtures", "cvss", "first-v4-examples.txt");
         List<String> mismatches = new ArrayList<>();
         int total = 0;
         for (String line : Files.readAllLines(examples)) {

@@ -16,7 +16,7 @@ import vigil.model.OsSupport;
 
 /** The matrix is the seed's tables as data: every cell of the seed is read here and compared. */
 class FeatureMatrixSeedTest {
-    private static final Path SEED = Path.of(System.getProperty("vigil.fixtures"), "seed", "csm-prerequisites.md");
+    private static final Path SEED = Path.of(System.getProperty("vigil.shared"), "seed", "csm-prerequisites.md");
     private final FeatureMatrix matrix = FeatureMatrix.defaults();
 
     /** The rows of the markdown table whose header row starts with {@code firstHeader}. */
