@@ -31,8 +31,7 @@ import vigil.agent.matrix.FeatureMatrix;
  * feature matrix.
  */
 class DeploymentArtifactsIT {
-    private static final Path DEPLOY =
-            Path.of(System.getProperty("vigil.repo")).resolve("deploy");
+    private static final Path DEPLOY = Path.of(System.getProperty("vigil.repo")).resolve("deploy");
 
     @TempDir
     Path temp;
