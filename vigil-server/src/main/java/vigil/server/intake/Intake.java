@@ -174,19 +174,7 @@ public final class Intake {
     public int receive(long declaredLength) throws IntakeException {
         long bytes = declaredLength < 0 ? MAX_DECOMPRESSED : Math.min(declaredLength, MAX_DECOMPRESSED);
         int kib = (int) Math.max(1, (bytes + 1023) >> 10);
-        boolean acquired;
-        try {
-            acquired = receiving.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
-        }
-        if (!acquired) {
-            throw new IntakeException(
-                    503,
-                    "the server is receiving " + (MAX_RECEIVING_BYTES >> 20) + " MiB of batches already, its limit;"
-                            + " the agent keeps the batch and retries later");
-        }
+        acquire(receiving, kib, "is receiving " + (MAX_RECEIVING_BYTES >> 20) + " MiB of batches");
         return kib;
     }
 
@@ -205,19 +193,7 @@ public final class Intake {
 
     /** With {@code hold}, charges the batch's decompressed size before the reading permit is given back. */
     private Read read(byte[] body, boolean gzip, boolean hold) throws IntakeException {
-        boolean acquired;
-        try {
-            acquired = parsing.tryAcquire(PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
-        }
-        if (!acquired) {
-            throw new IntakeException(
-                    503,
-                    "the server is reading " + MAX_PARSING + " batches already, its limit; the agent keeps the batch"
-                            + " and retries later");
-        }
+        acquire(parsing, 1, "is reading " + MAX_PARSING + " batches");
         try {
             parsingPeak.accumulateAndGet(parsingNow.incrementAndGet(), Math::max);
             BatchReader.Parts parts = BatchReader.read(body, gzip);
@@ -232,9 +208,18 @@ public final class Intake {
 
     private int hold(long decompressedBytes) throws IntakeException {
         int kib = (int) Math.max(1, (decompressedBytes + 1023) >> 10);
+        acquire(held, kib, "holds " + (MAX_HELD_BYTES >> 20) + " MiB of decompressed batches");
+        return kib;
+    }
+
+    /**
+     * Takes {@code permits} of a budget, waiting at most {@link #PARSING_WAIT_MS}; else a retryable 503 saying the
+     * server {@code isAtLimit} already (the agent keeps the batch spooled).
+     */
+    private static void acquire(Semaphore budget, int permits, String isAtLimit) throws IntakeException {
         boolean acquired;
         try {
-            acquired = held.tryAcquire(kib, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
+            acquired = budget.tryAcquire(permits, PARSING_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IntakeException(503, "the server is stopping; the agent keeps the batch and retries later");
@@ -242,10 +227,8 @@ public final class Intake {
         if (!acquired) {
             throw new IntakeException(
                     503,
-                    "the server holds " + (MAX_HELD_BYTES >> 20) + " MiB of decompressed batches already, its limit;"
-                            + " the agent keeps the batch and retries later");
+                    "the server " + isAtLimit + " already, its limit; the agent keeps the batch and retries later");
         }
-        return kib;
     }
 
     /** The permits of {@link #read}, for tests that take them all. */
