@@ -304,8 +304,10 @@ public final class VigilServer implements AutoCloseable {
             throw new IOException(
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        ScheduledExecutorService watcher =
-                Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
+        // platform threads: their store work may wait in SQLite's native code, which would hold a virtual thread's
+        // carrier (a request's carrier) for as long
+        ScheduledExecutorService watcher = Executors.newScheduledThreadPool(
+                2, Thread.ofPlatform().daemon().name("vigil-background-", 0).factory());
         long[] stamp = {matching.databaseStamp()};
         watcher.scheduleWithFixedDelay(
                 () -> {

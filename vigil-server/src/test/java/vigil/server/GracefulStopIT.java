@@ -28,10 +28,8 @@ class GracefulStopIT {
     @TempDir
     Path temp;
 
-    // Passed on its own branch (16 of 16 answered, stored once); on main, with the slow-client sweeper of ADR 0016 and
-    // the intake's read limits of ADR 0015, 12 of 16 requests waiting on the store lost their connection (1 of 16
-    // with the sweeper switched off). Issue 9 stays open on item 13 until this passes again; see its note.
-    @org.junit.jupiter.api.Disabled("item 13 regressed when merged with the request-head sweeper; issue 9's note")
+    // Before SqliteWriteGate, the batches waiting for the lock held both carriers in SQLite's native busy wait: the
+    // other requests were never handled, and the slow-client sweeper closed their connections after 20 s.
     @Test
     void stoppingWithBatchesInFlightAnswersEveryRequestAndStoresEachAcknowledgedBatchOnce() throws Exception {
         Path data = temp.resolve("data");

@@ -15,6 +15,9 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
+    /** What requests use: the pool itself, or for SQLite the pool behind {@link SqliteWriteGate}. */
+    private final javax.sql.DataSource connections;
+
     private final Jdbi jdbi;
     private final boolean sqlite;
     /** SQLite: copies committed pages from the write-ahead log into the database, off the writers' path. */
@@ -27,13 +30,17 @@ public final class Database implements AutoCloseable {
      */
     static final int WAL_BACKSTOP_PAGES = 20_000;
 
+    /** How long a write transaction waits for SQLite's one write lock (as {@code busy_timeout} does). */
+    static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
+
     /** How often the checkpointer looks for committed pages. */
     static final java.time.Duration CHECKPOINT_EVERY = java.time.Duration.ofMillis(500);
 
     private Database(HikariDataSource dataSource, boolean sqlite) {
         this.dataSource = dataSource;
         this.sqlite = sqlite;
-        this.jdbi = Jdbi.create(dataSource);
+        this.connections = sqlite ? new SqliteWriteGate(dataSource, WRITE_WAIT) : dataSource;
+        this.jdbi = Jdbi.create(connections);
         if (sqlite) {
             checkpointer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().daemon().name("vigil-checkpoint").factory());
@@ -236,6 +243,11 @@ public final class Database implements AutoCloseable {
         return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@").replaceAll("password=[^&]*", "password=***");
     }
 
+    /** The data source requests use (for SQLite, a {@link SqliteWriteGate}), for tests. */
+    javax.sql.DataSource connections() {
+        return connections;
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
@@ -259,7 +271,7 @@ public final class Database implements AutoCloseable {
         }
         // A connection loads statistics when it opens, not when another one analyzes: after the refresh every
         // pooled connection is replaced, and none ever sees the FTS5 rows, deleted in the same transaction.
-        try (java.sql.Connection connection = dataSource.getConnection();
+        try (java.sql.Connection connection = connections.getConnection();
                 java.sql.Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             try {
