@@ -72,9 +72,24 @@ final class ScanCommand implements Callable<Integer> {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            List<PackageVulnerability> matches = new VulnerabilityMatcher(store).match(inventory);
+            VulnerabilityMatcher.Result matched = new VulnerabilityMatcher(store).matchWithWarnings(inventory);
+            List<PackageVulnerability> matches = matched.vulnerabilities();
+            Inventory reported = inventory;
+            if (!matched.warnings().isEmpty()) {
+                // versions matching could not order with confidence: the report says so beside the read warnings
+                // (not sent with --send-to: the server matches the inventory itself)
+                List<String> warnings = new java.util.ArrayList<>(inventory.warnings());
+                warnings.addAll(matched.warnings());
+                reported = new Inventory(
+                        inventory.target(),
+                        inventory.os(),
+                        inventory.osSupport(),
+                        inventory.packages(),
+                        warnings,
+                        inventory.createdAt());
+            }
             result = new ScanResult(
-                    inventory,
+                    reported,
                     matches,
                     new DatabaseInfo(store.file().toString(), status.builtAt(), status.advisories()));
         }

@@ -1,5 +1,7 @@
 package vigil.versions;
 
+import java.util.Optional;
+
 /**
  * Debian version ordering, as {@code dpkg --compare-versions}: epoch numerically, then the upstream version and
  * the revision with dpkg's character order ({@code ~} before the end of the string, the end before letters,
@@ -45,6 +47,11 @@ final class DebVersion {
     }
 
     static int compare(String left, String right) {
+        if (left.isEmpty() || right.isEmpty()) {
+            // dpkg --compare-versions reads an empty argument as the blank version, older than any other
+            parse(left.isEmpty() ? (right.isEmpty() ? "0" : right) : left);
+            return left.isEmpty() ? (right.isEmpty() ? 0 : -1) : 1;
+        }
         Parts a = parse(left);
         Parts b = parse(right);
         int byEpoch = Long.compare(a.epoch(), b.epoch());
@@ -56,6 +63,34 @@ final class DebVersion {
             return byUpstream;
         }
         return compareFragment(a.revision(), b.revision());
+    }
+
+    /**
+     * Why dpkg refuses {@code version} or warns about it (the empty version, a non-digit start, a character dpkg
+     * does not allow in that part); empty when it is a well-formed Debian version.
+     */
+    static Optional<String> problem(String version) {
+        Parts parts;
+        try {
+            parts = parse(version);
+        } catch (IllegalArgumentException e) {
+            return Optional.of("dpkg refuses it: " + e.getMessage());
+        }
+        if (!isDigit(parts.upstream().charAt(0))) {
+            return Optional.of("dpkg warns that version '" + version + "' does not start with a digit");
+        }
+        for (char character : parts.upstream().toCharArray()) {
+            if (!isAsciiLetter(character) && !isDigit(character) && ".+~-".indexOf(character) < 0) {
+                return Optional.of("dpkg warns about the character '" + character + "' in version '" + version + "'");
+            }
+        }
+        for (char character : parts.revision().toCharArray()) {
+            if (!isAsciiLetter(character) && !isDigit(character) && ".+~".indexOf(character) < 0) {
+                return Optional.of(
+                        "dpkg warns about the character '" + character + "' in the revision of '" + version + "'");
+            }
+        }
+        return Optional.empty();
     }
 
     /** dpkg's weight of a character in the non-digit parts: '~' lowest, then the end, letters, everything else. */

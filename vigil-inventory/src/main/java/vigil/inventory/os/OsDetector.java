@@ -44,6 +44,7 @@ public final class OsDetector {
                 "/etc/oracle-release",
                 "/etc/fedora-release",
                 "/etc/system-release",
+                "/usr/lib/system-release",
                 "/etc/system-release-cpe",
                 "/etc/SuSE-release",
                 "/etc/photon-release",
@@ -192,7 +193,10 @@ public final class OsDetector {
             {"/etc/mariner-release", OsFamily.MARINER},
             {"/etc/azurelinux-release", OsFamily.MARINER},
             {"/etc/redhat-release", null},
-            {"/etc/system-release", null}
+            {"/etc/system-release", null},
+            // Amazon Linux 2022 and 2023 keep it here, /etc/system-release being a link to it that an image
+            // layer or a copied root may lack.
+            {"/usr/lib/system-release", null}
         };
         for (Object[] candidate : redHatFiles) {
             Optional<String> text = read(root, (String) candidate[0]).map(String::strip);

@@ -182,6 +182,18 @@ class OsDetectorTest {
     }
 
     @Test
+    void amazonLinux2023FromUsrLibSystemReleaseAlone(@TempDir Path temp) throws Exception {
+        // issue 10: AL2022/2023 images may carry only /usr/lib/system-release (/etc/system-release links to it)
+        Files.createDirectories(temp.resolve("usr/lib"));
+        Files.writeString(temp.resolve("usr/lib/system-release"), "Amazon Linux release 2023 (Amazon Linux)\n");
+        OperatingSystem os = OsDetector.detect(Fixtures.root(temp)).os();
+        assertThat(os).isNotNull();
+        assertThat(os.family()).isEqualTo(OsFamily.AMAZON);
+        assertThat(os.version()).isEqualTo("2023");
+        assertThat(OsDetector.interestingPaths()).contains("/usr/lib/system-release");
+    }
+
+    @Test
     void nothingRecognisableIsUnknownWithAReason(@TempDir Path temp) throws Exception {
         OsDetection detection = OsDetector.detect(Fixtures.root(temp));
         assertThat(detection.os()).isNull();
