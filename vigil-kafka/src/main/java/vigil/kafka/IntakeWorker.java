@@ -1,7 +1,6 @@
 package vigil.kafka;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -308,19 +307,11 @@ final class IntakeWorker implements Runnable {
      */
     static boolean isDataError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                String message = String.valueOf(sql.getMessage());
-                return (state != null && (state.startsWith("22") || state.startsWith("23")))
-                        || message.contains("SQLITE_CONSTRAINT")
-                        || message.contains("SQLITE_MISMATCH")
-                        || message.contains("SQLITE_TOOBIG");
-            }
             if (t instanceof KafkaException) {
                 return false;
             }
         }
-        return true;
+        return !vigil.server.store.StoreErrors.fromTheStore(e) || vigil.server.store.StoreErrors.refusedTheData(e);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -150,8 +150,16 @@ class IntakeWorkerIT {
         assertThat(IntakeWorker.isDataError(
                         new RuntimeException(new SQLIntegrityConstraintViolationException("x", "23505"))))
                 .isTrue();
-        assertThat(IntakeWorker.isDataError(new RuntimeException(new java.sql.SQLException("[SQLITE_CONSTRAINT] x"))))
+        // SQLite's codes, not its message text: a constraint's extended code counts, a lock does not
+        assertThat(IntakeWorker.isDataError(new RuntimeException(new org.sqlite.SQLiteException(
+                        "UNIQUE constraint failed", org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY))))
                 .isTrue();
+        assertThat(IntakeWorker.isDataError(new RuntimeException(
+                        new org.sqlite.SQLiteException("locked", org.sqlite.SQLiteErrorCode.SQLITE_BUSY))))
+                .isFalse();
+        assertThat(IntakeWorker.isDataError(new RuntimeException(new java.sql.SQLException("[SQLITE_CONSTRAINT] x"))))
+                .as("a message that looks like a code is not one")
+                .isFalse();
         assertThat(IntakeWorker.isDataError(new RuntimeException(new SQLTransientConnectionException("down"))))
                 .isFalse();
         assertThat(IntakeWorker.isDataError(
