@@ -191,7 +191,7 @@ public final class FindingStore {
                         now,
                         now);
                 opened++;
-                raised.add(finding);
+                raised.add(firstSeenAt(finding, now)); // as stored: a later reopening reports the same time
                 counts.add("open", rank, 1);
                 rules.add(finding.rule().id(), "open", rank, 1);
                 packages.add(pkg == null ? null : pkg.packageName(), "open", rank, 1);
