@@ -302,8 +302,8 @@ public final class FindingStore {
                 finding.rule(),
                 finding.resource(),
                 finding.status(),
-                first.isAfter(finding.lastSeen()) ? finding.lastSeen() : first,
-                finding.lastSeen(),
+                first,
+                first.isAfter(finding.lastSeen()) ? first : finding.lastSeen(),
                 finding.evidence(),
                 finding.remediation());
     }
