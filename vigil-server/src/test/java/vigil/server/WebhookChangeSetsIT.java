@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -115,11 +114,5 @@ class WebhookChangeSetsIT {
             Thread.sleep(50);
         }
         Thread.sleep(1000);
-    }
-
-    static List<String> ids(JsonNode changes) {
-        List<String> ids = new ArrayList<>();
-        changes.forEach(change -> ids.add(change.path("id").asString()));
-        return ids;
     }
 }
