@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -51,6 +48,9 @@ import vigil.vulndb.store.AdvisoryStore;
 
 /** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
 public final class VigilServer implements AutoCloseable {
+    /** How often the advisory database file is checked for a change. */
+    private static final Duration WATCH_EVERY = Duration.ofSeconds(30);
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VigilServer.class);
 
     /**
@@ -168,7 +168,7 @@ public final class VigilServer implements AutoCloseable {
     private final Javalin app;
     private final Matching matching;
     private final List<SecuredRoutes.Route> routes;
-    private final ScheduledExecutorService watcher;
+    private final BackgroundTasks watcher;
     private final @Nullable Bootstrap bootstrap;
     private final @Nullable IntakeQueue queue;
     private final Accounts accounts;
@@ -180,7 +180,7 @@ public final class VigilServer implements AutoCloseable {
             Javalin app,
             Matching matching,
             List<SecuredRoutes.Route> routes,
-            ScheduledExecutorService watcher,
+            BackgroundTasks watcher,
             @Nullable Bootstrap bootstrap,
             @Nullable IntakeQueue queue,
             Accounts accounts,
@@ -279,6 +279,20 @@ public final class VigilServer implements AutoCloseable {
                 ui.register(routes);
                 holder[0] = routes;
                 config.routes.before(SecurityHeaders::apply);
+                // no route: the API's documented JSON error under /api/ and /intake/, a page elsewhere (Javalin's
+                // own answer is plain text)
+                config.routes.exception(io.javalin.router.EndpointNotFound.class, (e, ctx) -> {
+                    String path = ctx.path();
+                    if (path.startsWith("/api/") || path.startsWith("/intake/")) {
+                        ctx.status(404)
+                                .json(SecuredRoutes.error(
+                                        404,
+                                        "no route " + ctx.method() + " " + path
+                                                + "; the API is described in openapi.yaml"));
+                    } else {
+                        ctx.status(404).html(UiRoutes.notFoundPage(path));
+                    }
+                });
                 config.routes.exception(Exception.class, (e, ctx) -> {
                     StoreUnavailableException unavailable =
                             StoreUnavailableException.classify(e).orElse(null);
@@ -304,50 +318,27 @@ public final class VigilServer implements AutoCloseable {
             throw new IOException(
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        // platform threads: their store work may wait in SQLite's native code, which would hold a virtual thread's
-        // carrier (a request's carrier) for as long
-        ScheduledExecutorService watcher = Executors.newScheduledThreadPool(
-                2, Thread.ofPlatform().daemon().name("vigil-background-", 0).factory());
+        BackgroundTasks watcher = new BackgroundTasks(2);
         long[] stamp = {matching.databaseStamp()};
-        watcher.scheduleWithFixedDelay(
-                () -> {
-                    long now = matching.databaseStamp();
-                    if (now != stamp[0]) {
-                        stamp[0] = now;
-                        matching.reevaluateAll(database.jdbi());
-                    }
-                },
-                30,
-                30,
-                TimeUnit.SECONDS);
+        watcher.every("re-evaluating the findings after an advisory database change", WATCH_EVERY, WATCH_EVERY, () -> {
+            long now = matching.databaseStamp();
+            if (now != stamp[0]) {
+                matching.reevaluateAll(database.jdbi());
+                stamp[0] = now; // only once done: a failed round is tried again next round
+            }
+        });
         if (database.isSqlite()) {
             // SQLite plans from statistics it only gathers when asked; without them the resource filter scans
             // the status index. PostgreSQL's autovacuum keeps its own statistics.
-            watcher.scheduleWithFixedDelay(
-                    () -> {
-                        try {
-                            database.refreshStatistics();
-                        } catch (RuntimeException e) {
-                            LOG.warn("refreshing the store's query statistics failed", e);
-                        }
-                    },
-                    0,
-                    10,
-                    TimeUnit.MINUTES);
+            watcher.every(
+                    "refreshing the store's query statistics",
+                    Duration.ZERO,
+                    Duration.ofMinutes(10),
+                    database::refreshStatistics);
         }
-        long dispatchEvery =
-                Math.max(50, Math.min(2000, options.notificationBackoff().toMillis() / 2));
-        watcher.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        notifications.deliverDue();
-                    } catch (RuntimeException e) {
-                        LOG.warn("delivering notifications failed; retrying", e);
-                    }
-                },
-                dispatchEvery,
-                dispatchEvery,
-                TimeUnit.MILLISECONDS);
+        Duration dispatchEvery = Duration.ofMillis(
+                Math.max(50, Math.min(2000, options.notificationBackoff().toMillis() / 2)));
+        watcher.every("delivering notifications", dispatchEvery, dispatchEvery, notifications::deliverDue);
         if (queue != null) {
             queue.startWorkers((org, keyId, batch) -> {
                 try {
@@ -443,13 +434,8 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         app.stop();
-        watcher.shutdownNow();
-        try {
-            // a re-evaluation in progress finishes its inventory before the advisory database and the store close
-            watcher.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // a re-evaluation in progress finishes its inventory before the advisory database and the store close
+        watcher.close();
         if (queue != null) {
             queue.close(); // its workers finish the batch in hand before the store closes
         }

@@ -111,7 +111,11 @@ class NotificationsIT {
             }
             assertThat(webhook).hasSize(1);
             assertThat(attempts.get()).as("two failures, then delivered").isEqualTo(3);
-            JsonNode message = JSON.readTree(webhook.getFirst());
+            JsonNode delivery = JSON.readTree(webhook.getFirst());
+            assertThat(delivery.path("event").asString()).isEqualTo("findings.changed");
+            assertThat(delivery.path("changes")).hasSize(1);
+            JsonNode message = delivery.path("changes").get(0);
+            assertThat(message.path("event").asString()).isEqualTo("finding.raised");
             assertThat(message.path("rule").asString()).isEqualTo("CVE-2099-0003");
             assertThat(message.path("severity").asString()).isEqualTo("critical");
             assertThat(message.path("resourceName").asString()).isEqualTo("web-1");

@@ -443,7 +443,7 @@ class ServerIT {
             assertThat(html.statusCode()).isEqualTo(200);
             assertThat(html.body())
                     .contains("More than 10,000 findings match")
-                    .contains("offset=100")
+                    .contains("&amp;cursor=") // the next page by cursor (ADR 0028)
                     .contains("Next 100</a>");
             // a rule filter stays on when a facet is chosen
             HttpResponse<String> ruled =

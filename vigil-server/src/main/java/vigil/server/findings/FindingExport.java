@@ -94,6 +94,11 @@ public final class FindingExport {
                 + " muted_reason, muted_until, evidence, remediation FROM findings WHERE org_id = :org"
                 + (status == null ? "" : " AND status = :status") + " ORDER BY severity_rank DESC, id";
         jdbi.useHandle(handle -> {
+            if (!sqlite(handle)) {
+                // PostgreSQL's driver reads a result through a cursor, a fetch size at a time, only inside a
+                // transaction; outside one it holds every row before the first is written (2.1 GiB for a million)
+                handle.begin();
+            }
             var query = handle.createQuery(sql).bind("org", orgId).setFetchSize(1000);
             if (status != null) {
                 query.bind("status", status);
@@ -124,6 +129,10 @@ public final class FindingExport {
                         case OCSF -> JSON.writeValue(json, OcsfMapper.toOcsf(finding(row)));
                     }
                 }
+            } finally {
+                if (handle.isInTransaction()) {
+                    handle.rollback(); // it only read: nothing to keep
+                }
             }
         });
         if (format != Format.CSV) {
@@ -131,6 +140,18 @@ public final class FindingExport {
             json.flush();
         }
         writer.flush();
+    }
+
+    private static boolean sqlite(org.jdbi.v3.core.Handle handle) {
+        try {
+            return handle.getConnection()
+                    .getMetaData()
+                    .getDatabaseProductName()
+                    .toLowerCase(Locale.ROOT)
+                    .contains("sqlite");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot tell the store's kind: " + e.getMessage(), e);
+        }
     }
 
     private static void writeValue(JsonGenerator json, String column, @Nullable String value) {

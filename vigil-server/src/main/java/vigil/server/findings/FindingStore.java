@@ -60,10 +60,20 @@ public final class FindingStore {
         });
     }
 
-    /** What one complete scan changed. */
-    public record Outcome(int opened, int reopened, int refreshed, int resolved, List<Finding> raised) {
+    /**
+     * What one complete scan changed; {@code raised} are the new findings, {@code reopenedFindings} the resolved ones
+     * seen again, with the time they were first seen.
+     */
+    public record Outcome(
+            int opened,
+            int reopened,
+            int refreshed,
+            int resolved,
+            List<Finding> raised,
+            List<Finding> reopenedFindings) {
         public Outcome {
             raised = List.copyOf(raised);
+            reopenedFindings = List.copyOf(reopenedFindings);
         }
     }
 
@@ -76,9 +86,11 @@ public final class FindingStore {
                 int rank,
                 String rule,
                 String title,
-                @Nullable String pkg) {}
+                @Nullable String pkg,
+                long firstSeen) {}
         Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title, package_name FROM findings"
+        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title, package_name, first_seen"
+                        + " FROM findings"
                         + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
                 .bind("org", orgId)
                 .bind("resource", resourceId)
@@ -94,7 +106,8 @@ public final class FindingStore {
                                     rs.getInt(4),
                                     rs.getString(5),
                                     rs.getString(6),
-                                    rs.getString(7)));
+                                    rs.getString(7),
+                                    rs.getLong(8)));
                     return 0;
                 })
                 .list();
@@ -118,6 +131,7 @@ public final class FindingStore {
         int reopened = 0;
         int refreshed = 0;
         List<Finding> raised = new ArrayList<>();
+        List<Finding> reopenedFindings = new ArrayList<>();
         Counts counts = new Counts(orgId, category.wireName());
         // a resource with no unresolved finding before this scan (a new host): what it has afterwards is this scan
         boolean fresh = known.isEmpty()
@@ -177,7 +191,7 @@ public final class FindingStore {
                         now,
                         now);
                 opened++;
-                raised.add(finding);
+                raised.add(firstSeenAt(finding, now)); // as stored: a later reopening reports the same time
                 counts.add("open", rank, 1);
                 rules.add(finding.rule().id(), "open", rank, 1);
                 packages.add(pkg == null ? null : pkg.packageName(), "open", rank, 1);
@@ -215,7 +229,7 @@ public final class FindingStore {
                 packages.add(previous.pkg(), status, rank, 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
-                    raised.add(finding);
+                    reopenedFindings.add(firstSeenAt(finding, previous.firstSeen()));
                     events.bind("org", orgId)
                             .bind("id", finding.id())
                             .bind("now", now)
@@ -276,7 +290,22 @@ public final class FindingStore {
                 any == null ? "" : any.resource().type(),
                 any == null ? "" : any.resource().name(),
                 rules.totals());
-        return new Outcome(opened, reopened, refreshed, resolved, raised);
+        return new Outcome(opened, reopened, refreshed, resolved, raised, reopenedFindings);
+    }
+
+    /** A finding seen again, with the time it was first seen (a reopening keeps it). */
+    private static Finding firstSeenAt(Finding finding, long firstSeen) {
+        java.time.Instant first = java.time.Instant.ofEpochMilli(firstSeen);
+        return new Finding(
+                finding.id(),
+                finding.category(),
+                finding.rule(),
+                finding.resource(),
+                finding.status(),
+                first,
+                first.isAfter(finding.lastSeen()) ? first : finding.lastSeen(),
+                finding.evidence(),
+                finding.remediation());
     }
 
     /**
@@ -517,11 +546,26 @@ public final class FindingStore {
             @Nullable String rule,
             @Nullable String text,
             @Nullable String assignee,
+            @Nullable String pkg,
             int limit,
-            int offset) {
+            int offset,
+            @Nullable Cursor after) {
         public Filter {
             statuses = List.copyOf(statuses);
             severities = List.copyOf(severities);
+        }
+
+        public Filter(
+                List<String> statuses,
+                List<Severity> severities,
+                @Nullable String category,
+                @Nullable String resource,
+                @Nullable String rule,
+                @Nullable String text,
+                @Nullable String assignee,
+                int limit,
+                int offset) {
+            this(statuses, severities, category, resource, rule, text, assignee, null, limit, offset, null);
         }
     }
 
@@ -552,7 +596,12 @@ public final class FindingStore {
      * {@code total} is that cap (more match) and the facets are empty, since counting every match of a text found in
      * most findings would read them all.
      */
-    public record Page(long total, boolean totalExact, List<Row> rows, Map<String, Map<String, Long>> facets) {}
+    public record Page(
+            long total,
+            boolean totalExact,
+            List<Row> rows,
+            Map<String, Map<String, Long>> facets,
+            @Nullable Cursor next) {}
 
     /** The columns the free-text search looks in; the search index (migration 7) covers the same ones. */
     private static final String ROW_COLUMNS = "id, category, rule_id, title, severity, status, resource_id,"
@@ -582,6 +631,7 @@ public final class FindingStore {
         }
         boolean counted = filter.resource() == null
                 && filter.rule() == null
+                && filter.pkg() == null
                 && filter.text() == null
                 && filter.assignee() == null;
         String whereCounted = where.toString();
@@ -592,6 +642,10 @@ public final class FindingStore {
         if (filter.rule() != null) {
             where.append(" AND rule_id = :rule");
             binds.put("rule", filter.rule());
+        }
+        if (filter.pkg() != null) {
+            where.append(" AND package_name = :package");
+            binds.put("package", filter.pkg());
         }
         if (filter.assignee() != null) {
             where.append(" AND assignee = :assignee");
@@ -731,6 +785,7 @@ public final class FindingStore {
         boolean merge = (filter.text() == null || capped)
                 && filter.resource() == null
                 && filter.rule() == null
+                && filter.pkg() == null
                 && filter.assignee() == null
                 && filter.statuses().size() != 1;
         Map<Integer, Long> bySeverity = new java.util.TreeMap<>();
@@ -753,6 +808,8 @@ public final class FindingStore {
                     .list();
         }
         boolean exact = !capped;
+        // the page starts after the cursor; the counts above are of every page
+        String after = filter.after() == null ? "" : Cursor.CONDITION;
         Query list;
         if (merge) {
             // distinct: a status named twice must not list its findings twice
@@ -770,7 +827,7 @@ public final class FindingStore {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < statuses.size(); i++) {
                 parts.add("SELECT " + ROW_COLUMNS + " FROM (SELECT " + ROW_COLUMNS + fromWhere + " AND status ="
-                        + " :status" + i + ROW_ORDER + " LIMIT :window) part" + i);
+                        + " :status" + i + after + ROW_ORDER + " LIMIT :window) part" + i);
             }
             list = handle.createQuery(String.join(" UNION ALL ", parts) + ROW_ORDER + " LIMIT :limit OFFSET :offset")
                     .bind("window", (long) filter.limit() + filter.offset());
@@ -785,10 +842,16 @@ public final class FindingStore {
             }
         } else {
             list = bind(
-                    handle.createQuery("SELECT " + ROW_COLUMNS + fromWhere + statusWhere + ROW_ORDER
+                    handle.createQuery("SELECT " + ROW_COLUMNS + fromWhere + statusWhere + after + ROW_ORDER
                             + " LIMIT :limit OFFSET :offset"),
                     binds,
                     filter);
+        }
+        Cursor cursor = filter.after();
+        if (cursor != null) {
+            list.bind("afterRank", cursor.rank())
+                    .bind("afterSeen", cursor.lastSeen())
+                    .bind("afterId", cursor.id());
         }
         List<Row> rows = list.bind("limit", filter.limit())
                 .bind("offset", filter.offset())
@@ -821,7 +884,12 @@ public final class FindingStore {
         facets.put("severity", severityFacet);
         facets.put("status", exact ? new LinkedHashMap<>(byStatus) : new LinkedHashMap<>());
         facets.put("category", exact ? new LinkedHashMap<>(byCategory) : new LinkedHashMap<>());
-        return new Page(exact ? total[0] : countCap, exact, rows, facets);
+        Cursor next = null;
+        if (rows.size() == filter.limit()) {
+            Row last = rows.getLast();
+            next = new Cursor(Severity.valueOf(last.severity()).ordinal(), last.lastSeen(), last.id());
+        }
+        return new Page(exact ? total[0] : countCap, exact, rows, facets, next);
     }
 
     /**
@@ -1005,6 +1073,18 @@ public final class FindingStore {
      * grouped from the findings.
      */
     public List<Map<String, Object>> groups(String orgId, String by, int limit) {
+        return groups(orgId, by, limit, 0).rows();
+    }
+
+    /** One page of groups and how many groups there are in all. */
+    public record Groups(long total, List<Map<String, Object>> rows) {
+        public Groups {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** The groups from the {@code offset}-th on, at most {@code limit}, and their number. */
+    public Groups groups(String orgId, String by, int limit, int offset) {
         String column = switch (by) {
             case "package" -> "package_name";
             case "host", "image" -> "resource_name";
@@ -1023,24 +1103,71 @@ public final class FindingStore {
                 ? "SELECT " + column + ", findings, max_rank, resources FROM "
                         + (column.equals("rule_id") ? "vulnerability_counts" : "package_counts")
                         + " WHERE org_id = :org AND findings > 0 ORDER BY max_rank DESC, findings DESC, " + column
-                        + " LIMIT :limit"
+                        + " LIMIT :limit OFFSET :offset"
                 // hosts and images from the running counts per resource, not from every open finding
                 : "SELECT resource_name, SUM(findings), MAX(" + worst + "), COUNT(*) FROM resource_counts WHERE org_id"
                         + " = :org AND findings > 0" + kind + " GROUP BY resource_name ORDER BY MAX(" + worst
                         + ") DESC,"
-                        + " SUM(findings) DESC, resource_name LIMIT :limit";
-        return jdbi.withHandle(handle -> handle.createQuery(sql)
-                .bind("org", orgId)
-                .bind("limit", limit)
-                .map((rs, ctx) -> {
-                    Map<String, Object> group = new LinkedHashMap<>();
-                    group.put("key", rs.getString(1));
-                    group.put("findings", rs.getLong(2));
-                    group.put("severity", Severity.values()[rs.getInt(3)].name());
-                    group.put("resources", rs.getLong(4));
-                    return group;
-                })
-                .list());
+                        + " SUM(findings) DESC, resource_name LIMIT :limit OFFSET :offset";
+        String count = !column.equals("resource_name")
+                ? "SELECT COUNT(*) FROM " + (column.equals("rule_id") ? "vulnerability_counts" : "package_counts")
+                        + " WHERE org_id = :org AND findings > 0"
+                : "SELECT COUNT(DISTINCT resource_name) FROM resource_counts WHERE org_id = :org AND findings > 0"
+                        + kind;
+        return jdbi.withHandle(handle -> new Groups(
+                handle.createQuery(count).bind("org", orgId).mapTo(Long.class).one(),
+                handle.createQuery(sql)
+                        .bind("org", orgId)
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map((rs, ctx) -> {
+                            Map<String, Object> group = new LinkedHashMap<>();
+                            group.put("key", rs.getString(1));
+                            group.put("findings", rs.getLong(2));
+                            group.put("severity", Severity.values()[rs.getInt(3)].name());
+                            group.put("resources", rs.getLong(4));
+                            return group;
+                        })
+                        .list()));
+    }
+
+    /**
+     * Hosts (and root filesystems and SBOMs) or images of an organization, one row per resource with an inventory:
+     * its unresolved findings, worst severity and scan state (ADR 0029). Resources that could not be scanned come
+     * first, then the most exposed.
+     */
+    public Groups resources(String orgId, boolean images, int limit, int offset) {
+        String kind = images ? " AND i.resource_type = 'container_image'" : " AND i.resource_type <> 'container_image'";
+        String worst = "CASE WHEN c.rank5 > 0 THEN 5 WHEN c.rank4 > 0 THEN 4 WHEN c.rank3 > 0 THEN 3 WHEN c.rank2 > 0"
+                + " THEN 2 WHEN c.rank1 > 0 THEN 1 WHEN c.rank0 > 0 THEN 0 ELSE -1 END";
+        long now = clock.millis();
+        return jdbi.withHandle(handle -> new Groups(
+                handle.createQuery("SELECT COUNT(*) FROM inventories i WHERE i.org_id = :org" + kind)
+                        .bind("org", orgId)
+                        .mapTo(Long.class)
+                        .one(),
+                handle.createQuery("SELECT i.resource_id, i.resource_name, COALESCE(c.findings, 0), " + worst
+                                + ", i.scan_state, i.scan_note, i.scanned_at FROM inventories i LEFT JOIN"
+                                + " resource_counts c ON c.org_id = i.org_id AND c.resource_id = i.resource_id WHERE"
+                                + " i.org_id = :org" + kind + " ORDER BY CASE WHEN i.scan_state = 'not_scanned' THEN 1"
+                                + " ELSE 0 END DESC, " + worst + " DESC, COALESCE(c.findings, 0) DESC,"
+                                + " i.resource_name, i.resource_id LIMIT :limit OFFSET :offset")
+                        .bind("org", orgId)
+                        .bind("limit", limit)
+                        .bind("offset", offset)
+                        .map((rs, ctx) -> {
+                            Map<String, Object> resource = new LinkedHashMap<>();
+                            resource.put("id", rs.getString(1));
+                            resource.put("key", rs.getString(2));
+                            resource.put("findings", rs.getLong(3));
+                            int rank = rs.getInt(4);
+                            resource.put("severity", rank < 0 ? "" : Severity.values()[rank].name());
+                            resource.put("resources", 1L);
+                            resource.put(
+                                    "scan", ScanState.describe(rs.getString(5), rs.getString(6), rs.getLong(7), now));
+                            return resource;
+                        })
+                        .list()));
     }
 
     private static Query bind(Query query, Map<String, Object> binds, Filter filter) {

@@ -50,6 +50,18 @@ public final class Matching {
 
     private boolean closed;
 
+    /** Whether the open store has advisories for an ecosystem, by ecosystem; emptied when it is opened again. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> covered =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean covers(AdvisoryStore store, String ecosystem) {
+        try {
+            return store.covers(ecosystem);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Matching(Path advisoryDatabase, FindingStore findings, Notifications notifications, Clock clock) {
         this.advisoryDatabase = advisoryDatabase;
         this.findings = findings;
@@ -70,15 +82,19 @@ public final class Matching {
             Inventory inventory,
             String sbom,
             @Nullable List<Finding> found,
-            @Nullable Object database) {
+            @Nullable Object database,
+            ScanState state) {
         public Matched {
             found = found == null ? null : List.copyOf(found);
         }
     }
 
-    /** Findings and the advisory database file they were matched against. */
+    /**
+     * Findings (null: the inventory could not be checked, see {@code state}) and the advisory database file they were
+     * matched against.
+     */
     private record Found(
-            @Nullable List<Finding> findings, @Nullable Object database) {}
+            @Nullable List<Finding> findings, @Nullable Object database, ScanState state) {}
 
     /**
      * Matches an inventory sent by an agent, outside any transaction: the store's write lock is then held only while
@@ -89,7 +105,7 @@ public final class Matching {
         StringWriter sbom = new StringWriter();
         CycloneDx.write(inventory, List.of(), "vigil-server", sbom);
         Found found = findings(resource, inventory);
-        return new Matched(resource, inventory, sbom.toString(), found.findings(), found.database());
+        return new Matched(resource, inventory, sbom.toString(), found.findings(), found.database(), found.state());
     }
 
     /** Keeps a matched inventory as its resource's latest and replaces its vulnerability findings; returns their count. */
@@ -98,9 +114,16 @@ public final class Matching {
         Inventory inventory = matched.inventory();
         String sbom = matched.sbom();
         long now = clock.millis();
+        Found found = new Found(matched.found(), matched.database(), matched.state());
+        if (!java.util.Objects.equals(matched.database(), currentDatabase())) {
+            // the advisory database was replaced since the batch was matched: matched again, so that a batch stored
+            // after the re-evaluation of every inventory began never keeps what the old database said
+            found = findings(resource, inventory);
+        }
         int updated = handle.createUpdate("UPDATE inventories SET resource_type = :type, resource_name = :name,"
                         + " agent_id = :agent, inventory = :inventory, os = :os, packages = :packages, scanned_at ="
-                        + " :now WHERE org_id = :org AND resource_id = :resource")
+                        + " :now, scan_state = :state, scan_note = :note WHERE org_id = :org AND resource_id ="
+                        + " :resource")
                 .bind("type", resource.type())
                 .bind("name", resource.name())
                 .bind("agent", agentId)
@@ -108,13 +131,15 @@ public final class Matching {
                 .bind("os", inventory.os() == null ? null : inventory.os().prettyName())
                 .bind("packages", inventory.packages().size())
                 .bind("now", now)
+                .bind("state", found.state().column())
+                .bind("note", truncate(found.state().note()))
                 .bind("org", orgId)
                 .bind("resource", resource.id())
                 .execute();
         if (updated == 0) {
             handle.createUpdate("INSERT INTO inventories (org_id, resource_id, resource_type, resource_name, agent_id,"
-                            + " inventory, os, packages, scanned_at) VALUES (:org, :resource, :type, :name, :agent,"
-                            + " :inventory, :os, :packages, :now)")
+                            + " inventory, os, packages, scanned_at, scan_state, scan_note) VALUES (:org, :resource,"
+                            + " :type, :name, :agent, :inventory, :os, :packages, :now, :state, :note)")
                     .bind("org", orgId)
                     .bind("resource", resource.id())
                     .bind("type", resource.type())
@@ -124,24 +149,24 @@ public final class Matching {
                     .bind("os", inventory.os() == null ? null : inventory.os().prettyName())
                     .bind("packages", inventory.packages().size())
                     .bind("now", now)
+                    .bind("state", found.state().column())
+                    .bind("note", truncate(found.state().note()))
                     .execute();
         }
-        List<Finding> found = matched.found();
-        if (!java.util.Objects.equals(matched.database(), currentDatabase())) {
-            // the advisory database was replaced since the batch was matched: matched again, so that a batch stored
-            // after the re-evaluation of every inventory began never keeps what the old database said
-            found = findings(resource, inventory).findings();
-        }
-        return replace(handle, orgId, resource, found);
+        return replace(handle, orgId, resource, found.findings());
+    }
+
+    private static String truncate(String note) {
+        return note.length() <= 1000 ? note : note.substring(0, 999) + "…";
     }
 
     private int replace(Handle handle, String orgId, Resource resource, @Nullable List<Finding> found) {
         if (found == null) {
-            return 0; // no database or the OS cannot be checked: what was known stays as it was
+            return 0; // not scanned (no database, the OS or its ecosystem not covered): what was known stays
         }
         FindingStore.Outcome outcome =
                 findings.replaceScan(handle, orgId, resource.id(), Category.VULNERABILITY, found);
-        notifications.enqueue(handle, orgId, outcome.raised());
+        notifications.enqueue(handle, orgId, outcome.raised(), outcome.reopenedFindings());
         return found.size();
     }
 
@@ -150,10 +175,21 @@ public final class Matching {
      * database file they come from.
      */
     private Found findings(Resource resource, Inventory inventory) {
-        if (!AdvisoryStore.exists(advisoryDatabase) || !inventory.osSupport().scannable()) {
-            return new Found(null, currentDatabase());
+        if (!AdvisoryStore.exists(advisoryDatabase)) {
+            return new Found(
+                    null,
+                    null,
+                    ScanState.notScanned("the server has no advisory database yet: run 'vigil db update' in its data"
+                            + " directory"));
+        }
+        if (!inventory.osSupport().scannable()) {
+            return new Found(
+                    null,
+                    currentDatabase(),
+                    ScanState.notScanned(inventory.osSupport().reason()));
         }
         List<PackageVulnerability> matches;
+        String uncovered;
         Object file;
         try {
             while (true) {
@@ -164,7 +200,11 @@ public final class Matching {
                         throw new IllegalStateException("matching is closed (the server is stopping)");
                     }
                     if (store != null && file.equals(storeFile)) {
-                        matches = new VulnerabilityMatcher(store).match(inventory);
+                        // the rule of 'vigil scan' (ADR 0003): no advisory for the OS's ecosystem, nothing to vouch for
+                        AdvisoryStore open = store;
+                        uncovered = AdvisoryCoverage.uncovered(
+                                inventory, ecosystem -> covered.computeIfAbsent(ecosystem, e -> covers(open, e)));
+                        matches = uncovered != null ? List.of() : new VulnerabilityMatcher(store).match(inventory);
                         break;
                     }
                 } finally {
@@ -176,12 +216,15 @@ public final class Matching {
         } catch (IOException e) {
             throw new UncheckedIOException("matching against " + advisoryDatabase + " failed: " + e.getMessage(), e);
         }
+        if (uncovered != null) {
+            return new Found(null, file, ScanState.notScanned(uncovered));
+        }
         Instant seen = clock.instant();
         List<Finding> found = new ArrayList<>(matches.size());
         for (PackageVulnerability match : matches) {
             found.add(VulnerabilityFindings.of(match, resource, seen));
         }
-        return new Found(found, file);
+        return new Found(found, file, ScanState.ok());
     }
 
     /**
@@ -197,6 +240,7 @@ public final class Matching {
             AdvisoryStore old = store;
             store = AdvisoryStore.open(advisoryDatabase);
             storeFile = file;
+            covered.clear();
             if (old != null) {
                 try {
                     old.close();
@@ -265,8 +309,17 @@ public final class Matching {
             }
             Resource resource = new Resource(
                     inventory.type(), inventory.resourceId(), inventory.name(), null, null, null, Map.of());
-            List<Finding> found = findings(resource, parsed).findings();
-            total += jdbi.inTransaction(handle -> replace(handle, inventory.orgId(), resource, found));
+            Found found = findings(resource, parsed);
+            total += jdbi.inTransaction(handle -> {
+                handle.createUpdate("UPDATE inventories SET scan_state = :state, scan_note = :note WHERE org_id = :org"
+                                + " AND resource_id = :resource")
+                        .bind("state", found.state().column())
+                        .bind("note", truncate(found.state().note()))
+                        .bind("org", inventory.orgId())
+                        .bind("resource", inventory.resourceId())
+                        .execute();
+                return replace(handle, inventory.orgId(), resource, found.findings());
+            });
         }
         return total;
     }

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -217,45 +216,50 @@ public final class ApiRoutes {
         ctx.status(204);
     }
 
+    /** Offsets up to this; past it a page is read by the cursor of the one before (ADR 0028). */
+    public static final int MAX_OFFSET = 10_000;
+
     private void listFindings(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
-        List<Severity> severities = new ArrayList<>();
-        for (String severity : csv(ctx.queryParam("severity"))) {
-            try {
-                severities.add(Severity.valueOf(severity.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                Errors.send(
-                        ctx,
-                        400,
-                        "unknown severity '" + severity + "'; use critical, high, medium, low,"
-                                + " negligible or unknown");
-                return;
-            }
-        }
-        List<String> statuses = csv(ctx.queryParam("status"));
-        for (String status : statuses) {
-            if (!List.of("open", "muted", "resolved").contains(status)) {
-                Errors.send(ctx, 400, "unknown status '" + status + "'; use open, muted or resolved");
-                return;
-            }
+        FindingFilters.Parsed parsed = FindingFilters.parse(ctx.queryParam("status"), ctx.queryParam("severity"));
+        if (parsed.error() != null) {
+            Errors.send(ctx, 400, parsed.error());
+            return;
         }
         Integer limit = integer(ctx, "limit", 100, 1, 1000);
-        Integer offset = integer(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        Integer offset = integer(
+                ctx,
+                "offset",
+                0,
+                0,
+                MAX_OFFSET,
+                "; page further with the cursor: pass each answer's 'next' as ?cursor= for the page after it");
         if (limit == null || offset == null) {
             return;
+        }
+        vigil.server.findings.Cursor after = null;
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !cursor.isBlank()) {
+            after = vigil.server.findings.Cursor.parse(cursor).orElse(null);
+            if (after == null) {
+                Errors.send(ctx, 400, "cursor is not one this server gave: pass a page's 'next' value unchanged");
+                return;
+            }
         }
         FindingStore.Page page = findings.query(
                 principal.orgId(),
                 new FindingStore.Filter(
-                        statuses,
-                        severities,
+                        parsed.statuses(),
+                        parsed.severities(),
                         ctx.queryParam("category"),
                         ctx.queryParam("resource"),
                         ctx.queryParam("rule"),
                         ctx.queryParam("q"),
                         assignee(ctx.queryParam("assignee"), principal),
+                        blankToNull(ctx.queryParam("package")),
                         limit,
-                        offset));
+                        offset,
+                        after));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("total", page.total());
         answer.put("totalExact", page.totalExact());
@@ -263,7 +267,13 @@ public final class ApiRoutes {
         answer.put("offset", offset);
         answer.put("facets", page.facets());
         answer.put("findings", page.rows());
+        // the page after this one: the same request with ?cursor=<next>; null on the last page
+        answer.put("next", page.next() == null ? null : page.next().token());
         ctx.json(answer);
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /** The assignee filter: an email, or {@code me} for the caller (a user's email; an API key's name). */
@@ -286,7 +296,7 @@ public final class ApiRoutes {
         }
         String status = ctx.queryParam("status");
         if (status != null && !List.of("open", "muted", "resolved").contains(status)) {
-            Errors.send(ctx, 400, "unknown status '" + status + "'; use open, muted or resolved");
+            Errors.send(ctx, 400, "unknown status '" + status + "'; an export takes one of open, muted or resolved");
             return;
         }
         ctx.contentType(format.contentType());
@@ -580,19 +590,11 @@ public final class ApiRoutes {
         }
     }
 
-    private static List<String> csv(@Nullable String value) {
-        List<String> values = new ArrayList<>();
-        if (value != null) {
-            for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    values.add(part.strip().toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        return values;
+    private static @Nullable Integer integer(Context ctx, String name, int fallback, int min, int max) {
+        return integer(ctx, name, fallback, min, max, "");
     }
 
-    private static @Nullable Integer integer(Context ctx, String name, int fallback, int min, int max) {
+    private static @Nullable Integer integer(Context ctx, String name, int fallback, int min, int max, String advice) {
         String value = ctx.queryParam(name);
         if (value == null) {
             return fallback;
@@ -604,7 +606,7 @@ public final class ApiRoutes {
             }
             return parsed;
         } catch (NumberFormatException e) {
-            Errors.send(ctx, 400, name + " must be a whole number from " + min + " to " + max);
+            Errors.send(ctx, 400, name + " must be a whole number from " + min + " to " + max + advice);
             return null;
         }
     }

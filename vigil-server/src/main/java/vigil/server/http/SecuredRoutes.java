@@ -178,7 +178,7 @@ public final class SecuredRoutes {
         return Optional.ofNullable(cookie);
     }
 
-    static Map<String, Object> error(int status, String message) {
+    public static Map<String, Object> error(int status, String message) {
         return Map.of("status", status, "error", message);
     }
 }

@@ -22,8 +22,8 @@ import vigil.server.auth.SecretBox;
 
 /**
  * Rules that turn new and reopened findings into messages, and their delivery. Messages are written to an outbox
- * in the transaction that raised the findings, so a crash loses none; a dispatcher posts them to a webhook (the
- * finding as JSON) or a Slack-compatible incoming webhook ({@code {"text": ...}}), retrying with exponential
+ * in the transaction that raised the findings, so a crash loses none; a dispatcher posts them to a webhook (a scan's
+ * change set as JSON, ADR 0027) or a Slack-compatible incoming webhook ({@code {"text": ...}}), retrying with exponential
  * backoff. Targets are stored encrypted: webhook URLs are credentials. Targets inside the network are refused and
  * every delivery is signed with the rule's secret ({@link WebhookClient}, {@link WebhookSignature}, ADR 0016).
  */
@@ -182,9 +182,19 @@ public final class Notifications {
                 > 0;
     }
 
-    /** Writes a message per matching rule and raised finding, in the caller's transaction. */
-    public int enqueue(Handle handle, String orgId, List<Finding> raised) {
-        if (raised.isEmpty()) {
+    /** At most this many changes go in one delivery; a larger change set is split into numbered parts. */
+    static final int MAX_CHANGES_PER_DELIVERY = 200;
+
+    /** And at most about this many bytes of changes (titles and remediations run to 3,000 characters). */
+    static final int MAX_BYTES_PER_DELIVERY = 256 * 1024;
+
+    /**
+     * Writes one message per matching rule for the changes of one scan (new and reopened findings), in the
+     * caller's transaction: a rule's receiver gets the scan's change set as one delivery, split into numbered parts
+     * only when it is very large (ADR 0027). Returns the number of messages.
+     */
+    public int enqueue(Handle handle, String orgId, List<Finding> raised, List<Finding> reopened) {
+        if (raised.isEmpty() && reopened.isEmpty()) {
             return 0;
         }
         record Stored(
@@ -198,25 +208,33 @@ public final class Notifications {
                 .map((rs, ctx) -> new Stored(
                         rs.getString(1), rs.getString(2), Severity.valueOf(rs.getString(3)), rs.getString(4)))
                 .list();
+        List<Map.Entry<String, Finding>> changes = new java.util.ArrayList<>();
+        raised.forEach(finding -> changes.add(Map.entry("finding.raised", finding)));
+        reopened.forEach(finding -> changes.add(Map.entry("finding.reopened", finding)));
         int queued = 0;
         long now = clock.millis();
-        for (Finding finding : raised) {
-            for (Stored rule : rules) {
+        for (Stored rule : rules) {
+            List<ObjectNode> matching = new java.util.ArrayList<>();
+            for (Map.Entry<String, Finding> change : changes) {
+                Finding finding = change.getValue();
                 boolean matches = (rule.category() == null
                                 || rule.category().equals(finding.category().wireName()))
                         && finding.rule().severity().atLeast(rule.minSeverity())
                         && (rule.resource() == null
                                 || rule.resource().equals(finding.resource().id())
                                 || rule.resource().equals(finding.resource().name()));
-                if (!matches) {
-                    continue;
+                if (matches) {
+                    matching.add(change(change.getKey(), finding));
                 }
+            }
+            List<String> parts = payloads(matching, MAX_CHANGES_PER_DELIVERY, MAX_BYTES_PER_DELIVERY);
+            for (String payload : parts) {
                 handle.createUpdate("INSERT INTO notification_outbox (id, org_id, rule_id, payload, attempts,"
                                 + " next_attempt_at, created_at) VALUES (:id, :org, :rule, :payload, 0, :now, :now)")
                         .bind("id", UUID.randomUUID().toString())
                         .bind("org", orgId)
                         .bind("rule", rule.id())
-                        .bind("payload", payload(finding))
+                        .bind("payload", payload)
                         .bind("now", now)
                         .execute();
                 queued++;
@@ -225,9 +243,44 @@ public final class Notifications {
         return queued;
     }
 
-    private static String payload(Finding finding) {
+    /**
+     * The messages of one change set: {@code {"event": "findings.changed", "part": i, "parts": n, "changes": [...]}},
+     * each part at most {@code maxChanges} changes and about {@code maxBytes} bytes (a single change always fits).
+     */
+    static List<String> payloads(List<ObjectNode> changes, int maxChanges, int maxBytes) {
+        List<List<ObjectNode>> parts = new java.util.ArrayList<>();
+        List<ObjectNode> part = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (ObjectNode change : changes) {
+            int size = change.toString().length();
+            if (!part.isEmpty() && (part.size() >= maxChanges || bytes + size > maxBytes)) {
+                parts.add(part);
+                part = new java.util.ArrayList<>();
+                bytes = 0;
+            }
+            part.add(change);
+            bytes += size;
+        }
+        if (!part.isEmpty()) {
+            parts.add(part);
+        }
+        List<String> payloads = new java.util.ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("event", "findings.changed");
+            node.put("part", i + 1);
+            node.put("parts", parts.size());
+            var list = node.putArray("changes");
+            parts.get(i).forEach(list::add);
+            payloads.add(node.toString());
+        }
+        return payloads;
+    }
+
+    /** One change of a change set: the finding, and whether it is new ({@code finding.raised}) or reopened. */
+    private static ObjectNode change(String event, Finding finding) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("event", "finding.raised");
+        node.put("event", event);
         node.put("id", finding.id());
         node.put("category", finding.category().wireName());
         node.put("rule", finding.rule().id());
@@ -236,9 +289,14 @@ public final class Notifications {
         node.put("resourceType", finding.resource().type());
         node.put("resourceId", finding.resource().id());
         node.put("resourceName", finding.resource().name());
+        node.put(
+                "package",
+                finding.evidence() instanceof vigil.model.finding.Evidence.VulnerablePackage p
+                        ? p.packageName()
+                        : null);
         node.put("remediation", finding.remediation());
         node.put("firstSeen", finding.firstSeen().toString());
-        return node.toString();
+        return node;
     }
 
     /** Sends what is due; safe to call from one dispatcher at a time. */
@@ -315,19 +373,49 @@ public final class Notifications {
         return error.length() > 1000 ? error.substring(0, 997) + "..." : error;
     }
 
+    /** A change set in a line or a few: one change as before, several by resource with the worst first. */
+    static String slackText(tools.jackson.databind.JsonNode message) {
+        tools.jackson.databind.JsonNode changes = message.path("changes");
+        String part = message.path("parts").asInt(1) > 1
+                ? " (part " + message.path("part").asInt() + " of "
+                        + message.path("parts").asInt() + ")"
+                : "";
+        if (changes.size() == 1) {
+            tools.jackson.databind.JsonNode change = changes.get(0);
+            return (change.path("event").asString().equals("finding.reopened") ? "Reopened: " : "")
+                    + "*" + change.path("severity").asString().toUpperCase(Locale.ROOT) + "* "
+                    + change.path("rule").asString() + " on "
+                    + change.path("resourceName").asString() + ": "
+                    + change.path("title").asString() + part;
+        }
+        StringBuilder text = new StringBuilder("*" + changes.size() + " findings raised or reopened*" + part);
+        int shown = 0;
+        for (tools.jackson.databind.JsonNode change : changes) {
+            if (shown++ == 20) {
+                text.append("\n… and ").append(changes.size() - 20).append(" more");
+                break;
+            }
+            text.append("\n*")
+                    .append(change.path("severity").asString().toUpperCase(Locale.ROOT))
+                    .append("* ")
+                    .append(change.path("rule").asString())
+                    .append(" on ")
+                    .append(change.path("resourceName").asString())
+                    .append(
+                            change.path("package").isNull()
+                                    ? ""
+                                    : " (" + change.path("package").asString("") + ")");
+        }
+        return text.toString();
+    }
+
     /** Posts one message, signed when the rule has a secret. */
     private WebhookClient.Outcome send(
             Kind kind, URI target, @Nullable String secret, String deliveryId, String payload) {
         String body = payload;
         if (kind == Kind.SLACK) {
-            var finding = JSON.readTree(payload);
             ObjectNode slack = JSON.createObjectNode();
-            slack.put(
-                    "text",
-                    "*" + finding.path("severity").asString().toUpperCase(Locale.ROOT) + "* "
-                            + finding.path("rule").asString() + " on "
-                            + finding.path("resourceName").asString() + ": "
-                            + finding.path("title").asString());
+            slack.put("text", slackText(JSON.readTree(payload)));
             body = slack.toString();
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

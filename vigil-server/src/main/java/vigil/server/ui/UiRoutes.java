@@ -35,9 +35,15 @@ import vigil.server.http.SecuredRoutes;
 public final class UiRoutes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * The capabilities Vigil has code for. The others the seed's matrix offers are reported by agents as their
+     * prerequisites say, but shown as "not built yet", never as enabled (ADR 0029).
+     */
+    static final java.util.Set<Capability> BUILT = java.util.EnumSet.of(Capability.VULNERABILITIES);
+
     /** The findings page's filters, status first: facet links and the next page keep all of them. */
     private static final List<String> FINDING_FILTERS =
-            List.of("status", "severity", "q", "resource", "rule", "assignee");
+            List.of("status", "severity", "q", "resource", "rule", "package", "assignee");
 
     private final Accounts accounts;
     private final Logins logins;
@@ -122,6 +128,14 @@ public final class UiRoutes {
                 + " unavailable: " + esc(reason) + "</h1><p class=\"error\" role=\"alert\">" + esc(advice)
                 + "</p><p>The server recovers by itself once the cause is gone; reload this page then.</p></main>"
                 + "</body></html>";
+    }
+
+    /** The page for a path no route answers: what was asked, and a way back. */
+    public static String notFoundPage(String path) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found · Vigil</title>"
+                + "<link rel=\"stylesheet\" href=\"/assets/vigil.css\"></head><body><main><h1>Not found</h1>"
+                + "<p class=\"error\" role=\"alert\">Vigil has no page " + esc(path) + ".</p><p><a href=\"/findings\">"
+                + "Go to the findings</a></p></main></body></html>";
     }
 
     /** The server's health: ok, or degraded with its reasons, and the intake queue's backlog when there is one. */
@@ -282,16 +296,35 @@ public final class UiRoutes {
         String resource = ctx.queryParam("resource");
         String rule = ctx.queryParam("rule");
         String assignee = blankToNull(ctx.queryParam("assignee"));
-        List<Severity> severities = new ArrayList<>();
-        if (severity != null && !severity.isBlank()) {
-            try {
-                severities.add(Severity.valueOf(severity.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                ctx.status(400);
-            }
+        String pkg = blankToNull(ctx.queryParam("package"));
+        vigil.server.http.FindingFilters.Parsed parsed = vigil.server.http.FindingFilters.parse(status, severity);
+        String cursorToken = blankToNull(ctx.queryParam("cursor"));
+        vigil.server.findings.Cursor after = cursorToken == null
+                ? null
+                : vigil.server.findings.Cursor.parse(cursorToken).orElse(null);
+        int offset = parseInt(ctx.queryParam("offset"));
+        String error = parsed.error() != null
+                ? sentence(parsed.error())
+                : cursorToken != null && after == null
+                        ? "That page link is broken (its cursor is not one Vigil gave); start again from the first page."
+                        : offset < 0 || offset > ApiRoutes.MAX_OFFSET
+                                ? "The offset must be from 0 to " + ApiRoutes.MAX_OFFSET
+                                        + "; follow the Next links to page further."
+                                : null;
+        if (error != null) {
+            // the error, never a list that would look filtered when it is not
+            ctx.status(400)
+                    .html(Html.page(
+                            "Findings",
+                            "Findings",
+                            principal.subject(),
+                            "<p class=\"error\" role=\"alert\">" + esc(error) + "</p><p><a href=\"/findings\">"
+                                    + "Back to the open findings</a></p>"));
+            return;
         }
-        List<String> statuses = status.equals("all") ? List.of() : List.of(status);
-        int offset = Math.max(0, parseInt(ctx.queryParam("offset")));
+        List<String> statuses = parsed.statuses();
+        List<Severity> severities = parsed.severities();
+        String statusLabel = statuses.isEmpty() ? "all" : String.join(", ", statuses);
         FindingStore.Page page = findings.query(
                 principal.orgId(),
                 new FindingStore.Filter(
@@ -302,17 +335,25 @@ public final class UiRoutes {
                         blankToNull(rule),
                         blankToNull(q),
                         ApiRoutes.assignee(assignee, principal),
+                        pkg,
                         100,
-                        offset));
+                        offset,
+                        after));
         StringBuilder html = new StringBuilder();
         html.append("<div class=\"charts\">");
+        // the chart counts what the list lists: every filter applies (the page's facets are those counts)
         List<Map.Entry<String, Long>> bySeverity = new ArrayList<>();
-        Map<Severity, Long> severityCounts = findings.countsBySeverity(principal.orgId(), statuses);
+        Map<String, Long> severityCounts = page.facets().getOrDefault("severity", Map.of());
         for (int i = Severity.values().length - 1; i >= 0; i--) {
             Severity level = Severity.values()[i];
-            bySeverity.add(Map.entry(level.name(), severityCounts.getOrDefault(level, 0L)));
+            bySeverity.add(Map.entry(level.name(), severityCounts.getOrDefault(level.name(), 0L)));
         }
-        html.append(Charts.bars("by-severity", "Findings by severity (" + status + ")", bySeverity));
+        html.append(Charts.bars(
+                "by-severity",
+                page.totalExact()
+                        ? "Findings by severity (" + statusLabel + ", as filtered)"
+                        : "Findings by severity: not counted, too many match the text",
+                bySeverity));
         html.append(Charts.line("over-time", "Unresolved findings, last 30 days", overTime(principal.orgId())));
         html.append("</div><div class=\"layout\"><aside class=\"facets\">");
         facet(html, "Status", "status", status, List.of("open", "muted", "resolved", "all"), Map.of(), ctx);
@@ -344,7 +385,18 @@ public final class UiRoutes {
                                 : "\"><input type=\"hidden\" name=\"assignee\" value=\"" + esc(assignee.strip()))
                 .append("\"><input name=\"q\" placeholder=\"CVE, package, host\" value=\"")
                 .append(esc(q))
-                .append("\"><button>Filter</button></form><p id=\"total\">")
+                .append("\"><button>Filter</button></form>");
+        String firstPage = findingsLink(ctx, status, null);
+        if (page.rows().isEmpty() && (offset > 0 || after != null)) {
+            html.append("<p id=\"past-end\" class=\"notice\">No findings on this page: it is past the last one (")
+                    .append(page.totalExact() ? page.total() + " findings in all" : "many findings in all")
+                    .append("). <a href=\"")
+                    .append(esc(firstPage))
+                    .append("\">Back to the first page</a></p></section></div>");
+            ctx.html(Html.page("Findings", "Findings", principal.subject(), html.toString()));
+            return;
+        }
+        html.append("<p id=\"total\">")
                 .append(
                         page.totalExact()
                                 ? page.total() + " findings"
@@ -362,20 +414,33 @@ public final class UiRoutes {
         if (canTriage) {
             html.append(usersList(principal.orgId()));
         }
-        if (page.totalExact() ? offset + 100 < page.total() : page.rows().size() == 100) {
-            StringBuilder next = new StringBuilder("/findings?status=").append(url(status));
-            for (String key : FINDING_FILTERS.subList(1, FINDING_FILTERS.size())) {
-                String value = ctx.queryParam(key);
-                if (value != null && !value.isBlank()) {
-                    next.append('&').append(key).append('=').append(url(value));
-                }
+        if (page.next() != null) {
+            // the next page by cursor: as quick at the millionth finding as at the first
+            html.append("<p><a rel=\"next\" href=\"")
+                    .append(esc(findingsLink(ctx, status, page.next().token())))
+                    .append("\">Next 100</a>");
+            if (offset > 0 || after != null) {
+                html.append(" · <a href=\"").append(esc(firstPage)).append("\">First page</a>");
             }
-            html.append("<p><a href=\"")
-                    .append(esc(next.append("&offset=").append(offset + 100).toString()))
-                    .append("\">Next 100</a></p>");
+            html.append("</p>");
         }
         html.append("</section></div>");
         ctx.html(Html.page("Findings", "Findings", principal.subject(), html.toString()));
+    }
+
+    /** The findings page with the request's filters, from its first page or after {@code cursor}. */
+    private static String findingsLink(Context ctx, String status, @Nullable String cursor) {
+        StringBuilder link = new StringBuilder("/findings?status=").append(url(status));
+        for (String key : FINDING_FILTERS.subList(1, FINDING_FILTERS.size())) {
+            String value = ctx.queryParam(key);
+            if (value != null && !value.isBlank()) {
+                link.append('&').append(key).append('=').append(url(value));
+            }
+        }
+        if (cursor != null) {
+            link.append("&cursor=").append(url(cursor));
+        }
+        return link.toString();
     }
 
     /** The over-time chart reads every finding of the organization; a minute-old answer is good enough. */
@@ -561,10 +626,18 @@ public final class UiRoutes {
     private void resourcePage(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         String id = Optional.ofNullable(ctx.queryParam("id")).orElse("");
-        record Stored(String type, String name, @Nullable String os, int packages, long scannedAt, String sbom) {}
+        record Stored(
+                String type,
+                String name,
+                @Nullable String os,
+                int packages,
+                long scannedAt,
+                String sbom,
+                @Nullable String scanState,
+                @Nullable String scanNote) {}
         Optional<Stored> inventory = jdbi.withHandle(handle -> handle.createQuery("SELECT resource_type,"
-                        + " resource_name, os, packages, scanned_at, inventory FROM inventories WHERE org_id = :org"
-                        + " AND resource_id = :id")
+                        + " resource_name, os, packages, scanned_at, inventory, scan_state, scan_note FROM inventories"
+                        + " WHERE org_id = :org AND resource_id = :id")
                 .bind("org", principal.orgId())
                 .bind("id", id)
                 .map((rs, c) -> new Stored(
@@ -573,7 +646,9 @@ public final class UiRoutes {
                         rs.getString(3),
                         rs.getInt(4),
                         rs.getLong(5),
-                        rs.getString(6)))
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8)))
                 .findOne());
         FindingStore.Page page = findings.query(
                 principal.orgId(),
@@ -597,6 +672,9 @@ public final class UiRoutes {
                 .append(stored.packages())
                 .append("</dd><dt>Last scan</dt><dd>")
                 .append(esc(Instant.ofEpochMilli(stored.scannedAt()).toString()))
+                .append("</dd><dt>Scan</dt><dd id=\"scan-state\">")
+                .append(esc(vigil.server.findings.ScanState.describe(
+                        stored.scanState(), stored.scanNote(), stored.scannedAt(), System.currentTimeMillis())))
                 .append("</dd>"));
         html.append("</dl><p id=\"total\">")
                 .append(page.total())
@@ -675,7 +753,21 @@ public final class UiRoutes {
                                     : "<a href=\"/vulnerabilities?by=" + option + "\">" + option + "</a>")
                     .append(" ");
         }
-        html.append("</p><table id=\"groups\"><thead><tr><th>")
+        int size = 100;
+        int pageNumber = Math.max(1, parseInt(ctx.queryParam("page")));
+        boolean resources = by.equals("host") || by.equals("image");
+        FindingStore.Groups groups = resources
+                ? findings.resources(principal.orgId(), by.equals("image"), size, (pageNumber - 1) * size)
+                : findings.groups(principal.orgId(), by, size, (pageNumber - 1) * size);
+        long first = groups.rows().isEmpty() ? 0 : (long) (pageNumber - 1) * size + 1;
+        long last = (long) (pageNumber - 1) * size + groups.rows().size();
+        html.append("</p><p id=\"showing\">")
+                .append(
+                        groups.rows().isEmpty() && pageNumber > 1
+                                ? "Nothing on this page: there are " + groups.total() + " in all."
+                                : "Showing " + first + "–" + last + " of " + groups.total())
+                .append("</p>");
+        html.append("<table id=\"groups\"><thead><tr><th>")
                 .append(
                         switch (by) {
                             case "package" -> "Package";
@@ -683,27 +775,64 @@ public final class UiRoutes {
                             case "image" -> "Image";
                             default -> "Vulnerability";
                         })
-                .append("</th><th>Worst severity</th><th>Open findings</th><th>Resources</th></tr></thead><tbody>");
-        for (Map<String, Object> group : findings.groups(principal.orgId(), by, 500)) {
+                .append("</th><th>Worst severity</th><th>Open findings</th><th>")
+                .append(resources ? "Scan" : "Resources")
+                .append("</th></tr></thead><tbody>");
+        for (Map<String, Object> group : groups.rows()) {
             String key = String.valueOf(group.get("key"));
+            // each drill-down lists exactly what its row counts: unresolved findings of this key
             String filter = switch (by) {
-                case "host", "image" -> "resource=" + url(key);
-                case "cve" -> "rule=" + url(key); // exactly this one, as its counts are
-                default -> "q=" + url(key);
+                case "host", "image" -> "resource=" + url(String.valueOf(group.get("id")));
+                case "cve" -> "rule=" + url(key);
+                default -> "package=" + url(key);
             };
-            html.append("<tr><td><a href=\"/findings?status=all&amp;")
+            String severity = String.valueOf(group.get("severity"));
+            html.append("<tr><td><a href=\"/findings?status=open,muted&amp;")
                     .append(esc(filter))
                     .append("\">")
                     .append(esc(key))
                     .append("</a></td><td>")
-                    .append(Html.badge(String.valueOf(group.get("severity")), String.valueOf(group.get("severity"))))
+                    .append(severity.isEmpty() ? "" : Html.badge(severity, severity))
                     .append("</td><td>")
                     .append(group.get("findings"))
-                    .append("</td><td>")
-                    .append(group.get("resources"))
-                    .append("</td></tr>");
+                    .append("</td><td>");
+            if (resources) {
+                String scan = String.valueOf(group.get("scan"));
+                html.append(
+                                scan.startsWith("scanned")
+                                        ? Html.badge("ok", "scanned")
+                                        : Html.badge(
+                                                scan.startsWith("stale") ? "stale" : "not-scanned",
+                                                scan.startsWith("stale") ? "stale" : "not scanned"))
+                        .append(scan.equals("scanned") ? "" : "<br><small>" + esc(scan) + "</small>")
+                        .append(" <a class=\"resource-page\" href=\"/resources?id=")
+                        .append(esc(url(String.valueOf(group.get("id")))))
+                        .append("\" title=\"resource page\">&#8599;</a>");
+            } else {
+                html.append(group.get("resources"));
+            }
+            html.append("</td></tr>");
         }
-        html.append("</tbody></table>");
+        html.append("</tbody></table><p class=\"pages\">");
+        if (pageNumber > 1) {
+            html.append("<a rel=\"prev\" href=\"/vulnerabilities?by=")
+                    .append(by)
+                    .append("&amp;page=")
+                    .append(pageNumber - 1)
+                    .append("\">Previous ")
+                    .append(size)
+                    .append("</a> ");
+        }
+        if (last < groups.total()) {
+            html.append("<a rel=\"next\" href=\"/vulnerabilities?by=")
+                    .append(by)
+                    .append("&amp;page=")
+                    .append(pageNumber + 1)
+                    .append("\">Next ")
+                    .append(size)
+                    .append("</a>");
+        }
+        html.append("</p>");
         ctx.html(Html.page("Vulnerabilities", "Vulnerabilities", principal.subject(), html.toString()));
     }
 
@@ -776,7 +905,13 @@ public final class UiRoutes {
                     html.append("not reported");
                 } else {
                     String state = answer.path("state").asString("");
-                    html.append(Html.badge(state, state.replace('_', ' ')));
+                    if (state.equals("enabled") && !BUILT.contains(capability)) {
+                        // the host meets the seed's prerequisites, but Vigil has no check for it to run
+                        html.append(Html.badge("not-built", "not built yet"))
+                                .append("<br><small>prerequisites met; Vigil does not run this yet</small>");
+                    } else {
+                        html.append(Html.badge(state, state.replace('_', ' ')));
+                    }
                     if (answer.path("unmet").size() > 0) {
                         html.append("<ul class=\"unmet\">");
                         answer.path("unmet")
@@ -810,7 +945,9 @@ public final class UiRoutes {
                                 availability == Availability.UNAVAILABLE
                                         ? ""
                                         : Html.badge(
-                                                availability.name(), availability == Availability.GA ? "✓" : "beta"))
+                                                        availability.name(),
+                                                        availability == Availability.GA ? "✓" : "beta")
+                                                + (BUILT.contains(capability) ? "" : " <small>not built yet</small>"))
                         .append("</td>");
             }
             html.append("</tr>");
