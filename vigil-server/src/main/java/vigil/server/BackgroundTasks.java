@@ -26,7 +26,8 @@ final class BackgroundTasks implements AutoCloseable {
         // platform threads: their store work may wait in SQLite's native code, which would hold a virtual thread's
         // carrier (one that requests need) for as long (ADR 0017)
         this.executor = Executors.newScheduledThreadPool(
-                threads, Thread.ofPlatform().daemon().name("vigil-background-", 0).factory());
+                threads,
+                Thread.ofPlatform().daemon().name("vigil-background-", 0).factory());
     }
 
     /** Runs {@code task} after {@code initial}, then {@code delay} after each run ends, whatever it throws. */
