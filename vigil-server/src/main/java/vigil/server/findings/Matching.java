@@ -189,6 +189,7 @@ public final class Matching {
                     ScanState.notScanned(inventory.osSupport().reason()));
         }
         List<PackageVulnerability> matches;
+        List<String> warnings = List.of();
         String uncovered;
         Object file;
         try {
@@ -204,7 +205,14 @@ public final class Matching {
                         AdvisoryStore open = store;
                         uncovered = AdvisoryCoverage.uncovered(
                                 inventory, ecosystem -> covered.computeIfAbsent(ecosystem, e -> covers(open, e)));
-                        matches = uncovered != null ? List.of() : new VulnerabilityMatcher(store).match(inventory);
+                        if (uncovered != null) {
+                            matches = List.of();
+                        } else {
+                            VulnerabilityMatcher.Result result =
+                                    new VulnerabilityMatcher(store).matchWithWarnings(inventory);
+                            matches = result.vulnerabilities();
+                            warnings = result.warnings();
+                        }
                         break;
                     }
                 } finally {
@@ -224,7 +232,7 @@ public final class Matching {
         for (PackageVulnerability match : matches) {
             found.add(VulnerabilityFindings.of(match, resource, seen));
         }
-        return new Found(found, file, ScanState.ok());
+        return new Found(found, file, ScanState.withWarnings(warnings));
     }
 
     /**

@@ -16,6 +16,21 @@ public record ScanState(boolean scanned, String note) {
         return new ScanState(true, "");
     }
 
+    /**
+     * Scanned, with the matcher's warnings summed up in the note: verdicts that rest on versions that cannot be
+     * ordered with confidence (ADR 0021), reported as affected.
+     */
+    public static ScanState withWarnings(java.util.List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return ok();
+        }
+        return new ScanState(
+                true,
+                warnings.size() + (warnings.size() == 1 ? " package has" : " packages have")
+                        + " versions that cannot be compared reliably, reported as affected; the first: "
+                        + warnings.getFirst());
+    }
+
     public static ScanState notScanned(String why) {
         return new ScanState(false, why);
     }
@@ -37,6 +52,6 @@ public record ScanState(boolean scanned, String note) {
             return "stale: last scanned " + java.time.Instant.ofEpochMilli(scannedAt) + ", over " + STALE_AFTER.toDays()
                     + " days ago";
         }
-        return "scanned";
+        return note == null || note.isBlank() ? "scanned" : "scanned; " + note;
     }
 }
