@@ -61,6 +61,7 @@ final class ScanCommand implements Callable<Integer> {
         ScanPolicy policy = options.policy();
         ProgressListener progress = TerminalProgress.forConsole(options.quiet);
         Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
+        Inventories.warn(inventory, Console.err());
         ScanResult result;
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {

@@ -84,6 +84,7 @@ public final class AdvisoryStore implements AutoCloseable {
             properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
             int version = schemaVersion(connection);
+            mapInMemory(connection);
             if (version != SCHEMA_VERSION) {
                 connection.close();
                 throw new IOException("the advisory database " + file + " has schema " + version + ", this Vigil reads "
@@ -95,6 +96,17 @@ public final class AdvisoryStore implements AutoCloseable {
                     "cannot open the advisory database " + file + ": " + e.getMessage()
                             + "; run 'vigil db update' or 'vigil db import' to rebuild it",
                     e);
+        }
+    }
+
+    /**
+     * Reads the file through a memory map rather than read(2) into SQLite's own 2 MB page cache: a scan looks up a
+     * few hundred packages whose rows lie all over the file, so most pages were read, copied and evicted again. The
+     * file is never written in place (a new database replaces it by rename), so the map stays valid while open.
+     */
+    private static void mapInMemory(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA mmap_size = " + (1L << 30));
         }
     }
 
@@ -256,7 +268,7 @@ public final class AdvisoryStore implements AutoCloseable {
     }
 
     private static @Nullable Instant instant(@Nullable String text) {
-        return text == null ? null : Instant.parse(text);
+        return text == null ? null : StoreJson.instant(text);
     }
 
     @Override
