@@ -1,6 +1,7 @@
 package vigil.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,6 +59,29 @@ final class Inventories {
                             + " (is it complete and in a supported format? see 'vigil scan --help')",
                     ExitCodes.ERROR);
         }
+    }
+
+    /** How many of an inventory's warnings {@link #warn} shows; the rest are counted. */
+    static final int WARNINGS_SHOWN = 20;
+
+    /**
+     * Says the inventory's warnings (entries refused or skipped, lines too long) on standard error, whatever the
+     * format and destination of the report: an SBOM has no place for them, and a report on standard output may go
+     * to a file or a pipe that nobody reads.
+     */
+    static void warn(Inventory inventory, PrintWriter err) {
+        warn(inventory.warnings(), err);
+    }
+
+    /** Prints warnings on stderr, at most {@link #WARNINGS_SHOWN} of them and then how many more there are. */
+    static void warn(List<String> warnings, PrintWriter err) {
+        for (String warning : warnings.subList(0, Math.min(WARNINGS_SHOWN, warnings.size()))) {
+            err.println("warning: " + warning);
+        }
+        if (warnings.size() > WARNINGS_SHOWN) {
+            err.println("... and " + (warnings.size() - WARNINGS_SHOWN) + " more warnings");
+        }
+        err.flush();
     }
 
     private static String describe(TargetSpec spec) {

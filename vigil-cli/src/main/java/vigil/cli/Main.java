@@ -1,6 +1,7 @@
 package vigil.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,26 +10,40 @@ import picocli.CommandLine.Command;
         name = "vigil",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Vigil: open-source Cloud Security Management.",
-        subcommands = {
-            ScanCommand.class,
-            SbomCommand.class,
-            DbCommand.class,
-            AgentCommand.class,
-            ServerCommand.class,
-            StartCommand.class,
-            VersionCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        description = "Vigil: open-source Cloud Security Management.")
 public final class Main {
+    /** The subcommands in the order help lists them; see {@link #subcommandsFor}. */
+    static final List<String> SUBCOMMANDS =
+            List.of("scan", "sbom", "db", "agent", "server", "start", "version", "help");
+
+    /** The commands that run for long and log through SLF4J (logback); the others print their own messages. */
+    private static final List<String> LOGGING = List.of("server", "start", "agent");
+
     public static void main(String[] args) {
+        if (args.length == 0 || !LOGGING.contains(args[0])) {
+            withoutLibraryLogging();
+        }
         int code = run(args);
         Console.out().flush();
         System.exit(code);
     }
 
+    /**
+     * A short command skips logback's start-up (a few hundred classes and its XML configuration) by naming SLF4J's
+     * no-op provider, and silences SLF4J's own report that it was named, which it prints at INFO on stderr. Set in
+     * {@code main} only, so tests that run commands in their JVM keep its logging.
+     */
+    private static void withoutLibraryLogging() {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
+        }
+    }
+
     public static int run(String... args) {
-        return execute(commandLine(), args);
+        return execute(commandLine(args), args);
     }
 
     /**
@@ -49,8 +64,17 @@ public final class Main {
         }
     }
 
+    /** The whole command tree, as help shows it. */
     static CommandLine commandLine() {
+        return commandLine(new String[] {"help"});
+    }
+
+    /** The command tree that {@code args} need; see {@link #subcommandsFor}. */
+    static CommandLine commandLine(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        for (String name : subcommandsFor(args)) {
+            commandLine.addSubcommand(subcommand(name));
+        }
         commandLine.setOut(Console.out());
         commandLine.setErr(Console.err());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
@@ -68,6 +92,38 @@ public final class Main {
             return ExitCodes.ERROR;
         });
         return commandLine;
+    }
+
+    /**
+     * The subcommands picocli has to build for {@code args}. Building one reads its annotations and those of its
+     * own subcommands and loads every class their fields name (the server's, the agent's, the advisory store's),
+     * which made {@code vigil --version} load the whole tree. A command line that starts with a subcommand gets
+     * only that one; {@code --version} none; anything else (help, no arguments, a mistyped name, for which
+     * picocli lists or suggests the subcommands) all of them.
+     */
+    static List<String> subcommandsFor(String... args) {
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
+            return List.of(args[0]);
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        return SUBCOMMANDS;
+    }
+
+    /** A new instance of the subcommand {@code name}; only its own class is loaded. */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "scan" -> new ScanCommand();
+            case "sbom" -> new SbomCommand();
+            case "db" -> new DbCommand();
+            case "agent" -> new AgentCommand();
+            case "server" -> new ServerCommand();
+            case "start" -> new StartCommand();
+            case "version" -> new VersionCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 
     private static String describe(Throwable exception) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import vigil.cli.output.JsonReport;
 import vigil.cli.output.ReportFormat;
@@ -16,6 +17,7 @@ import vigil.cli.output.SarifReport;
 import vigil.cli.output.TableReport;
 import vigil.inventory.sbom.CycloneDx;
 import vigil.inventory.sbom.Spdx;
+import vigil.model.Inventory;
 import vigil.model.ScanResult;
 
 /** Writes a scan result in the chosen format to standard output or a file. */
@@ -25,7 +27,9 @@ final class ReportWriter {
     static void write(ScanResult result, ReportFormat format, @Nullable Path output) throws IOException {
         if (output == null) {
             PrintWriter out = Console.out();
-            render(result, format, out, Console.colorOut());
+            // the inventory's warnings were said on standard error (Inventories.warn): a table on the terminal
+            // does not repeat them; a table written to a file, and every other format, keeps them
+            render(format == ReportFormat.TABLE ? withoutWarnings(result) : result, format, out, Console.colorOut());
             out.flush();
             return;
         }
@@ -38,6 +42,20 @@ final class ReportWriter {
                 PrintWriter out = new PrintWriter(writer)) {
             render(result, format, out, false);
         }
+    }
+
+    private static ScanResult withoutWarnings(ScanResult result) {
+        Inventory inventory = result.inventory();
+        return new ScanResult(
+                new Inventory(
+                        inventory.target(),
+                        inventory.os(),
+                        inventory.osSupport(),
+                        inventory.packages(),
+                        List.of(),
+                        inventory.createdAt()),
+                result.vulnerabilities(),
+                result.database());
     }
 
     private static void render(ScanResult result, ReportFormat format, PrintWriter out, boolean color) {

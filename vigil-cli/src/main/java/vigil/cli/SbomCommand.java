@@ -72,6 +72,7 @@ final class SbomCommand implements Callable<Integer> {
             throw new UserError(String.valueOf(e.getMessage()), ExitCodes.USAGE);
         }
         Inventory inventory = Inventories.of(spec, Clock.systemUTC(), TerminalProgress.forConsole(quiet));
+        Inventories.warn(inventory, Console.err());
         ScanResult result = new ScanResult(inventory, List.of(), new DatabaseInfo("none", null, 0));
         switch (chosen) {
             case CYCLONEDX, SPDX -> ReportWriter.write(result, chosen, output);

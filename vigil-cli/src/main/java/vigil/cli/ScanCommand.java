@@ -61,6 +61,7 @@ final class ScanCommand implements Callable<Integer> {
         ScanPolicy policy = options.policy();
         ProgressListener progress = TerminalProgress.forConsole(options.quiet);
         Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
+        Inventories.warn(inventory, Console.err());
         ScanResult result;
         try (AdvisoryStore store =
                 AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
@@ -76,6 +77,7 @@ final class ScanCommand implements Callable<Integer> {
             List<PackageVulnerability> matches = matched.vulnerabilities();
             Inventory reported = inventory;
             if (!matched.warnings().isEmpty()) {
+                Inventories.warn(matched.warnings(), Console.err());
                 // versions matching could not order with confidence: the report says so beside the read warnings
                 // (not sent with --send-to: the server matches the inventory itself)
                 List<String> warnings = new java.util.ArrayList<>(inventory.warnings());

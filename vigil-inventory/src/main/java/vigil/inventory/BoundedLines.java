@@ -19,7 +19,13 @@ public final class BoundedLines {
 
     private final InputStream input;
     private final int maxLength;
-    private final byte[] chunk = new byte[64 << 10];
+    private static final int MAX_CHUNK = 64 << 10;
+    /**
+     * Starts small and doubles while reads fill it, up to 64 KiB: a scan reads a few hundred small files (dpkg's
+     * file lists) and a 64 KiB buffer for each was the largest share of what a scan allocated.
+     */
+    private byte[] chunk = new byte[4 << 10];
+
     private int chunkStart;
     private int chunkEnd;
     private byte[] line = new byte[256];
@@ -46,6 +52,9 @@ public final class BoundedLines {
         boolean sawAny = false;
         while (true) {
             if (chunkStart == chunkEnd) {
+                if (chunkEnd == chunk.length && chunk.length < MAX_CHUNK) {
+                    chunk = new byte[chunk.length * 2];
+                }
                 int read = input.read(chunk, 0, chunk.length);
                 if (read < 0) {
                     ended = true;

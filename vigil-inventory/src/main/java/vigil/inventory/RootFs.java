@@ -48,6 +48,28 @@ public interface RootFs extends Closeable {
         return Optional.of(new RootFile(channel, channel.size(), path + " in " + describe()));
     }
 
+    /**
+     * The directory at {@code path}, to open several of its entries: a package database's per-package files (dpkg's
+     * {@code info/*.list}, hundreds of them) each resolved from the root cost a walk down the whole path per file.
+     * An entry is opened as {@link #open} would open {@code path/name}. The default does exactly that;
+     * {@link vigil.inventory.fs.DirectoryRootFs} resolves the directory once and opens entries relative to it.
+     */
+    default Directory directory(String path) throws IOException {
+        return name -> open(path + "/" + name);
+    }
+
+    /** Entries of one directory of a root: see {@link #directory}. */
+    interface Directory extends Closeable {
+        /**
+         * The regular file {@code name} of this directory, as {@link RootFs#open} gives {@code path/name}: resolved
+         * inside the root, opened without following links; empty if it is absent or not a regular file.
+         */
+        Optional<RootFile> open(String name) throws IOException;
+
+        @Override
+        default void close() throws IOException {}
+    }
+
     /** Names of the entries of the directory at {@code path}, sorted; empty if it is absent or not a directory. */
     List<String> list(String path) throws IOException;
 

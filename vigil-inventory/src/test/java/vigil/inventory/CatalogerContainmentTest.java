@@ -171,4 +171,68 @@ class CatalogerContainmentTest {
         assertThat(seen).doesNotContain("canary");
         assertThat(inside).isPositive();
     }
+
+    /** dpkg's file lists are opened relative to the info directory, resolved once: links in it stay in the root. */
+    @Test
+    void fileListsLinkedOutsideTheRootAreNotReadAndLinksInsideAre() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.writeString(outside.resolve("canary.list"), "/canary/file\n");
+        Path root = Files.createDirectories(temp.resolve("root"));
+        Path dpkg = Files.createDirectories(root.resolve("var/lib/dpkg"));
+        Path info = Files.createDirectories(dpkg.resolve("info"));
+        Files.writeString(dpkg.resolve("status"), """
+                Package: plain
+                Status: install ok installed
+                Version: 1.0
+                Architecture: amd64
+
+                Package: multiarch
+                Status: install ok installed
+                Version: 1.0
+                Architecture: amd64
+
+                Package: absolute
+                Status: install ok installed
+                Version: 1.0
+
+                Package: climbing
+                Status: install ok installed
+                Version: 1.0
+
+                Package: linked-inside
+                Status: install ok installed
+                Version: 1.0
+
+                Package: ../../../../../../../../../%s/canary
+                Status: install ok installed
+                Version: 1.0
+
+                """.formatted(outside));
+        Files.writeString(info.resolve("plain.list"), "/usr/bin/plain\n");
+        Files.writeString(info.resolve("multiarch:amd64.list"), "/usr/lib/multiarch.so\n");
+        Files.createSymbolicLink(info.resolve("absolute.list"), outside.resolve("canary.list"));
+        Files.createSymbolicLink(
+                info.resolve("climbing.list"), Path.of("../../../../../../../../../" + outside + "/canary.list"));
+        Files.createDirectories(root.resolve("srv"));
+        Files.writeString(root.resolve("srv/kept.list"), "/srv/inside\n");
+        Files.createSymbolicLink(info.resolve("linked-inside.list"), Path.of("../../../../srv/kept.list"));
+
+        java.util.Map<String, List<String>> files = new java.util.TreeMap<>();
+        scan(root).packages().forEach(pkg -> files.put(pkg.name(), pkg.files()));
+        assertThat(files)
+                .containsEntry("plain", List.of("/usr/bin/plain"))
+                .containsEntry("multiarch", List.of("/usr/lib/multiarch.so"))
+                .containsEntry("absolute", List.of())
+                .containsEntry("climbing", List.of())
+                .containsEntry("linked-inside", List.of("/srv/inside"));
+        assertThat(files.values()).noneMatch(list -> list.contains("/canary/file"));
+
+        // the info directory itself a link out of the root: no list is read
+        Files.move(info, dpkg.resolve("info.real"));
+        Files.createSymbolicLink(dpkg.resolve("info"), outside);
+        Files.copy(outside.resolve("canary.list"), outside.resolve("plain.list"));
+        scan(root)
+                .packages()
+                .forEach(pkg -> assertThat(pkg.files()).as(pkg.name()).isEmpty());
+    }
 }

@@ -50,6 +50,22 @@ public final class DpkgCataloger implements PackageCataloger {
         FileListBudget budget = FileListBudget.standard();
         ReadBudget lists = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
         ReadBudget entries = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
+        try (RootFs.Directory info = root.directory(INFO)) {
+            catalog(root, info, os, budget, lists, entries, packages, warnings);
+        }
+        return packages;
+    }
+
+    private static void catalog(
+            RootFs root,
+            RootFs.Directory info,
+            @Nullable OperatingSystem os,
+            FileListBudget budget,
+            ReadBudget lists,
+            ReadBudget entries,
+            List<InstalledPackage> packages,
+            List<String> warnings)
+            throws IOException {
         Optional<RootFile> status = root.open(STATUS);
         if (status.isPresent()) {
             try (RootFile file = status.get()) {
@@ -59,7 +75,7 @@ public final class DpkgCataloger implements PackageCataloger {
                 read(file, LimitedFiles.DATABASE_LIMIT, warnings, stanza -> {
                     stanzas[0]++;
                     allVcpkg[0] &= isVcpkg(stanza);
-                    toPackage(root, os, stanza, file.name(), true, budget, lists, warnings)
+                    toPackage(info, os, stanza, file.name(), true, budget, lists, warnings)
                             .ifPresent(found::add);
                 });
                 if (allVcpkg[0] && stanzas[0] > 0) {
@@ -82,7 +98,7 @@ public final class DpkgCataloger implements PackageCataloger {
                         file,
                         entries.charge(file, STATUS_D),
                         warnings,
-                        stanza -> toPackage(root, os, stanza, file.name(), false, budget, lists, warnings)
+                        stanza -> toPackage(info, os, stanza, file.name(), false, budget, lists, warnings)
                                 .ifPresent(packages::add));
             }
             if (packages.size() > LimitedFiles.PACKAGE_LIMIT) {
@@ -90,7 +106,6 @@ public final class DpkgCataloger implements PackageCataloger {
                         + " dpkg packages; it is not a real system");
             }
         }
-        return packages;
     }
 
     /** Streams the stanzas of one control file, applying the line, record, size and package limits as it reads. */
@@ -116,7 +131,7 @@ public final class DpkgCataloger implements PackageCataloger {
     }
 
     private static Optional<InstalledPackage> toPackage(
-            RootFs root,
+            RootFs.Directory info,
             @Nullable OperatingSystem os,
             DpkgStatusParser.Stanza stanza,
             String source,
@@ -161,7 +176,7 @@ public final class DpkgCataloger implements PackageCataloger {
                         + " has an unreadable Source field '" + DpkgStatusParser.abbreviate(sourceField) + "'");
             }
         }
-        List<String> files = ownedFiles(root, name, arch, budget, lists, warnings);
+        List<String> files = ownedFiles(info, name, arch, budget, lists, warnings);
         String purl = PackageUrls.of(PackageType.DEB, os, "debian", name, version, arch, parsed.epoch());
         return Optional.of(new InstalledPackage(
                 PackageType.DEB,
@@ -178,16 +193,16 @@ public final class DpkgCataloger implements PackageCataloger {
     }
 
     private static List<String> ownedFiles(
-            RootFs root,
+            RootFs.Directory info,
             String name,
             @Nullable String arch,
             FileListBudget budget,
             ReadBudget lists,
             List<String> warnings)
             throws IOException {
-        Optional<RootFile> list = root.open(INFO + "/" + name + ".list");
+        Optional<RootFile> list = info.open(name + ".list");
         if (list.isEmpty() && arch != null) {
-            list = root.open(INFO + "/" + name + ":" + arch + ".list");
+            list = info.open(name + ":" + arch + ".list");
         }
         if (list.isEmpty()) {
             return List.of();

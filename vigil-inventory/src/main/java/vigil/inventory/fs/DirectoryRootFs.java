@@ -74,22 +74,114 @@ public final class DirectoryRootFs implements RootFs {
                 return Optional.empty();
             }
             Entry entry = found.get();
-            Path name = Path.of(Objects.requireNonNull(entry.name()));
-            SeekableByteChannel channel = entry.directory().newByteChannel(name, READ_NO_FOLLOW);
+            return Optional.of(openChecked(
+                    entry.directory(), Path.of(Objects.requireNonNull(entry.name())), entry.attributes(), path));
+        }
+    }
+
+    /** Opens the regular file {@code name} of {@code directory} found with {@code checked}, without following links. */
+    private RootFile openChecked(
+            SecureDirectoryStream<Path> directory, Path name, BasicFileAttributes checked, String path)
+            throws IOException {
+        SeekableByteChannel channel = directory.newByteChannel(name, READ_NO_FOLLOW);
+        try {
+            // The same file as the one checked: not swapped for a pipe or device between the check and the open.
+            BasicFileAttributes now = directory
+                    .getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+            if (!now.isRegularFile() || !Objects.equals(now.fileKey(), checked.fileKey())) {
+                throw new InventoryException(
+                        path + " in " + description + " changed while Vigil opened it; scan it again");
+            }
+            return new RootFile(channel, channel.size(), path + " in " + description);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The directory resolved once, as {@link #open} resolves a path, and kept open; each entry is then looked up and
+     * opened relative to it without following links. An entry that is a symbolic link is resolved from the root
+     * like any path ({@link #open}), so it still cannot lead outside.
+     */
+    @Override
+    @SuppressWarnings("StreamResourceLeak") // the opened directory and the walk are closed by the handle's close()
+    public Directory directory(String path) throws IOException {
+        Walk walk = new Walk(path);
+        try {
+            Optional<Entry> found = walk.run();
+            if (found.isEmpty() || !found.get().attributes().isDirectory()) {
+                walk.close();
+                return name -> Optional.empty();
+            }
+            Entry entry = found.get();
+            String name = entry.name();
+            SecureDirectoryStream<Path> opened = name == null
+                    ? null
+                    : entry.directory().newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+            return new OpenDirectory(path, walk, opened == null ? entry.directory() : opened, opened);
+        } catch (IOException | RuntimeException e) {
+            walk.close();
+            throw e;
+        }
+    }
+
+    /** A directory kept open by {@link #directory}: {@code owned}, when not null, is closed before the walk. */
+    private final class OpenDirectory implements Directory {
+        private final String path;
+        private final Walk walk;
+        private final SecureDirectoryStream<Path> directory;
+        private final @Nullable SecureDirectoryStream<Path> owned;
+
+        OpenDirectory(
+                String path,
+                Walk walk,
+                SecureDirectoryStream<Path> directory,
+                @Nullable SecureDirectoryStream<Path> owned) {
+            this.path = path;
+            this.walk = walk;
+            this.directory = directory;
+            this.owned = owned;
+        }
+
+        @Override
+        public Optional<RootFile> open(String name) throws IOException {
+            String full = path + "/" + name;
+            if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+                return DirectoryRootFs.this.open(full);
+            }
+            Path entry;
             try {
-                // The same file as the one checked: not swapped for a pipe or device between the check and the open.
-                BasicFileAttributes now = entry.directory()
-                        .getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                entry = Path.of(name);
+            } catch (InvalidPathException e) {
+                return Optional.empty();
+            }
+            BasicFileAttributes attributes;
+            try {
+                attributes = directory
+                        .getFileAttributeView(entry, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                         .readAttributes();
-                if (!now.isRegularFile()
-                        || !Objects.equals(now.fileKey(), entry.attributes().fileKey())) {
-                    throw new InventoryException(
-                            path + " in " + description + " changed while Vigil opened it; scan it again");
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+            if (attributes.isSymbolicLink()) {
+                return DirectoryRootFs.this.open(full);
+            }
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(openChecked(directory, entry, attributes, full));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (owned != null) {
+                    owned.close();
                 }
-                return Optional.of(new RootFile(channel, channel.size(), path + " in " + description));
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
+            } finally {
+                walk.close();
             }
         }
     }

@@ -58,9 +58,9 @@ public final class AdvisoryStore implements AutoCloseable {
     private AdvisoryStore(Path file, Connection connection) throws SQLException {
         this.file = file;
         this.connection = connection;
+        // ecosystem and package are the query's own: not read back for each of tens of thousands of rows
         this.affectedQuery = connection.prepareStatement(
-                "SELECT advisory, ecosystem, package, ranges, versions, fix_state, severity FROM affected"
-                        + " WHERE ecosystem = ? AND package = ?");
+                "SELECT advisory, ranges, versions, fix_state, severity FROM affected WHERE ecosystem = ? AND package = ?");
         this.advisoryQuery = connection.prepareStatement(
                 "SELECT source, advisory_id, aliases, summary, severity, severity_source, cvss, refs, published,"
                         + " modified FROM advisory WHERE id = ?");
@@ -84,6 +84,7 @@ public final class AdvisoryStore implements AutoCloseable {
             properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
             int version = schemaVersion(connection);
+            mapInMemory(connection);
             if (version != SCHEMA_VERSION) {
                 connection.close();
                 throw new IOException("the advisory database " + file + " has schema " + version + ", this Vigil reads "
@@ -95,6 +96,17 @@ public final class AdvisoryStore implements AutoCloseable {
                     "cannot open the advisory database " + file + ": " + e.getMessage()
                             + "; run 'vigil db update' or 'vigil db import' to rebuild it",
                     e);
+        }
+    }
+
+    /**
+     * Reads the file through a memory map rather than read(2) into SQLite's own 2 MB page cache: a scan looks up a
+     * few hundred packages whose rows lie all over the file, so most pages were read, copied and evicted again. The
+     * file is never written in place (a new database replaces it by rename), so the map stays valid while open.
+     */
+    private static void mapInMemory(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA mmap_size = " + (1L << 30));
         }
     }
 
@@ -134,15 +146,15 @@ public final class AdvisoryStore implements AutoCloseable {
             List<Affected> entries = new ArrayList<>();
             try (ResultSet rows = affectedQuery.executeQuery()) {
                 while (rows.next()) {
-                    String packageSeverity = rows.getString(7);
+                    String packageSeverity = rows.getString(5);
                     entries.add(new Affected(
                             rows.getLong(1),
                             new AffectedPackage(
-                                    rows.getString(2),
-                                    rows.getString(3),
-                                    StoreJson.ranges(rows.getString(4)),
-                                    StoreJson.strings(rows.getString(5)),
-                                    FixState.valueOf(rows.getString(6)),
+                                    ecosystem,
+                                    packageName,
+                                    StoreJson.ranges(rows.getString(2)),
+                                    StoreJson.strings(rows.getString(3)),
+                                    FixState.valueOf(rows.getString(4)),
                                     packageSeverity == null ? null : Severity.valueOf(packageSeverity))));
                 }
             }
@@ -164,27 +176,88 @@ public final class AdvisoryStore implements AutoCloseable {
             advisoryQuery.setLong(1, key);
             try (ResultSet rows = advisoryQuery.executeQuery()) {
                 if (!rows.next()) {
-                    throw new IOException("the advisory database " + file + " has no advisory " + key
-                            + "; it is damaged, run 'vigil db update' or 'vigil db import' to rebuild it");
+                    throw missing(key);
                 }
-                Advisory advisory = new Advisory(
-                        rows.getString(2),
-                        StoreJson.strings(rows.getString(3)),
-                        rows.getString(1),
-                        rows.getString(4),
-                        Severity.valueOf(rows.getString(5)),
-                        rows.getString(6),
-                        StoreJson.cvss(rows.getString(7)),
-                        StoreJson.strings(rows.getString(8)),
-                        instant(rows.getString(9)),
-                        instant(rows.getString(10)),
-                        List.of());
+                Advisory advisory = advisory(rows, 0);
                 advisories.put(key, advisory);
                 return advisory;
             }
         } catch (SQLException e) {
             throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** How many advisories {@link #advisories} reads with one statement. */
+    private static final int BATCH = 500;
+
+    /**
+     * The advisories behind {@code keys}, in their order, each read once per store: those not read yet are read
+     * {@value #BATCH} to a statement (a scan that reports thousands of findings spent more on one statement per
+     * advisory than on reading them).
+     */
+    public synchronized List<Advisory> advisories(List<Long> keys) throws IOException {
+        Map<Long, Advisory> found = new java.util.HashMap<>();
+        java.util.Set<Long> missing = new java.util.LinkedHashSet<>();
+        for (Long key : keys) {
+            Advisory cached = advisories.get(key);
+            if (cached != null) {
+                found.put(key, cached);
+            } else {
+                missing.add(key);
+            }
+        }
+        List<Long> unread = new ArrayList<>(missing);
+        try {
+            for (int from = 0; from < unread.size(); from += BATCH) {
+                List<Long> batch = unread.subList(from, Math.min(unread.size(), from + BATCH));
+                String marks = String.join(",", java.util.Collections.nCopies(batch.size(), "?"));
+                try (PreparedStatement query = connection.prepareStatement("SELECT id, source, advisory_id,"
+                        + " aliases, summary, severity, severity_source, cvss, refs, published, modified FROM advisory"
+                        + " WHERE id IN (" + marks + ")")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        query.setLong(i + 1, batch.get(i));
+                    }
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            found.put(rows.getLong(1), advisory(rows, 1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException("reading the advisory database " + file + " failed: " + e.getMessage(), e);
+        }
+        List<Advisory> out = new ArrayList<>(keys.size());
+        for (Long key : keys) {
+            Advisory advisory = found.get(key);
+            if (advisory == null) {
+                throw missing(key);
+            }
+            advisories.put(key, advisory);
+            out.add(advisory);
+        }
+        return out;
+    }
+
+    private IOException missing(long key) {
+        return new IOException("the advisory database " + file + " has no advisory " + key
+                + "; it is damaged, run 'vigil db update' or 'vigil db import' to rebuild it");
+    }
+
+    /** The advisory in the current row, whose columns start after {@code offset} others. */
+    private static Advisory advisory(ResultSet rows, int offset) throws SQLException {
+        return new Advisory(
+                rows.getString(offset + 2),
+                StoreJson.strings(rows.getString(offset + 3)),
+                rows.getString(offset + 1),
+                rows.getString(offset + 4),
+                Severity.valueOf(rows.getString(offset + 5)),
+                rows.getString(offset + 6),
+                StoreJson.cvss(rows.getString(offset + 7)),
+                StoreJson.strings(rows.getString(offset + 8)),
+                instant(rows.getString(offset + 9)),
+                instant(rows.getString(offset + 10)),
+                List.of());
     }
 
     /** Whether any advisory affects a package in {@code ecosystem}: one probe of the lookup index. */
@@ -256,7 +329,7 @@ public final class AdvisoryStore implements AutoCloseable {
     }
 
     private static @Nullable Instant instant(@Nullable String text) {
-        return text == null ? null : Instant.parse(text);
+        return text == null ? null : StoreJson.instant(text);
     }
 
     @Override

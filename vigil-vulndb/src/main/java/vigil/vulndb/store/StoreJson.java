@@ -1,8 +1,16 @@
 package vigil.vulndb.store;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,7 +22,14 @@ import vigil.vulndb.AffectedPackage;
 final class StoreJson {
     private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
 
+    /** Parsers straight from the factory: the mapper's createParser builds a deserialization context for each. */
+    private static final TokenStreamFactory PARSERS = JSON.tokenStreamFactory();
+
     private StoreJson() {}
+
+    private static JsonParser parser(String json) {
+        return PARSERS.createParser(ObjectReadContext.empty(), json);
+    }
 
     static String strings(List<String> values) {
         ArrayNode array = JSON.createArrayNode();
@@ -22,12 +37,39 @@ final class StoreJson {
         return array.toString();
     }
 
+    /*
+     * Reading: a scan reads tens of thousands of these columns, most of them "[]". They are read with the streaming
+     * parser (building a tree for each made them a fifth of what a scan allocated), and "[]" not parsed at all.
+     */
+
     static List<String> strings(@Nullable String json) {
-        List<String> values = new ArrayList<>();
-        if (json != null) {
-            JSON.readTree(json).forEach(node -> values.add(node.asString()));
+        List<String> values = new ArrayList<>(2);
+        if (json == null || json.equals(EMPTY)) {
+            return values;
+        }
+        try (JsonParser parser = parser(json)) {
+            expect(parser.nextToken(), JsonToken.START_ARRAY, json);
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                expect(token, JsonToken.VALUE_STRING, json);
+                values.add(parser.getString());
+            }
         }
         return values;
+    }
+
+    private static final String EMPTY = "[]";
+
+    private static String string(@Nullable JsonToken token, JsonParser parser, String json) {
+        expect(token, JsonToken.VALUE_STRING, json);
+        return parser.getString();
+    }
+
+    private static void expect(@Nullable JsonToken token, JsonToken expected, String json) {
+        if (token != expected) {
+            throw new IllegalStateException("the advisory database holds a damaged column value " + json
+                    + "; run 'vigil db update' or 'vigil db import' to rebuild it");
+        }
     }
 
     static String cvss(List<CvssScore> scores) {
@@ -43,8 +85,8 @@ final class StoreJson {
     }
 
     static List<CvssScore> cvss(@Nullable String json) {
-        List<CvssScore> scores = new ArrayList<>();
-        if (json != null) {
+        List<CvssScore> scores = new ArrayList<>(2);
+        if (json != null && !json.equals(EMPTY)) {
             for (JsonNode node : JSON.readTree(json)) {
                 scores.add(new CvssScore(
                         node.path("version").asString(),
@@ -74,17 +116,84 @@ final class StoreJson {
     }
 
     static List<AffectedPackage.VersionRange> ranges(@Nullable String json) {
-        List<AffectedPackage.VersionRange> ranges = new ArrayList<>();
-        if (json != null) {
-            for (JsonNode node : JSON.readTree(json)) {
-                ranges.add(new AffectedPackage.VersionRange(
-                        text(node, "introduced"), text(node, "fixed"), text(node, "last_affected")));
+        List<AffectedPackage.VersionRange> ranges = new ArrayList<>(2);
+        if (json == null || json.equals(EMPTY)) {
+            return ranges;
+        }
+        try (JsonParser parser = parser(json)) {
+            expect(parser.nextToken(), JsonToken.START_ARRAY, json);
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                expect(token, JsonToken.START_OBJECT, json);
+                String introduced = null;
+                String fixed = null;
+                String lastAffected = null;
+                String name;
+                while ((name = parser.nextName()) != null) {
+                    JsonToken value = parser.nextToken();
+                    switch (name) {
+                        case "introduced" -> introduced = string(value, parser, json);
+                        case "fixed" -> fixed = string(value, parser, json);
+                        case "last_affected" -> lastAffected = string(value, parser, json);
+                        default -> parser.skipChildren(); // written by a later Vigil: ignored
+                    }
+                }
+                ranges.add(new AffectedPackage.VersionRange(introduced, fixed, lastAffected));
             }
         }
         return ranges;
     }
 
-    private static @Nullable String text(JsonNode node, String field) {
-        return node.has(field) ? node.path(field).asString() : null;
+    /**
+     * An instant as {@link Instant#toString} writes it ({@code 2026-01-01T00:00:00Z}, with 3, 6 or 9 digits of
+     * fraction when there is one), read without {@link java.time.format.DateTimeFormatter}: a scan reads two for
+     * each advisory it reports, and {@link Instant#parse} took a tenth of matching. Anything else (a leap second, a
+     * year past 9999) goes through {@link Instant#parse}.
+     */
+    static Instant instant(String text) {
+        int length = text.length();
+        if (length >= 20
+                && length <= 30
+                && text.charAt(4) == '-'
+                && text.charAt(7) == '-'
+                && text.charAt(10) == 'T'
+                && text.charAt(13) == ':'
+                && text.charAt(16) == ':'
+                && text.charAt(length - 1) == 'Z'
+                && (length == 20 || (text.charAt(19) == '.' && length > 21))) {
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            int fraction = length == 20 ? 0 : digits(text, 20, length - 1);
+            if (year >= 0 && month >= 0 && day >= 0 && hour >= 0 && minute >= 0 && second >= 0 && fraction >= 0) {
+                int nanos = fraction;
+                for (int i = length - 1 - 20; i < 9; i++) {
+                    nanos *= 10;
+                }
+                try {
+                    return LocalDateTime.of(year, month, day, hour, minute, second, length == 20 ? 0 : nanos)
+                            .toInstant(ZoneOffset.UTC);
+                } catch (DateTimeException e) {
+                    // out of range (a leap second): Instant.parse says what it accepts
+                }
+            }
+        }
+        return Instant.parse(text);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if it is not all ASCII digits. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }
