@@ -61,7 +61,7 @@ start_server() {
 credential() { grep "^$2=" "$1/initial-credentials" | cut -d= -f2-; }
 login() { # DATA_DIR PORT -> session token
   curl -sf -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$(credential "$1" admin-email)\",\"password\":\"$(credential "$1" admin-password)\"}" \
+    -d "{\"email\":\"$(credential "$1" email)\",\"password\":\"$(credential "$1" password)\"}" \
     "http://127.0.0.1:$2/api/v1/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
