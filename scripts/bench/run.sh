@@ -102,7 +102,8 @@ if wants import; then
   python3 - "$work/import.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print(f"FIGURE import 60,000 records: {r['mean']:.2f} s ± {r['stddev']:.2f} (wall, hyperfine, 5 runs)")
+print(f"FIGURE import 60,000 records: {r['mean']:.2f} s ± {r['stddev']:.2f} (wall, hyperfine, 5 runs;"
+      f" CPU {r['user'] + r['system']:.2f} s)")
 PY
   rm -rf "$work/import"
   /usr/bin/time -f "FIGURE import: %e s wall, %M KiB peak RSS" ./vigil db import -q --data-dir "$work/import" \
@@ -130,7 +131,8 @@ print(f"FIGURE scan {sys.argv[1]}: %d packages, {len(v)} findings ({by})" % d["p
   python3 - "$work/scans.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"FIGURE {r['command'].split(' --')[0]}: {r['mean']:.3f} s ± {r['stddev']:.3f} (hyperfine, 20 runs)")
+    print(f"FIGURE {r['command'].split(' --')[0]}: {r['mean']:.3f} s ± {r['stddev']:.3f} (hyperfine, 20 runs;"
+          f" CPU {r['user'] + r['system']:.3f} s)")
 PY
   for target in "host" "rootfs $root"; do
     # shellcheck disable=SC2086
