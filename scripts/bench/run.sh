@@ -58,7 +58,7 @@ start_server() {
   echo "run.sh: the server on $port did not answer in 180 s; see $dir.log" >&2
   exit 1
 }
-credential() { grep "^$2=" "$1/initial-credentials" | cut -d= -f2-; }
+credential() { grep "^$2=" "${credentials:-$1/initial-credentials}" | cut -d= -f2-; } # DATA_DIR KEY
 login() { # DATA_DIR PORT -> session token
   curl -sf -H 'Content-Type: application/json' \
     -d "{\"email\":\"$(credential "$1" email)\",\"password\":\"$(credential "$1" password)\"}" \
@@ -214,7 +214,8 @@ if wants store; then
   echo "== a million findings (SQLite): fill, pages, 200 agents, intake into it"
   rm -rf "$work/store" && mkdir -p "$work/store/db" && cp "$work/data/db/advisories.db" "$work/store/db/"
   /usr/bin/time -f "FIGURE fill 1,000 hosts x 1,000 findings: %e s" \
-    "$java" -cp "$bench_jar" vigil.benchmarks.FillStore "$work/store" 1000 1000 >/dev/null
+    "$java" -cp "$bench_jar" vigil.benchmarks.FillStore "$work/store" 1000 1000 >"$work/store.credentials"
+  credentials="$work/store.credentials" # FillStore made the first administrator and key, in the same lines
   figure "store size: $(du -sm "$work/store" | cut -f1) MB"
   start_server "$work/store" 8740
   token="$(login "$work/store" 8740)"
@@ -238,6 +239,7 @@ if wants store; then
   start_server "$work/store" 8741
   intake_rounds http://127.0.0.1:8741 "$(credential "$work/store" intake-api-key)" "intake into the million-finding store"
   stop "$server_pid"
+  unset credentials
 fi
 
 echo "== done in $(((SECONDS - began) / 60)) min $(((SECONDS - began) % 60)) s"
