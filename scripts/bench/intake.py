@@ -25,6 +25,7 @@ import uuid
 def post(url, key, body):
     request = urllib.request.Request(url + "/intake/v1/batches", data=gzip.compress(json.dumps(body).encode()),
                                      method="POST", headers={"Authorization": "Bearer " + key,
+                                                             "Content-Type": "application/json",
                                                              "Content-Encoding": "gzip"})
     with urllib.request.urlopen(request, timeout=600) as response:
         return json.load(response)

@@ -28,7 +28,10 @@ public final class FillStore {
                 VigilServer.start(new VigilServer.Options(data, url, "127.0.0.1", 0), Clock.systemUTC())) {
             VigilServer.Bootstrap first = server.bootstrap();
             if (first != null) {
-                System.out.println("admin " + first.email() + " " + first.password());
+                // the lines of the server's initial-credentials file, so scripts read both alike
+                System.out.println("email=" + first.email());
+                System.out.println("password=" + first.password());
+                System.out.println("intake-api-key=" + first.intakeKey());
             }
         }
         String[] severities = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};

@@ -38,6 +38,22 @@ public final class Ecosystems {
      * main stream.
      */
     public static Optional<String> normalize(String ecosystem) {
+        // A feed names a handful of ecosystems tens of thousands of times; the parsing below was a twentieth of an
+        // import. Bounded, since a hostile feed may name any number.
+        Optional<String> known = NORMALIZED.get(ecosystem);
+        if (known == null) {
+            known = normalizeOnce(ecosystem);
+            if (NORMALIZED.size() < 1024) {
+                NORMALIZED.put(ecosystem, known);
+            }
+        }
+        return known;
+    }
+
+    private static final java.util.Map<String, Optional<String>> NORMALIZED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optional<String> normalizeOnce(String ecosystem) {
         String[] parts = ecosystem.split(":", -1);
         String distribution = parts[0].strip();
         String rest = parts.length > 1 ? ecosystem.substring(ecosystem.indexOf(':') + 1) : "";

@@ -64,6 +64,30 @@ class DatabaseImporterTest {
     }
 
     @Test
+    void theLaterOfTwoRecordsWithOneIdWinsAndMergedRecordsGetNewKeys() throws Exception {
+        Path feed = Files.createDirectories(temp.resolve("twice"));
+        Files.writeString(feed.resolve("a.json"), record("DSA-9", "Debian:12", "openssl"));
+        Files.writeString(feed.resolve("b.json"), record("DSA-9", "Debian:12", "curl"));
+        Path database = temp.resolve("twice.db");
+        importer.importInto(database, List.of(feed), false, ProgressListener.NONE);
+        Path more = Files.createDirectories(temp.resolve("more"));
+        Files.writeString(more.resolve("c.json"), record("DSA-10", "Debian:12", "zlib"));
+        Files.writeString(more.resolve("d.json"), record("DSA-9", "Debian:12", "bash"));
+        importer.importInto(database, List.of(more), true, ProgressListener.NONE);
+        try (AdvisoryStore store = AdvisoryStore.open(database)) {
+            assertThat(store.status().advisories()).isEqualTo(2);
+            assertThat(store.lookup("Debian:12", "openssl")).isEmpty();
+            assertThat(store.lookup("Debian:12", "curl")).isEmpty();
+            assertThat(store.lookup("Debian:12", "bash"))
+                    .singleElement()
+                    .satisfies(found -> assertThat(found.advisory().id()).isEqualTo("DSA-9"));
+            assertThat(store.lookup("Debian:12", "zlib"))
+                    .singleElement()
+                    .satisfies(found -> assertThat(found.advisory().id()).isEqualTo("DSA-10"));
+        }
+    }
+
+    @Test
     void aFailedImportLeavesThePreviousDatabaseIntact() throws Exception {
         Path feed = Files.createDirectories(temp.resolve("feed"));
         Files.writeString(feed.resolve("a.json"), record("DSA-1", "Debian:12", "openssl"));

@@ -45,7 +45,9 @@ public final class OsvParser implements AdvisoryFeedParser {
         if (!fileName.toLowerCase(Locale.ROOT).endsWith(".json")) {
             return false;
         }
-        String text = new String(head, StandardCharsets.UTF_8);
+        // Latin-1 reads every byte as one char without validating: the ASCII markers are found exactly as in
+        // UTF-8 (no multi-byte sequence holds an ASCII byte), and decoding UTF-8 was a twentieth of an import.
+        String text = new String(head, StandardCharsets.ISO_8859_1);
         return text.contains("\"id\"") && (text.contains("\"affected\"") || text.contains("\"modified\""));
     }
 
@@ -255,7 +257,8 @@ public final class OsvParser implements AdvisoryFeedParser {
             severity = parsed == Severity.UNKNOWN ? null : parsed;
         }
         FixState state = fixed ? FixState.FIXED : FixState.NOT_FIXED;
-        String statusText = (specific.toString() + " " + database.toString()).toLowerCase(Locale.ROOT);
+        // Only an unfixed entry can be won't-fix: serializing every entry's fields cost a seventh of an import.
+        String statusText = fixed ? "" : (specific.toString() + " " + database.toString()).toLowerCase(Locale.ROOT);
         if (!fixed
                 && (statusText.contains("will not fix")
                         || statusText.contains("wont-fix")
@@ -272,6 +275,10 @@ public final class OsvParser implements AdvisoryFeedParser {
         if (text.isEmpty()) {
             return null;
         }
+        Instant plain = plainUtcSeconds(text);
+        if (plain != null) {
+            return plain;
+        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -279,8 +286,80 @@ public final class OsvParser implements AdvisoryFeedParser {
         }
     }
 
+    /**
+     * {@code 2026-11-01T00:00:00Z}, the form of nearly every OSV date, read directly: {@link Instant#parse} took
+     * a twelfth of an import. Anything else (fractions, offsets, odd values) is left to it.
+     */
+    static @Nullable Instant plainUtcSeconds(String text) {
+        if (text.length() != 20
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':'
+                || text.charAt(19) != 'Z') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
+            return null;
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second);
+    }
+
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /**
+     * Stripped, with each run of {@code \\s} (space, tab, line breaks, vertical tab, form feed) one space: what
+     * {@code strip().replaceAll("\\s+", " ")} gave, without the regular expression's sixteenth of an import.
+     */
+    private static String collapseWhitespace(String details) {
+        String text = details.strip();
+        StringBuilder out = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+                space = true;
+            } else {
+                if (space && !out.isEmpty()) {
+                    out.append(' ');
+                }
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     private static String firstSentence(String details) {
-        String text = details.strip().replaceAll("\\s+", " ");
+        String text = collapseWhitespace(details);
         int end = text.indexOf(". ");
         String sentence = end > 0 ? text.substring(0, end + 1) : text;
         return sentence.length() > 200 ? sentence.substring(0, 197) + "..." : sentence;

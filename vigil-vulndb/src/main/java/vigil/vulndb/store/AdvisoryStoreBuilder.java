@@ -12,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import vigil.vulndb.Advisory;
 import vigil.vulndb.AffectedPackage;
 import vigil.vulndb.OwnerOnly;
@@ -28,19 +30,35 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     private final PreparedStatement deleteAdvisory;
     private final PreparedStatement insertAdvisory;
     private final PreparedStatement insertAffected;
+    // Prepared once: a document is a savepoint, and preparing both statements anew for each was measurable.
+    private final PreparedStatement savepoint;
+    private final PreparedStatement release;
+    /** Set when the build started from a copy of the live database: any advisory may already be in it. */
+    private final boolean merging;
+    /** (source, id) written by this build, so a fresh build deletes only what it wrote itself before. */
+    private final Set<String> writtenKeys = new HashSet<>();
+
+    private long nextId;
     private long written;
     private long writtenAtSavepoint;
     private boolean published;
 
-    private AdvisoryStoreBuilder(Path target, Path work, Connection connection) throws SQLException {
+    private AdvisoryStoreBuilder(Path target, Path work, Connection connection, boolean merging) throws SQLException {
         this.target = target;
         this.work = work;
         this.connection = connection;
+        this.merging = merging;
+        savepoint = connection.prepareStatement("SAVEPOINT document");
+        release = connection.prepareStatement("RELEASE document");
+        try (Statement statement = connection.createStatement();
+                ResultSet max = statement.executeQuery("SELECT COALESCE(MAX(id), 0) FROM advisory")) {
+            max.next();
+            nextId = max.getLong(1) + 1;
+        }
         deleteAdvisory = connection.prepareStatement("DELETE FROM advisory WHERE source = ? AND advisory_id = ?");
         insertAdvisory = connection.prepareStatement(
                 "INSERT INTO advisory (source, advisory_id, aliases, summary, severity, severity_source, cvss, refs,"
-                        + " published, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS);
+                        + " published, modified, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         insertAffected = connection.prepareStatement(
                 "INSERT INTO affected (advisory, ecosystem, package, ranges, versions, fix_state, severity)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -63,11 +81,18 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
             }
         }
         try {
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + work);
+            // No generated keys: the builder sets its own ids, and the driver would otherwise query the last rowid
+            // after every insert.
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty("jdbc.get_generated_keys", "false");
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + work, properties);
             try (Statement statement = connection.createStatement()) {
                 // A rollback journal, not OFF: a document that fails half-way is rolled back to its savepoint
-                // (without a journal SQLite cannot roll back). SQLite gives it the database file's 0600 mode.
-                statement.execute("PRAGMA journal_mode = DELETE");
+                // (without a journal SQLite cannot roll back). In memory: the work file is thrown away when the
+                // process dies, so the journal need not survive it, and writing it (and a statement journal for
+                // each document's savepoint) to disk took a large part of an import.
+                statement.execute("PRAGMA journal_mode = MEMORY");
+                statement.execute("PRAGMA temp_store = MEMORY");
                 statement.execute("PRAGMA synchronous = OFF");
                 statement.execute("PRAGMA foreign_keys = ON");
                 if (copy && AdvisoryStore.schemaVersion(connection) != AdvisoryStore.SCHEMA_VERSION) {
@@ -89,7 +114,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
                         + AdvisoryStore.SCHEMA_VERSION + "')");
             }
             connection.setAutoCommit(false);
-            return new AdvisoryStoreBuilder(target, work, connection);
+            return new AdvisoryStoreBuilder(target, work, connection, copy);
         } catch (SQLException e) {
             Files.deleteIfExists(work);
             throw new IOException("cannot build an advisory database in " + directory + ": " + e.getMessage(), e);
@@ -99,9 +124,12 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     /** Adds (or replaces) one advisory. */
     public void put(Advisory advisory) throws IOException {
         try {
-            deleteAdvisory.setString(1, advisory.source());
-            deleteAdvisory.setString(2, advisory.id());
-            deleteAdvisory.executeUpdate();
+            // A fresh build holds only what it wrote: no statement for the (nearly always) new key.
+            if (!writtenKeys.add(advisory.source() + '\n' + advisory.id()) || merging) {
+                deleteAdvisory.setString(1, advisory.source());
+                deleteAdvisory.setString(2, advisory.id());
+                deleteAdvisory.executeUpdate();
+            }
             insertAdvisory.setString(1, advisory.source());
             insertAdvisory.setString(2, advisory.id());
             insertAdvisory.setString(3, StoreJson.strings(advisory.aliases()));
@@ -115,12 +143,10 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
                     advisory.published() == null ? null : advisory.published().toString());
             insertAdvisory.setString(
                     10, advisory.modified() == null ? null : advisory.modified().toString());
+            // Our own ids: asking the driver for the generated key ran a query per advisory.
+            long key = nextId++;
+            insertAdvisory.setLong(11, key);
             insertAdvisory.executeUpdate();
-            long key;
-            try (ResultSet keys = insertAdvisory.getGeneratedKeys()) {
-                keys.next();
-                key = keys.getLong(1);
-            }
             for (AffectedPackage affected : advisory.affected()) {
                 insertAffected.setLong(1, key);
                 insertAffected.setString(2, affected.ecosystem());
@@ -142,8 +168,8 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
 
     /** Marks the point {@link #rollbackToSavepoint()} returns to: the start of one document. */
     public void savepoint() throws IOException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SAVEPOINT document");
+        try {
+            savepoint.execute();
             writtenAtSavepoint = written;
         } catch (SQLException e) {
             throw new IOException("marking a document in the advisory database failed: " + e.getMessage(), e);
@@ -162,8 +188,8 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     }
 
     public void releaseSavepoint() throws IOException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("RELEASE document");
+        try {
+            release.execute();
         } catch (SQLException e) {
             throw new IOException("finishing a document failed: " + e.getMessage(), e);
         }

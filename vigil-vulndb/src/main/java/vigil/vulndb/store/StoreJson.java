@@ -13,8 +13,6 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import vigil.model.CvssScore;
 import vigil.vulndb.AffectedPackage;
 
@@ -31,10 +29,42 @@ final class StoreJson {
         return PARSERS.createParser(ObjectReadContext.empty(), json);
     }
 
+    // Written by hand, read by Jackson's streaming parser: building a tree per column and serializing it was a tenth
+    // of an import.
     static String strings(List<String> values) {
-        ArrayNode array = JSON.createArrayNode();
-        values.forEach(array::add);
-        return array.toString();
+        StringBuilder out = new StringBuilder(16 + 32 * values.size()).append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            quoted(out, values.get(i));
+        }
+        return out.append(']').toString();
+    }
+
+    /** A JSON string as Jackson writes it: quote, backslash and control characters escaped, the rest as is. */
+    static void quoted(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     /*
@@ -73,15 +103,17 @@ final class StoreJson {
     }
 
     static String cvss(List<CvssScore> scores) {
-        ArrayNode array = JSON.createArrayNode();
-        for (CvssScore score : scores) {
-            ObjectNode node = array.addObject();
-            node.put("version", score.version());
-            node.put("vector", score.vector());
-            node.put("score", score.baseScore());
-            node.put("source", score.source());
+        StringBuilder out = new StringBuilder(128 * scores.size() + 2).append('[');
+        for (int i = 0; i < scores.size(); i++) {
+            CvssScore score = scores.get(i);
+            out.append(i > 0 ? ",{" : "{");
+            field(out, "version", score.version(), true);
+            field(out, "vector", score.vector(), false);
+            out.append(",\"score\":").append(score.baseScore());
+            field(out, "source", score.source(), false);
+            out.append('}');
         }
-        return array.toString();
+        return out.append(']').toString();
     }
 
     static List<CvssScore> cvss(@Nullable String json) {
@@ -99,20 +131,28 @@ final class StoreJson {
     }
 
     static String ranges(List<AffectedPackage.VersionRange> ranges) {
-        ArrayNode array = JSON.createArrayNode();
-        for (AffectedPackage.VersionRange range : ranges) {
-            ObjectNode node = array.addObject();
-            if (range.introduced() != null) {
-                node.put("introduced", range.introduced());
-            }
-            if (range.fixed() != null) {
-                node.put("fixed", range.fixed());
-            }
-            if (range.lastAffected() != null) {
-                node.put("last_affected", range.lastAffected());
-            }
+        StringBuilder out = new StringBuilder(64 * ranges.size() + 2).append('[');
+        for (int i = 0; i < ranges.size(); i++) {
+            AffectedPackage.VersionRange range = ranges.get(i);
+            out.append(i > 0 ? ",{" : "{");
+            boolean first = field(out, "introduced", range.introduced(), true);
+            first = field(out, "fixed", range.fixed(), first);
+            field(out, "last_affected", range.lastAffected(), first);
+            out.append('}');
         }
-        return array.toString();
+        return out.append(']').toString();
+    }
+
+    private static boolean field(StringBuilder out, String name, @Nullable String value, boolean first) {
+        if (value == null) {
+            return first;
+        }
+        if (!first) {
+            out.append(',');
+        }
+        out.append('"').append(name).append("\":");
+        quoted(out, value);
+        return false;
     }
 
     static List<AffectedPackage.VersionRange> ranges(@Nullable String json) {

@@ -123,4 +123,40 @@ class OsvParserTest {
                 .isInstanceOf(AdvisoryFormatException.class)
                 .hasMessageStartingWith("broken.json is not valid JSON");
     }
+
+    @Test
+    void plainUtcDatesReadAsInstantParseReadsThem() {
+        for (String text : List.of(
+                "2026-11-01T00:00:00Z", "1999-12-31T23:59:59Z", "2024-02-29T12:34:56Z", "1970-01-01T00:00:00Z")) {
+            assertThat(OsvParser.plainUtcSeconds(text)).isEqualTo(java.time.Instant.parse(text));
+        }
+        // left to Instant.parse: fractions, offsets, impossible dates, other shapes
+        for (String text : List.of(
+                "2026-11-01T00:00:00.5Z",
+                "2026-11-01T00:00:00+01:00",
+                "2023-02-29T00:00:00Z",
+                "2026-13-01T00:00:00Z",
+                "2026-11-01T24:00:00Z",
+                "2026-11-01 00:00:00Z",
+                "2026-1a-01T00:00:00Z")) {
+            assertThat(OsvParser.plainUtcSeconds(text)).as(text).isNull();
+        }
+    }
+
+    @Test
+    void summaryCollapsesWhitespaceRunsOfTheFirstSentence() throws Exception {
+        String json = "{\"id\": \"DEBIAN-CVE-2099-1\", \"modified\": \"2026-11-01T00:00:00Z\","
+                + " \"details\": \"\\n  A flaw\\t\\tin\\r\\n foo\\u000b\\fbar\\u00a0baz. Second sentence.  \\n\","
+                + " \"affected\": [{\"package\": {\"ecosystem\": \"Debian:12\", \"name\": \"foo\"},"
+                + " \"ranges\": [{\"type\": \"ECOSYSTEM\", \"events\": [{\"introduced\": \"0\"}]}]}]}";
+        List<Advisory> out = new ArrayList<>();
+        new OsvParser()
+                .parse(
+                        "x.json",
+                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                        out::add,
+                        new ArrayList<>());
+        assertThat(out.getFirst().summary()).isEqualTo("A flaw in foo bar\u00a0baz.");
+        assertThat(out.getFirst().modified()).isEqualTo(java.time.Instant.parse("2026-11-01T00:00:00Z"));
+    }
 }
