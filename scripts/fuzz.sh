@@ -41,6 +41,13 @@ start=$SECONDS
 for target in "${targets[@]}"; do
   read -r module class method <<<"$target"
   package="$(sed -n 's/^package \([a-z0-9_.]*\);/\1/p' "$(grep -rl --include="$class.java" "class $class" "$module/src/test")" | head -1)"
+  # real files from ../shared start the corpus (scripts/fuzz/seeds.tsv); the corpus directory is generated, not tracked
+  corpus="$module/.cifuzz-corpus/$package.$class/$method"
+  while IFS=$'\t' read -r seed_module seed_class seed_method seed_path; do
+    if [[ "$seed_module" == "$module" && "$seed_class" == "$package.$class" && "$seed_method" == "$method" ]]; then
+      mkdir -p "$corpus" && cp "$shared/fixtures/$seed_path" "$corpus/shared-$(basename "$seed_path")"
+    fi
+  done < <(grep -v '^#' scripts/fuzz/seeds.tsv)
   log="$(mktemp)"
   t0=$SECONDS
   # as surefire runs it: the module's directory, its system properties and heap
