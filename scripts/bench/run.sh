@@ -121,7 +121,8 @@ import collections, json, sys
 d = json.load(sys.stdin)
 v = d["vulnerabilities"]
 by = dict(sorted(collections.Counter(x.get("severity", "?") for x in v).items()))
-print(f"FIGURE scan {sys.argv[1]}: %d packages, {len(v)} findings ({by})" % d["packageCount"])
+states = dict(sorted(collections.Counter(x.get("fixState", "?") for x in v).items()))
+print(f"FIGURE scan {sys.argv[1]}: %d packages, {len(v)} findings ({by}; {states})" % d["packageCount"])
 ' "$target" || true
   done
   hyperfine -N -w 3 -r 20 --export-json "$work/scans.json" \
