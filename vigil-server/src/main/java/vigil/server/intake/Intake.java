@@ -316,7 +316,8 @@ public final class Intake {
             // Two deliveries of one batch raced and the batches primary key let exactly one in. Another unique key
             // (two agents inserting one image's inventory at once) rolled back a batch that is not stored: rethrown,
             // so the agent or the queue's worker tries it again.
-            if (isDuplicateKey(e) && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
+            if (vigil.server.store.StoreErrors.duplicateKey(e)
+                    && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
                 return new Result(batchId, Outcome.DUPLICATE, 0, 0);
             }
             throw e;
@@ -388,20 +389,6 @@ public final class Intake {
                         .mapTo(Long.class)
                         .one()
                 > 0;
-    }
-
-    /** A primary or unique key refused a row: PostgreSQL's SQL state 23505, SQLite's constraint result codes. */
-    static boolean isDuplicateKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.sqlite.SQLiteException sqlite) {
-                return sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
-                        || sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                return "23505".equals(sql.getSQLState());
-            }
-        }
-        return false;
     }
 
     private static void upsertAgent(Handle handle, String orgId, ParsedBatch batch, long now) {

@@ -28,6 +28,20 @@ public final class StoreErrors {
         return false;
     }
 
+    /** A primary or unique key refused a row: PostgreSQL's SQL state 23505, SQLite's constraint result codes. */
+    public static boolean duplicateKey(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException sqlite) {
+                return sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                        || sqlite.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return "23505".equals(sql.getSQLState());
+            }
+        }
+        return false;
+    }
+
     /** Whether any SQL error is in the chain: false means the failure did not come from the store. */
     public static boolean fromTheStore(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -246,15 +246,19 @@ class IntakeParseTest {
         jdbi.useHandle(handle -> {
             handle.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, other TEXT NOT NULL)");
             handle.execute("INSERT INTO t VALUES (1, 'a', 'x')");
-            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (1, 'b', 'x')"))))
+            assertThat(vigil.server.store.StoreErrors.duplicateKey(
+                            failure(() -> handle.execute("INSERT INTO t VALUES (1, 'b', 'x')"))))
                     .isTrue();
-            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (2, 'a', 'x')"))))
+            assertThat(vigil.server.store.StoreErrors.duplicateKey(
+                            failure(() -> handle.execute("INSERT INTO t VALUES (2, 'a', 'x')"))))
                     .isTrue();
-            assertThat(Intake.isDuplicateKey(failure(() -> handle.execute("INSERT INTO t VALUES (3, 'c', NULL)"))))
+            assertThat(vigil.server.store.StoreErrors.duplicateKey(
+                            failure(() -> handle.execute("INSERT INTO t VALUES (3, 'c', NULL)"))))
                     .as("a NOT NULL constraint is no duplicate")
                     .isFalse();
         });
-        assertThat(Intake.isDuplicateKey(new IllegalStateException("UNIQUE constraint failed: not from a database")))
+        assertThat(vigil.server.store.StoreErrors.duplicateKey(
+                        new IllegalStateException("UNIQUE constraint failed: not from a database")))
                 .isFalse();
     }
 

@@ -468,7 +468,7 @@ class IntakeSecurityIT {
                 duplicate = e;
             }
             assertThat(duplicate).isNotNull();
-            assertThat(Intake.isDuplicateKey(duplicate)).isTrue();
+            assertThat(vigil.server.store.StoreErrors.duplicateKey(duplicate)).isTrue();
         }
     }
 
