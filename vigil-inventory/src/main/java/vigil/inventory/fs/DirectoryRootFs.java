@@ -64,6 +64,9 @@ public final class DirectoryRootFs implements RootFs {
         }
     }
 
+    /** The longest file name Linux file systems take, in bytes. */
+    private static final int NAME_MAX = 255;
+
     @Override
     public Optional<RootFile> open(String path) throws IOException {
         try (Walk walk = new Walk(path)) {
@@ -150,6 +153,9 @@ public final class DirectoryRootFs implements RootFs {
             String full = path + "/" + name;
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
                 return DirectoryRootFs.this.open(full);
+            }
+            if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
+                return Optional.empty(); // no file system holds such a name (a package name from a hostile database)
             }
             Path entry;
             try {
