@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -154,8 +155,8 @@ public final class DirectoryRootFs implements RootFs {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
                 return DirectoryRootFs.this.open(full);
             }
-            if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
-                return Optional.empty(); // no file system holds such a name (a package name from a hostile database)
+            if (tooLong(name)) {
+                return Optional.empty();
             }
             Path entry;
             try {
@@ -271,6 +272,9 @@ public final class DirectoryRootFs implements RootFs {
                     up(directories.size() - 2);
                     continue;
                 }
+                if (tooLong(part)) {
+                    return Optional.empty();
+                }
                 SecureDirectoryStream<Path> current = directories.getLast();
                 Path name;
                 try {
@@ -351,6 +355,11 @@ public final class DirectoryRootFs implements RootFs {
                 throw failure;
             }
         }
+    }
+
+    /** No file system holds such a name; a hostile package database can still ask for one (ENAMETOOLONG). */
+    private static boolean tooLong(String name) {
+        return name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX;
     }
 
     private static List<String> split(String path) {

@@ -120,4 +120,18 @@ class HostileDpkgDatabaseTest {
         assertThat(found).extracting(InstalledPackage::name).containsExactly("fine");
         assertThat(warnings).singleElement().asString().contains("line 2").contains("record is skipped");
     }
+
+    @Test
+    void packageNamesNoFileSystemHoldsAreReadWithoutTheirFileLists() throws Exception {
+        Path root = temp.resolve("root");
+        Files.createDirectories(root.resolve("var/lib/dpkg/info"));
+        String tooLong = "p".repeat(300);
+        Files.writeString(
+                root.resolve("var/lib/dpkg/status"),
+                "Package: " + tooLong + "\nStatus: install ok installed\nVersion: 1\n\n"
+                        + "Package: " + tooLong + "/below\nStatus: install ok installed\nVersion: 1\n\n"
+                        + "Package: fine\nStatus: install ok installed\nVersion: 2\n");
+        List<InstalledPackage> found = dpkg(root, new ArrayList<>());
+        assertThat(found).extracting(InstalledPackage::name).contains("fine", tooLong);
+    }
 }
