@@ -20,6 +20,12 @@ public final class Main {
     private static final List<String> LOGGING = List.of("server", "start", "agent");
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // answered before picocli reads a single annotation: scripts ask this often and expect it instantly
+            System.out.println(VersionCommand.Provider.TEXT);
+            System.out.flush();
+            return;
+        }
         if (args.length == 0 || !LOGGING.contains(args[0])) {
             withoutLibraryLogging();
         }

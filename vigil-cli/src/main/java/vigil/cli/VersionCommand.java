@@ -15,15 +15,17 @@ final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Console.out().println("vigil " + VERSION);
+        Console.out().println(Provider.TEXT);
         Console.out().flush();
         return ExitCodes.OK;
     }
 
     static final class Provider implements IVersionProvider {
+        static final String TEXT = "vigil " + VERSION;
+
         @Override
         public String[] getVersion() {
-            return new String[] {"vigil " + VERSION};
+            return new String[] {TEXT};
         }
     }
 }

@@ -94,6 +94,17 @@ class CliStderrIT {
         Files.writeString(root.resolve("var/lib/dpkg/status"), STATUS);
     }
 
+    /** {@code --version} is answered before picocli starts (issue 10's start-up target): the same text as the rest. */
+    @Test
+    void everyWayToAskTheVersionAnswersAlike() throws Exception {
+        for (List<String> args : List.of(List.of("--version"), List.of("-V"), List.of("version"))) {
+            Run direct = jar(args.toArray(String[]::new));
+            assertThat(direct.exitCode()).as("java -jar vigil-cli.jar %s", args).isZero();
+            assertThat(direct.out()).as("java -jar vigil-cli.jar %s", args).isEqualTo("vigil 0.1.0-SNAPSHOT\n");
+            assertThat(direct.err()).isEmpty();
+        }
+    }
+
     /** Issue 10: every run printed {@code SLF4J(I): Attempting to load provider ...} (the launcher named one). */
     @Test
     void theLauncherPrintsNothingOfSlf4jOrLogback() throws Exception {
