@@ -1,6 +1,7 @@
 package vigil.versions;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Debian version ordering, as {@code dpkg --compare-versions}: epoch numerically, then the upstream version and
@@ -18,14 +19,17 @@ final class DebVersion {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("version string is empty");
         }
-        if (text.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("version '" + version + "' contains white space");
+        // loops, not streams: a scan parses tens of thousands of versions, most of them once (ADR 0023)
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                throw new IllegalArgumentException("version '" + version + "' contains white space");
+            }
         }
         long epoch = 0;
         int colon = text.indexOf(':');
         if (colon >= 0) {
             String epochText = text.substring(0, colon);
-            if (epochText.isEmpty() || !epochText.chars().allMatch(Character::isDigit) || epochText.length() > 9) {
+            if (epochText.isEmpty() || epochText.length() > 9 || !allDigits(epochText)) {
                 throw new IllegalArgumentException("epoch in version '" + version + "' is not a number");
             }
             epoch = Long.parseLong(epochText);
@@ -52,8 +56,36 @@ final class DebVersion {
             parse(left.isEmpty() ? (right.isEmpty() ? "0" : right) : left);
             return left.isEmpty() ? (right.isEmpty() ? 0 : -1) : 1;
         }
+        return compare(parse(left), parse(right));
+    }
+
+    /**
+     * {@link #compare} and, when the order rests on a version dpkg refuses or warns about, the first such
+     * {@link #problem}: each version parsed once (the unchecked order and two problem checks parsed each twice).
+     */
+    static VersionScheme.Comparison compareChecked(String left, String right) {
+        if (left.isEmpty() || right.isEmpty()) {
+            int order = compare(left, right);
+            Optional<String> doubt = problem(left).or(() -> problem(right));
+            return new VersionScheme.Comparison(order, doubt.orElse(null));
+        }
         Parts a = parse(left);
         Parts b = parse(right);
+        int order = compare(a, b);
+        String doubt = warning(a, left);
+        return new VersionScheme.Comparison(order, doubt != null ? doubt : warning(b, right));
+    }
+
+    private static boolean allDigits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int compare(Parts a, Parts b) {
         int byEpoch = Long.compare(a.epoch(), b.epoch());
         if (byEpoch != 0) {
             return byEpoch;
@@ -76,21 +108,29 @@ final class DebVersion {
         } catch (IllegalArgumentException e) {
             return Optional.of("dpkg refuses it: " + e.getMessage());
         }
-        if (!isDigit(parts.upstream().charAt(0))) {
-            return Optional.of("dpkg warns that version '" + version + "' does not start with a digit");
+        return Optional.ofNullable(warning(parts, version));
+    }
+
+    /** What dpkg warns about in the well-formed {@code parts} of {@code version}; null when nothing. */
+    private static @Nullable String warning(Parts parts, String version) {
+        String upstream = parts.upstream();
+        if (!isDigit(upstream.charAt(0))) {
+            return "dpkg warns that version '" + version + "' does not start with a digit";
         }
-        for (char character : parts.upstream().toCharArray()) {
+        for (int i = 0; i < upstream.length(); i++) {
+            char character = upstream.charAt(i);
             if (!isAsciiLetter(character) && !isDigit(character) && ".+~-".indexOf(character) < 0) {
-                return Optional.of("dpkg warns about the character '" + character + "' in version '" + version + "'");
+                return "dpkg warns about the character '" + character + "' in version '" + version + "'";
             }
         }
-        for (char character : parts.revision().toCharArray()) {
+        String revision = parts.revision();
+        for (int i = 0; i < revision.length(); i++) {
+            char character = revision.charAt(i);
             if (!isAsciiLetter(character) && !isDigit(character) && ".+~".indexOf(character) < 0) {
-                return Optional.of(
-                        "dpkg warns about the character '" + character + "' in the revision of '" + version + "'");
+                return "dpkg warns about the character '" + character + "' in the revision of '" + version + "'";
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** dpkg's weight of a character in the non-digit parts: '~' lowest, then the end, letters, everything else. */

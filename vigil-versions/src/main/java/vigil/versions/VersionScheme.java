@@ -40,6 +40,9 @@ public enum VersionScheme implements Comparator<String> {
             ApkVersion.Checked checked = ApkVersion.compareChecked(left, right);
             return new Comparison(checked.order(), checked.restsOnMalformedPart() ? doubt(left, right) : null);
         }
+        if (this == DEB) {
+            return DebVersion.compareChecked(left, right);
+        }
         int order = compare(left, right);
         return new Comparison(
                 order, problem(left).isPresent() || problem(right).isPresent() ? doubt(left, right) : null);

@@ -76,4 +76,32 @@ class VersionOrderPropertiesTest {
                 .containsExactly(
                         "0.9-r5", "1.0_alpha-r0", "1.0_rc1-r0", "1.0-r0", "1.0-r1", "1.0_p1-r0", "1.0a-r0", "1.0.1-r0");
     }
+
+    /** The one-parse checked comparison of Debian versions answers as the order and the two problem checks did. */
+    @Test
+    void debCheckedComparisonAgreesWithOrderAndProblems() {
+        qt().withExamples(5000)
+                .forAll(versions("0123456789.~+-:abZ _%"), versions("0123456789.~+-:abZ _%"))
+                .checkAssert((a, b) -> {
+                    String left = a.startsWith("0") ? "" : a.startsWith("1") ? "x" + a : a;
+                    Object expected;
+                    try {
+                        int order = DebVersion.compare(left, b);
+                        expected = new VersionScheme.Comparison(
+                                order,
+                                DebVersion.problem(left)
+                                        .or(() -> DebVersion.problem(b))
+                                        .orElse(null));
+                    } catch (IllegalArgumentException refused) {
+                        expected = refused.getMessage();
+                    }
+                    Object actual;
+                    try {
+                        actual = VersionScheme.DEB.compareChecked(left, b);
+                    } catch (IllegalArgumentException refused) {
+                        actual = refused.getMessage();
+                    }
+                    assertThat(actual).as("'%s' against '%s'", left, b).isEqualTo(expected);
+                });
+    }
 }
