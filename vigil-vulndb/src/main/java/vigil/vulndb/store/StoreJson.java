@@ -18,15 +18,21 @@ import vigil.vulndb.AffectedPackage;
 
 /** The JSON columns of the store: lists of strings, CVSS scores and version ranges. */
 final class StoreJson {
-    private static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
-
-    /** Parsers straight from the factory: the mapper's createParser builds a deserialization context for each. */
-    private static final TokenStreamFactory PARSERS = JSON.tokenStreamFactory();
-
     private StoreJson() {}
 
+    /**
+     * Jackson, built on first use: columns in the shape this class writes are read by {@link CompactJson}, so a
+     * scan never builds the mapper.
+     */
+    private static final class Jackson {
+        static final JsonMapper JSON = vigil.vulndb.FeedJson.MAPPER;
+
+        /** Parsers straight from the factory: the mapper's createParser builds a deserialization context for each. */
+        static final TokenStreamFactory PARSERS = JSON.tokenStreamFactory();
+    }
+
     private static JsonParser parser(String json) {
-        return PARSERS.createParser(ObjectReadContext.empty(), json);
+        return Jackson.PARSERS.createParser(ObjectReadContext.empty(), json);
     }
 
     // Written by hand, read by Jackson's streaming parser: building a tree per column and serializing it was a tenth
@@ -77,6 +83,10 @@ final class StoreJson {
         if (json == null || json.equals(EMPTY)) {
             return values;
         }
+        List<String> compact = CompactJson.strings(json);
+        if (compact != null) {
+            return compact;
+        }
         try (JsonParser parser = parser(json)) {
             expect(parser.nextToken(), JsonToken.START_ARRAY, json);
             JsonToken token;
@@ -119,7 +129,11 @@ final class StoreJson {
     static List<CvssScore> cvss(@Nullable String json) {
         List<CvssScore> scores = new ArrayList<>(2);
         if (json != null && !json.equals(EMPTY)) {
-            for (JsonNode node : JSON.readTree(json)) {
+            List<CvssScore> compact = CompactJson.cvss(json);
+            if (compact != null) {
+                return compact;
+            }
+            for (JsonNode node : Jackson.JSON.readTree(json)) {
                 scores.add(new CvssScore(
                         node.path("version").asString(),
                         node.path("vector").asString(),
@@ -159,6 +173,10 @@ final class StoreJson {
         List<AffectedPackage.VersionRange> ranges = new ArrayList<>(2);
         if (json == null || json.equals(EMPTY)) {
             return ranges;
+        }
+        List<AffectedPackage.VersionRange> compact = CompactJson.ranges(json);
+        if (compact != null) {
+            return compact;
         }
         try (JsonParser parser = parser(json)) {
             expect(parser.nextToken(), JsonToken.START_ARRAY, json);
