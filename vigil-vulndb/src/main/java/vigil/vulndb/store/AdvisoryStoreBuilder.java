@@ -38,6 +38,11 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     /** (source, id) written by this build, so a fresh build deletes only what it wrote itself before. */
     private final Set<String> writtenKeys = new HashSet<>();
 
+    /** Whether the indexes exist yet (see {@link #createIndexes}). */
+    private boolean indexed;
+
+    private boolean indexedAtSavepoint;
+
     private long nextId;
     private long written;
     private long writtenAtSavepoint;
@@ -48,6 +53,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
         this.work = work;
         this.connection = connection;
         this.merging = merging;
+        this.indexed = merging;
         savepoint = connection.prepareStatement("SAVEPOINT document");
         release = connection.prepareStatement("RELEASE document");
         try (Statement statement = connection.createStatement();
@@ -101,15 +107,18 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
                     statement.execute("DROP TABLE IF EXISTS meta");
                 }
                 statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                // The (source, advisory_id) key is a unique index rather than a constraint of the table, so that a
+                // fresh build can create it, and the lookup indexes, once after the rows (see createIndexes).
                 statement.execute("CREATE TABLE IF NOT EXISTS advisory (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"
                         + " advisory_id TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT, severity TEXT NOT NULL,"
                         + " severity_source TEXT NOT NULL, cvss TEXT NOT NULL, refs TEXT NOT NULL, published TEXT,"
-                        + " modified TEXT, UNIQUE (source, advisory_id))");
+                        + " modified TEXT)");
                 statement.execute("CREATE TABLE IF NOT EXISTS affected (advisory INTEGER NOT NULL REFERENCES"
                         + " advisory (id) ON DELETE CASCADE, ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
                         + " ranges TEXT NOT NULL, versions TEXT NOT NULL, fix_state TEXT NOT NULL, severity TEXT)");
-                statement.execute("CREATE INDEX IF NOT EXISTS affected_lookup ON affected (ecosystem, package)");
-                statement.execute("CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory)");
+                if (copy) {
+                    createIndexes(statement);
+                }
                 statement.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', '"
                         + AdvisoryStore.SCHEMA_VERSION + "')");
             }
@@ -121,11 +130,32 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * The key and lookup indexes. A fresh build creates them after its rows, which is cheaper than keeping them
+     * up to date row by row; a build that must delete before that (a copy of the live database, or an input that
+     * repeats an advisory) creates them first, so no delete ever scans a table.
+     */
+    private static void createIndexes(Statement statement) throws SQLException {
+        statement.execute("CREATE UNIQUE INDEX IF NOT EXISTS advisory_key ON advisory (source, advisory_id)");
+        statement.execute("CREATE INDEX IF NOT EXISTS affected_lookup ON affected (ecosystem, package)");
+        statement.execute("CREATE INDEX IF NOT EXISTS affected_advisory ON affected (advisory)");
+    }
+
+    private void ensureIndexes() throws SQLException {
+        if (!indexed) {
+            try (Statement statement = connection.createStatement()) {
+                createIndexes(statement);
+            }
+            indexed = true;
+        }
+    }
+
     /** Adds (or replaces) one advisory. */
     public void put(Advisory advisory) throws IOException {
         try {
             // A fresh build holds only what it wrote: no statement for the (nearly always) new key.
             if (!writtenKeys.add(advisory.source() + '\n' + advisory.id()) || merging) {
+                ensureIndexes();
                 deleteAdvisory.setString(1, advisory.source());
                 deleteAdvisory.setString(2, advisory.id());
                 deleteAdvisory.executeUpdate();
@@ -171,6 +201,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
         try {
             savepoint.execute();
             writtenAtSavepoint = written;
+            indexedAtSavepoint = indexed;
         } catch (SQLException e) {
             throw new IOException("marking a document in the advisory database failed: " + e.getMessage(), e);
         }
@@ -182,6 +213,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
             statement.execute("ROLLBACK TO document");
             statement.execute("RELEASE document");
             written = writtenAtSavepoint;
+            indexed = indexedAtSavepoint; // indexes created since the savepoint were rolled back with it
         } catch (SQLException e) {
             throw new IOException("undoing a failed document failed: " + e.getMessage(), e);
         }
@@ -203,6 +235,7 @@ public final class AdvisoryStoreBuilder implements AutoCloseable {
     public void publish(Instant builtAt) throws IOException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("INSERT OR REPLACE INTO meta VALUES ('built_at', '" + builtAt + "')");
+            ensureIndexes();
             connection.commit();
             statement.execute("PRAGMA optimize");
             connection.close();
