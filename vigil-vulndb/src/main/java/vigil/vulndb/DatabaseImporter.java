@@ -71,7 +71,8 @@ public final class DatabaseImporter {
         List<String> warnings = new ArrayList<>();
         Map<String, Long> documents = new LinkedHashMap<>();
         long[] total = {0};
-        try (AdvisoryStoreBuilder builder = AdvisoryStoreBuilder.start(database, merge)) {
+        try (AdvisoryStoreBuilder builder = AdvisoryStoreBuilder.start(database, merge);
+                BackgroundWriter writer = new BackgroundWriter(builder)) {
             progress.begin("Importing advisories", -1);
             for (Path input : inputs) {
                 if (!Files.exists(input)) {
@@ -97,12 +98,13 @@ public final class DatabaseImporter {
                                 + (links.size() > 1 ? ", ..." : "") + "); copy the files themselves to import them");
                     }
                     for (Path file : files) {
-                        importFile(file, builder, documents, warnings, total, progress);
+                        importFile(file, writer, documents, warnings, total, progress);
                     }
                 } else {
-                    importFile(input, builder, documents, warnings, total, progress);
+                    importFile(input, writer, documents, warnings, total, progress);
                 }
             }
+            writer.finish();
             if (builder.written() == 0 && !merge) {
                 throw new IOException(
                         "no advisories found in " + inputs
@@ -116,7 +118,7 @@ public final class DatabaseImporter {
 
     private void importFile(
             Path file,
-            AdvisoryStoreBuilder builder,
+            BackgroundWriter builder,
             Map<String, Long> documents,
             List<String> warnings,
             long[] total,
@@ -221,7 +223,7 @@ public final class DatabaseImporter {
             String where,
             String name,
             InputStream input,
-            AdvisoryStoreBuilder builder,
+            BackgroundWriter builder,
             Map<String, Long> documents,
             List<String> warnings,
             long[] total,
@@ -264,17 +266,17 @@ public final class DatabaseImporter {
                             },
                             warnings);
         } catch (AdvisoryFormatException e) {
-            builder.rollbackToSavepoint();
+            builder.rollback();
             warnings.add(e.getMessage() == null ? where + ": malformed" : withName(where, e.getMessage()));
             return;
         } catch (IOException | RuntimeException e) {
-            builder.rollbackToSavepoint();
+            builder.rollback();
             throw e;
         }
         if (failure[0] != null) {
             throw failure[0];
         }
-        builder.releaseSavepoint();
+        builder.release();
         documents.merge(parser.get().name(), 1L, Long::sum);
     }
 
