@@ -72,7 +72,6 @@ public final class UiRoutes {
     private final Agents agents;
     private final FindingTables tables;
     private final List<UiWing> wings;
-    private final Navigation navigation;
     private final PageRenderer renderer;
     private final byte[] htmx;
     private final byte[] css;
@@ -98,8 +97,7 @@ public final class UiRoutes {
         this.wings = List.of(new VulnerabilityPages(findings, jdbi, tables));
         List<NavEntry> nav = new ArrayList<>(CORE_NAV);
         wings.forEach(wing -> nav.addAll(wing.nav()));
-        this.navigation = new Navigation(nav);
-        this.renderer = new PageRenderer(navigation);
+        this.renderer = new PageRenderer(new Navigation(nav));
         this.htmx = resource("/META-INF/resources/webjars/htmx.org/2.0.10/dist/htmx.min.js");
         this.css = resource("/vigil/server/ui/vigil.css");
     }
@@ -111,11 +109,6 @@ public final class UiRoutes {
             }
             return in.readAllBytes();
         }
-    }
-
-    /** The navigation registry: the core's entries and every wing's. */
-    public Navigation navigation() {
-        return navigation;
     }
 
     public void register(SecuredRoutes routes) {
@@ -382,7 +375,7 @@ public final class UiRoutes {
                                         + " them.",
                         pastEnd == null
                                 ? tables.table(principal, page.rows(), true)
-                                : tables.table(principal, List.of(), true),
+                                : new vigil.server.ui.view.FindingsTable(List.of(), true, false, List.of()),
                         pager));
     }
 
