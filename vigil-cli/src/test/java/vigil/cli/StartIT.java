@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,32 @@ class StartIT {
             assertThat(packages)
                     .as("binary packages of the source package dpkg")
                     .contains("dpkg");
+            // the distribution serves the pages from templates compiled into the jar (ADR 0032)
+            HttpResponse<String> login = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            assertThat(login.body()).contains("<form class=\"login\"");
+            for (Map.Entry<String, String> expected : Map.of(
+                            "/findings", "<p id=\"total\">",
+                            "/vulnerabilities?by=package", ">dpkg</a>",
+                            "/setup", "<table id=\"agents\">")
+                    .entrySet()) {
+                String path = expected.getKey();
+                HttpResponse<String> page = http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).as(path).isEqualTo(200);
+                assertThat(page.body()).as(path).contains("<nav>").contains(expected.getValue());
+            }
+            // and only jte's runtime is shipped: nothing can compile a template there
+            try (var lib = Files.list(Path.of("target", "lib"))) {
+                List<String> jars = lib.map(jar -> jar.getFileName().toString()).toList();
+                assertThat(jars)
+                        .anyMatch(jar -> jar.startsWith("jte-runtime-"))
+                        .noneMatch(jar -> jar.matches("jte-\\d.*"));
+            }
         } finally {
             vigil.destroy();
             vigil.waitFor(30, TimeUnit.SECONDS);
