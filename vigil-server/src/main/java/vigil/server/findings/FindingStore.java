@@ -737,7 +737,7 @@ public final class FindingStore {
             + " severity_rank";
 
     /** The findings with a package of this name (bound as {@code :package}), through the details' package index. */
-    private static final String WITH_PACKAGE =
+    static final String WITH_PACKAGE =
             "id IN (SELECT finding_id FROM vulnerability_details WHERE org_id = :org AND package_name = :package)";
 
     private static final String ROW_ORDER = " ORDER BY severity_rank DESC, last_seen DESC, id DESC";

@@ -265,4 +265,37 @@ class FindingScopesIT {
                     .contains(",zlib,1.0,1.3,FIXED,");
         }
     }
+
+    /**
+     * The package filter and the account's read of its findings go through their indexes, never through every
+     * finding (PostgreSQL with sequential scans discouraged, as a large table would).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void packagesAndAccountsAreReadThroughTheirIndexes(String kind) throws Exception {
+        try (Database database = open(kind)) {
+            boolean sqlite = database.isSqlite();
+            String byPackage = "SELECT id FROM findings WHERE org_id = :org AND " + FindingStore.WITH_PACKAGE;
+            String byAccount = "SELECT f.id FROM findings f WHERE f.org_id = :org AND f.category = 'misconfiguration'"
+                    + " AND f.scope_kind = 'account' AND f.scope_kind <> 'resource' AND f.scope_id = :scope";
+            for (String sql : List.of(byPackage, byAccount)) {
+                String plan = database.jdbi().withHandle(h -> {
+                    if (!sqlite) {
+                        h.execute("SET enable_seqscan = off");
+                    }
+                    return String.join(
+                            "\n",
+                            h.createQuery((sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql)
+                                    .bind("org", "org-1")
+                                    .bind("package", "openssl")
+                                    .bind("scope", "aws/1")
+                                    .map((rs, ctx) -> rs.getString(sqlite ? 4 : 1))
+                                    .list());
+                });
+                String index = sql.equals(byPackage) ? "vulnerability_details_by_package" : "findings_by_scope";
+                assertThat(plan).as(plan).contains(index);
+                assertThat(plan).as(plan).doesNotContain(sqlite ? "SCAN f" : "Seq Scan");
+            }
+        }
+    }
 }
