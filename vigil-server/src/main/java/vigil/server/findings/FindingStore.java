@@ -22,9 +22,10 @@ import vigil.model.finding.Finding;
 import vigil.model.finding.Scope;
 
 /**
- * Findings of every organization, always addressed with the organization's id. A complete scan of a resource
- * replaces what is known about it: new findings open, seen ones are refreshed (a resolved one reopens), and open
- * ones the scan no longer reports are resolved. Mutes survive rescans until they expire. Every later change is an event.
+ * Findings of every organization, always addressed with the organization's id. A complete scan result replaces what
+ * is known of its category in its scope (a resource, an account; a stream only appends, ADR 0033): new findings open,
+ * seen ones are refreshed (a resolved one reopens), and open ones the result no longer reports are resolved. Mutes
+ * survive rescans until they expire. Every later change is an event. Running counts are kept per category.
  */
 public final class FindingStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
