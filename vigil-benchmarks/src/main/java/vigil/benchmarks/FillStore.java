@@ -48,10 +48,13 @@ public final class FillStore {
                 database.jdbi().useTransaction(handle -> {
                     PreparedBatch batch = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id,"
                             + " title, severity, severity_rank, status, resource_id, resource_type, resource_name,"
-                            + " package_name, package_version, fixed_version, fix_state, evidence, remediation,"
-                            + " first_seen, last_seen, resolved_at) VALUES (:org, :id, 'vulnerability', :rule, :title,"
-                            + " :severity, :rank, :status, :resource, 'host', :name, :package, '1.0-1', :fixed,"
-                            + " 'FIXED', '{\"type\":\"attributes\",\"values\":{}}', NULL, :first, :now, :resolved)");
+                            + " scope_kind, scope_id, evidence, remediation, first_seen, last_seen, resolved_at)"
+                            + " VALUES (:org, :id, 'vulnerability', :rule, :title, :severity, :rank, :status,"
+                            + " :resource, 'host', :name, 'resource', :resource,"
+                            + " '{\"type\":\"attributes\",\"values\":{}}', NULL, :first, :now, :resolved)");
+                    PreparedBatch details = handle.prepareBatch("INSERT INTO vulnerability_details (org_id,"
+                            + " finding_id, package_name, package_version, fixed_version, fix_state) VALUES (:org,"
+                            + " :id, :package, '1.0-1', :fixed, 'FIXED')");
                     for (int i = 0; i < perHost; i++) {
                         int s = random.nextInt(severities.length);
                         boolean resolved = random.nextInt(10) == 0;
@@ -73,8 +76,14 @@ public final class FillStore {
                                 .bind("now", now)
                                 .bind("resolved", resolved ? Long.valueOf(first + 86_400_000L) : null)
                                 .add();
+                        details.bind("org", org)
+                                .bind("id", String.format("%08x%08x", h, i))
+                                .bind("package", "pkg" + (i % 700))
+                                .bind("fixed", "2.0-1")
+                                .add();
                     }
                     batch.execute();
+                    details.execute();
                 });
             }
         }
@@ -93,23 +102,25 @@ public final class FillStore {
                             .append(" THEN 1 ELSE 0 END)");
                 }
                 handle.execute(
-                        "INSERT INTO vulnerability_counts (org_id, rule_id, findings, resources, max_rank, rank0,"
-                                + " rank1, rank2, rank3, rank4, rank5) SELECT org_id, rule_id, COUNT(*), COUNT(DISTINCT"
-                                + " resource_id), MAX(severity_rank)" + byRank
+                        "INSERT INTO vulnerability_counts (org_id, category, rule_id, findings, resources, max_rank,"
+                                + " rank0, rank1, rank2, rank3, rank4, rank5) SELECT org_id, category, rule_id,"
+                                + " COUNT(*), COUNT(DISTINCT resource_id), MAX(severity_rank)" + byRank
                                 + " FROM findings WHERE status <> 'resolved'"
-                                + " GROUP BY org_id, rule_id");
+                                + " GROUP BY org_id, category, rule_id");
                 // the same as migration 11: unresolved findings per package
                 handle.execute("DELETE FROM package_counts");
-                handle.execute("INSERT INTO package_counts (org_id, package_name, findings, resources, max_rank, rank0,"
-                        + " rank1, rank2, rank3, rank4, rank5) SELECT org_id, package_name, COUNT(*), COUNT(DISTINCT"
-                        + " resource_id), MAX(severity_rank)" + byRank + " FROM findings WHERE status <> 'resolved' AND"
-                        + " package_name IS NOT NULL GROUP BY org_id, package_name");
+                handle.execute("INSERT INTO package_counts (org_id, category, package_name, findings, resources,"
+                        + " max_rank, rank0, rank1, rank2, rank3, rank4, rank5) SELECT f.org_id, f.category,"
+                        + " d.package_name, COUNT(*), COUNT(DISTINCT f.resource_id), MAX(f.severity_rank)"
+                        + byRank.toString().replace("severity_rank", "f.severity_rank") + " FROM findings f JOIN"
+                        + " vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id WHERE f.status <>"
+                        + " 'resolved' GROUP BY f.org_id, f.category, d.package_name");
                 // the same as migration 10: unresolved findings per resource
                 handle.execute("DELETE FROM resource_counts");
-                handle.execute("INSERT INTO resource_counts (org_id, resource_id, resource_type, resource_name,"
-                        + " findings, rank0, rank1, rank2, rank3, rank4, rank5) SELECT org_id, resource_id,"
-                        + " MIN(resource_type), MIN(resource_name), COUNT(*)" + byRank + " FROM findings WHERE status"
-                        + " <> 'resolved' GROUP BY org_id, resource_id");
+                handle.execute("INSERT INTO resource_counts (org_id, category, resource_id, resource_type,"
+                        + " resource_name, findings, rank0, rank1, rank2, rank3, rank4, rank5) SELECT org_id, category,"
+                        + " resource_id, MIN(resource_type), MIN(resource_name), COUNT(*)" + byRank + " FROM findings"
+                        + " WHERE status <> 'resolved' GROUP BY org_id, category, resource_id");
                 // and the search's distinct values, which FindingStore adds per scan
                 SearchIndexMigration.addAllSearchTerms(handle, database.isSqlite());
             });

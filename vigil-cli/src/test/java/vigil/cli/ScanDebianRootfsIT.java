@@ -284,9 +284,11 @@ class ScanDebianRootfsIT {
             Set<String> onServer = new TreeSet<>();
             server.database()
                     .jdbi()
-                    .useHandle(h -> h.createQuery("SELECT f.package_name, f.rule_id FROM findings f"
-                                    + " JOIN inventories i ON i.org_id = f.org_id AND i.resource_id = f.resource_id"
-                                    + " WHERE i.resource_type = 'container_image' AND f.status = 'open'")
+                    .useHandle(h -> h.createQuery(
+                                    "SELECT d.package_name, f.rule_id FROM findings f JOIN vulnerability_details d"
+                                            + " ON d.org_id = f.org_id AND d.finding_id = f.id"
+                                            + " JOIN inventories i ON i.org_id = f.org_id AND i.resource_id = f.resource_id"
+                                            + " WHERE i.resource_type = 'container_image' AND f.status = 'open'")
                             .map((rs, ctx) -> rs.getString(1) + " " + rs.getString(2))
                             .forEach(onServer::add));
             Set<String> expected = new TreeSet<>();

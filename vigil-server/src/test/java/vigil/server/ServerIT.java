@@ -410,9 +410,12 @@ class ServerIT {
             int findings = vigil.server.findings.FindingStore.COUNT_CAP + 5;
             jdbi.useTransaction(handle -> {
                 var batch = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id, title, severity,"
-                        + " severity_rank, status, resource_id, resource_type, resource_name, package_name, evidence,"
-                        + " first_seen, last_seen) VALUES (:org, :id, 'vulnerability', :rule, 'a needle in package',"
-                        + " 'HIGH', 4, 'open', :resource, 'host', :name, 'pkg', '{}', 0, :seen)");
+                        + " severity_rank, status, resource_id, resource_type, resource_name, scope_kind, scope_id,"
+                        + " evidence, first_seen, last_seen) VALUES (:org, :id, 'vulnerability', :rule, 'a needle in"
+                        + " package', 'HIGH', 4, 'open', :resource, 'host', :name, 'resource', :resource, '{}', 0,"
+                        + " :seen)");
+                var details = handle.prepareBatch("INSERT INTO vulnerability_details (org_id, finding_id, package_name)"
+                        + " VALUES (:org, :id, 'pkg')");
                 for (int i = 0; i < findings; i++) {
                     batch.bind("org", org)
                             .bind("id", "f" + i)
@@ -421,8 +424,10 @@ class ServerIT {
                             .bind("name", "h" + (i % 100))
                             .bind("seen", (long) i)
                             .add();
+                    details.bind("org", org).bind("id", "f" + i).add();
                 }
                 batch.execute();
+                details.execute();
                 vigil.server.store.SearchIndexMigration.addAllSearchTerms(handle, true);
             });
 

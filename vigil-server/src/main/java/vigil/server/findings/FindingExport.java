@@ -89,10 +89,13 @@ public final class FindingExport {
         } else {
             json.writeStartArray();
         }
-        String sql = "SELECT id, category, rule_id, title, severity, status, resource_type, resource_id, resource_name,"
-                + " package_name, package_version, fixed_version, fix_state, first_seen, last_seen, resolved_at,"
-                + " muted_reason, muted_until, evidence, remediation FROM findings WHERE org_id = :org"
-                + (status == null ? "" : " AND status = :status") + " ORDER BY severity_rank DESC, id";
+        // each finding's details by key (ADR 0033), as the findings stream in their order
+        String sql = "SELECT f.id, f.category, f.rule_id, f.title, f.severity, f.status, f.resource_type,"
+                + " f.resource_id, f.resource_name, d.package_name, d.package_version, d.fixed_version, d.fix_state,"
+                + " f.first_seen, f.last_seen, f.resolved_at, f.muted_reason, f.muted_until, f.evidence, f.remediation"
+                + " FROM findings f LEFT JOIN vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id"
+                + " WHERE f.org_id = :org" + (status == null ? "" : " AND f.status = :status")
+                + " ORDER BY f.severity_rank DESC, f.id";
         jdbi.useHandle(handle -> {
             if (!sqlite(handle)) {
                 // PostgreSQL's driver reads a result through a cursor, a fetch size at a time, only inside a

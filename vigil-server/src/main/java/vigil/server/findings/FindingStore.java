@@ -19,11 +19,13 @@ import vigil.model.Severity;
 import vigil.model.finding.Category;
 import vigil.model.finding.Evidence;
 import vigil.model.finding.Finding;
+import vigil.model.finding.Scope;
 
 /**
- * Findings of every organization, always addressed with the organization's id. A complete scan of a resource
- * replaces what is known about it: new findings open, seen ones are refreshed (a resolved one reopens), and open
- * ones the scan no longer reports are resolved. Mutes survive rescans until they expire. Every later change is an event.
+ * Findings of every organization, always addressed with the organization's id. A complete scan result replaces what
+ * is known of its category in its scope (a resource, an account; a stream only appends, ADR 0033): new findings open,
+ * seen ones are refreshed (a resolved one reopens), and open ones the result no longer reports are resolved. Mutes
+ * survive rescans until they expire. Every later change is an event. Running counts are kept per category.
  */
 public final class FindingStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -77,54 +79,57 @@ public final class FindingStore {
         }
     }
 
-    /** Stores the complete result of one scan of {@code resourceId} for {@code category}. */
+    /** Stores the complete result of one scan of {@code resourceId} for {@code category} (a resource scope). */
     public Outcome replaceScan(Handle handle, String orgId, String resourceId, Category category, List<Finding> found) {
+        return replace(handle, orgId, new Scope.Resource(resourceId), category, found);
+    }
+
+    /** A stored finding as a scan of its scope reads it before the scan's changes. */
+    private record Known(
+            String status,
+            @Nullable Long mutedUntil,
+            int rank,
+            String rule,
+            String title,
+            long firstSeen,
+            String resourceId,
+            @Nullable String pkg,
+            @Nullable String version,
+            @Nullable String fixed,
+            @Nullable String fixState) {}
+
+    /**
+     * Stores the complete result of one scan of {@code scope} for {@code category}: new findings open, seen ones are
+     * refreshed (a resolved one reopens) and, unless the scope is a stream, the scope's unresolved findings of that
+     * category the result no longer reports are resolved (an account's include those of resources that vanished).
+     * A resource scope's findings are stored on that resource; the others' on each finding's own resource.
+     */
+    public Outcome replace(Handle handle, String orgId, Scope scope, Category category, List<Finding> found) {
         long now = clock.millis();
-        record Known(
-                String status,
-                @Nullable Long mutedUntil,
-                int rank,
-                String rule,
-                String title,
-                @Nullable String pkg,
-                long firstSeen) {}
-        Map<String, Known> known = new HashMap<>();
-        handle.createQuery("SELECT id, status, muted_until, severity_rank, rule_id, title, package_name, first_seen"
-                        + " FROM findings"
-                        + " WHERE org_id = :org AND resource_id = :resource AND category = :category")
-                .bind("org", orgId)
-                .bind("resource", resourceId)
-                .bind("category", category.wireName())
-                .map((rs, ctx) -> {
-                    long muted = rs.getLong(3);
-                    Long mutedUntil = rs.wasNull() ? null : muted;
-                    known.put(
-                            rs.getString(1),
-                            new Known(
-                                    rs.getString(2),
-                                    mutedUntil,
-                                    rs.getInt(4),
-                                    rs.getString(5),
-                                    rs.getString(6),
-                                    rs.getString(7),
-                                    rs.getLong(8)));
-                    return 0;
-                })
-                .list();
+        Map<String, Finding> unique = new LinkedHashMap<>();
+        found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
+        Map<String, Known> known = known(handle, orgId, scope, category, unique.keySet());
         RowBatch insert = new RowBatch(
                 handle,
                 "INSERT INTO findings (org_id, id, category, rule_id, title, severity, severity_rank, status,"
-                        + " resource_id, resource_type, resource_name, package_name, package_version, fixed_version,"
-                        + " fix_state, evidence, remediation, first_seen, last_seen)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + " resource_id, resource_type, resource_name, scope_kind, scope_id, evidence, remediation,"
+                        + " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        RowBatch insertDetails = new RowBatch(
+                handle,
+                "INSERT INTO vulnerability_details (org_id, finding_id, package_name, package_version, fixed_version,"
+                        + " fix_state) VALUES (?, ?, ?, ?, ?, ?)");
         // the title only when it changed: rewriting it would update its index and the search terms for nothing
         PreparedBatch retitle =
                 handle.prepareBatch("UPDATE findings SET title = :title WHERE org_id = :org AND id = :id");
         RowBatch update = new RowBatch(
                 handle,
-                "UPDATE findings SET severity = ?, severity_rank = ?, status = ?, resolved_at = NULL,"
-                        + " package_version = ?, fixed_version = ?, fix_state = ?, evidence = ?, remediation = ?,"
-                        + " last_seen = ? WHERE org_id = ? AND id = ?");
+                "UPDATE findings SET severity = ?, severity_rank = ?, status = ?, resolved_at = NULL, evidence = ?,"
+                        + " remediation = ?, last_seen = ? WHERE org_id = ? AND id = ?");
+        // the details only when they changed: a rescan mostly finds the same versions
+        RowBatch updateDetails = new RowBatch(
+                handle,
+                "UPDATE vulnerability_details SET package_version = ?, fixed_version = ?, fix_state = ?"
+                        + " WHERE org_id = ? AND finding_id = ?");
         PreparedBatch events = handle.prepareBatch("INSERT INTO finding_events (org_id, finding_id, at, kind, actor,"
                 + " detail) VALUES (:org, :id, :now, :kind, NULL, NULL)");
         int opened = 0;
@@ -133,20 +138,34 @@ public final class FindingStore {
         List<Finding> raised = new ArrayList<>();
         List<Finding> reopenedFindings = new ArrayList<>();
         Counts counts = new Counts(orgId, category.wireName());
-        // a resource with no unresolved finding before this scan (a new host): what it has afterwards is this scan
-        boolean fresh = known.isEmpty()
-                && !found.isEmpty()
+        // a resource with no unresolved finding of the category before this scan (a new host): what it has
+        // afterwards is this scan's
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        if (scope instanceof Scope.Resource resource
+                && known.isEmpty()
+                && !unique.isEmpty()
                 && handle.createQuery("SELECT COUNT(*) FROM findings WHERE org_id = :org AND resource_id = :resource"
-                                        + " AND status <> 'resolved'")
+                                        + " AND category = :category AND status <> 'resolved'")
                                 .bind("org", orgId)
-                                .bind("resource", resourceId)
+                                .bind("resource", resource.resourceId())
+                                .bind("category", category.wireName())
                                 .mapTo(Long.class)
                                 .one()
-                        == 0;
-        KeyCounts rules = new KeyCounts("vulnerability_counts", "rule_id", orgId, resourceId, fresh);
-        KeyCounts packages = new KeyCounts("package_counts", "package_name", orgId, resourceId, fresh);
-        Map<String, Finding> unique = new LinkedHashMap<>();
-        found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
+                        == 0) {
+            fresh.add(resource.resourceId());
+        }
+        KeyCounts rules =
+                new KeyCounts("vulnerability_counts", "rule_id", "f.rule_id", "", orgId, category.wireName(), fresh);
+        KeyCounts packages = new KeyCounts(
+                "package_counts",
+                "package_name",
+                "d.package_name",
+                " JOIN vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id",
+                orgId,
+                category.wireName(),
+                fresh);
+        // the type and name of each resource the result reports, for its row of resource_counts
+        Map<String, Map.Entry<String, String>> resources = new HashMap<>();
         // the searched values of new and retitled findings, and the rules their titles occur with, added to the
         // search index once per scan
         java.util.SortedSet<String> terms = new java.util.TreeSet<>();
@@ -164,12 +183,19 @@ public final class FindingStore {
             String evidence = evidenceJson(finding.evidence());
             String remediation = finding.remediation() == null ? null : truncate(finding.remediation(), 2000);
             if (previous == null) {
+                String resourceId = scope instanceof Scope.Resource r
+                        ? r.resourceId()
+                        : finding.resource().id();
+                resources.putIfAbsent(
+                        resourceId,
+                        Map.entry(finding.resource().type(), finding.resource().name()));
                 terms.add(title);
                 terms.add(finding.rule().id());
                 terms.add(finding.resource().name());
                 titleRules.add(Map.entry(title, finding.rule().id()));
                 if (pkg != null) {
                     terms.add(pkg.packageName());
+                    insertDetails.add(orgId, finding.id(), pkg.packageName(), version, fixed, fixState);
                 }
                 insert.add(
                         orgId,
@@ -182,10 +208,8 @@ public final class FindingStore {
                         resourceId,
                         finding.resource().type(),
                         finding.resource().name(),
-                        pkg == null ? null : pkg.packageName(),
-                        version,
-                        fixed,
-                        fixState,
+                        scope.kind(),
+                        scope.id(),
                         evidence,
                         remediation,
                         now,
@@ -193,25 +217,26 @@ public final class FindingStore {
                 opened++;
                 raised.add(firstSeenAt(finding, now)); // as stored: a later reopening reports the same time
                 counts.add("open", rank, 1);
-                rules.add(finding.rule().id(), "open", rank, 1);
-                packages.add(pkg == null ? null : pkg.packageName(), "open", rank, 1);
+                rules.add(resourceId, finding.rule().id(), "open", rank, 1);
+                packages.add(resourceId, pkg == null ? null : pkg.packageName(), "open", rank, 1);
                 // no event row: first_seen is the "opened" event, and history() reports it from there
             } else {
+                resources.putIfAbsent(
+                        previous.resourceId(),
+                        Map.entry(finding.resource().type(), finding.resource().name()));
                 boolean stillMuted = previous.status().equals("muted")
                         && (previous.mutedUntil() == null || previous.mutedUntil() > now);
                 String status = stillMuted ? "muted" : "open";
-                update.add(
-                        severity,
-                        rank,
-                        status,
-                        version,
-                        fixed,
-                        fixState,
-                        evidence,
-                        remediation,
-                        now,
-                        orgId,
-                        finding.id());
+                update.add(severity, rank, status, evidence, remediation, now, orgId, finding.id());
+                if (previous.pkg() != null
+                        && !(java.util.Objects.equals(version, previous.version())
+                                && java.util.Objects.equals(fixed, previous.fixed())
+                                && java.util.Objects.equals(fixState, previous.fixState()))) {
+                    // as before the details had their table: the package name stays, its versions follow the scan
+                    updateDetails.add(version, fixed, fixState, orgId, finding.id());
+                } else if (previous.pkg() == null && pkg != null) {
+                    insertDetails.add(orgId, finding.id(), pkg.packageName(), version, fixed, fixState);
+                }
                 if (!title.equals(previous.title())) {
                     terms.add(title);
                     titleRules.add(Map.entry(title, previous.rule()));
@@ -222,11 +247,11 @@ public final class FindingStore {
                 }
                 counts.add(previous.status(), previous.rank(), -1);
                 counts.add(status, rank, 1);
-                // an update keeps the stored rule id
-                rules.add(previous.rule(), previous.status(), previous.rank(), -1);
-                rules.add(previous.rule(), status, rank, 1);
-                packages.add(previous.pkg(), previous.status(), previous.rank(), -1);
-                packages.add(previous.pkg(), status, rank, 1);
+                // an update keeps the stored rule id and package name
+                rules.add(previous.resourceId(), previous.rule(), previous.status(), previous.rank(), -1);
+                rules.add(previous.resourceId(), previous.rule(), status, rank, 1);
+                packages.add(previous.resourceId(), previous.pkg(), previous.status(), previous.rank(), -1);
+                packages.add(previous.resourceId(), previous.pkg(), status, rank, 1);
                 if (previous.status().equals("resolved")) {
                     reopened++;
                     reopenedFindings.add(firstSeenAt(finding, previous.firstSeen()));
@@ -241,7 +266,9 @@ public final class FindingStore {
             }
         }
         insert.execute();
+        insertDetails.execute();
         update.execute();
+        updateDetails.execute();
         if (retitle.size() > 0) {
             retitle.execute();
         }
@@ -249,8 +276,10 @@ public final class FindingStore {
         int resolved = 0;
         PreparedBatch resolve = handle.prepareBatch(
                 "UPDATE findings SET status = 'resolved', resolved_at = :now" + " WHERE org_id = :org AND id = :id");
+        // what is left of the scope's findings the result no longer reports (none for a stream: only its own were read)
         for (Map.Entry<String, Known> gone : known.entrySet()) {
-            if (gone.getValue().status().equals("resolved")) {
+            Known was = gone.getValue();
+            if (!scope.replaces() || was.status().equals("resolved")) {
                 continue;
             }
             resolve.bind("now", now)
@@ -259,18 +288,10 @@ public final class FindingStore {
                     .add();
             events.bind("org", orgId).bind("id", gone.getKey()).bind("now", now).bind("kind", "resolved");
             events.add();
-            counts.add(gone.getValue().status(), gone.getValue().rank(), -1);
-            counts.add("resolved", gone.getValue().rank(), 1);
-            rules.add(
-                    gone.getValue().rule(),
-                    gone.getValue().status(),
-                    gone.getValue().rank(),
-                    -1);
-            packages.add(
-                    gone.getValue().pkg(),
-                    gone.getValue().status(),
-                    gone.getValue().rank(),
-                    -1);
+            counts.add(was.status(), was.rank(), -1);
+            counts.add("resolved", was.rank(), 1);
+            rules.add(was.resourceId(), was.rule(), was.status(), was.rank(), -1);
+            packages.add(was.resourceId(), was.pkg(), was.status(), was.rank(), -1);
             resolved++;
         }
         if (resolve.size() > 0) {
@@ -282,15 +303,77 @@ public final class FindingStore {
         counts.apply(handle);
         rules.apply(handle);
         packages.apply(handle);
-        Finding any = unique.isEmpty() ? null : unique.values().iterator().next();
-        applyResourceCounts(
-                handle,
-                orgId,
-                resourceId,
-                any == null ? "" : any.resource().type(),
-                any == null ? "" : any.resource().name(),
-                rules.totals());
+        // sorted: concurrent transactions on PostgreSQL take the rows' locks in one order and cannot deadlock
+        new java.util.TreeMap<>(rules.totals()).forEach((resourceId, ranks) -> {
+            Map.Entry<String, String> named = resources.getOrDefault(resourceId, Map.entry("", ""));
+            applyResourceCounts(
+                    handle, orgId, category.wireName(), resourceId, named.getKey(), named.getValue(), ranks);
+        });
         return new Outcome(opened, reopened, refreshed, resolved, raised, reopenedFindings);
+    }
+
+    /**
+     * The stored findings a result of {@code scope} replaces, by id: a resource's or an account's findings of the
+     * category; for a stream only those the result reports again (nothing else of a stream is ever resolved by it).
+     */
+    private static Map<String, Known> known(
+            Handle handle, String orgId, Scope scope, Category category, java.util.Collection<String> ids) {
+        String select = "SELECT f.id, f.status, f.muted_until, f.severity_rank, f.rule_id, f.title, f.first_seen,"
+                + " f.resource_id, d.package_name, d.package_version, d.fixed_version, d.fix_state FROM findings f"
+                + " LEFT JOIN vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id"
+                + " WHERE f.org_id = :org AND f.category = :category";
+        Map<String, Known> known = new HashMap<>();
+        org.jdbi.v3.core.mapper.RowMapper<Integer> read = (rs, ctx) -> {
+            long muted = rs.getLong(3);
+            Long mutedUntil = rs.wasNull() ? null : muted;
+            known.put(
+                    rs.getString(1),
+                    new Known(
+                            rs.getString(2),
+                            mutedUntil,
+                            rs.getInt(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getLong(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getString(10),
+                            rs.getString(11),
+                            rs.getString(12)));
+            return 0;
+        };
+        switch (scope) {
+            // through findings_by_resource, which a resource's findings have anyway
+            case Scope.Resource resource ->
+                handle.createQuery(select + " AND f.resource_id = :scope AND f.scope_kind = 'resource'"
+                                + " AND f.scope_id = :scope")
+                        .bind("org", orgId)
+                        .bind("category", category.wireName())
+                        .bind("scope", resource.resourceId())
+                        .map(read)
+                        .list();
+            // through the partial index findings_by_scope, whose condition is repeated so both planners use it
+            case Scope.Account account ->
+                handle.createQuery(select + " AND f.scope_kind = 'account' AND f.scope_kind <> 'resource'"
+                                + " AND f.scope_id = :scope")
+                        .bind("org", orgId)
+                        .bind("category", category.wireName())
+                        .bind("scope", account.id())
+                        .map(read)
+                        .list();
+            case Scope.Stream stream -> {
+                List<String> all = List.copyOf(ids);
+                for (int from = 0; from < all.size(); from += 500) {
+                    handle.createQuery(select + " AND f.id IN (<ids>)")
+                            .bind("org", orgId)
+                            .bind("category", category.wireName())
+                            .bindList("ids", all.subList(from, Math.min(all.size(), from + 500)))
+                            .map(read)
+                            .list();
+                }
+            }
+        }
+        return known;
     }
 
     /** A finding seen again, with the time it was first seen (a reopening keeps it). */
@@ -360,24 +443,27 @@ public final class FindingStore {
     }
 
     /**
-     * Adds a scan's changes of unresolved findings per severity rank to its resource's row in {@code resource_counts}
-     * (type and name only matter when the row is new: a resource with nothing unresolved before has this scan's).
+     * Adds a scan's changes of unresolved findings of one category per severity rank to the resource's row in
+     * {@code resource_counts} (type and name only matter when the row is new: a resource with nothing unresolved
+     * before has this scan's).
      */
     private static void applyResourceCounts(
-            Handle handle, String orgId, String resourceId, String type, String name, long[] ranks) {
+            Handle handle, String orgId, String category, String resourceId, String type, String name, long[] ranks) {
         long sum = java.util.Arrays.stream(ranks).sum();
         if (java.util.Arrays.stream(ranks).allMatch(d -> d == 0)) {
             return;
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO resource_counts (org_id, resource_id, resource_type,"
-                + " resource_name, findings, rank0, rank1, rank2, rank3, rank4, rank5) VALUES (:org, :resource, :type,"
-                + " :name, :findings, :rank0, :rank1, :rank2, :rank3, :rank4, :rank5) ON CONFLICT (org_id, resource_id)"
-                + " DO UPDATE SET findings = resource_counts.findings + excluded.findings");
+        StringBuilder sql = new StringBuilder("INSERT INTO resource_counts (org_id, category, resource_id,"
+                + " resource_type, resource_name, findings, rank0, rank1, rank2, rank3, rank4, rank5) VALUES (:org,"
+                + " :category, :resource, :type, :name, :findings, :rank0, :rank1, :rank2, :rank3, :rank4, :rank5)"
+                + " ON CONFLICT (org_id, category, resource_id) DO UPDATE SET findings = resource_counts.findings"
+                + " + excluded.findings");
         for (int rank = 0; rank < ranks.length; rank++) {
             sql.append(", rank%1$d = resource_counts.rank%1$d + excluded.rank%1$d".formatted(rank));
         }
         var update = handle.createUpdate(sql.toString())
                 .bind("org", orgId)
+                .bind("category", category)
                 .bind("resource", resourceId)
                 .bind("type", type)
                 .bind("name", name)
@@ -425,78 +511,119 @@ public final class FindingStore {
     }
 
     /**
-     * Changes to a running-counts table keyed by a findings column ({@code vulnerability_counts} by rule,
-     * {@code package_counts} by package: unresolved findings by severity rank, and the number of resources with one)
-     * made by one scan of one resource, applied in its transaction.
+     * Changes to a running-counts table of one category keyed by a value of its findings ({@code vulnerability_counts}
+     * by rule, {@code package_counts} by package: unresolved findings by severity rank, and the number of resources
+     * with one) made by one scan, per resource, applied in its transaction.
      */
     private static final class KeyCounts {
         private static final int RANKS = Severity.values().length;
         private final String table;
         private final String column;
+        private final String value;
+        private final String join;
         private final String orgId;
-        private final String resourceId;
-        private final boolean fresh;
-        private final Map<String, long[]> deltas = new java.util.TreeMap<>();
+        private final String category;
+        private final java.util.Set<String> fresh;
+        // resource → key → change per rank
+        private final Map<String, Map<String, long[]>> deltas = new java.util.TreeMap<>();
 
-        /** The changes of all rules together, per severity rank: the resource's own. */
-        long[] totals() {
-            long[] totals = new long[RANKS];
-            deltas.values().forEach(ranks -> {
-                for (int rank = 0; rank < RANKS; rank++) {
-                    totals[rank] += ranks[rank];
-                }
+        /**
+         * @param column the key's column in {@code table}
+         * @param value the key read from a finding {@code f} (and {@code join}ed tables)
+         * @param fresh resources that had no unresolved finding of the category before the scan
+         */
+        KeyCounts(
+                String table,
+                String column,
+                String value,
+                String join,
+                String orgId,
+                String category,
+                java.util.Set<String> fresh) {
+            this.table = table;
+            this.column = column;
+            this.value = value;
+            this.join = join;
+            this.orgId = orgId;
+            this.category = category;
+            this.fresh = fresh;
+        }
+
+        /** The changes of all keys together, per resource and severity rank: the resources' own. */
+        Map<String, long[]> totals() {
+            Map<String, long[]> totals = new HashMap<>();
+            deltas.forEach((resource, keys) -> {
+                long[] sum = totals.computeIfAbsent(resource, r -> new long[RANKS]);
+                keys.values().forEach(ranks -> {
+                    for (int rank = 0; rank < RANKS; rank++) {
+                        sum[rank] += ranks[rank];
+                    }
+                });
             });
             return totals;
         }
 
-        KeyCounts(String table, String column, String orgId, String resourceId, boolean fresh) {
-            this.table = table;
-            this.column = column;
-            this.orgId = orgId;
-            this.resourceId = resourceId;
-            this.fresh = fresh;
-        }
-
         /** Counts a finding of {@code key} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
-        void add(@Nullable String key, String status, int rank, long delta) {
+        void add(String resourceId, @Nullable String key, String status, int rank, long delta) {
             if (key != null && !status.equals("resolved")) {
-                deltas.computeIfAbsent(key, k -> new long[RANKS])[rank] += delta;
+                deltas.computeIfAbsent(resourceId, r -> new java.util.TreeMap<>())
+                        .computeIfAbsent(key, k -> new long[RANKS])[rank] += delta;
             }
         }
 
         void apply(Handle handle) {
-            Map<String, Long> changed = new HashMap<>();
-            deltas.forEach((rule, ranks) -> {
-                long sum = java.util.Arrays.stream(ranks).sum();
-                if (sum != 0) {
-                    changed.put(rule, sum);
+            // per key: the change of findings per rank, and of the resources having one
+            Map<String, long[]> ranksByKey = new java.util.TreeMap<>();
+            Map<String, Long> resourcesByKey = new HashMap<>();
+            List<String> unread = new ArrayList<>();
+            Map<String, Map<String, Long>> changed = new HashMap<>();
+            deltas.forEach((resource, keys) -> keys.forEach((key, ranks) -> {
+                long[] sum = ranksByKey.computeIfAbsent(key, k -> new long[RANKS]);
+                for (int rank = 0; rank < RANKS; rank++) {
+                    sum[rank] += ranks[rank];
+                }
+                long total = java.util.Arrays.stream(ranks).sum();
+                if (total != 0) {
+                    changed.computeIfAbsent(resource, r -> new HashMap<>()).put(key, total);
+                }
+            }));
+            // Whether a resource still has (or now has) a finding of a key is read back after the changes: the
+            // resource's findings of other scopes may carry the same key.
+            Map<String, Map<String, Long>> after = new HashMap<>();
+            changed.forEach((resource, keys) -> {
+                if (fresh.contains(resource)) {
+                    after.put(resource, keys); // nothing before, so the changes are all there is
+                } else {
+                    unread.add(resource);
                 }
             });
-            // Whether the resource still has (or now has) a finding of a rule is read back after the changes: the
-            // resource's findings of other categories may carry the same rule.
-            Map<String, Long> after = new HashMap<>();
-            if (fresh) {
-                after.putAll(changed); // nothing before, so the changes are all there is
-            } else if (!changed.isEmpty()) {
-                handle.createQuery("SELECT " + column + ", COUNT(*) FROM findings WHERE org_id = :org AND"
-                                + " resource_id = :resource AND status <> 'resolved' AND " + column + " IS NOT NULL"
-                                + " GROUP BY " + column)
+            for (int from = 0; from < unread.size(); from += 500) {
+                handle.createQuery("SELECT f.resource_id, " + value + ", COUNT(*) FROM findings f" + join
+                                + " WHERE f.org_id = :org AND f.resource_id IN (<resources>) AND f.category ="
+                                + " :category AND f.status <> 'resolved' GROUP BY f.resource_id, " + value)
                         .bind("org", orgId)
-                        .bind("resource", resourceId)
-                        .map((rs, ctx) -> after.put(rs.getString(1), rs.getLong(2)))
+                        .bind("category", category)
+                        .bindList("resources", unread.subList(from, Math.min(unread.size(), from + 500)))
+                        .map((rs, ctx) -> after.computeIfAbsent(rs.getString(1), r -> new HashMap<>())
+                                .put(rs.getString(2), rs.getLong(3)))
                         .list();
             }
+            changed.forEach((resource, keys) -> keys.forEach((key, total) -> {
+                long now = after.getOrDefault(resource, Map.of()).getOrDefault(key, 0L);
+                long before = now - total;
+                resourcesByKey.merge(key, (long) ((now > 0 ? 1 : 0) - (before > 0 ? 1 : 0)), Long::sum);
+            }));
             StringBuilder sql = new StringBuilder(
-                    "INSERT INTO " + table + " (org_id, " + column + ", findings, resources, max_rank");
+                    "INSERT INTO " + table + " (org_id, category, " + column + ", findings, resources, max_rank");
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", rank").append(rank);
             }
-            sql.append(") VALUES (:org, :rule, :findings, :resources, :max");
+            sql.append(") VALUES (:org, :category, :key, :findings, :resources, :max");
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", :rank").append(rank);
             }
-            sql.append(") ON CONFLICT (org_id, " + column + ") DO UPDATE SET findings = " + table + ".findings +"
-                    + " excluded.findings, resources = " + table + ".resources + excluded.resources");
+            sql.append(") ON CONFLICT (org_id, category, " + column + ") DO UPDATE SET findings = " + table
+                    + ".findings + excluded.findings, resources = " + table + ".resources + excluded.resources");
             for (int rank = 0; rank < RANKS; rank++) {
                 sql.append(", rank%1$d = %2$s.rank%1$d + excluded.rank%1$d".formatted(rank, table));
             }
@@ -507,14 +634,13 @@ public final class FindingStore {
             }
             sql.append(" ELSE -1 END");
             PreparedBatch batch = handle.prepareBatch(sql.toString());
-            for (Map.Entry<String, long[]> entry : deltas.entrySet()) {
+            for (Map.Entry<String, long[]> entry : ranksByKey.entrySet()) {
                 long[] ranks = entry.getValue();
-                long sum = changed.getOrDefault(entry.getKey(), 0L);
-                if (sum == 0 && java.util.Arrays.stream(ranks).allMatch(d -> d == 0)) {
+                long sum = java.util.Arrays.stream(ranks).sum();
+                long resources = resourcesByKey.getOrDefault(entry.getKey(), 0L);
+                if (sum == 0 && resources == 0 && java.util.Arrays.stream(ranks).allMatch(d -> d == 0)) {
                     continue;
                 }
-                long now = after.getOrDefault(entry.getKey(), 0L);
-                long before = now - sum;
                 int max = -1;
                 for (int rank = RANKS - 1; rank >= 0 && max < 0; rank--) {
                     if (ranks[rank] > 0) {
@@ -522,9 +648,10 @@ public final class FindingStore {
                     }
                 }
                 batch.bind("org", orgId)
-                        .bind("rule", entry.getKey())
+                        .bind("category", category)
+                        .bind("key", entry.getKey())
                         .bind("findings", sum)
-                        .bind("resources", (now > 0 ? 1 : 0) - (before > 0 ? 1 : 0))
+                        .bind("resources", resources)
                         .bind("max", max);
                 for (int rank = 0; rank < RANKS; rank++) {
                     batch.bind("rank" + rank, ranks[rank]);
@@ -536,7 +663,6 @@ public final class FindingStore {
             }
         }
     }
-
     /** Filters of {@code GET /api/v1/findings}; every one optional. */
     public record Filter(
             List<String> statuses,
@@ -603,10 +729,17 @@ public final class FindingStore {
             Map<String, Map<String, Long>> facets,
             @Nullable Cursor next) {}
 
-    /** The columns the free-text search looks in; the search index (migration 7) covers the same ones. */
+    /**
+     * The columns of a listed finding read from {@code findings}; a page's vulnerability details are read after it,
+     * by key, so every list keeps the plan it had when they were columns of {@code findings}.
+     */
     private static final String ROW_COLUMNS = "id, category, rule_id, title, severity, status, resource_id,"
-            + " resource_type, resource_name, package_name, package_version, fixed_version, fix_state, first_seen,"
-            + " last_seen, resolved_at, muted_reason, muted_until, assignee, severity_rank";
+            + " resource_type, resource_name, first_seen, last_seen, resolved_at, muted_reason, muted_until, assignee,"
+            + " severity_rank";
+
+    /** The findings with a package of this name (bound as {@code :package}), through the details' package index. */
+    static final String WITH_PACKAGE =
+            "id IN (SELECT finding_id FROM vulnerability_details WHERE org_id = :org AND package_name = :package)";
 
     private static final String ROW_ORDER = " ORDER BY severity_rank DESC, last_seen DESC, id DESC";
 
@@ -644,7 +777,7 @@ public final class FindingStore {
             binds.put("rule", filter.rule());
         }
         if (filter.pkg() != null) {
-            where.append(" AND package_name = :package");
+            where.append(" AND ").append(WITH_PACKAGE);
             binds.put("package", filter.pkg());
         }
         if (filter.assignee() != null) {
@@ -698,7 +831,7 @@ public final class FindingStore {
                 // sort them would read most findings: the first page comes from walking the list index in its order,
                 // checking each finding, which finds a page quickly when this many match
                 binds.remove("match");
-                where.append(" AND ").append(scanCondition(sqlite));
+                where.append(" AND ").append(scanCondition(sqlite, "findings"));
                 capped = true;
                 if (!sqlite) {
                     // PostgreSQL cannot know how many findings contain a text and, guessing a few, would read and
@@ -725,8 +858,8 @@ public final class FindingStore {
             Handle handle, int cap, List<String> branches, String where, Map<String, Object> binds, Filter filter) {
         String key = sqlite ? "rowid" : "id";
         List<String> sources = new ArrayList<>();
-        sources.add("SELECT k FROM (SELECT " + key + " AS k, title, rule_id, package_name, resource_name FROM findings"
-                + where + " LIMIT :window) recent WHERE " + scanCondition(sqlite));
+        sources.add("SELECT k FROM (SELECT " + key + " AS k, org_id, id, title, rule_id, resource_name FROM findings"
+                + where + " LIMIT :window) recent WHERE " + scanCondition(sqlite, "recent"));
         branches.forEach(branch -> sources.add("SELECT " + key + " FROM findings" + where + " AND " + branch));
         long limit = 5L * (cap + 1);
         if (!sqlite) {
@@ -865,17 +998,18 @@ public final class FindingStore {
                         rs.getString(7),
                         rs.getString(8),
                         rs.getString(9),
-                        rs.getString(10),
-                        rs.getString(11),
-                        rs.getString(12),
+                        null,
+                        null,
+                        null,
+                        null,
+                        rs.getLong(10),
+                        rs.getLong(11),
+                        nullableLong(rs, 12),
                         rs.getString(13),
-                        rs.getLong(14),
-                        rs.getLong(15),
-                        nullableLong(rs, 16),
-                        rs.getString(17),
-                        nullableLong(rs, 18),
-                        rs.getString(19)))
+                        nullableLong(rs, 14),
+                        rs.getString(15)))
                 .list();
+        rows = withDetails(handle, orgId, rows);
         Map<String, Map<String, Long>> facets = new LinkedHashMap<>();
         Map<String, Long> severityFacet = new LinkedHashMap<>();
         if (exact) {
@@ -890,6 +1024,52 @@ public final class FindingStore {
             next = new Cursor(Severity.valueOf(last.severity()).ordinal(), last.lastSeen(), last.id());
         }
         return new Page(exact ? total[0] : countCap, exact, rows, facets, next);
+    }
+
+    /** The rows with their vulnerability details, read by key for the page's findings that have them. */
+    private static List<Row> withDetails(Handle handle, String orgId, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<String, List<@Nullable String>> details = new HashMap<>();
+        handle.createQuery("SELECT finding_id, package_name, package_version, fixed_version, fix_state FROM"
+                        + " vulnerability_details WHERE org_id = :org AND finding_id IN (<ids>)")
+                .bind("org", orgId)
+                .bindList("ids", rows.stream().map(Row::id).distinct().toList())
+                .map((rs, ctx) -> details.put(
+                        rs.getString(1),
+                        java.util.Arrays.asList(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))))
+                .list();
+        if (details.isEmpty()) {
+            return rows;
+        }
+        return rows.stream()
+                .map(row -> {
+                    List<@Nullable String> d = details.get(row.id());
+                    return d == null
+                            ? row
+                            : new Row(
+                                    row.id(),
+                                    row.category(),
+                                    row.ruleId(),
+                                    row.title(),
+                                    row.severity(),
+                                    row.status(),
+                                    row.resourceId(),
+                                    row.resourceType(),
+                                    row.resourceName(),
+                                    d.get(0),
+                                    d.get(1),
+                                    d.get(2),
+                                    d.get(3),
+                                    row.firstSeen(),
+                                    row.lastSeen(),
+                                    row.resolvedAt(),
+                                    row.mutedReason(),
+                                    row.mutedUntil(),
+                                    row.assignee());
+                })
+                .toList();
     }
 
     /**
@@ -947,7 +1127,8 @@ public final class FindingStore {
         List<String> branches = List.of(
                 "rule_id IN " + hits,
                 "resource_name IN " + hits,
-                "package_name IN " + hits,
+                "id IN (SELECT finding_id FROM vulnerability_details WHERE org_id = :org AND package_name IN " + hits
+                        + ")",
                 sqlite
                         ? "rule_id IN (SELECT rule_id FROM search_title_rules WHERE title IN " + hits
                                 + ") AND title IN " + hits
@@ -987,13 +1168,16 @@ public final class FindingStore {
      * letters, and its LOWER only lowers those, so there LIKE alone (escape '!') means what LOWER(..) LIKE means,
      * without a function call per column and row.
      */
-    private static String scanCondition(boolean sqlite) {
+    private static String scanCondition(boolean sqlite, String findings) {
+        // the package name last, as the only one read from another table (by key, when the others did not match)
+        String pkg = "EXISTS (SELECT 1 FROM vulnerability_details d WHERE d.org_id = " + findings + ".org_id AND"
+                + " d.finding_id = " + findings + ".id AND ";
         if (!sqlite) {
-            return "(LOWER(title) LIKE :text OR LOWER(rule_id) LIKE :text OR LOWER(package_name) LIKE :text"
-                    + " OR LOWER(resource_name) LIKE :text)";
+            return "(LOWER(title) LIKE :text OR LOWER(rule_id) LIKE :text OR LOWER(resource_name) LIKE :text OR " + pkg
+                    + "LOWER(d.package_name) LIKE :text))";
         }
-        return "(title LIKE :text ESCAPE '!' OR rule_id LIKE :text ESCAPE '!' OR package_name LIKE :text ESCAPE '!'"
-                + " OR resource_name LIKE :text ESCAPE '!')";
+        return "(title LIKE :text ESCAPE '!' OR rule_id LIKE :text ESCAPE '!' OR resource_name LIKE :text ESCAPE '!'"
+                + " OR " + pkg + "d.package_name LIKE :text ESCAPE '!'))";
     }
 
     /** {@code text} with LIKE's wildcards and the escape character taken literally. */
@@ -1083,8 +1267,19 @@ public final class FindingStore {
         }
     }
 
-    /** The groups from the {@code offset}-th on, at most {@code limit}, and their number. */
+    /**
+     * The groups of vulnerability findings from the {@code offset}-th on, at most {@code limit}, and their number:
+     * the pages "by CVE", "by package" and "by host" never show another capability's findings.
+     */
     public Groups groups(String orgId, String by, int limit, int offset) {
+        return groups(orgId, Category.VULNERABILITY, by, limit, offset);
+    }
+
+    /**
+     * The groups of one category's unresolved findings by {@code by}: {@code rule} (or {@code cve}), {@code package},
+     * {@code host} or {@code image}; from the running counts kept per category.
+     */
+    public Groups groups(String orgId, Category category, String by, int limit, int offset) {
         String column = switch (by) {
             case "package" -> "package_name";
             case "host", "image" -> "resource_name";
@@ -1102,22 +1297,28 @@ public final class FindingStore {
                 // vulnerabilities and packages from their running counts, in the order of their own index
                 ? "SELECT " + column + ", findings, max_rank, resources FROM "
                         + (column.equals("rule_id") ? "vulnerability_counts" : "package_counts")
-                        + " WHERE org_id = :org AND findings > 0 ORDER BY max_rank DESC, findings DESC, " + column
-                        + " LIMIT :limit OFFSET :offset"
+                        + " WHERE org_id = :org AND category = :category AND findings > 0 ORDER BY max_rank DESC,"
+                        + " findings DESC, " + column + " LIMIT :limit OFFSET :offset"
                 // hosts and images from the running counts per resource, not from every open finding
                 : "SELECT resource_name, SUM(findings), MAX(" + worst + "), COUNT(*) FROM resource_counts WHERE org_id"
-                        + " = :org AND findings > 0" + kind + " GROUP BY resource_name ORDER BY MAX(" + worst
+                        + " = :org AND category = :category AND findings > 0" + kind
+                        + " GROUP BY resource_name ORDER BY MAX(" + worst
                         + ") DESC,"
                         + " SUM(findings) DESC, resource_name LIMIT :limit OFFSET :offset";
         String count = !column.equals("resource_name")
                 ? "SELECT COUNT(*) FROM " + (column.equals("rule_id") ? "vulnerability_counts" : "package_counts")
-                        + " WHERE org_id = :org AND findings > 0"
-                : "SELECT COUNT(DISTINCT resource_name) FROM resource_counts WHERE org_id = :org AND findings > 0"
-                        + kind;
+                        + " WHERE org_id = :org AND category = :category AND findings > 0"
+                : "SELECT COUNT(DISTINCT resource_name) FROM resource_counts WHERE org_id = :org AND category ="
+                        + " :category AND findings > 0" + kind;
         return jdbi.withHandle(handle -> new Groups(
-                handle.createQuery(count).bind("org", orgId).mapTo(Long.class).one(),
+                handle.createQuery(count)
+                        .bind("org", orgId)
+                        .bind("category", category.wireName())
+                        .mapTo(Long.class)
+                        .one(),
                 handle.createQuery(sql)
                         .bind("org", orgId)
+                        .bind("category", category.wireName())
                         .bind("limit", limit)
                         .bind("offset", offset)
                         .map((rs, ctx) -> {
@@ -1133,7 +1334,7 @@ public final class FindingStore {
 
     /**
      * Hosts (and root filesystems and SBOMs) or images of an organization, one row per resource with an inventory:
-     * its unresolved findings, worst severity and scan state (ADR 0029). Resources that could not be scanned come
+     * its unresolved vulnerability findings, worst severity and scan state (ADR 0029). Resources that could not be scanned come
      * first, then the most exposed.
      */
     public Groups resources(String orgId, boolean images, int limit, int offset) {
@@ -1148,7 +1349,8 @@ public final class FindingStore {
                         .one(),
                 handle.createQuery("SELECT i.resource_id, i.resource_name, COALESCE(c.findings, 0), " + worst
                                 + ", i.scan_state, i.scan_note, i.scanned_at FROM inventories i LEFT JOIN"
-                                + " resource_counts c ON c.org_id = i.org_id AND c.resource_id = i.resource_id WHERE"
+                                + " resource_counts c ON c.org_id = i.org_id AND c.category = 'vulnerability' AND"
+                                + " c.resource_id = i.resource_id WHERE"
                                 + " i.org_id = :org" + kind + " ORDER BY CASE WHEN i.scan_state = 'not_scanned' THEN 1"
                                 + " ELSE 0 END DESC, " + worst + " DESC, COALESCE(c.findings, 0) DESC,"
                                 + " i.resource_name, i.resource_id LIMIT :limit OFFSET :offset")

@@ -83,7 +83,7 @@ public final class SearchIndexMigration implements JavaMigration {
                 + " content_rowid='term_id', tokenize='trigram')");
         statement.execute("CREATE TRIGGER search_terms_indexed AFTER INSERT ON search_terms BEGIN"
                 + " INSERT INTO search_term_text (rowid, term) VALUES (new.term_id, new.term); END");
-        statement.execute("INSERT OR IGNORE INTO search_terms (term) " + distinctValues());
+        statement.execute("INSERT OR IGNORE INTO search_terms (term) " + distinctValuesAtVersion7());
     }
 
     /**
@@ -98,7 +98,7 @@ public final class SearchIndexMigration implements JavaMigration {
         statement.execute("CREATE UNIQUE INDEX search_terms_unique ON search_terms (md5(term))");
         statement.execute("CREATE TABLE search_title_rules (title TEXT NOT NULL, rule_id VARCHAR(200) NOT NULL)");
         statement.execute("CREATE UNIQUE INDEX search_title_rules_key ON search_title_rules (md5(title), rule_id)");
-        statement.execute("INSERT INTO search_terms (term) " + distinctValues() + " " + POSTGRESQL_NEW_TERM);
+        statement.execute("INSERT INTO search_terms (term) " + distinctValuesAtVersion7() + " " + POSTGRESQL_NEW_TERM);
         Savepoint savepoint = connection.setSavepoint();
         try {
             statement.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm");
@@ -126,7 +126,14 @@ public final class SearchIndexMigration implements JavaMigration {
         }
     }
 
+    /** The distinct searched values of every stored finding, package names from their details (V17 on). */
     private static String distinctValues() {
+        return distinctValuesAtVersion7()
+                .replace("SELECT package_name FROM findings", "SELECT package_name FROM vulnerability_details");
+    }
+
+    /** The distinct searched values as migration 7 reads them, from the columns {@code findings} had then. */
+    private static String distinctValuesAtVersion7() {
         StringBuilder union = new StringBuilder();
         for (String column : COLUMNS) {
             union.append(union.isEmpty() ? "" : " UNION ")

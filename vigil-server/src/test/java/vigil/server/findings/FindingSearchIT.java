@@ -165,7 +165,9 @@ class FindingSearchIT {
     private static Map<String, List<@Nullable String>> searched(Jdbi jdbi, String org) {
         Map<String, List<@Nullable String>> rows = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery(
-                        "SELECT id, title, rule_id, package_name, resource_name FROM findings WHERE org_id = :org")
+                        "SELECT f.id, f.title, f.rule_id, d.package_name, f.resource_name FROM findings f LEFT JOIN"
+                                + " vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id"
+                                + " WHERE f.org_id = :org")
                 .bind("org", org)
                 .map((rs, ctx) -> {
                     List<@Nullable String> values = new ArrayList<>();
@@ -440,30 +442,56 @@ class FindingSearchIT {
         return ids;
     }
 
-    /** The grouped query that {@code package_counts} replaces. */
+    /** The grouped query that {@code package_counts} replaces, for vulnerabilities. */
     private static List<String> groupedByPackage(Jdbi jdbi, String org) {
-        return grouped(jdbi, org, "package_name", " AND package_name IS NOT NULL");
+        return groupedByPackage(jdbi, org, Category.VULNERABILITY);
+    }
+
+    private static List<String> groupedByPackage(Jdbi jdbi, String org, Category category) {
+        return grouped(jdbi, org, category, "d.package_name", " AND d.package_name IS NOT NULL");
     }
 
     /** The grouped query that {@code resource_counts} replaces, over every resource but images. */
     private static List<String> groupedByResource(Jdbi jdbi, String org) {
-        return grouped(jdbi, org, "resource_name", " AND resource_type <> 'container_image'");
+        return groupedByResource(jdbi, org, Category.VULNERABILITY);
     }
 
-    /** The grouped query that {@code vulnerability_counts} replaces, over every rule. */
+    private static List<String> groupedByResource(Jdbi jdbi, String org, Category category) {
+        return grouped(jdbi, org, category, "f.resource_name", " AND f.resource_type <> 'container_image'");
+    }
+
+    /** The grouped query that {@code vulnerability_counts} replaces, over every vulnerability. */
     private static List<String> groupedByRule(Jdbi jdbi, String org) {
-        return grouped(jdbi, org, "rule_id", "");
+        return groupedByRule(jdbi, org, Category.VULNERABILITY);
     }
 
-    /** Unresolved findings grouped by {@code column} from the findings themselves, in the groups pages' order. */
-    private static List<String> grouped(Jdbi jdbi, String org, String column, String condition) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + column + ", COUNT(*), MAX(severity_rank), COUNT(DISTINCT"
-                        + " resource_id) FROM findings WHERE org_id = :org AND status <> 'resolved'" + condition
-                        + " GROUP BY " + column + " ORDER BY MAX(severity_rank) DESC, COUNT(*) DESC, " + column)
+    private static List<String> groupedByRule(Jdbi jdbi, String org, Category category) {
+        return grouped(jdbi, org, category, "f.rule_id", "");
+    }
+
+    /**
+     * Unresolved findings of one category grouped by {@code column} from the findings themselves (and their
+     * details), in the groups pages' order.
+     */
+    private static List<String> grouped(Jdbi jdbi, String org, Category category, String column, String condition) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + column + ", COUNT(*), MAX(f.severity_rank),"
+                        + " COUNT(DISTINCT f.resource_id) FROM findings f LEFT JOIN vulnerability_details d ON d.org_id"
+                        + " = f.org_id AND d.finding_id = f.id WHERE f.org_id = :org AND f.category = :category AND"
+                        + " f.status <> 'resolved'" + condition + " GROUP BY " + column + " ORDER BY"
+                        + " MAX(f.severity_rank) DESC, COUNT(*) DESC, " + column)
                 .bind("org", org)
+                .bind("category", category.wireName())
                 .map((rs, ctx) -> rs.getString(1) + " findings=" + rs.getLong(2) + " severity="
                         + Severity.values()[rs.getInt(3)] + " resources=" + rs.getLong(4))
                 .list());
+    }
+
+    /** The groups of one category as the store gives them, in the form of {@link #grouped}. */
+    private static List<String> groups(FindingStore findings, String org, Category category, String by) {
+        return findings.groups(org, category, by, 1000, 0).rows().stream()
+                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity=" + g.get("severity")
+                        + " resources=" + g.get("resources"))
+                .toList();
     }
 
     private static List<String> groups(FindingStore findings, String org, int limit) {
@@ -547,6 +575,14 @@ class FindingSearchIT {
                                 .toList())
                         .as("hosts at step %d on %s", step, store)
                         .isEqualTo(groupedByResource(jdbi, org));
+                // the misconfigurations' own counts, which the vulnerability groups above never include
+                assertThat(groups(findings, org, Category.MISCONFIGURATION, "rule"))
+                        .as("misconfigurations by rule at step %d on %s", step, store)
+                        .isEqualTo(groupedByRule(jdbi, org, Category.MISCONFIGURATION));
+                assertThat(groups(findings, org, Category.MISCONFIGURATION, "package"))
+                        .isEqualTo(groupedByPackage(jdbi, org, Category.MISCONFIGURATION));
+                assertThat(groups(findings, org, Category.MISCONFIGURATION, "host"))
+                        .isEqualTo(groupedByResource(jdbi, org, Category.MISCONFIGURATION));
             }
             assertThat(steps).isGreaterThan(100);
             // and they saw resolves, reopens, mutes and expiries
