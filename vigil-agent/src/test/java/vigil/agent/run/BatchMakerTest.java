@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vigil.agent.facts.FactCollector;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.inventory.dpkg.DpkgCataloger;
 
 /** What an agent's batch carries to the server: the spool's status, and scan warnings without file text. */

@@ -24,8 +24,8 @@ import vigil.server.findings.FindingExport;
 import vigil.server.findings.FindingStore;
 import vigil.server.intake.Bindings;
 import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeException;
 import vigil.server.notify.Notifications;
+import vigil.spi.intake.IntakeException;
 
 /** The routes of the intake and of {@code /api/v1}, each declared with its permission. */
 public final class ApiRoutes {

@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 import vigil.inventory.InventoryException;
 import vigil.inventory.sbom.CycloneDx;
 import vigil.model.Inventory;
+import vigil.spi.intake.IntakeException;
 
 /**
  * Reads one batch as a stream of JSON tokens, never as one tree: only one component (or the agent object, or an
@@ -31,7 +32,7 @@ import vigil.model.Inventory;
  */
 final class BatchReader {
     /** Decompressed bytes of one batch. A host batch is about 1 MiB, the largest images' a few MiB. */
-    static final long MAX_DECOMPRESSED = 32L << 20;
+    static final long MAX_DECOMPRESSED = vigil.spi.intake.IntakeLimits.MAX_BATCH_BYTES;
     /** Nesting of objects and arrays; Vigil's batches nest 8 deep. */
     static final int MAX_DEPTH = 32;
     /** Characters of one string value (a purl, a fact, a capability's reason). */

@@ -13,8 +13,14 @@ import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import vigil.model.Inventory;
+import vigil.model.batch.Source;
 import vigil.server.auth.Principal;
 import vigil.server.findings.Matching;
+import vigil.server.store.StoreErrors;
+import vigil.spi.intake.BatchSink;
+import vigil.spi.intake.IntakeException;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.store.StoreError;
 
 /**
  * Accepts agent batches: a gzip-compressed JSON document with a batch id, the agent's identity, facts and
@@ -119,6 +125,11 @@ public final class Intake {
         public ParsedBatch {
             inventories = List.copyOf(inventories);
         }
+
+        /** What sent it: its agent. */
+        public Source source() {
+            return Source.agent(agentId);
+        }
     }
 
     /** A batch naming an agent or image bound to another API key; the message says what to do. */
@@ -155,7 +166,8 @@ public final class Intake {
             throw new IntakeException(403, refused.get().message());
         }
         if (queue != null) {
-            return queue.submit(principal.orgId(), keyId, parsed, body, gzip);
+            queue.submit(principal.orgId(), keyId, parsed.batchId(), parsed.source(), body, gzip);
+            return Result.queued(parsed);
         }
         try {
             return store(principal.orgId(), keyId, parsed);
@@ -242,6 +254,25 @@ public final class Intake {
     }
 
     /**
+     * What a queue's workers store through: reads the queued body as the route did, then {@link #store}s it. Every
+     * failure is an answer, with the store's error code when the store raised it.
+     */
+    public BatchSink.Delivery storeQueued(String orgId, @Nullable String keyId, byte[] body, boolean gzip) {
+        ParsedBatch batch;
+        try {
+            batch = parseBatch(body, gzip);
+        } catch (IntakeException e) {
+            return new BatchSink.NotABatch(String.valueOf(e.getMessage()));
+        }
+        try {
+            Result result = store(orgId, keyId, batch);
+            return new BatchSink.Stored(result.batchId(), result.duplicate());
+        } catch (RuntimeException e) {
+            return new BatchSink.Failed(StoreErrors.classify(e).orElse(null), e);
+        }
+    }
+
+    /**
      * Stores a checked batch for an organization in one transaction, exactly once per batch id: a batch stored
      * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
      *
@@ -273,13 +304,7 @@ public final class Intake {
     }
 
     private static boolean concurrencyFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql
-                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return StoreErrors.classify(e).orElse(null) == StoreError.CONFLICT;
     }
 
     private Result storeOnce(String orgId, @Nullable String keyId, ParsedBatch parsed, List<Matching.Matched> matched) {
@@ -316,8 +341,7 @@ public final class Intake {
             // Two deliveries of one batch raced and the batches primary key let exactly one in. Another unique key
             // (two agents inserting one image's inventory at once) rolled back a batch that is not stored: rethrown,
             // so the agent or the queue's worker tries it again.
-            if (vigil.server.store.StoreErrors.duplicateKey(e)
-                    && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
+            if (StoreErrors.duplicateKey(e) && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
                 return new Result(batchId, Outcome.DUPLICATE, 0, 0);
             }
             throw e;

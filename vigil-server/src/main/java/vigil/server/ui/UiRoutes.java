@@ -17,10 +17,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import vigil.agent.matrix.Availability;
-import vigil.agent.matrix.Capability;
-import vigil.agent.matrix.DeploymentType;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.matrix.Availability;
+import vigil.features.matrix.Capability;
+import vigil.features.matrix.DeploymentType;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.model.Severity;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.Logins;
@@ -151,7 +151,7 @@ public final class UiRoutes {
             }
             html.append("</ul>");
         }
-        vigil.server.intake.QueueBacklog queue = report.queue();
+        vigil.spi.intake.QueueBacklog queue = report.queue();
         if (queue != null) {
             html.append("<p id=\"queue-lag\">Intake queue: ")
                     .append(esc(queue.waiting()))
@@ -159,7 +159,7 @@ public final class UiRoutes {
                     .append(queue.stalledSeconds() > 0 ? ", no progress for " + queue.stalledSeconds() + " s" : "")
                     .append("</p><table id=\"queue\"><thead><tr><th>Partition</th><th>Waiting</th>"
                             + "<th>No progress for</th></tr></thead><tbody>");
-            for (vigil.server.intake.QueueBacklog.Partition partition : queue.partitions()) {
+            for (vigil.spi.intake.QueueBacklog.Partition partition : queue.partitions()) {
                 html.append("<tr><td>")
                         .append(partition.partition())
                         .append("</td><td>")
@@ -883,7 +883,7 @@ public final class UiRoutes {
                     .append("</td><td>")
                     .append(esc(agent.version()))
                     .append(
-                            vigil.agent.check.CapabilityCheck.meetsMinimum(
+                            vigil.features.check.CapabilityCheck.meetsMinimum(
                                             agent.version(), matrix.agentMinimumVersion())
                                     ? ""
                                     : " " + Html.badge("stale", "older than " + matrix.agentMinimumVersion()))

@@ -33,6 +33,7 @@ import vigil.model.PackageType;
 import vigil.model.Target;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
+import vigil.spi.intake.IntakeException;
 
 class IntakeParseTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -40,6 +40,8 @@ import vigil.model.Inventory;
 import vigil.model.OsSupport;
 import vigil.model.Target;
 import vigil.server.VigilServer;
+import vigil.spi.intake.IntakeException;
+import vigil.spi.intake.IntakeQueue;
 import vigil.vulndb.DatabaseImporter;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -253,8 +255,13 @@ class IntakeSecurityIT {
             java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
             IntakeQueue slow = new IntakeQueue() {
                 @Override
-                public Intake.Result submit(
-                        String org, String keyId, Intake.ParsedBatch batch, byte[] body, boolean gzip) {
+                public void submit(
+                        String org,
+                        String keyId,
+                        String batchId,
+                        vigil.model.batch.Source source,
+                        byte[] body,
+                        boolean gzip) {
                     peak.accumulateAndGet(holding.incrementAndGet(), Math::max);
                     try {
                         release.await();
@@ -262,11 +269,10 @@ class IntakeSecurityIT {
                         Thread.currentThread().interrupt();
                     }
                     holding.decrementAndGet();
-                    return Intake.Result.queued(batch);
                 }
 
                 @Override
-                public void startWorkers(Store store) {}
+                public void startWorkers(vigil.spi.intake.BatchSink sink) {}
 
                 @Override
                 public String describe() {
