@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
-import vigil.agent.check.CapabilityCheck;
-import vigil.agent.check.CapabilityStatus;
-import vigil.agent.check.CheckJson;
-import vigil.agent.facts.ContainerRuntime;
 import vigil.agent.facts.FactCollector;
-import vigil.agent.facts.Facts;
-import vigil.agent.matrix.DeploymentType;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.check.CapabilityCheck;
+import vigil.features.check.CapabilityStatus;
+import vigil.features.check.CheckJson;
+import vigil.features.check.ContainerRuntime;
+import vigil.features.check.Facts;
+import vigil.features.matrix.DeploymentType;
+import vigil.features.matrix.FeatureMatrix;
 
 /** {@code vigil agent}: the agent's commands. */
 @Command(

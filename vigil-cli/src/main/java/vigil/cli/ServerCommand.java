@@ -155,7 +155,7 @@ final class ServerCommand implements Callable<Integer> {
                                     java.time.Duration.ofSeconds(30),
                                     agentMinimumVersion != null
                                             ? agentMinimumVersion
-                                            : vigil.agent.matrix.FeatureMatrix.defaults()
+                                            : vigil.features.matrix.FeatureMatrix.defaults()
                                                     .agentMinimumVersion())
                             .withQueue(queue != null ? queue : System.getenv("VIGIL_QUEUE"))
                             .withNetwork(vigil.server.net.NetworkOptions.defaults()

@@ -29,7 +29,9 @@ class ArchitectureTest {
                         "vigil.versions",
                         "vigil.inventory",
                         "vigil.vulndb",
-                        "vigil.agent.check",
+                        "vigil.features.check",
+                        "vigil.spi.intake",
+                        "vigil.agent.run",
                         "vigil.kafka",
                         "vigil.cli");
     }
@@ -92,6 +94,18 @@ class ArchitectureTest {
                 .check(production);
     }
 
+    /** ADR 0030: the feature matrix and the SPI are the core's, shared by agent, server and queues; they use neither. */
+    @Test
+    void featuresAndSpiDependOnNoRunningPart() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("vigil.features..", "vigil.spi..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.agent..", "vigil.server..", "vigil.kafka..", "vigil.cli..", "vigil.vulndb..")
+                .check(production);
+    }
+
     /** Every route declares its permission: only SecuredRoutes may register routes with Javalin. */
     @Test
     void routesAreRegisteredOnlyWithAPermission() {
@@ -124,10 +138,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void nothingDependsOnTheServerButTheCliAndItsQueueModules() {
+    void nothingDependsOnTheServerButTheCli() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("vigil.server..", "vigil.cli..", "vigil.kafka..")
+                .resideOutsideOfPackages("vigil.server..", "vigil.cli..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("vigil.server..")
@@ -148,7 +162,7 @@ class ArchitectureTest {
 
     @Test
     void internalPackagesStayInsideTheirModule() {
-        for (String module : new String[] {"model", "versions", "inventory", "vulndb", "agent"}) {
+        for (String module : new String[] {"model", "versions", "inventory", "vulndb", "features", "spi", "agent"}) {
             noClasses()
                     .that()
                     .resideOutsideOfPackage("vigil." + module + "..")

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
-import vigil.agent.check.CapabilityCheck;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.check.CapabilityCheck;
+import vigil.features.matrix.FeatureMatrix;
 
 /**
  * The deployment artifacts under deploy/, checked as far as this machine can: systemd units by systemd-analyze,

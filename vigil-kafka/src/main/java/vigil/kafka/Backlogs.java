@@ -17,7 +17,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.jspecify.annotations.Nullable;
-import vigil.server.intake.QueueBacklog;
+import vigil.spi.intake.QueueBacklog;
 
 /**
  * The consumer group's lag on the intake topic (end offset minus committed offset per partition), read with the

@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,9 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeException;
-import vigil.server.intake.IntakeQueue;
+import vigil.spi.intake.BatchSink;
 
 /**
  * Works the intake topic in the server's consumer group. Each partition's records are stored in order and its
@@ -57,7 +54,7 @@ final class IntakeWorker implements Runnable {
 
     private final KafkaQueueSettings settings;
     private final KafkaProducer<byte[], byte[]> producer;
-    private final IntakeQueue.Store store;
+    private final BatchSink sink;
     private final String clientId;
     private final Map<TopicPartition, Retry> retries = new HashMap<>();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -76,11 +73,10 @@ final class IntakeWorker implements Runnable {
         RETRY
     }
 
-    IntakeWorker(
-            KafkaQueueSettings settings, KafkaProducer<byte[], byte[]> producer, IntakeQueue.Store store, String id) {
+    IntakeWorker(KafkaQueueSettings settings, KafkaProducer<byte[], byte[]> producer, BatchSink sink, String id) {
         this.settings = settings;
         this.producer = producer;
-        this.store = store;
+        this.sink = sink;
         this.clientId = id;
     }
 
@@ -237,42 +233,48 @@ final class IntakeWorker implements Runnable {
     }
 
     private Outcome deliver(TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
         String org = header(record, KafkaIntakeQueue.ORG);
         String encoding = header(record, KafkaIntakeQueue.ENCODING);
         if (org.isEmpty() || !Set.of("gzip", "identity").contains(encoding) || record.value() == null) {
             return setAside(record, "it lacks the organization or encoding headers the intake writes");
         }
-        Optional<Intake.ParsedBatch> batch;
+        // no key header: queued by a server older than the bindings (ADR 0015)
+        String key = header(record, KafkaIntakeQueue.KEY);
+        BatchSink.Delivery delivery;
         try {
-            batch = Optional.of(Intake.parseBatch(record.value(), encoding.equals("gzip")));
-        } catch (IntakeException e) {
-            return setAside(record, "not a batch: " + e.getMessage());
+            delivery = sink.store(org, key.isEmpty() ? null : key, record.value(), encoding.equals("gzip"));
+        } catch (RuntimeException e) { // the sink answers every failure; a throw is a bug meeting this record
+            delivery = new BatchSink.Failed(null, e);
         }
-        try {
-            // no key header: queued by a server older than the bindings (ADR 0015)
-            String key = header(record, KafkaIntakeQueue.KEY);
-            store.store(org, key.isEmpty() ? null : key, batch.get());
-            retries.remove(partition);
-            return Outcome.STORED;
-        } catch (RuntimeException e) {
-            Retry last = retries.get(partition);
-            int attempts = last != null && last.offset() == record.offset() ? last.attempts() + 1 : 1;
-            if (isDataError(e) && attempts >= DATA_ERROR_ATTEMPTS) {
+        return switch (delivery) {
+            case BatchSink.Stored stored -> {
                 retries.remove(partition);
-                return setAside(record, "the store refused it " + attempts + " times: " + KafkaIntakeQueue.reasons(e));
+                yield Outcome.STORED;
             }
-            Duration pause = min(FIRST_PAUSE.multipliedBy(1L << Math.min(attempts - 1, 10)), MAX_PAUSE);
-            retries.put(partition, new Retry(record.offset(), attempts, System.nanoTime() + pause.toNanos()));
-            LOG.warn(
-                    "storing batch {} ({}) failed, attempt {}; its partition waits {} ms: {}",
-                    batch.get().batchId(),
-                    where,
-                    attempts,
-                    pause.toMillis(),
-                    KafkaIntakeQueue.reasons(e));
-            return Outcome.RETRY;
+            case BatchSink.NotABatch notABatch -> setAside(record, "not a batch: " + notABatch.reason());
+            case BatchSink.Failed failed -> retry(partition, record, failed);
+        };
+    }
+
+    private Outcome retry(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, BatchSink.Failed failed) {
+        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        Retry last = retries.get(partition);
+        int attempts = last != null && last.offset() == record.offset() ? last.attempts() + 1 : 1;
+        if (isDataError(failed) && attempts >= DATA_ERROR_ATTEMPTS) {
+            retries.remove(partition);
+            return setAside(
+                    record, "the store refused it " + attempts + " times: " + KafkaIntakeQueue.reasons(failed.cause()));
         }
+        Duration pause = min(FIRST_PAUSE.multipliedBy(1L << Math.min(attempts - 1, 10)), MAX_PAUSE);
+        retries.put(partition, new Retry(record.offset(), attempts, System.nanoTime() + pause.toNanos()));
+        LOG.warn(
+                "storing batch {} ({}) failed, attempt {}; its partition waits {} ms: {}",
+                header(record, KafkaIntakeQueue.BATCH),
+                where,
+                attempts,
+                pause.toMillis(),
+                KafkaIntakeQueue.reasons(failed.cause()));
+        return Outcome.RETRY;
     }
 
     /** Moves a record to the dead-letter topic with the reason; RETRY when even that fails. */
@@ -301,17 +303,19 @@ final class IntakeWorker implements Runnable {
     }
 
     /**
-     * A failure that retrying the same record cannot mend: the store's constraints or data checks refused it (SQL
-     * states 22 and 23, SQLite's constraint errors), or no database error at all (a bug meeting this record). A
-     * connection or lock problem is not: the store will be back.
+     * A failure that retrying the same record cannot mend: the store's constraints or data checks refused it (its
+     * {@link vigil.spi.store.StoreError#refusesTheData}), or the failure did not come from the store at all (a key's
+     * binding refused, a bug meeting this record). A store that is away, locked or full is not: it will be back; nor
+     * is an error of Kafka's own.
      */
-    static boolean isDataError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+    static boolean isDataError(BatchSink.Failed failed) {
+        for (Throwable t = failed.cause(); t != null; t = t.getCause()) {
             if (t instanceof KafkaException) {
                 return false;
             }
         }
-        return !vigil.server.store.StoreErrors.fromTheStore(e) || vigil.server.store.StoreErrors.refusedTheData(e);
+        vigil.spi.store.StoreError error = failed.error();
+        return error == null || error.refusesTheData();
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -18,17 +18,18 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
-import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeException;
-import vigil.server.intake.IntakeQueue;
-import vigil.server.intake.QueueBacklog;
+import vigil.model.batch.Source;
+import vigil.spi.intake.BatchSink;
+import vigil.spi.intake.IntakeException;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.intake.QueueBacklog;
 
 /**
  * Batches through a Kafka topic. A record is the request body as the agent sent it (gzip JSON, checked by the
- * intake before it is written), keyed {@code org/agent} so the default partitioner keeps each agent's batches in
- * order on one partition; headers carry the organization and the id of the API key that sent it, and the encoding. The producer is
+ * intake before it is written), keyed {@code org/source} ({@link #key}) so the default partitioner keeps each source's
+ * batches in order on one partition; headers carry the organization and the id of the API key that sent it, and the encoding. The producer is
  * idempotent with {@code acks=all}, so an answered batch is on every in-sync replica. The workers
- * ({@link IntakeWorker}) store each batch exactly once through the server's idempotent store. Only Vigil servers
+ * ({@link IntakeWorker}) store each batch exactly once through the server's idempotent {@link BatchSink}. Only Vigil servers
  * may write to the topic (Kafka ACLs): a record's organization header is trusted.
  */
 public final class KafkaIntakeQueue implements IntakeQueue {
@@ -110,21 +111,20 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     }
 
     @Override
-    public Intake.Result submit(String orgId, String keyId, Intake.ParsedBatch batch, byte[] body, boolean gzip)
+    public void submit(String orgId, String keyId, String batchId, Source source, byte[] body, boolean gzip)
             throws IntakeException {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
                 settings.topic(),
                 null,
-                key(orgId, batch.agentId()),
+                key(orgId, source),
                 body,
                 List.<Header>of(
                         new RecordHeader(ORG, bytes(orgId)),
                         new RecordHeader(KEY, bytes(keyId)),
                         new RecordHeader(ENCODING, bytes(gzip ? "gzip" : "identity")),
-                        new RecordHeader(BATCH, bytes(batch.batchId()))));
+                        new RecordHeader(BATCH, bytes(batchId))));
         try {
             producer.send(record).get(submitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return Intake.Result.queued(batch);
         } catch (ExecutionException e) {
             throw unavailable(reasons(e.getCause() == null ? e : e.getCause()));
         } catch (KafkaException e) {
@@ -159,8 +159,15 @@ public final class KafkaIntakeQueue implements IntakeQueue {
         return text.isEmpty() ? e.getClass().getSimpleName() : text.toString();
     }
 
-    static byte[] key(String orgId, String agentId) {
-        return bytes(orgId + "/" + agentId);
+    /**
+     * {@code org/source}: an agent's batches keep the key they had before sources existed ({@code org/AGENT-ID}), so a
+     * topic holding records of both versions keeps each agent on one partition, in order; other sources are
+     * {@code org/KIND:ID} (an agent id of that form would only share their partition, which orders but never merges).
+     */
+    static byte[] key(String orgId, Source source) {
+        String id =
+                source.kind() == Source.Kind.AGENT ? source.id() : source.kind().wire() + ":" + source.id();
+        return bytes(orgId + "/" + id);
     }
 
     private static byte[] bytes(String text) {
@@ -176,11 +183,11 @@ public final class KafkaIntakeQueue implements IntakeQueue {
     }
 
     @Override
-    public synchronized void startWorkers(Store store) {
+    public synchronized void startWorkers(BatchSink sink) {
         if (worker != null) {
             throw new IllegalStateException("the workers run already");
         }
-        IntakeWorker started = new IntakeWorker(settings, producer, store, "vigil-worker-" + instance);
+        IntakeWorker started = new IntakeWorker(settings, producer, sink, "vigil-worker-" + instance);
         worker = started;
         thread = Thread.ofPlatform().name("vigil-kafka-worker").daemon().start(started);
     }

@@ -2,8 +2,8 @@ package vigil.kafka;
 
 import java.io.IOException;
 import java.net.URI;
-import vigil.server.intake.IntakeQueue;
-import vigil.server.intake.IntakeQueueProvider;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.intake.IntakeQueueProvider;
 
 /** Serves {@code --queue kafka://HOST:PORT[,HOST:PORT...][?topic=...&partitions=...]}. */
 public final class KafkaIntakeQueueProvider implements IntakeQueueProvider {

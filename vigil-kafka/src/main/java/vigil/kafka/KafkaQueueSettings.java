@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import vigil.server.VigilServer;
+import vigil.spi.intake.IntakeLimits;
 
 /**
  * What a {@code kafka://} queue URL says: the bootstrap servers, the topic and how to create it, the consumer group,
@@ -32,7 +32,7 @@ record KafkaQueueSettings(
     static final String DEFAULT_GROUP = "vigil-workers";
 
     /** Room for the largest request the server accepts plus the record's own overhead. */
-    static final int MAX_MESSAGE_BYTES = Math.toIntExact(VigilServer.MAX_REQUEST_BYTES + (1 << 20));
+    static final int MAX_MESSAGE_BYTES = Math.toIntExact(IntakeLimits.MAX_BATCH_BYTES + (1 << 20));
 
     private static final Pattern SERVER = Pattern.compile("^[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}$");
     /** Client properties that carry credentials: they belong in the config file, never in the URL. */

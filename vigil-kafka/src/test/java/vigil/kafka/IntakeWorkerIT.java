@@ -25,8 +25,11 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import vigil.model.batch.Source;
 import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeQueue;
+import vigil.server.store.StoreErrors;
+import vigil.spi.intake.BatchSink;
+import vigil.spi.intake.IntakeException;
 
 /**
  * The worker's failure handling against a real broker, with a hand-written store that fails on purpose: a batch the
@@ -52,24 +55,30 @@ class IntakeWorkerIT {
     }
 
     /** Stores by recording; fails a batch as often as told, with the given failure. */
-    private static final class FailingStore implements IntakeQueue.Store {
+    private static final class FailingStore implements BatchSink {
         final List<String> stored = new ArrayList<>();
         final Map<String, Integer> attempts = new HashMap<>();
         final Map<String, Integer> failures = new HashMap<>();
         final Map<String, RuntimeException> failure = new HashMap<>();
 
         @Override
-        public synchronized Intake.Result store(
-                String orgId, @org.jspecify.annotations.Nullable String keyId, Intake.ParsedBatch batch) {
+        public synchronized Delivery store(
+                String orgId, @org.jspecify.annotations.Nullable String keyId, byte[] body, boolean gzip) {
             assertThat(orgId).isEqualTo(ORG);
             assertThat(keyId).as("the sending key travels with the batch").isEqualTo(KEY);
-            String id = batch.batchId();
+            String id;
+            try {
+                id = Intake.parseBatch(body, gzip).batchId();
+            } catch (IntakeException e) {
+                return new NotABatch(String.valueOf(e.getMessage()));
+            }
             int attempt = attempts.merge(id, 1, Integer::sum);
             if (attempt <= failures.getOrDefault(id, 0)) {
-                throw failure.get(id);
+                RuntimeException e = failure.get(id);
+                return new Failed(StoreErrors.classify(e).orElse(null), e);
             }
             stored.add(id);
-            return new Intake.Result(id, Intake.Outcome.STORED, 0, 0);
+            return new Stored(id, false);
         }
 
         synchronized List<String> stored() {
@@ -147,26 +156,30 @@ class IntakeWorkerIT {
 
     @Test
     void refusalsAreToldFromOutages() {
-        assertThat(IntakeWorker.isDataError(
-                        new RuntimeException(new SQLIntegrityConstraintViolationException("x", "23505"))))
+        assertThat(dataError(new RuntimeException(new SQLIntegrityConstraintViolationException("x", "23505"))))
                 .isTrue();
         // SQLite's codes, not its message text: a constraint's extended code counts, a lock does not
-        assertThat(IntakeWorker.isDataError(new RuntimeException(new org.sqlite.SQLiteException(
+        assertThat(dataError(new RuntimeException(new org.sqlite.SQLiteException(
                         "UNIQUE constraint failed", org.sqlite.SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY))))
                 .isTrue();
-        assertThat(IntakeWorker.isDataError(new RuntimeException(
+        assertThat(dataError(new RuntimeException(
                         new org.sqlite.SQLiteException("locked", org.sqlite.SQLiteErrorCode.SQLITE_BUSY))))
                 .isFalse();
-        assertThat(IntakeWorker.isDataError(new RuntimeException(new java.sql.SQLException("[SQLITE_CONSTRAINT] x"))))
+        assertThat(dataError(new RuntimeException(new java.sql.SQLException("[SQLITE_CONSTRAINT] x"))))
                 .as("a message that looks like a code is not one")
                 .isFalse();
-        assertThat(IntakeWorker.isDataError(new RuntimeException(new SQLTransientConnectionException("down"))))
+        assertThat(dataError(new RuntimeException(new SQLTransientConnectionException("down"))))
                 .isFalse();
-        assertThat(IntakeWorker.isDataError(
-                        new RuntimeException(new java.sql.SQLException("[SQLITE_BUSY] database is locked"))))
+        assertThat(dataError(new RuntimeException(new java.sql.SQLException("[SQLITE_BUSY] database is locked"))))
                 .isFalse();
-        assertThat(IntakeWorker.isDataError(new NullPointerException("a bug meeting this record")))
+        assertThat(dataError(new NullPointerException("a bug meeting this record")))
                 .isTrue();
+    }
+
+    /** As the server's sink answers a failure: with the store's code found in it. */
+    private static boolean dataError(Throwable e) {
+        return IntakeWorker.isDataError(
+                new BatchSink.Failed(StoreErrors.classify(e).orElse(null), e));
     }
 
     private static KafkaQueueSettings settings(String topic) throws Exception {
@@ -186,7 +199,7 @@ class IntakeWorkerIT {
     }
 
     private static int partition(String agent, int partitions) {
-        return Utils.toPositive(Utils.murmur2(KafkaIntakeQueue.key(ORG, agent))) % partitions;
+        return Utils.toPositive(Utils.murmur2(KafkaIntakeQueue.key(ORG, Source.agent(agent)))) % partitions;
     }
 
     /** Queues a heartbeat batch of the agent; returns the record's value. */
@@ -199,8 +212,7 @@ class IntakeWorkerIT {
             gzip.write(json.getBytes(StandardCharsets.UTF_8));
         }
         byte[] body = bytes.toByteArray();
-        Intake.Result result = queue.submit(ORG, KEY, Intake.parseBatch(body, true), body, true);
-        assertThat(result.outcome()).isEqualTo(Intake.Outcome.QUEUED);
+        queue.submit(ORG, KEY, batchId, Source.agent(agentId), body, true);
         return body;
     }
 

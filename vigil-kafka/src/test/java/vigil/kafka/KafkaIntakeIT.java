@@ -299,7 +299,7 @@ class KafkaIntakeIT {
                     .withHandle(h -> h.createQuery("SELECT id FROM organizations")
                             .mapTo(String.class)
                             .one());
-            byte[] agentKey = KafkaIntakeQueue.key(org, "agent-foreign-1");
+            byte[] agentKey = KafkaIntakeQueue.key(org, vigil.model.batch.Source.agent("agent-foreign-1"));
             try (KafkaProducer<byte[], byte[]> producer = producer()) {
                 // no headers at all
                 producer.send(new ProducerRecord<>(topic, agentKey, "{}".getBytes(StandardCharsets.UTF_8)))
@@ -469,7 +469,8 @@ class KafkaIntakeIT {
     }
 
     private static int partitionOf(String org, String agent, int partitions) {
-        return Utils.toPositive(Utils.murmur2(KafkaIntakeQueue.key(org, agent))) % partitions;
+        return Utils.toPositive(Utils.murmur2(KafkaIntakeQueue.key(org, vigil.model.batch.Source.agent(agent))))
+                % partitions;
     }
 
     /** Every record sits on the partition its org/agent key hashes to, and each agent's steps are in order. */

@@ -75,8 +75,9 @@ class WorkerFailoverIT {
                     List<String> agents = new ArrayList<>();
                     for (int i = 0; agents.size() < 4; i++) {
                         String candidate = "agent-failover-" + i;
-                        if (othersPartitions.contains(
-                                Utils.toPositive(Utils.murmur2(KafkaIntakeQueue.key(org, candidate))) % 4)) {
+                        if (othersPartitions.contains(Utils.toPositive(Utils.murmur2(
+                                        KafkaIntakeQueue.key(org, vigil.model.batch.Source.agent(candidate))))
+                                % 4)) {
                             agents.add(candidate);
                         }
                     }

@@ -18,7 +18,7 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Logins;
@@ -33,7 +33,6 @@ import vigil.server.http.RateLimiter;
 import vigil.server.http.SecuredRoutes;
 import vigil.server.http.SecurityHeaders;
 import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeQueue;
 import vigil.server.intake.IntakeQueues;
 import vigil.server.net.AddressRules;
 import vigil.server.net.HttpHardening;
@@ -44,6 +43,9 @@ import vigil.server.store.Database;
 import vigil.server.store.StoreUnavailableException;
 import vigil.server.tls.TlsMaterial;
 import vigil.server.ui.UiRoutes;
+import vigil.spi.intake.BatchSink;
+import vigil.spi.intake.IntakeLimits;
+import vigil.spi.intake.IntakeQueue;
 import vigil.vulndb.store.AdvisoryStore;
 
 /** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
@@ -57,7 +59,7 @@ public final class VigilServer implements AutoCloseable {
      * Largest request body accepted; larger ones get 413. A batch may be sent without compression, so this is the
      * decompressed limit of a batch (ADR 0015); a gzip batch of a real host is about 100 KiB.
      */
-    public static final long MAX_REQUEST_BYTES = Intake.MAX_DECOMPRESSED;
+    public static final long MAX_REQUEST_BYTES = IntakeLimits.MAX_BATCH_BYTES;
 
     /**
      * How long a stop waits for requests in flight to finish before the stores close: a batch being stored finishes
@@ -340,13 +342,12 @@ public final class VigilServer implements AutoCloseable {
                 Math.max(50, Math.min(2000, options.notificationBackoff().toMillis() / 2)));
         watcher.every("delivering notifications", dispatchEvery, dispatchEvery, notifications::deliverDue);
         if (queue != null) {
-            queue.startWorkers((org, keyId, batch) -> {
-                try {
-                    return intake.store(org, keyId, batch);
-                } catch (RuntimeException e) {
-                    StoreUnavailableException.classify(e).ifPresent(health::failed);
-                    throw e;
+            queue.startWorkers((org, keyId, body, gzip) -> {
+                BatchSink.Delivery delivery = intake.storeQueued(org, keyId, body, gzip);
+                if (delivery instanceof BatchSink.Failed failed) {
+                    StoreUnavailableException.classify(failed.cause()).ifPresent(health::failed);
                 }
+                return delivery;
             });
         }
         return new VigilServer(

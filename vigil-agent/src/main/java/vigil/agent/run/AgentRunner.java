@@ -2,6 +2,7 @@ package vigil.agent.run;
 
 import java.io.IOException;
 import java.util.List;
+import vigil.agent.collect.Collector;
 
 /**
  * One agent cycle: make a batch (a heartbeat, or with the host's inventory) that carries the spool's status, spool
@@ -14,18 +15,53 @@ public final class AgentRunner {
         BatchMaker.Batch make(boolean withInventory, Spool.Status spool) throws IOException;
     }
 
+    /** Makes a batch of one collector's sections: {@link BatchMaker} on a machine, a fake in tests. */
+    @FunctionalInterface
+    public interface SectionBatches {
+        BatchMaker.Batch make(Collector collector, Spool.Status spool) throws IOException;
+    }
+
     private final Batches maker;
     private final Spool spool;
     private final Uploader uploader;
+    private final SectionBatches sectionMaker;
+    private final List<Collector> collectors;
 
     public AgentRunner(BatchMaker maker, Spool spool, Uploader uploader) {
-        this((withInventory, status) -> maker.make(withInventory, List.of(), status), spool, uploader);
+        this(maker, spool, uploader, List.of());
+    }
+
+    /**
+     * @param collectors run each cycle after the inventory batch, each into a batch of its own spooled under its
+     *     policy (the host inventory is not among them: {@link BatchMaker} reads it into the cycle's own batch)
+     */
+    public AgentRunner(BatchMaker maker, Spool spool, Uploader uploader, List<Collector> collectors) {
+        this(
+                (withInventory, status) -> maker.make(withInventory, List.of(), status),
+                maker::make,
+                spool,
+                uploader,
+                collectors);
     }
 
     public AgentRunner(Batches maker, Spool spool, Uploader uploader) {
+        this(
+                maker,
+                (collector, status) -> {
+                    throw new IllegalStateException("no section batches without collectors");
+                },
+                spool,
+                uploader,
+                List.of());
+    }
+
+    public AgentRunner(
+            Batches maker, SectionBatches sectionMaker, Spool spool, Uploader uploader, List<Collector> collectors) {
         this.maker = maker;
+        this.sectionMaker = sectionMaker;
         this.spool = spool;
         this.uploader = uploader;
+        this.collectors = List.copyOf(collectors);
     }
 
     /** What a cycle did, for the log line and {@code vigil agent status}. */
@@ -45,11 +81,29 @@ public final class AgentRunner {
         return new Cycle(made.batchId(), made.inventory(), made.packages(), flush());
     }
 
-    /** Makes a batch carrying the spool's status as it is now, and spools it. */
+    /**
+     * Makes a batch carrying the spool's status as it is now, and spools it; then a batch of each collector that has
+     * something new, spooled under the collector's policy.
+     */
     public Made make(boolean withInventory) throws IOException {
         BatchMaker.Batch batch = maker.make(withInventory, spool.status());
         spool.add(batch.batchId(), batch.gzipped());
+        for (Collector collector : collectors) {
+            collect(collector);
+        }
         return new Made(batch.batchId(), batch.hostInventory(), batch.packages());
+    }
+
+    /** Spools one batch of a collector's sections under its policy; nothing when it has nothing new. */
+    public void collect(Collector collector) throws IOException {
+        BatchMaker.Batch batch = sectionMaker.make(collector, spool.status());
+        if (batch.gzipped().length > 0) {
+            spool.add(
+                    batch.batchId(),
+                    batch.gzipped(),
+                    collector.policy(),
+                    collector.section().wire());
+        }
     }
 
     /** Sends what is spooled, in order, and remembers how it went for {@code vigil agent status}. */

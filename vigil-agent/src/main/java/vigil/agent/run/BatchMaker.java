@@ -14,21 +14,19 @@ import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-import vigil.agent.check.CapabilityCheck;
-import vigil.agent.check.CapabilityStatus;
-import vigil.agent.check.CheckJson;
+import vigil.agent.collect.Collector;
+import vigil.agent.collect.HostInventoryCollector;
 import vigil.agent.facts.FactCollector;
-import vigil.agent.facts.Facts;
-import vigil.agent.matrix.Capability;
-import vigil.agent.matrix.FeatureMatrix;
-import vigil.inventory.InventoryScanner;
+import vigil.features.check.CapabilityCheck;
+import vigil.features.check.CapabilityStatus;
+import vigil.features.check.CheckJson;
+import vigil.features.check.Facts;
+import vigil.features.matrix.Capability;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.inventory.PackageCataloger;
-import vigil.inventory.fs.DirectoryRootFs;
-import vigil.inventory.os.OsDetector;
 import vigil.inventory.sbom.CycloneDx;
 import vigil.model.Inventory;
-import vigil.model.ProgressListener;
-import vigil.model.Target;
+import vigil.model.batch.Source;
 
 /**
  * Makes an agent's batches: the facts, the capability check, the host's inventory when Vulnerabilities is enabled
@@ -82,12 +80,57 @@ public final class BatchMaker {
                         s.capability() == Capability.VULNERABILITIES && s.state() == CapabilityStatus.State.ENABLED);
         Inventory inventory = null;
         if (withHostInventory && vulnerabilities) {
-            inventory = inventory();
+            inventory = inventory(facts.agentVersion());
         }
         String batchId = UUID.randomUUID().toString();
         ObjectNode batch = JSON.createObjectNode();
         batch.put("batchId", batchId);
         batch.put("createdAt", clock.instant().toString());
+        agent(batch, facts, statuses, spool);
+        var inventories = batch.putArray("inventories");
+        if (inventory != null) {
+            inventories.add(sbom(inventory, facts.agentVersion()));
+        }
+        for (Inventory other : others) {
+            inventories.add(sbom(other, facts.agentVersion()));
+        }
+        return new Batch(
+                batchId,
+                gzip(JSON.writeValueAsBytes(batch)),
+                inventory != null,
+                inventory == null ? 0 : inventory.packages().size());
+    }
+
+    /**
+     * A version 2 batch (ADR 0031) of one collector's sections: {@code source} is this agent, the agent object as in
+     * every batch, and {@code sections} the collector's, each with its type. Inventories still travel as version 1
+     * ({@link #make}), which servers from before the envelope read too.
+     */
+    public Batch make(Collector sectionCollector, Spool.@Nullable Status spool) throws IOException {
+        Facts facts = collector.collect();
+        List<CapabilityStatus> statuses = new CapabilityCheck(matrix).evaluate(facts);
+        List<ObjectNode> sections = sectionCollector.collect();
+        String batchId = UUID.randomUUID().toString();
+        if (sections.isEmpty()) {
+            return new Batch(batchId, new byte[0], false, 0); // nothing new: nothing to spool
+        }
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", batchId);
+        batch.put("createdAt", clock.instant().toString());
+        batch.putObject("source").put("kind", Source.Kind.AGENT.wire()).put("id", agentId());
+        agent(batch, facts, statuses, spool);
+        var array = batch.putArray("sections");
+        for (ObjectNode section : sections) {
+            ObjectNode typed = array.addObject();
+            typed.put("type", sectionCollector.section().wire());
+            typed.setAll(section);
+        }
+        return new Batch(batchId, gzip(JSON.writeValueAsBytes(batch)), false, 0);
+    }
+
+    /** The agent object every batch carries: identity, facts, capability answers and the spool's status. */
+    private void agent(ObjectNode batch, Facts facts, List<CapabilityStatus> statuses, Spool.@Nullable Status spool)
+            throws IOException {
         ObjectNode agent = batch.putObject("agent");
         agent.put("id", agentId());
         agent.put("hostname", hostname());
@@ -102,19 +145,11 @@ public final class BatchMaker {
             state.put("pendingBytes", spool.pendingBytes());
             state.put("dropped", spool.dropped());
             state.put("droppedBytes", spool.droppedBytes());
+            if (!spool.droppedSections().isEmpty()) {
+                ObjectNode sections = state.putObject("droppedSections");
+                spool.droppedSections().forEach(sections::put);
+            }
         }
-        var inventories = batch.putArray("inventories");
-        if (inventory != null) {
-            inventories.add(sbom(inventory, facts.agentVersion()));
-        }
-        for (Inventory other : others) {
-            inventories.add(sbom(other, facts.agentVersion()));
-        }
-        return new Batch(
-                batchId,
-                gzip(JSON.writeValueAsBytes(batch)),
-                inventory != null,
-                inventory == null ? 0 : inventory.packages().size());
     }
 
     /**
@@ -136,12 +171,11 @@ public final class BatchMaker {
         return bom;
     }
 
-    private Inventory inventory() throws IOException {
-        Path root = collector.hostRoot();
-        try (DirectoryRootFs fs = new DirectoryRootFs(root, "host " + root)) {
-            return new InventoryScanner(OsDetector::detect, catalogers, clock)
-                    .scan(fs, new Target(Target.Kind.HOST, root.toString(), null), ProgressListener.NONE);
-        }
+    /** The host's inventory, read by the agent's first collector. */
+    private Inventory inventory(String agentVersion) throws IOException {
+        return new HostInventoryCollector(
+                        collector.hostRoot(), catalogers, clock, inventory -> sbom(inventory, agentVersion))
+                .inventory();
     }
 
     /** A stable id for this agent, made on first run and kept in the data directory. */

@@ -18,12 +18,15 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import vigil.agent.collect.SpoolPolicy;
 
 /**
  * The agent's outbox: one file per batch, named by a sequence number so they are sent in the order they were made.
  * Files are written to a temporary name, synced and renamed, so a crash never leaves half a batch. The spool is
- * bounded: past {@code maxBytes} the oldest batches are dropped (a later inventory of the same host supersedes them,
- * and a later heartbeat says the same as an older one). Every drop is counted in {@value #STATE_FILE} beside the
+ * bounded, and what goes past {@code maxBytes} depends on each batch's {@link SpoolPolicy}: the oldest
+ * {@link SpoolPolicy#SUPERSEDE} batches are dropped first (a later inventory of the same host supersedes them, and a
+ * later heartbeat says the same as an older one); only when those are gone are {@link SpoolPolicy#KEEP} batches
+ * dropped, newest first so that what is kept stays a gapless prefix, and counted per section type. Every drop is counted in {@value #STATE_FILE} beside the
  * spool (batches and bytes, since when), together with the last delivery and the last error, so {@code vigil agent
  * status} and the server hear of it even after a restart.
  */
@@ -31,14 +34,31 @@ public final class Spool {
     /** The state file, a sibling of the spool directory. */
     public static final String STATE_FILE = "spool-state.properties";
 
-    /** One spooled batch. */
-    public record Entry(Path file, String batchId, long size) {}
+    /**
+     * One spooled batch.
+     *
+     * @param section the section type of a {@link SpoolPolicy#KEEP} batch; null for a superseding one
+     */
+    public record Entry(
+            Path file,
+            String batchId,
+            long size,
+            SpoolPolicy policy,
+            @Nullable String section) {
+        public Entry(Path file, String batchId, long size) {
+            this(file, batchId, size, SpoolPolicy.SUPERSEDE, null);
+        }
+    }
+
+    /** A KEEP batch's file name ends {@code .keep.SECTION.json.gz}. */
+    private static final java.util.regex.Pattern KEEP = java.util.regex.Pattern.compile("\\.keep\\.([a-z]+)$");
 
     /**
      * What the spool holds and has lost, as {@code vigil agent status} shows it and every batch carries it.
      *
      * @param maxBytes the bound; 0 when unknown (a spool never opened by an agent that records it)
      * @param droppedSince when counting began (the spool's first use with a state file)
+     * @param droppedSections {@link SpoolPolicy#KEEP} batches dropped since then, per section type
      */
     public record Status(
             int pending,
@@ -49,7 +69,35 @@ public final class Spool {
             Instant droppedSince,
             @Nullable Instant lastSentAt,
             @Nullable Instant lastErrorAt,
-            @Nullable String lastError) {}
+            @Nullable String lastError,
+            java.util.SortedMap<String, Long> droppedSections) {
+        public Status {
+            droppedSections = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(droppedSections));
+        }
+
+        public Status(
+                int pending,
+                long pendingBytes,
+                long maxBytes,
+                long dropped,
+                long droppedBytes,
+                Instant droppedSince,
+                @Nullable Instant lastSentAt,
+                @Nullable Instant lastErrorAt,
+                @Nullable String lastError) {
+            this(
+                    pending,
+                    pendingBytes,
+                    maxBytes,
+                    dropped,
+                    droppedBytes,
+                    droppedSince,
+                    lastSentAt,
+                    lastErrorAt,
+                    lastError,
+                    new java.util.TreeMap<>());
+        }
+    }
 
     /** The persistent part of the status. */
     private record State(
@@ -58,7 +106,18 @@ public final class Spool {
             Instant droppedSince,
             @Nullable Instant lastSentAt,
             @Nullable Instant lastErrorAt,
-            @Nullable String lastError) {}
+            @Nullable String lastError,
+            java.util.SortedMap<String, Long> droppedSections) {
+        State(
+                long dropped,
+                long droppedBytes,
+                Instant droppedSince,
+                @Nullable Instant lastSentAt,
+                @Nullable Instant lastErrorAt,
+                @Nullable String lastError) {
+            this(dropped, droppedBytes, droppedSince, lastSentAt, lastErrorAt, lastError, new java.util.TreeMap<>());
+        }
+    }
 
     private final Path directory;
     private final Path stateFile;
@@ -112,10 +171,24 @@ public final class Spool {
         return status(entries, readMaxBytes(file), state);
     }
 
-    /** Adds a compressed batch, dropping the oldest if the bound is passed; returns its entry. */
+    /** Adds a compressed batch that a later one supersedes, dropping the oldest if the bound is passed. */
     public synchronized Entry add(String batchId, byte[] gzippedBatch) throws IOException {
+        return add(batchId, gzippedBatch, SpoolPolicy.SUPERSEDE, null);
+    }
+
+    /**
+     * Adds a compressed batch under its policy; a {@link SpoolPolicy#KEEP} batch names its section type, under which
+     * its drop is counted. Returns its entry (whose file may be gone again when the bound dropped it).
+     */
+    public synchronized Entry add(String batchId, byte[] gzippedBatch, SpoolPolicy policy, @Nullable String section)
+            throws IOException {
+        if (policy == SpoolPolicy.KEEP && (section == null || !section.matches("[a-z]+"))) {
+            throw new IllegalArgumentException(
+                    "a KEEP batch names its section type in lower-case letters, not " + section);
+        }
         sequence++;
-        String name = String.format("%016d-%s.json.gz", sequence, batchId);
+        String name = String.format(
+                "%016d-%s%s.json.gz", sequence, batchId, policy == SpoolPolicy.KEEP ? ".keep." + section : "");
         Path temporary = directory.resolve(name + ".tmp");
         try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW)) {
             out.write(gzippedBatch);
@@ -126,7 +199,7 @@ public final class Spool {
         Path file = directory.resolve(name);
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         enforceBound();
-        return new Entry(file, batchId, gzippedBatch.length);
+        return new Entry(file, batchId, gzippedBatch.length, policy, policy == SpoolPolicy.KEEP ? section : null);
     }
 
     /** The spooled batches, oldest first. */
@@ -173,7 +246,8 @@ public final class Spool {
                 state.droppedSince(),
                 clock.instant(),
                 state.lastErrorAt(),
-                state.lastError());
+                state.lastError(),
+                state.droppedSections());
         writeState(state);
     }
 
@@ -185,7 +259,8 @@ public final class Spool {
                 state.droppedSince(),
                 state.lastSentAt(),
                 clock.instant(),
-                problem.length() <= 500 ? problem : problem.substring(0, 500) + "...");
+                problem.length() <= 500 ? problem : problem.substring(0, 500) + "...",
+                state.droppedSections());
         writeState(state);
     }
 
@@ -200,28 +275,53 @@ public final class Spool {
         // the newest batch always stays, even alone over the bound: it is the freshest word from this host
         for (int i = 0; total > maxBytes && i < entries.size() - 1; i++) {
             Entry entry = entries.get(i);
+            if (entry.policy() != SpoolPolicy.SUPERSEDE) {
+                continue;
+            }
             Files.deleteIfExists(entry.file());
             total -= entry.size();
             dropped.add(entry);
         }
-        if (dropped.isEmpty()) {
+        // still over: KEEP batches, the newest first, so that those kept are the oldest ones, in order and gapless
+        java.util.SortedMap<String, Long> sections = new java.util.TreeMap<>(state.droppedSections());
+        List<Entry> droppedKept = new ArrayList<>();
+        for (int i = entries.size() - 1; total > maxBytes && i >= 0; i--) {
+            Entry entry = entries.get(i);
+            if (entry.policy() != SpoolPolicy.KEEP) {
+                continue;
+            }
+            Files.deleteIfExists(entry.file());
+            total -= entry.size();
+            droppedKept.add(entry);
+            sections.merge(String.valueOf(entry.section()), 1L, Long::sum);
+        }
+        if (dropped.isEmpty() && droppedKept.isEmpty()) {
             return;
         }
         long bytes = dropped.stream().mapToLong(Entry::size).sum();
+        long keptBytes = droppedKept.stream().mapToLong(Entry::size).sum();
         state = new State(
-                state.dropped() + dropped.size(),
-                state.droppedBytes() + bytes,
+                state.dropped() + dropped.size() + droppedKept.size(),
+                state.droppedBytes() + bytes + keptBytes,
                 state.droppedSince(),
                 state.lastSentAt(),
                 state.lastErrorAt(),
-                state.lastError());
+                state.lastError(),
+                sections);
         writeState(state);
-        List<String> ids = dropped.stream().map(Entry::batchId).limit(5).toList();
-        warnings.accept("the spool held " + before + " bytes, over its bound of " + maxBytes + " (--spool-max):"
-                + " dropped the " + dropped.size() + " oldest batch(es), " + bytes + " bytes ("
-                + String.join(", ", ids) + (dropped.size() > ids.size() ? ", ..." : "") + "), since a later"
-                + " inventory or heartbeat of this host supersedes them; " + state.dropped() + " batches, "
-                + state.droppedBytes() + " bytes dropped since " + state.droppedSince());
+        if (!dropped.isEmpty()) {
+            List<String> ids = dropped.stream().map(Entry::batchId).limit(5).toList();
+            warnings.accept("the spool held " + before + " bytes, over its bound of " + maxBytes + " (--spool-max):"
+                    + " dropped the " + dropped.size() + " oldest batch(es), " + bytes + " bytes ("
+                    + String.join(", ", ids) + (dropped.size() > ids.size() ? ", ..." : "") + "), since a later"
+                    + " inventory or heartbeat of this host supersedes them; " + state.dropped() + " batches, "
+                    + state.droppedBytes() + " bytes dropped since " + state.droppedSince());
+        }
+        if (!droppedKept.isEmpty()) {
+            warnings.accept("the spool is full of batches that are kept in order (--spool-max " + maxBytes + "):"
+                    + " dropped the " + droppedKept.size() + " newest, " + keptBytes + " bytes; dropped per section"
+                    + " since " + state.droppedSince() + ": " + sections + " (the server hears these counts)");
+        }
     }
 
     private static Status status(List<Entry> entries, long maxBytes, State state) {
@@ -234,7 +334,8 @@ public final class Spool {
                 state.droppedSince(),
                 state.lastSentAt(),
                 state.lastErrorAt(),
-                state.lastError());
+                state.lastError(),
+                state.droppedSections());
     }
 
     private static List<Entry> list(Path directory) throws IOException {
@@ -245,8 +346,18 @@ public final class Spool {
                     .toList()) {
                 String name = file.getFileName().toString();
                 String batchId = name.substring(17, name.length() - ".json.gz".length());
+                java.util.regex.Matcher keep = KEEP.matcher(batchId);
+                String section = keep.find() ? keep.group(1) : null;
+                if (section != null) {
+                    batchId = batchId.substring(0, keep.start());
+                }
                 try {
-                    entries.add(new Entry(file, batchId, Files.size(file)));
+                    entries.add(new Entry(
+                            file,
+                            batchId,
+                            Files.size(file),
+                            section == null ? SpoolPolicy.SUPERSEDE : SpoolPolicy.KEEP,
+                            section));
                 } catch (java.nio.file.NoSuchFileException sentMeanwhile) {
                     // another reader (vigil agent status) raced the agent's delivery
                 }
@@ -269,10 +380,21 @@ public final class Spool {
                     Instant.parse(properties.getProperty("droppedSince", "")),
                     instant(properties.getProperty("lastSentAt")),
                     instant(properties.getProperty("lastErrorAt")),
-                    properties.getProperty("lastError"));
+                    properties.getProperty("lastError"),
+                    droppedSections(properties));
         } catch (RuntimeException unreadable) {
             return null;
         }
+    }
+
+    private static java.util.SortedMap<String, Long> droppedSections(Properties properties) {
+        java.util.SortedMap<String, Long> sections = new java.util.TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith("droppedSection.")) {
+                sections.put(name.substring("droppedSection.".length()), Long.parseLong(properties.getProperty(name)));
+            }
+        }
+        return sections;
     }
 
     /** The bound the agent last opened the spool with; 0 when unknown. */
@@ -309,6 +431,8 @@ public final class Spool {
         if (state.lastError() != null) {
             properties.setProperty("lastError", state.lastError());
         }
+        state.droppedSections()
+                .forEach((section, count) -> properties.setProperty("droppedSection." + section, Long.toString(count)));
         StringWriter text = new StringWriter();
         properties.store(text, "the agent's spool: drops and deliveries (vigil agent status reads it)");
         Path temporary = stateFile.resolveSibling(STATE_FILE + ".tmp");

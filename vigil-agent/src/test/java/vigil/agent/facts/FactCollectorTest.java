@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import vigil.agent.matrix.DeploymentType;
+import vigil.features.check.Facts;
+import vigil.features.matrix.DeploymentType;
 import vigil.model.OsFamily;
 
 /** Each deployment type and fact from the signal a real machine of that kind gives, laid out in a directory. */

@@ -18,9 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.agent.collect.Collector;
+import vigil.agent.collect.SpoolPolicy;
 import vigil.agent.facts.FactCollector;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.inventory.dpkg.DpkgCataloger;
+import vigil.model.batch.SectionType;
 
 /** What an agent's batch carries to the server: the spool's status, and scan warnings without file text. */
 class BatchMakerTest {
@@ -70,6 +74,62 @@ class BatchMakerTest {
         try (var in = new GZIPInputStream(new ByteArrayInputStream(batch.gzipped()))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** A collector that keeps its batches (as a signals collector will), each of one event. */
+    private static final class TestSignals implements Collector {
+        int collected;
+
+        @Override
+        public SectionType section() {
+            return SectionType.SIGNALS;
+        }
+
+        @Override
+        public SpoolPolicy policy() {
+            return SpoolPolicy.KEEP;
+        }
+
+        @Override
+        public List<ObjectNode> collect() {
+            ObjectNode section = JsonMapper.builder().build().createObjectNode();
+            section.putArray("events").addObject().put("n", ++collected);
+            return List.of(section);
+        }
+    }
+
+    /**
+     * ADR 0031: a KEEP collector's batches are version 2 envelopes of its sections; those a full spool drops are
+     * counted per section and the next batch carries the count to the server.
+     */
+    @Test
+    void aKeepCollectorsDroppedBatchesAreCountedAndReportedInTheNextBatch() throws Exception {
+        BatchMaker maker = maker();
+        Spool spool = new Spool(temp.resolve("spool"), 1);
+        List<BatchMaker.Batch> made = new ArrayList<>();
+        AgentRunner runner = new AgentRunner(
+                (withInventory, status) -> maker.make(false, List.of(), status),
+                (collector, status) -> {
+                    BatchMaker.Batch batch = maker.make(collector, status);
+                    made.add(batch);
+                    return batch;
+                },
+                spool,
+                new Uploader(HttpClient.newHttpClient(), java.net.URI.create("http://127.0.0.1:9"), "unused"),
+                List.of(new TestSignals()));
+        runner.make(false);
+        runner.make(false);
+        JsonNode first = JsonMapper.builder().build().readTree(text(made.get(0)));
+        assertThat(first.path("source").toString()).contains("\"kind\":\"agent\"");
+        assertThat(first.path("sections").get(0).path("type").asString()).isEqualTo("signals");
+        assertThat(first.path("sections").get(0).path("events").get(0).path("n").asInt())
+                .isEqualTo(1);
+        // a one-byte bound: each cycle's signals batch is over it once the heartbeat has been dropped
+        assertThat(spool.status().droppedSections()).containsEntry("signals", 2L);
+        BatchMaker.Batch next = maker.make(false, List.of(), spool.status());
+        JsonNode reported = JsonMapper.builder().build().readTree(text(next));
+        assertThat(reported.path("agent").path("spool").path("droppedSections").toString())
+                .isEqualTo("{\"signals\":2}");
     }
 
     @Test

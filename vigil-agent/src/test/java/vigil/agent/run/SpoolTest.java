@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import vigil.agent.collect.SpoolPolicy;
 
 class SpoolTest {
     @TempDir
@@ -48,6 +49,42 @@ class SpoolTest {
                 .containsExactly("batch-3-000000", "batch-4-000000");
         assertThat(spool.dropped()).isEqualTo(3);
         assertThat(spool.bytes()).isLessThanOrEqualTo(250);
+    }
+
+    /** KEEP (ADR 0031): superseding batches go first; then the newest kept ones, counted per section, persisted. */
+    @Test
+    void keptBatchesAreDroppedOnlyAfterSupersedingOnesAndCountedPerSection() throws Exception {
+        Spool spool = new Spool(temp.resolve("spool"), 350);
+        spool.add("inventory-000001", bytes(100));
+        spool.add("signals-0000001", bytes(100), SpoolPolicy.KEEP, "signals");
+        spool.add("signals-0000002", bytes(100), SpoolPolicy.KEEP, "signals");
+        spool.add("inventory-000002", bytes(100));
+        // over the bound: the older inventory goes, the signals stay
+        assertThat(spool.entries())
+                .extracting(Spool.Entry::batchId)
+                .containsExactly("signals-0000001", "signals-0000002", "inventory-000002");
+        assertThat(spool.status().droppedSections()).isEmpty();
+        spool.add("signals-0000003", bytes(100), SpoolPolicy.KEEP, "signals");
+        // over again: the inventory goes before any kept batch does (a later inventory will say it again)
+        assertThat(spool.entries())
+                .extracting(Spool.Entry::batchId)
+                .containsExactly("signals-0000001", "signals-0000002", "signals-0000003");
+        spool.add("posture-0000001", bytes(100), SpoolPolicy.KEEP, "posture");
+        spool.add("signals-0000004", bytes(100), SpoolPolicy.KEEP, "signals");
+        // nothing superseding is left: the kept ones beyond the bound go, newest first, so the rest stays gapless
+        assertThat(spool.entries())
+                .extracting(Spool.Entry::batchId)
+                .containsExactly("signals-0000001", "signals-0000002", "signals-0000003");
+        assertThat(spool.entries().get(0).policy()).isEqualTo(SpoolPolicy.KEEP);
+        assertThat(spool.entries().get(0).section()).isEqualTo("signals");
+        assertThat(spool.status().droppedSections())
+                .containsExactly(java.util.Map.entry("posture", 1L), java.util.Map.entry("signals", 1L));
+        assertThat(spool.dropped()).isEqualTo(4);
+        // counted across restarts, and readable without opening the spool
+        assertThat(new Spool(temp.resolve("spool"), 350).status().droppedSections())
+                .containsEntry("signals", 1L)
+                .containsEntry("posture", 1L);
+        assertThat(Spool.inspect(temp.resolve("spool")).droppedSections()).containsEntry("signals", 1L);
     }
 
     @Test

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import vigil.server.intake.IntakeQueue;
-import vigil.server.intake.QueueBacklog;
 import vigil.server.store.Database;
 import vigil.server.store.StoreUnavailableException;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.intake.QueueBacklog;
 
 /**
  * Whether the server can store what it acknowledges, and if not why: the store probed at most once a second on its

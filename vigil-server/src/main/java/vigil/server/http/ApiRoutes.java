@@ -24,8 +24,8 @@ import vigil.server.findings.FindingExport;
 import vigil.server.findings.FindingStore;
 import vigil.server.intake.Bindings;
 import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeException;
 import vigil.server.notify.Notifications;
+import vigil.spi.intake.IntakeException;
 
 /** The routes of the intake and of {@code /api/v1}, each declared with its permission. */
 public final class ApiRoutes {
@@ -380,7 +380,9 @@ public final class ApiRoutes {
         List<Map<String, Object>> agents = jdbi.withHandle(handle -> handle.createQuery(
                         "SELECT a.id, a.hostname, a.version, a.deployment, a.facts, a.capabilities, a.first_seen,"
                                 + " a.last_seen, a.spool_pending, a.spool_pending_bytes, a.spool_dropped,"
-                                + " a.spool_dropped_bytes, b.key_id, k.name FROM agents a LEFT JOIN intake_bindings b"
+                                + " a.spool_dropped_bytes, b.key_id, k.name, (SELECT bt.dropped_sections FROM batches bt"
+                                + " WHERE bt.org_id = a.org_id AND bt.source_kind = 'agent' AND bt.source_id = a.id"
+                                + " ORDER BY bt.received_at DESC LIMIT 1) FROM agents a LEFT JOIN intake_bindings b"
                                 + " ON b.org_id = a.org_id AND b.subject = 'agent:' || a.id LEFT JOIN api_keys k ON"
                                 + " k.id = b.key_id WHERE a.org_id = :org ORDER BY a.hostname")
                 .bind("org", principal.orgId())
@@ -403,6 +405,11 @@ public final class ApiRoutes {
                         spool.put("pendingBytes", rs.getLong(10));
                         spool.put("dropped", rs.getLong(11));
                         spool.put("droppedBytes", rs.getLong(12));
+                        // sections kept in order (KEEP) that a full spool dropped, per type, as its last batch said
+                        String sections = rs.getString(15);
+                        spool.put(
+                                "droppedSections",
+                                sections == null ? JSON.createObjectNode() : JSON.readTree(sections));
                     }
                     agent.put("spool", spool); // null: the agent does not report its spool
                     Map<String, Object> key = null;

@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 import vigil.inventory.InventoryException;
 import vigil.inventory.sbom.CycloneDx;
 import vigil.model.Inventory;
+import vigil.spi.intake.IntakeException;
 
 /**
  * Reads one batch as a stream of JSON tokens, never as one tree: only one component (or the agent object, or an
@@ -31,7 +32,7 @@ import vigil.model.Inventory;
  */
 final class BatchReader {
     /** Decompressed bytes of one batch. A host batch is about 1 MiB, the largest images' a few MiB. */
-    static final long MAX_DECOMPRESSED = 32L << 20;
+    static final long MAX_DECOMPRESSED = vigil.spi.intake.IntakeLimits.MAX_BATCH_BYTES;
     /** Nesting of objects and arrays; Vigil's batches nest 8 deep. */
     static final int MAX_DEPTH = 32;
     /** Characters of one string value (a purl, a fact, a capability's reason). */
@@ -63,8 +64,17 @@ final class BatchReader {
             .build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The top-level parts of a batch as read; checking their values is {@link Intake}'s. */
-    record Parts(JsonNode batchId, JsonNode agent, List<Inventory> inventories, long decompressedBytes) {}
+    /**
+     * The top-level parts of a batch as read; checking their values is {@link Intake}'s. {@code source} is missing in
+     * a version 1 batch (its agent is its source); a version 2 batch's inventory sections are its inventories.
+     */
+    record Parts(
+            JsonNode batchId, JsonNode source, JsonNode agent, List<Inventory> inventories, long decompressedBytes) {}
+
+    /** The section types a batch may carry (ADR 0030); only {@code inventory} is taken until their wings exist. */
+    static final java.util.Set<String> SECTION_TYPES = java.util.Arrays.stream(vigil.model.batch.SectionType.values())
+            .map(vigil.model.batch.SectionType::wire)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JsonParser parser;
     private long tokens;
@@ -108,8 +118,10 @@ final class BatchReader {
         }
         JsonNode id = NODES.missingNode();
         JsonNode agent = NODES.missingNode();
+        JsonNode source = NODES.missingNode();
         List<Inventory> inventories = new ArrayList<>();
         boolean sawInventories = false;
+        boolean sawSections = false;
         for (JsonToken token = next(); token == JsonToken.PROPERTY_NAME; token = next()) {
             String name = parser.currentName();
             JsonToken value = next();
@@ -119,12 +131,20 @@ final class BatchReader {
                     batchId = id.isString() ? id.asString() : null;
                 }
                 case "agent" -> agent = tree(value, "agent");
+                case "source" -> source = tree(value, "source");
                 case "inventories" -> {
-                    if (sawInventories) {
-                        throw new IntakeException(400, "the batch has two \"inventories\"; send one array");
+                    if (sawInventories || sawSections) {
+                        throw twoBodies();
                     }
                     sawInventories = true;
                     inventories(value, inventories);
+                }
+                case "sections" -> {
+                    if (sawInventories || sawSections) {
+                        throw twoBodies();
+                    }
+                    sawSections = true;
+                    sections(value, inventories);
                 }
                 default -> skip(value);
             }
@@ -132,7 +152,80 @@ final class BatchReader {
         if (parser.nextToken() != null) {
             throw new IntakeException(400, "the batch has content after its JSON object");
         }
-        return new Parts(id, agent, inventories, in.read);
+        return new Parts(id, source, agent, inventories, in.read);
+    }
+
+    private static IntakeException twoBodies() {
+        return new IntakeException(
+                400,
+                "the batch has \"inventories\" or \"sections\" twice, or both: send one array, \"sections\" (version 2)"
+                        + " or \"inventories\" (version 1)");
+    }
+
+    /**
+     * Version 2: {@code [{"type": "inventory", "cyclonedx": {...}}, ...]}. A section of another known type is refused
+     * with 422 naming it (no wing takes it yet); an unknown type is malformed.
+     */
+    private void sections(JsonToken token, List<Inventory> into) throws IntakeException {
+        if (token != JsonToken.START_ARRAY) {
+            throw new IntakeException(400, "\"sections\" must be an array of {\"type\": ..., ...} objects");
+        }
+        int count = 0;
+        for (JsonToken element = next(); element != JsonToken.END_ARRAY; element = next()) {
+            element(++count, "sections");
+            if (element != JsonToken.START_OBJECT) {
+                throw new IntakeException(400, "section " + (count - 1) + " of the batch is not a JSON object");
+            }
+            String type = null;
+            boolean inventory = false;
+            for (JsonToken field = next(); field == JsonToken.PROPERTY_NAME; field = next()) {
+                String property = parser.currentName();
+                JsonToken value = next();
+                switch (property) {
+                    case "type" -> {
+                        JsonNode named = tree(value, "section type");
+                        type = named.isString() ? named.asString() : "(not a string)";
+                    }
+                    case "cyclonedx" -> {
+                        if (inventory) {
+                            throw new IntakeException(
+                                    400, "section " + (count - 1) + " has two \"cyclonedx\" documents");
+                        }
+                        if (into.size() >= MAX_INVENTORIES) {
+                            throw tooManyInventories();
+                        }
+                        inventory = true;
+                        into.add(inventory(value, into.size()));
+                    }
+                    default -> skip(value);
+                }
+            }
+            if (type == null || !SECTION_TYPES.contains(type)) {
+                throw new IntakeException(
+                        400,
+                        "section " + (count - 1) + " of the batch has "
+                                + (type == null ? "no \"type\"" : "type '" + type + "'")
+                                + "; a section's type is one of " + new java.util.TreeSet<>(SECTION_TYPES));
+            }
+            if (!type.equals(vigil.model.batch.SectionType.INVENTORY.wire())) {
+                throw new IntakeException(
+                        422,
+                        "the batch has a '" + type + "' section, which this server does not take yet: it stores"
+                                + " 'inventory' sections only; send the other sections to a server that has the"
+                                + " capability, or leave them out");
+            }
+            if (!inventory) {
+                throw new IntakeException(
+                        400, "inventory section " + (count - 1) + " has no \"cyclonedx\" document; put the SBOM there");
+            }
+        }
+    }
+
+    private static IntakeException tooManyInventories() {
+        return new IntakeException(
+                413,
+                "the batch has more than " + MAX_INVENTORIES
+                        + " inventories, the limit per batch; send them in several batches");
     }
 
     private void inventories(JsonToken token, List<Inventory> into) throws IntakeException {
@@ -144,10 +237,7 @@ final class BatchReader {
         }
         for (JsonToken element = next(); element != JsonToken.END_ARRAY; element = next()) {
             if (into.size() >= MAX_INVENTORIES) {
-                throw new IntakeException(
-                        413,
-                        "the batch has more than " + MAX_INVENTORIES
-                                + " inventories, the limit per batch; send them in several batches");
+                throw tooManyInventories();
             }
             into.add(inventory(element, into.size()));
         }

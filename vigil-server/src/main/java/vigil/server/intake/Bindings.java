@@ -8,6 +8,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import vigil.model.Inventory;
 import vigil.model.Target;
+import vigil.model.batch.Source;
 
 /**
  * Which intake API key may write an agent's or an image's state (ADR 0015): the key that first sent it. The binding is
@@ -31,9 +32,13 @@ public final class Bindings {
      * What a batch writes that a key must hold, in a fixed order (two batches claiming the same two subjects lock
      * them in the same order): its agent, and its images. Other resources are named after the agent id already.
      */
-    static List<String> subjects(String agentId, List<Inventory> inventories) {
+    static List<String> subjects(Source source, List<Inventory> inventories) {
         TreeSet<String> subjects = new TreeSet<>();
-        subjects.add(agent(agentId));
+        // an agent keeps the subject it had before sources existed; another source is bound by its kind and id
+        subjects.add(
+                source.kind() == Source.Kind.AGENT
+                        ? agent(source.id())
+                        : source.kind().wire() + ":" + source.id());
         for (Inventory inventory : inventories) {
             Target target = inventory.target();
             if (target.kind() == Target.Kind.IMAGE) {
@@ -49,7 +54,9 @@ public final class Bindings {
         String message() {
             String what = subject.startsWith("agent:")
                     ? "agent id " + subject.substring("agent:".length())
-                    : "image " + subject.substring("image:".length());
+                    : subject.startsWith("image:")
+                            ? "image " + subject.substring("image:".length())
+                            : "source " + subject;
             return what + " is bound to another intake API key ('" + keyName + "', id " + keyId + "), the one that"
                     + " first sent it; one key cannot write another host's or image's state. If this host really"
                     + " changed keys, revoke the old key or ask an administrator to release the binding"

@@ -12,9 +12,16 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import vigil.model.Inventory;
+import vigil.model.batch.Source;
 import vigil.server.auth.Principal;
 import vigil.server.findings.Matching;
+import vigil.server.store.StoreErrors;
+import vigil.spi.intake.BatchSink;
+import vigil.spi.intake.IntakeException;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.store.StoreError;
 
 /**
  * Accepts agent batches: a gzip-compressed JSON document with a batch id, the agent's identity, facts and
@@ -105,19 +112,31 @@ public final class Intake {
     /**
      * A batch that passed every check, before anything is stored.
      *
+     * @param source what sent it; a version 1 batch's source is its agent
+     * @param agentId the agent's id; for a source other than an agent, the source's id (its resources are named
+     *     after it), and {@code hostname}, {@code version} and {@code deployment} are empty: there is no agent
      * @param spool null when the agent does not report it (older agents)
+     * @param droppedSections what the source's spool dropped of sections it keeps in order, per section type, as it
+     *     reported it ({@code agent.spool.droppedSections}); empty when it reported none
      */
     public record ParsedBatch(
             String batchId,
+            Source source,
             String agentId,
             String hostname,
             String version,
             String deployment,
             JsonNode agent,
             List<Inventory> inventories,
-            @Nullable Spool spool) {
+            @Nullable Spool spool,
+            java.util.SortedMap<String, Long> droppedSections) {
         public ParsedBatch {
             inventories = List.copyOf(inventories);
+            droppedSections = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(droppedSections));
+        }
+
+        public boolean fromAnAgent() {
+            return source.kind() == Source.Kind.AGENT;
         }
     }
 
@@ -147,7 +166,7 @@ public final class Intake {
         // Refused before anything is matched or queued. With a queue the binding is claimed now, so that of two keys
         // registering one new agent the loser hears it now, not from a worker; without one, reading it is enough
         // (the claim in the store's transaction decides) and costs no write transaction.
-        List<String> subjects = Bindings.subjects(parsed.agentId(), parsed.inventories());
+        List<String> subjects = Bindings.subjects(parsed.source(), parsed.inventories());
         Optional<Bindings.Refused> refused = queue != null
                 ? bindings.claim(principal.orgId(), keyId, subjects, clock.millis())
                 : bindings.check(principal.orgId(), keyId, subjects);
@@ -155,7 +174,8 @@ public final class Intake {
             throw new IntakeException(403, refused.get().message());
         }
         if (queue != null) {
-            return queue.submit(principal.orgId(), keyId, parsed, body, gzip);
+            queue.submit(principal.orgId(), keyId, parsed.batchId(), parsed.source(), body, gzip);
+            return Result.queued(parsed);
         }
         try {
             return store(principal.orgId(), keyId, parsed);
@@ -242,6 +262,25 @@ public final class Intake {
     }
 
     /**
+     * What a queue's workers store through: reads the queued body as the route did, then {@link #store}s it. Every
+     * failure is an answer, with the store's error code when the store raised it.
+     */
+    public BatchSink.Delivery storeQueued(String orgId, @Nullable String keyId, byte[] body, boolean gzip) {
+        ParsedBatch batch;
+        try {
+            batch = parseBatch(body, gzip);
+        } catch (IntakeException e) {
+            return new BatchSink.NotABatch(String.valueOf(e.getMessage()));
+        }
+        try {
+            Result result = store(orgId, keyId, batch);
+            return new BatchSink.Stored(result.batchId(), result.duplicate());
+        } catch (RuntimeException e) {
+            return new BatchSink.Failed(StoreErrors.classify(e).orElse(null), e);
+        }
+    }
+
+    /**
      * Stores a checked batch for an organization in one transaction, exactly once per batch id: a batch stored
      * before answers {@link Outcome#DUPLICATE} and changes nothing. Safe to call again after a crash at any point.
      *
@@ -273,13 +312,7 @@ public final class Intake {
     }
 
     private static boolean concurrencyFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql
-                    && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return StoreErrors.classify(e).orElse(null) == StoreError.CONFLICT;
     }
 
     private Result storeOnce(String orgId, @Nullable String keyId, ParsedBatch parsed, List<Matching.Matched> matched) {
@@ -293,19 +326,25 @@ public final class Intake {
                 if (keyId != null) {
                     // in the batch's transaction: the check that decides, also for batches a queue's worker stores
                     Optional<Bindings.Refused> refused = Bindings.claim(
-                            handle, orgId, keyId, Bindings.subjects(parsed.agentId(), parsed.inventories()), now);
+                            handle, orgId, keyId, Bindings.subjects(parsed.source(), parsed.inventories()), now);
                     if (refused.isPresent()) {
                         throw new BindingRefused(refused.get().message());
                     }
                 }
-                handle.createUpdate("INSERT INTO batches (org_id, batch_id, agent_id, received_at)"
-                                + " VALUES (:org, :batch, :agent, :now)")
+                handle.createUpdate("INSERT INTO batches (org_id, batch_id, source_kind, source_id, agent_id,"
+                                + " received_at, dropped_sections) VALUES (:org, :batch, :kind, :source, :agent, :now,"
+                                + " :dropped)")
                         .bind("org", orgId)
                         .bind("batch", batchId)
-                        .bind("agent", parsed.agentId())
+                        .bind("kind", parsed.source().kind().wire())
+                        .bind("source", parsed.source().id())
+                        .bind("agent", parsed.fromAnAgent() ? parsed.agentId() : null)
                         .bind("now", now)
+                        .bind("dropped", droppedJson(parsed.droppedSections()))
                         .execute();
-                upsertAgent(handle, orgId, parsed, now);
+                if (parsed.fromAnAgent()) {
+                    upsertAgent(handle, orgId, parsed, now);
+                }
                 int findings = 0;
                 for (Matching.Matched inventory : matched) {
                     findings += matching.store(handle, orgId, parsed.agentId(), inventory);
@@ -316,8 +355,7 @@ public final class Intake {
             // Two deliveries of one batch raced and the batches primary key let exactly one in. Another unique key
             // (two agents inserting one image's inventory at once) rolled back a batch that is not stored: rethrown,
             // so the agent or the queue's worker tries it again.
-            if (vigil.server.store.StoreErrors.duplicateKey(e)
-                    && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
+            if (StoreErrors.duplicateKey(e) && jdbi.withHandle(handle -> stored(handle, orgId, batchId))) {
                 return new Result(batchId, Outcome.DUPLICATE, 0, 0);
             }
             throw e;
@@ -335,10 +373,7 @@ public final class Intake {
     private static ParsedBatch checked(BatchReader.Parts batch) throws IntakeException {
         String batchId = id(batch.batchId(), "batchId");
         JsonNode agent = batch.agent();
-        String agentId = id(agent.path("id"), "agent.id");
-        String hostname = text(agent, "hostname", 255);
-        String version = text(agent, "version", 64);
-        String deployment = text(agent, "deployment", 32);
+        Source source = source(batch.source(), agent);
         for (Inventory inventory : batch.inventories()) {
             // resources are keyed by the target's name and digest (at most 512 characters in the store)
             String target = inventory.target().name()
@@ -350,8 +385,93 @@ public final class Intake {
                                 + " of more than 400 characters; name the image or host shorter");
             }
         }
+        if (source.kind() != Source.Kind.AGENT) {
+            // no agent: nothing of one is read or stored, whatever the batch says
+            return new ParsedBatch(
+                    batchId,
+                    source,
+                    source.id(),
+                    "",
+                    "",
+                    "",
+                    JsonNodeFactory.instance.objectNode(),
+                    batch.inventories(),
+                    null,
+                    new java.util.TreeMap<>());
+        }
+        String agentId = source.id();
+        String hostname = text(agent, "hostname", 255);
+        String version = text(agent, "version", 64);
+        String deployment = text(agent, "deployment", 32);
         return new ParsedBatch(
-                batchId, agentId, hostname, version, deployment, agent, batch.inventories(), spool(agent));
+                batchId,
+                source,
+                agentId,
+                hostname,
+                version,
+                deployment,
+                agent,
+                batch.inventories(),
+                spool(agent),
+                droppedSections(agent));
+    }
+
+    /**
+     * A version 2 batch's {@code source: {kind, id}}; a version 1 batch has none and its agent is its source. An agent
+     * source's batch carries the agent, whose id is the source's.
+     */
+    private static Source source(JsonNode source, JsonNode agent) throws IntakeException {
+        if (source.isMissingNode() || source.isNull()) {
+            return Source.agent(id(agent.path("id"), "agent.id"));
+        }
+        JsonNode kindNode = source.path("kind");
+        Source.Kind kind = kindNode.isString() ? Source.Kind.fromWire(kindNode.asString()) : null;
+        if (kind == null) {
+            throw new IntakeException(400, "source.kind must be \"agent\", \"scan\" or \"collector\"");
+        }
+        String id = id(source.path("id"), "source.id");
+        if (kind == Source.Kind.AGENT && !id.equals(id(agent.path("id"), "agent.id"))) {
+            throw new IntakeException(
+                    400, "source.id (" + id + ") and agent.id differ; an agent's batch names the agent as its source");
+        }
+        return new Source(kind, id);
+    }
+
+    /** {@code agent.spool.droppedSections}: non-negative whole numbers per known section type. */
+    private static java.util.SortedMap<String, Long> droppedSections(JsonNode agent) throws IntakeException {
+        JsonNode dropped = agent.path("spool").path("droppedSections");
+        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+        if (dropped.isMissingNode() || dropped.isNull()) {
+            return counts;
+        }
+        IntakeException shape = new IntakeException(
+                400,
+                "agent.spool.droppedSections must be an object of section types (" + BatchReader.SECTION_TYPES
+                        + ") to non-negative whole numbers, such as {\"signals\": 3}; leave it out when nothing was"
+                        + " dropped");
+        if (!dropped.isObject()) {
+            throw shape;
+        }
+        for (var entry : dropped.properties()) {
+            JsonNode value = entry.getValue();
+            if (!BatchReader.SECTION_TYPES.contains(entry.getKey())
+                    || !value.isIntegralNumber()
+                    || !value.canConvertToLong()
+                    || value.asLong() < 0) {
+                throw shape;
+            }
+            counts.put(entry.getKey(), value.asLong());
+        }
+        return counts;
+    }
+
+    private static @Nullable String droppedJson(java.util.SortedMap<String, Long> dropped) {
+        if (dropped.isEmpty()) {
+            return null;
+        }
+        var json = JsonNodeFactory.instance.objectNode();
+        dropped.forEach(json::put);
+        return json.toString();
     }
 
     /** {@code agent.spool}, when the agent reports it: four non-negative whole numbers. */

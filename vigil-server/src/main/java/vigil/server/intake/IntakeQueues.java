@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
+import vigil.spi.intake.IntakeQueue;
+import vigil.spi.intake.IntakeQueueProvider;
 
 /** Opens the intake queue a {@code --queue} URL names, through the providers on the class path. */
 public final class IntakeQueues {

@@ -1,13 +1,10 @@
 package vigil.server.store;
 
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
-import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import vigil.spi.store.StoreError;
 
 /**
  * The store cannot take or serve a request now for a reason outside the request: a full disk, a database that is
@@ -58,84 +55,78 @@ public final class StoreUnavailableException extends RuntimeException {
     }
 
     /**
-     * Classifies a failure of the store: empty when it is not one of an unavailable store (a bug, a constraint,
-     * bad data), which stays a 500.
+     * Classifies a failure of the store by its codes ({@link StoreErrors}): empty when it is not one of an unavailable
+     * store (a bug, a constraint, bad data), which stays a 500.
      */
     public static Optional<StoreUnavailableException> classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StoreUnavailableException known) {
                 return Optional.of(known);
             }
+        }
+        StoreError error = StoreErrors.classify(failure).orElse(StoreError.OTHER);
+        String code = code(failure);
+        return Optional.ofNullable(
+                switch (error) {
+                    case FULL ->
+                        new StoreUnavailableException(
+                                Reason.STORAGE_FULL,
+                                sqlite(failure)
+                                        ? "the server's disk is full: free space on the server (the data directory's"
+                                                + " file system); the agent will retry"
+                                        : "the database server's disk is full: free space on the PostgreSQL server;"
+                                                + " the agent will retry",
+                                failure);
+                    case STORAGE_FAILING ->
+                        new StoreUnavailableException(
+                                Reason.STORAGE_FAILING,
+                                "the server's storage refuses writes (" + code + "): check the data directory's disk,"
+                                        + " free space and permissions; the agent will retry",
+                                failure);
+                    case BUSY ->
+                        new StoreUnavailableException(
+                                Reason.DATABASE_BUSY,
+                                "the store stayed locked longer than its 30 s wait (another process holds server.db?):"
+                                        + " try again shortly; the agent will retry",
+                                failure);
+                    case OUT_OF_RESOURCES ->
+                        new StoreUnavailableException(
+                                Reason.DATABASE_UNAVAILABLE,
+                                "the database lacks resources (SQL state " + code + ": out of memory or connections):"
+                                        + " check the PostgreSQL server; the agent will retry",
+                                failure);
+                    case UNAVAILABLE ->
+                        new StoreUnavailableException(
+                                Reason.DATABASE_UNAVAILABLE,
+                                "the database is unavailable (restarting, shut down or unreachable: "
+                                        + (code.isEmpty() ? "no connection" : "SQL state " + code)
+                                        + "): check that PostgreSQL runs and is reachable; the agent will retry",
+                                failure);
+                    default -> null;
+                });
+    }
+
+    private static boolean sqlite(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The code that decided, for the message: SQLite's result code name, else the first SQL state in the chain. */
+    private static String code(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLiteException sqlite) {
-                return sqlite(sqlite.getResultCode(), failure);
+                return sqlite.getResultCode().name();
             }
-            if (t instanceof SQLException sql) {
-                Optional<StoreUnavailableException> classified = sql(sql, failure);
-                if (classified.isPresent()) {
-                    return classified;
-                }
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && !StoreError.ofSqlState(sql.getSQLState()).equals(StoreError.OTHER)) {
+                return sql.getSQLState();
             }
         }
-        return Optional.empty();
-    }
-
-    private static Optional<StoreUnavailableException> sqlite(SQLiteErrorCode code, Throwable failure) {
-        String name = code.name();
-        if (code == SQLiteErrorCode.SQLITE_FULL) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.STORAGE_FULL,
-                    "the server's disk is full: free space on the server (the data directory's file system);"
-                            + " the agent will retry",
-                    failure));
-        }
-        if (name.startsWith("SQLITE_IOERR")
-                || name.startsWith("SQLITE_READONLY")
-                || name.startsWith("SQLITE_CANTOPEN")) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.STORAGE_FAILING,
-                    "the server's storage refuses writes (" + name + "): check the data directory's disk, free space"
-                            + " and permissions; the agent will retry",
-                    failure));
-        }
-        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.DATABASE_BUSY,
-                    "the store stayed locked longer than its 30 s wait (another process holds server.db?): try again"
-                            + " shortly; the agent will retry",
-                    failure));
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<StoreUnavailableException> sql(SQLException sql, Throwable failure) {
-        String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-        if (state.equals("53100")) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.STORAGE_FULL,
-                    "the database server's disk is full: free space on the PostgreSQL server; the agent will retry",
-                    failure));
-        }
-        if (state.startsWith("53")) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.DATABASE_UNAVAILABLE,
-                    "the database lacks resources (SQL state " + state + ": out of memory or connections): check the"
-                            + " PostgreSQL server; the agent will retry",
-                    failure));
-        }
-        if (state.startsWith("08")
-                || state.equals("57P01")
-                || state.equals("57P02")
-                || state.equals("57P03")
-                || sql instanceof SQLTransientConnectionException
-                || sql instanceof SQLNonTransientConnectionException
-                || sql instanceof SQLRecoverableException) {
-            return Optional.of(new StoreUnavailableException(
-                    Reason.DATABASE_UNAVAILABLE,
-                    "the database is unavailable (restarting, shut down or unreachable: "
-                            + (state.isEmpty() ? "no connection" : "SQL state " + state)
-                            + "): check that PostgreSQL runs and is reachable; the agent will retry",
-                    failure));
-        }
-        return Optional.empty();
+        return "";
     }
 }

@@ -17,10 +17,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import vigil.agent.matrix.Availability;
-import vigil.agent.matrix.Capability;
-import vigil.agent.matrix.DeploymentType;
-import vigil.agent.matrix.FeatureMatrix;
+import vigil.features.matrix.Availability;
+import vigil.features.matrix.Capability;
+import vigil.features.matrix.DeploymentType;
+import vigil.features.matrix.FeatureMatrix;
 import vigil.model.Severity;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.Logins;
@@ -517,7 +517,7 @@ public final class UiRoutes {
                     "/resources?id=" + Html.url("host:" + agent.id()),
                     deploymentName(agent.deployment()),
                     agent.version(),
-                    vigil.agent.check.CapabilityCheck.meetsMinimum(agent.version(), matrix.agentMinimumVersion())
+                    vigil.features.check.CapabilityCheck.meetsMinimum(agent.version(), matrix.agentMinimumVersion())
                             ? null
                             : matrix.agentMinimumVersion(),
                     Instant.ofEpochMilli(agent.lastSeen()).toString(),
@@ -585,7 +585,7 @@ public final class UiRoutes {
     /** The server's health: ok, or degraded with its reasons, and the intake queue's backlog when there is one. */
     private SetupPage.Status status() {
         vigil.server.health.Health.Report report = health.report();
-        vigil.server.intake.QueueBacklog queue = report.queue();
+        vigil.spi.intake.QueueBacklog queue = report.queue();
         return new SetupPage.Status(
                 report.ok(),
                 report.reasons(),

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import vigil.server.intake.Intake;
-import vigil.server.intake.IntakeException;
+import vigil.spi.intake.IntakeException;
 
 /**
  * Agent batches are untrusted: a parsed batch or a 400/413 IntakeException, never anything else. The streaming

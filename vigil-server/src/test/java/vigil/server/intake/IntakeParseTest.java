@@ -33,6 +33,7 @@ import vigil.model.PackageType;
 import vigil.model.Target;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
+import vigil.spi.intake.IntakeException;
 
 class IntakeParseTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -192,6 +193,77 @@ class IntakeParseTest {
                 "{\"pending\":1,\"pendingBytes\":0,\"dropped\":0,\"droppedBytes\":99999999999999999999}")) {
             ((ObjectNode) batch.path("agent")).set("spool", JSON.readTree(bad));
             assertRefused(gzip(batch), 400, "agent.spool must be");
+        }
+    }
+
+    /** Version 2 (ADR 0030, 0031): inventory sections read as version 1's inventories, the source named. */
+    @Test
+    void aVersion2EnvelopeIsReadAsItsVersion1Twin() throws Exception {
+        ObjectNode tree = CycloneDx.tree(host("curl", "zlib1g"), List.of(), "test", UUID.randomUUID());
+        ObjectNode v1 = batch("batch-v1-0001");
+        v1.putArray("inventories").add(tree);
+        ObjectNode v2 = batch("batch-v2-0001");
+        v2.putObject("source").put("kind", "agent").put("id", "agent-0001-test");
+        v2.putArray("sections").addObject().put("type", "inventory").set("cyclonedx", tree);
+        Intake.ParsedBatch one = Intake.parseBatch(gzip(v1), true);
+        Intake.ParsedBatch two = Intake.parseBatch(gzip(v2), true);
+        assertThat(two.inventories()).isEqualTo(one.inventories()).hasSize(1);
+        assertThat(two.source()).isEqualTo(one.source()).isEqualTo(vigil.model.batch.Source.agent("agent-0001-test"));
+        assertThat(two.fromAnAgent()).isTrue();
+
+        // a scan has no agent: none is needed, and none is read
+        ObjectNode scan = JSON.createObjectNode().put("batchId", "batch-scan-0001");
+        scan.putObject("source").put("kind", "scan").put("id", "ci-runner-0001");
+        scan.putArray("sections").addObject().put("type", "inventory").set("cyclonedx", tree);
+        Intake.ParsedBatch scanned = Intake.parseBatch(gzip(scan), true);
+        assertThat(scanned.source())
+                .isEqualTo(new vigil.model.batch.Source(vigil.model.batch.Source.Kind.SCAN, "ci-runner-0001"));
+        assertThat(scanned.fromAnAgent()).isFalse();
+        assertThat(scanned.inventories()).isEqualTo(one.inventories());
+    }
+
+    @Test
+    void sectionsOtherThanInventoryAreRefusedWith422NamingThem() throws Exception {
+        for (String type : List.of("signals", "posture", "identity")) {
+            ObjectNode batch = batch("batch-" + type + "-01");
+            ArrayNode sections = batch.putArray("sections");
+            sections.addObject()
+                    .put("type", "inventory")
+                    .set("cyclonedx", CycloneDx.tree(host("curl"), List.of(), "test", UUID.randomUUID()));
+            sections.addObject().put("type", type).putArray("events");
+            assertRefused(gzip(batch), 422, "has a '" + type + "' section, which this server does not take yet");
+        }
+        ObjectNode unknown = batch("batch-unknown-01");
+        unknown.putArray("sections").addObject().put("type", "telemetry");
+        assertRefused(gzip(unknown), 400, "type 'telemetry'");
+        ObjectNode both = batch("batch-both-0001");
+        both.putArray("inventories");
+        both.putArray("sections");
+        assertRefused(gzip(both), 400, "or both");
+        ObjectNode mismatch = batch("batch-mism-0001");
+        mismatch.putObject("source").put("kind", "agent").put("id", "another-agent-01");
+        assertRefused(gzip(mismatch), 400, "source.id (another-agent-01) and agent.id differ");
+        ObjectNode badKind = batch("batch-kind-0001");
+        badKind.putObject("source").put("kind", "robot").put("id", "robot-000001");
+        assertRefused(gzip(badKind), 400, "source.kind must be");
+    }
+
+    @Test
+    void droppedSectionsAreReadPerTypeAndTheirShapeChecked() throws Exception {
+        ObjectNode batch = batch("batch-drop-0001");
+        ((ObjectNode) batch.path("agent"))
+                .putObject("spool")
+                .put("pending", 0)
+                .put("pendingBytes", 0)
+                .put("dropped", 0)
+                .put("droppedBytes", 0)
+                .putObject("droppedSections")
+                .put("signals", 7);
+        assertThat(Intake.parseBatch(gzip(batch), true).droppedSections())
+                .containsExactly(java.util.Map.entry("signals", 7L));
+        for (String bad : List.of("[1]", "{\"signals\":-1}", "{\"telemetry\":1}", "{\"signals\":\"7\"}")) {
+            ((ObjectNode) batch.path("agent").path("spool")).set("droppedSections", JSON.readTree(bad));
+            assertRefused(gzip(batch), 400, "agent.spool.droppedSections must be");
         }
     }
 

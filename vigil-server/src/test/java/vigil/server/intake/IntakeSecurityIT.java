@@ -40,6 +40,8 @@ import vigil.model.Inventory;
 import vigil.model.OsSupport;
 import vigil.model.Target;
 import vigil.server.VigilServer;
+import vigil.spi.intake.IntakeException;
+import vigil.spi.intake.IntakeQueue;
 import vigil.vulndb.DatabaseImporter;
 import vigil.vulndb.store.AdvisoryStore;
 
@@ -253,8 +255,13 @@ class IntakeSecurityIT {
             java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
             IntakeQueue slow = new IntakeQueue() {
                 @Override
-                public Intake.Result submit(
-                        String org, String keyId, Intake.ParsedBatch batch, byte[] body, boolean gzip) {
+                public void submit(
+                        String org,
+                        String keyId,
+                        String batchId,
+                        vigil.model.batch.Source source,
+                        byte[] body,
+                        boolean gzip) {
                     peak.accumulateAndGet(holding.incrementAndGet(), Math::max);
                     try {
                         release.await();
@@ -262,11 +269,10 @@ class IntakeSecurityIT {
                         Thread.currentThread().interrupt();
                     }
                     holding.decrementAndGet();
-                    return Intake.Result.queued(batch);
                 }
 
                 @Override
-                public void startWorkers(Store store) {}
+                public void startWorkers(vigil.spi.intake.BatchSink sink) {}
 
                 @Override
                 public String describe() {
@@ -590,9 +596,39 @@ class IntakeSecurityIT {
                     .get(0)
                     .path("spool");
             assertThat(JSON.writeValueAsString(spool))
-                    .isEqualTo("{\"pending\":2,\"pendingBytes\":2048,\"dropped\":3,\"droppedBytes\":300000}");
+                    .isEqualTo("{\"pending\":2,\"pendingBytes\":2048,\"dropped\":3,\"droppedBytes\":300000,"
+                            + "\"droppedSections\":{}}");
             String page = get("/setup", admin).body();
             assertThat(page).contains("3 batches dropped").contains("discarded 3 batches (300000 bytes)");
+
+            // ADR 0031: kept sections a full spool dropped, per type, recorded with the batch and shown for the agent
+            ((ObjectNode) reporting.path("agent").path("spool"))
+                    .putObject("droppedSections")
+                    .put("signals", 4);
+            reporting.put("batchId", "batch-sp-0004");
+            assertThat(post(key, gzip(reporting)).statusCode()).isEqualTo(202);
+            assertThat(JSON.readTree(get("/api/v1/agents", admin).body())
+                            .path("agents")
+                            .get(0)
+                            .path("spool")
+                            .path("droppedSections")
+                            .toString())
+                    .isEqualTo("{\"signals\":4}");
+            String agentRow = source(server, "batch-sp-0004");
+            assertThat(agentRow).isEqualTo("agent/agent-spool-01/agent-spool-01");
+
+            // a scan is a source without an agent: stored with no agent id, and no agent appears
+            ObjectNode scan = JSON.createObjectNode().put("batchId", "batch-scan-0001");
+            scan.putObject("source").put("kind", "scan").put("id", "ci-runner-0001");
+            scan.putArray("sections").addObject().put("type", "inventory").set("cyclonedx", (ObjectNode)
+                    batch("x", "agent-spool-01", "web-1", host("testpkg"))
+                            .path("inventories")
+                            .get(0));
+            assertThat(post(key, gzip(scan)).statusCode()).isEqualTo(202);
+            String scanRow = source(server, "batch-scan-0001");
+            assertThat(scanRow).isEqualTo("scan/ci-runner-0001/none");
+            assertThat(JSON.readTree(get("/api/v1/agents", admin).body()).path("agents"))
+                    .hasSize(1);
 
             ((ObjectNode) reporting.path("agent")).put("spool", "full");
             reporting.put("batchId", "batch-sp-0003");
@@ -688,6 +724,17 @@ class IntakeSecurityIT {
             request.header(headers[i], headers[i + 1]);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A stored batch's {@code source_kind/source_id/agent_id} ({@code none} for no agent). */
+    private static String source(VigilServer server, String batchId) {
+        return server.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery("SELECT source_kind || '/' || source_id || '/'"
+                                + " || COALESCE(agent_id, 'none') FROM batches WHERE batch_id = :id")
+                        .bind("id", batchId)
+                        .mapTo(String.class)
+                        .one());
     }
 
     private static ObjectNode batch(String batchId, String agentId, String hostname, Inventory... inventories) {

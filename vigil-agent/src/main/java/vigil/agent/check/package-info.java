@@ -1,5 +1,0 @@
-/** What the agent can run here: each capability enabled, not applicable, or unavailable with every unmet prerequisite. */
-@NullMarked
-package vigil.agent.check;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,0 @@
-/** The seed's CSM feature matrix (deployment types × capabilities, and each capability's prerequisites) as data. */
-@NullMarked
-package vigil.agent.matrix;
-
-import org.jspecify.annotations.NullMarked;
