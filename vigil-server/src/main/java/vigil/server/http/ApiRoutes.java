@@ -15,6 +15,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vigil.model.Severity;
+import vigil.server.agents.AgentDirectory;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.ApiKeyScope;
 import vigil.server.auth.Logins;
@@ -38,6 +39,7 @@ public final class ApiRoutes {
     private final Logins logins;
     private final Intake intake;
     private final Bindings bindings;
+    private final AgentDirectory agents;
     private final FindingStore findings;
     private final Notifications notifications;
     private final Jdbi jdbi;
@@ -58,6 +60,7 @@ public final class ApiRoutes {
         this.logins = logins;
         this.intake = intake;
         this.bindings = new Bindings(jdbi);
+        this.agents = new AgentDirectory(jdbi);
         this.findings = findings;
         this.notifications = notifications;
         this.jdbi = jdbi;
@@ -260,16 +263,7 @@ public final class ApiRoutes {
                         limit,
                         offset,
                         after));
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("total", page.total());
-        answer.put("totalExact", page.totalExact());
-        answer.put("limit", limit);
-        answer.put("offset", offset);
-        answer.put("facets", page.facets());
-        answer.put("findings", page.rows());
-        // the page after this one: the same request with ?cursor=<next>; null on the last page
-        answer.put("next", page.next() == null ? null : page.next().token());
-        ctx.json(answer);
+        ctx.json(ApiViews.FindingPage.of(page, limit, offset));
     }
 
     private static @Nullable String blankToNull(@Nullable String value) {
@@ -377,52 +371,10 @@ public final class ApiRoutes {
     private void agents(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
         long staleBefore = clock.millis() - STALE_AFTER.toMillis();
-        List<Map<String, Object>> agents = jdbi.withHandle(handle -> handle.createQuery(
-                        "SELECT a.id, a.hostname, a.version, a.deployment, a.facts, a.capabilities, a.first_seen,"
-                                + " a.last_seen, a.spool_pending, a.spool_pending_bytes, a.spool_dropped,"
-                                + " a.spool_dropped_bytes, b.key_id, k.name, (SELECT bt.dropped_sections FROM batches bt"
-                                + " WHERE bt.org_id = a.org_id AND bt.source_kind = 'agent' AND bt.source_id = a.id"
-                                + " ORDER BY bt.received_at DESC LIMIT 1) FROM agents a LEFT JOIN intake_bindings b"
-                                + " ON b.org_id = a.org_id AND b.subject = 'agent:' || a.id LEFT JOIN api_keys k ON"
-                                + " k.id = b.key_id WHERE a.org_id = :org ORDER BY a.hostname")
-                .bind("org", principal.orgId())
-                .map((rs, c) -> {
-                    Map<String, Object> agent = new LinkedHashMap<>();
-                    agent.put("id", rs.getString(1));
-                    agent.put("hostname", rs.getString(2));
-                    agent.put("version", rs.getString(3));
-                    agent.put("deployment", rs.getString(4));
-                    agent.put("facts", JSON.readTree(rs.getString(5)));
-                    agent.put("capabilities", JSON.readTree(rs.getString(6)));
-                    agent.put("firstSeen", Instant.ofEpochMilli(rs.getLong(7)).toString());
-                    agent.put("lastSeen", Instant.ofEpochMilli(rs.getLong(8)).toString());
-                    agent.put("stale", rs.getLong(8) < staleBefore);
-                    Map<String, Object> spool = null;
-                    long pending = rs.getLong(9);
-                    if (!rs.wasNull()) {
-                        spool = new LinkedHashMap<>();
-                        spool.put("pending", pending);
-                        spool.put("pendingBytes", rs.getLong(10));
-                        spool.put("dropped", rs.getLong(11));
-                        spool.put("droppedBytes", rs.getLong(12));
-                        // sections kept in order (KEEP) that a full spool dropped, per type, as its last batch said
-                        String sections = rs.getString(15);
-                        spool.put(
-                                "droppedSections",
-                                sections == null ? JSON.createObjectNode() : JSON.readTree(sections));
-                    }
-                    agent.put("spool", spool); // null: the agent does not report its spool
-                    Map<String, Object> key = null;
-                    if (rs.getString(13) != null) {
-                        key = new LinkedHashMap<>();
-                        key.put("id", rs.getString(13));
-                        key.put("name", rs.getString(14));
-                    }
-                    agent.put("apiKey", key); // the intake key it is bound to (ADR 0015)
-                    return agent;
-                })
-                .list());
-        ctx.json(Map.of("agents", agents));
+        List<ApiViews.AgentView> list = agents.list(principal.orgId()).stream()
+                .map(agent -> ApiViews.AgentView.of(agent, staleBefore))
+                .toList();
+        ctx.json(Map.of("agents", list));
     }
 
     private void createKey(Context ctx) {

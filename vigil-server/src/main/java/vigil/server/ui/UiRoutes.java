@@ -22,6 +22,7 @@ import vigil.features.matrix.Capability;
 import vigil.features.matrix.DeploymentType;
 import vigil.features.matrix.FeatureMatrix;
 import vigil.model.Severity;
+import vigil.server.agents.AgentDirectory;
 import vigil.server.auth.Accounts;
 import vigil.server.auth.Logins;
 import vigil.server.auth.Permission;
@@ -69,7 +70,7 @@ public final class UiRoutes {
     private final Accounts accounts;
     private final Logins logins;
     private final FindingStore findings;
-    private final Agents agents;
+    private final AgentDirectory agents;
     private final FindingTables tables;
     private final List<UiWing> wings;
     private final PageRenderer renderer;
@@ -91,7 +92,7 @@ public final class UiRoutes {
         this.accounts = accounts;
         this.logins = logins;
         this.findings = findings;
-        this.agents = new Agents(jdbi);
+        this.agents = new AgentDirectory(jdbi);
         this.tables = new FindingTables(jdbi);
         // the wings of the web UI: a capability adds its pages here and nowhere else
         this.wings = List.of(new VulnerabilityPages(findings, jdbi, tables));
@@ -511,7 +512,7 @@ public final class UiRoutes {
         Principal principal = SecuredRoutes.principal(ctx);
         long staleBefore = System.currentTimeMillis() - ApiRoutes.STALE_AFTER.toMillis();
         List<SetupPage.AgentRow> rows = new ArrayList<>();
-        for (Agents.Agent agent : agents.list(principal.orgId())) {
+        for (AgentDirectory.Agent agent : agents.list(principal.orgId())) {
             rows.add(new SetupPage.AgentRow(
                     agent.hostname(),
                     "/resources?id=" + Html.url("host:" + agent.id()),
@@ -523,8 +524,8 @@ public final class UiRoutes {
                     Instant.ofEpochMilli(agent.lastSeen()).toString(),
                     agent.lastSeen() < staleBefore,
                     // the agent's spool discarded batches (full or too old): their data never reached the server
-                    agent.dropped(),
-                    agent.droppedBytes(),
+                    agent.spool() == null ? 0 : agent.spool().dropped(),
+                    agent.spool() == null ? 0 : agent.spool().droppedBytes(),
                     capabilityCells(agent.capabilities())));
         }
         List<SetupPage.MatrixRow> matrixRows = new ArrayList<>();
