@@ -255,14 +255,18 @@ public final class EvidenceCodec {
     }
 
     private static Evidence.ThreatSignal threatSignal(Fields fields) {
+        // read in the order written, so the first field that is wrong is the one named
+        String ruleName = fields.text("ruleName");
+        String eventType = fields.text("eventType");
+        Instant at = fields.instant("at");
         Fields process = fields.optionalObject("process");
         Fields file = fields.optionalObject("file");
         Fields connection = fields.optionalObject("connection");
         Fields workload = fields.object("workload");
         return new Evidence.ThreatSignal(
-                fields.text("ruleName"),
-                fields.text("eventType"),
-                fields.instant("at"),
+                ruleName,
+                eventType,
+                at,
                 process == null
                         ? null
                         : new Evidence.ThreatSignal.Process(
