@@ -12,6 +12,7 @@ import vigil.model.FixState;
 import vigil.model.Severity;
 import vigil.model.finding.Category;
 import vigil.model.finding.Evidence;
+import vigil.model.finding.EvidenceCodec;
 import vigil.model.finding.Finding;
 import vigil.model.finding.FindingStatus;
 import vigil.model.finding.Resource;
@@ -19,7 +20,8 @@ import vigil.model.finding.RuleRef;
 
 /**
  * Maps a {@link Finding} to an OCSF 1.3 event (Vulnerability Finding 2002, Compliance Finding 2003, Detection
- * Finding 2004) as plain maps and lists ready for any JSON writer, and back. The mapping is lossless: what OCSF has
+ * Finding 2004) as plain maps and lists ready for any JSON writer, and back. Where each evidence field goes is listed
+ * in ADR 0034. The mapping is lossless: what OCSF has
  * no attribute for travels in {@code unmapped}, so {@code fromOcsf(toOcsf(f))} equals {@code f}.
  */
 public final class OcsfMapper {
@@ -62,8 +64,23 @@ public final class OcsfMapper {
         };
     }
 
+    /**
+     * The class of a finding's event: by its evidence where the evidence is typed (ADR 0034), by its category for
+     * {@link Evidence.Attributes}. OCSF 1.3 has no identity finding class: an identity risk is a failed
+     * least-privilege check, a Compliance Finding.
+     */
+    public static int classUid(Finding finding) {
+        return switch (finding.evidence()) {
+            case Evidence.VulnerablePackage vulnerable -> CLASS_VULNERABILITY_FINDING;
+            case Evidence.PostureResult posture -> CLASS_COMPLIANCE_FINDING;
+            case Evidence.IdentityRisk identity -> CLASS_COMPLIANCE_FINDING;
+            case Evidence.ThreatSignal signal -> CLASS_DETECTION_FINDING;
+            case Evidence.Attributes attributes -> classUid(finding.category());
+        };
+    }
+
     public static Map<String, Object> toOcsf(Finding finding) {
-        int classUid = classUid(finding.category());
+        int classUid = classUid(finding);
         int activity = finding.status() instanceof FindingStatus.Resolved ? ACTIVITY_CLOSE : ACTIVITY_CREATE;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("category_uid", CATEGORY_FINDINGS);
@@ -106,17 +123,74 @@ public final class OcsfMapper {
                 unmapped.put("advisory_id", vulnerable.advisoryId());
             }
             case Evidence.Attributes attributes -> unmapped.put("evidence", new TreeMap<>(attributes.values()));
+            case Evidence.PostureResult posture -> {
+                unmapped.put("vigil_evidence_type", EvidenceCodec.typeName(Evidence.PostureResult.class));
+                Map<String, Object> rest = new TreeMap<>();
+                rest.put("expected", posture.expected());
+                rest.put("actual", posture.actual());
+                putIfPresent(rest, "remediation", posture.remediation());
+                unmapped.put("evidence", rest);
+            }
+            case Evidence.IdentityRisk identity -> {
+                unmapped.put("vigil_evidence_type", EvidenceCodec.typeName(Evidence.IdentityRisk.class));
+                unmapped.put("evidence", identity(identity));
+            }
+            case Evidence.ThreatSignal signal -> {
+                unmapped.put("vigil_evidence_type", EvidenceCodec.typeName(Evidence.ThreatSignal.class));
+                event.put("evidences", List.of(ThreatOcsf.evidence(signal)));
+                info(event).put("created_time", signal.at().toEpochMilli());
+                info(event).put("created_time_dt", signal.at().toString());
+                Map<String, Object> rest = new TreeMap<>();
+                rest.put("rule_name", signal.ruleName());
+                rest.put("event_type", signal.eventType());
+                unmapped.put("evidence", rest);
+            }
         }
         if (finding.category() != Category.VULNERABILITY) {
-            event.put(
-                    "compliance",
-                    Map.of(
-                            "control", finding.rule().id(),
-                            "standards", finding.rule().frameworks(),
-                            "status", statusName(finding.status())));
+            Map<String, Object> compliance = new LinkedHashMap<>();
+            compliance.put("control", finding.rule().id());
+            compliance.put("standards", finding.rule().frameworks());
+            compliance.put("status", statusName(finding.status()));
+            if (finding.evidence() instanceof Evidence.PostureResult posture) {
+                compliance.put("control", posture.checkId());
+                compliance.put("requirements", posture.controls());
+                compliance.put("control_parameters", keyValues(posture.examined()));
+            }
+            event.put("compliance", compliance);
         }
         event.put("unmapped", unmapped);
         return event;
+    }
+
+    private static Map<String, Object> identity(Evidence.IdentityRisk identity) {
+        Map<String, Object> out = new TreeMap<>();
+        out.put("principal", identity.principal());
+        out.put("principal_type", identity.principalType());
+        out.put("risk_kind", identity.kind().wireName());
+        out.put("permissions", identity.permissions());
+        out.put("path", identity.path());
+        out.put("resource", identity.resource());
+        return out;
+    }
+
+    /** A map as OCSF's Key:Value pair objects, in key order. */
+    static List<Map<String, Object>> keyValues(Map<String, String> values) {
+        return new TreeMap<>(values)
+                .entrySet().stream()
+                        .map(entry -> Map.<String, Object>of("name", entry.getKey(), "value", entry.getValue()))
+                        .toList();
+    }
+
+    static Map<String, String> fromKeyValues(List<?> pairs) {
+        Map<String, String> out = new TreeMap<>();
+        for (Object pair : pairs) {
+            out.put(string(cast(pair), "name"), string(cast(pair), "value"));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> info(Map<String, Object> event) {
+        return map(event, "finding_info");
     }
 
     private static String statusName(FindingStatus status) {
@@ -197,7 +271,7 @@ public final class OcsfMapper {
                 "source", score.source());
     }
 
-    private static void putIfPresent(Map<String, Object> map, String key, @Nullable String value) {
+    static void putIfPresent(Map<String, Object> map, String key, @Nullable String value) {
         if (value != null) {
             map.put(key, value);
         }
@@ -237,7 +311,10 @@ public final class OcsfMapper {
             default -> throw new IllegalArgumentException("unsupported status_id " + event.get("status_id"));
         };
         Evidence evidence;
-        if (event.containsKey("vulnerabilities")) {
+        String evidenceType = optional(unmapped, "vigil_evidence_type");
+        if (evidenceType != null) {
+            evidence = typedEvidence(evidenceType, event, unmapped);
+        } else if (event.containsKey("vulnerabilities")) {
             Map<String, Object> vulnerability =
                     cast(list(event, "vulnerabilities").getFirst());
             Map<String, Object> affected =
@@ -287,11 +364,49 @@ public final class OcsfMapper {
                 remediation == null ? null : string(cast(remediation), "desc"));
     }
 
+    private static Evidence typedEvidence(String type, Map<String, Object> event, Map<String, Object> unmapped) {
+        Map<String, Object> rest = map(unmapped, "evidence");
+        if (type.equals(EvidenceCodec.typeName(Evidence.PostureResult.class))) {
+            Map<String, Object> compliance = map(event, "compliance");
+            return new Evidence.PostureResult(
+                    string(compliance, "control"),
+                    strings(compliance, "requirements"),
+                    fromKeyValues(list(compliance, "control_parameters")),
+                    string(rest, "expected"),
+                    string(rest, "actual"),
+                    optional(rest, "remediation"));
+        } else if (type.equals(EvidenceCodec.typeName(Evidence.IdentityRisk.class))) {
+            return new Evidence.IdentityRisk(
+                    string(rest, "principal"),
+                    string(rest, "principal_type"),
+                    Evidence.IdentityRisk.RiskKind.valueOf(
+                            string(rest, "risk_kind").toUpperCase(java.util.Locale.ROOT)),
+                    strings(rest, "permissions"),
+                    strings(rest, "path"),
+                    string(rest, "resource"));
+        } else if (type.equals(EvidenceCodec.typeName(Evidence.ThreatSignal.class))) {
+            return ThreatOcsf.signal(
+                    string(rest, "rule_name"),
+                    string(rest, "event_type"),
+                    Instant.parse(string(map(event, "finding_info"), "created_time_dt")),
+                    cast(list(event, "evidences").getFirst()));
+        }
+        throw new IllegalArgumentException("OCSF event has unknown vigil_evidence_type '" + type + "'");
+    }
+
+    static List<String> strings(Map<String, Object> map, String key) {
+        List<String> out = new ArrayList<>();
+        for (Object value : list(map, key)) {
+            out.add(String.valueOf(value));
+        }
+        return out;
+    }
+
     private static @Nullable Instant instantOrNull(@Nullable String text) {
         return text == null ? null : Instant.parse(text);
     }
 
-    private static Object require(Map<String, Object> map, String key) {
+    static Object require(Map<String, Object> map, String key) {
         Object value = map.get(key);
         if (value == null) {
             throw new IllegalArgumentException("OCSF event lacks '" + key + "'");
@@ -299,20 +414,20 @@ public final class OcsfMapper {
         return value;
     }
 
-    private static String string(Map<String, Object> map, String key) {
+    static String string(Map<String, Object> map, String key) {
         return String.valueOf(require(map, key));
     }
 
-    private static @Nullable String optional(Map<String, Object> map, String key) {
+    static @Nullable String optional(Map<String, Object> map, String key) {
         Object value = map.get(key);
         return value == null ? null : String.valueOf(value);
     }
 
-    private static Map<String, Object> map(Map<String, Object> map, String key) {
+    static Map<String, Object> map(Map<String, Object> map, String key) {
         return cast(require(map, key));
     }
 
-    private static List<?> list(Map<String, Object> map, String key) {
+    static List<?> list(Map<String, Object> map, String key) {
         Object value = require(map, key);
         if (!(value instanceof List<?> list)) {
             throw new IllegalArgumentException("OCSF attribute '" + key + "' is not a list");
@@ -321,7 +436,7 @@ public final class OcsfMapper {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Object value) {
+    static Map<String, Object> cast(Object value) {
         if (!(value instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("expected an OCSF object, found " + value);
         }

@@ -20,6 +20,7 @@ import vigil.model.FixState;
 import vigil.model.Severity;
 import vigil.model.finding.Category;
 import vigil.model.finding.Evidence;
+import vigil.model.finding.EvidenceCodec;
 import vigil.model.finding.Finding;
 import vigil.model.finding.FindingStatus;
 import vigil.model.finding.Resource;
@@ -226,11 +227,24 @@ public final class FindingExport {
                 status,
                 firstSeen,
                 lastSeen,
-                evidence(JSON.readTree(String.valueOf(row.get(18)))),
+                evidence(String.valueOf(row.get(18))),
                 row.get(19));
     }
 
-    static Evidence evidence(JsonNode node) {
+    /**
+     * The stored evidence, read by the codec; a row it refuses (evidence stored incomplete by an older version or
+     * by hand) is read leniently as before, so one odd row never breaks an export.
+     */
+    static Evidence evidence(String stored) {
+        try {
+            return EvidenceCodec.decode(stored);
+        } catch (IllegalArgumentException e) {
+            return lenientEvidence(JSON.readTree(stored));
+        }
+    }
+
+    /** The reader used before the codec: absent fields read as empty, anything but a package as attributes. */
+    static Evidence lenientEvidence(JsonNode node) {
         if (node.path("type").asString("").equals("vulnerable_package")) {
             List<String> aliases = new ArrayList<>();
             node.path("aliases").forEach(alias -> aliases.add(alias.asString()));

@@ -14,10 +14,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
-import vigil.model.CvssScore;
 import vigil.model.Severity;
 import vigil.model.finding.Category;
 import vigil.model.finding.Evidence;
+import vigil.model.finding.EvidenceCodec;
 import vigil.model.finding.Finding;
 import vigil.model.finding.Scope;
 
@@ -1544,53 +1544,9 @@ public final class FindingStore {
                 .execute();
     }
 
-    /**
-     * The evidence as the JSON stored with a finding, written straight to text (a new host's thousands of findings
-     * each write one; building a tree first cost about a tenth of storing them).
-     */
+    /** The evidence as the JSON stored with a finding (ADR 0034: the codec keeps the shape stored before it). */
     static String evidenceJson(Evidence evidence) {
-        java.io.StringWriter out = new java.io.StringWriter(256);
-        try (tools.jackson.core.JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            switch (evidence) {
-                case Evidence.VulnerablePackage p -> {
-                    json.writeStringProperty("type", "vulnerable_package");
-                    json.writeStringProperty("package", p.packageName());
-                    json.writeStringProperty("installedVersion", p.installedVersion());
-                    json.writeStringProperty("purl", p.purl());
-                    json.writeStringProperty("fixedVersion", p.fixedVersion());
-                    json.writeStringProperty("fixState", p.fixState().name());
-                    json.writeArrayPropertyStart("aliases");
-                    for (String alias : p.aliases()) {
-                        json.writeString(alias);
-                    }
-                    json.writeEndArray();
-                    json.writeArrayPropertyStart("cvss");
-                    for (CvssScore score : p.cvss()) {
-                        json.writeStartObject();
-                        json.writeStringProperty("version", score.version());
-                        json.writeStringProperty("vector", score.vector());
-                        json.writeNumberProperty("score", score.baseScore());
-                        json.writeStringProperty("source", score.source());
-                        json.writeEndObject();
-                    }
-                    json.writeEndArray();
-                    json.writeStringProperty("severitySource", p.severitySource());
-                    json.writeStringProperty("advisorySource", p.advisorySource());
-                    json.writeStringProperty("advisoryId", p.advisoryId());
-                }
-                case Evidence.Attributes a -> {
-                    json.writeStringProperty("type", "attributes");
-                    json.writeObjectPropertyStart("values");
-                    for (Map.Entry<String, String> value : new java.util.TreeMap<>(a.values()).entrySet()) {
-                        json.writeStringProperty(value.getKey(), value.getValue());
-                    }
-                    json.writeEndObject();
-                }
-            }
-            json.writeEndObject();
-        }
-        return out.toString();
+        return EvidenceCodec.encode(evidence);
     }
 
     private static String truncate(String text, int max) {
