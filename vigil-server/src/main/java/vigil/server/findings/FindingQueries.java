@@ -500,6 +500,7 @@ public final class FindingQueries {
                         .list()));
     }
 
+    /** Binds a list query's values and the filter's status and severity lists (the probe of TextSearch too). */
     static Query bind(Query query, Map<String, Object> binds, Filter filter) {
         binds.forEach(query::bind);
         if (!filter.statuses().isEmpty()) {
