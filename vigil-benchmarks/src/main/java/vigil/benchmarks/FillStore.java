@@ -121,7 +121,7 @@ public final class FillStore {
                         + " resource_name, findings, rank0, rank1, rank2, rank3, rank4, rank5) SELECT org_id, category,"
                         + " resource_id, MIN(resource_type), MIN(resource_name), COUNT(*)" + byRank + " FROM findings"
                         + " WHERE status <> 'resolved' GROUP BY org_id, category, resource_id");
-                // and the search's distinct values, which FindingStore adds per scan
+                // and the search's distinct values, which FindingWriter adds per scan
                 SearchIndexMigration.addAllSearchTerms(handle, database.isSqlite());
             });
         }

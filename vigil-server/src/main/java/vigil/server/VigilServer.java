@@ -25,8 +25,10 @@ import vigil.server.auth.Logins;
 import vigil.server.auth.Role;
 import vigil.server.auth.SecretBox;
 import vigil.server.auth.Secrets;
-import vigil.server.findings.FindingStore;
+import vigil.server.findings.FindingQueries;
+import vigil.server.findings.FindingWriter;
 import vigil.server.findings.Matching;
+import vigil.server.findings.Triage;
 import vigil.server.health.Health;
 import vigil.server.http.ApiRoutes;
 import vigil.server.http.RateLimiter;
@@ -202,7 +204,9 @@ public final class VigilServer implements AutoCloseable {
         Database database = Database.open(options.dataDirectory(), options.database());
         Accounts accounts = new Accounts(database.jdbi(), clock);
         Bootstrap bootstrap = bootstrapIfEmpty(accounts, database);
-        FindingStore findings = new FindingStore(database.jdbi(), clock);
+        FindingWriter writer = new FindingWriter(database.jdbi(), clock);
+        FindingQueries findings = new FindingQueries(database.jdbi(), clock);
+        Triage triage = new Triage(database.jdbi(), clock);
         Notifications notifications = new Notifications(
                 database.jdbi(),
                 SecretBox.inDataDirectory(options.dataDirectory()),
@@ -214,7 +218,7 @@ public final class VigilServer implements AutoCloseable {
                 clock,
                 options.notificationBackoff(),
                 8);
-        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), findings, notifications, clock);
+        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), writer, notifications, clock);
         IntakeQueue queue = null;
         if (options.queue() != null) {
             try {
@@ -228,13 +232,14 @@ public final class VigilServer implements AutoCloseable {
         Intake intake = new Intake(database.jdbi(), matching, clock, queue);
         Logins logins = new Logins(accounts, database.jdbi(), clock);
         Health health = new Health(database, queue);
-        ApiRoutes api =
-                new ApiRoutes(accounts, logins, intake, findings, notifications, database.jdbi(), clock, health);
+        ApiRoutes api = new ApiRoutes(
+                accounts, logins, intake, findings, triage, notifications, database.jdbi(), clock, health);
         RateLimiter limiter = new RateLimiter(200, 400);
         UiRoutes ui = new UiRoutes(
                 accounts,
                 logins,
                 findings,
+                triage,
                 database.jdbi(),
                 FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()),
                 health);

@@ -348,7 +348,7 @@ class ServerIT {
             var jdbi = server.database().jdbi();
             var matching = new vigil.server.findings.Matching(
                     AdvisoryStore.fileIn(temp.resolve("data")),
-                    new vigil.server.findings.FindingStore(jdbi, Clock.systemUTC()),
+                    new vigil.server.findings.FindingWriter(jdbi, Clock.systemUTC()),
                     new vigil.server.notify.Notifications(
                             jdbi,
                             vigil.server.auth.SecretBox.inDataDirectory(temp.resolve("data")),
@@ -407,7 +407,7 @@ class ServerIT {
             String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations")
                     .mapTo(String.class)
                     .one());
-            int findings = vigil.server.findings.FindingStore.COUNT_CAP + 5;
+            int findings = vigil.server.findings.FindingQueries.COUNT_CAP + 5;
             jdbi.useTransaction(handle -> {
                 var batch = handle.prepareBatch("INSERT INTO findings (org_id, id, category, rule_id, title, severity,"
                         + " severity_rank, status, resource_id, resource_type, resource_name, scope_kind, scope_id,"
@@ -433,7 +433,7 @@ class ServerIT {
 
             JsonNode page = get("/api/v1/findings?q=NEEDLE&limit=7", admin);
             assertThat(page.path("totalExact").asBoolean()).isFalse();
-            assertThat(page.path("total").asLong()).isEqualTo(vigil.server.findings.FindingStore.COUNT_CAP);
+            assertThat(page.path("total").asLong()).isEqualTo(vigil.server.findings.FindingQueries.COUNT_CAP);
             assertThat(page.path("facets").path("severity").size()).isZero();
             assertThat(page.path("findings").size()).isEqualTo(7);
             // most recently seen first, as without text

@@ -33,7 +33,7 @@ import vigil.vulndb.store.AdvisoryStore;
  */
 public final class Matching {
     private final Path advisoryDatabase;
-    private final FindingStore findings;
+    private final FindingWriter findings;
     private final Notifications notifications;
     private final Clock clock;
     /**
@@ -62,7 +62,7 @@ public final class Matching {
         }
     }
 
-    public Matching(Path advisoryDatabase, FindingStore findings, Notifications notifications, Clock clock) {
+    public Matching(Path advisoryDatabase, FindingWriter findings, Notifications notifications, Clock clock) {
         this.advisoryDatabase = advisoryDatabase;
         this.findings = findings;
         this.notifications = notifications;
@@ -164,7 +164,7 @@ public final class Matching {
         if (found == null) {
             return 0; // not scanned (no database, the OS or its ecosystem not covered): what was known stays
         }
-        FindingStore.Outcome outcome =
+        FindingWriter.Outcome outcome =
                 findings.replaceScan(handle, orgId, resource.id(), Category.VULNERABILITY, found);
         notifications.enqueue(handle, orgId, outcome.raised(), outcome.reopenedFindings());
         return found.size();

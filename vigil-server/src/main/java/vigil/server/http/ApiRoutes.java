@@ -22,7 +22,8 @@ import vigil.server.auth.Logins;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
 import vigil.server.findings.FindingExport;
-import vigil.server.findings.FindingStore;
+import vigil.server.findings.FindingQueries;
+import vigil.server.findings.Triage;
 import vigil.server.intake.Bindings;
 import vigil.server.intake.Intake;
 import vigil.server.notify.Notifications;
@@ -40,7 +41,8 @@ public final class ApiRoutes {
     private final Intake intake;
     private final Bindings bindings;
     private final AgentDirectory agents;
-    private final FindingStore findings;
+    private final FindingQueries findings;
+    private final Triage triage;
     private final Notifications notifications;
     private final Jdbi jdbi;
     private final Clock clock;
@@ -50,7 +52,8 @@ public final class ApiRoutes {
             Accounts accounts,
             Logins logins,
             Intake intake,
-            FindingStore findings,
+            FindingQueries findings,
+            Triage triage,
             Notifications notifications,
             Jdbi jdbi,
             Clock clock,
@@ -62,6 +65,7 @@ public final class ApiRoutes {
         this.bindings = new Bindings(jdbi);
         this.agents = new AgentDirectory(jdbi);
         this.findings = findings;
+        this.triage = triage;
         this.notifications = notifications;
         this.jdbi = jdbi;
         this.clock = clock;
@@ -249,9 +253,9 @@ public final class ApiRoutes {
                 return;
             }
         }
-        FindingStore.Page page = findings.query(
+        FindingQueries.Page page = findings.query(
                 principal.orgId(),
-                new FindingStore.Filter(
+                new FindingQueries.Filter(
                         parsed.statuses(),
                         parsed.severities(),
                         ctx.queryParam("category"),
@@ -300,7 +304,7 @@ public final class ApiRoutes {
 
     private void history(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
-        Optional<List<Map<String, Object>>> events = findings.history(principal.orgId(), ctx.pathParam("id"));
+        Optional<List<Map<String, Object>>> events = triage.history(principal.orgId(), ctx.pathParam("id"));
         if (events.isEmpty()) {
             Errors.send(ctx, 404, "no finding " + ctx.pathParam("id"));
             return;
@@ -332,7 +336,7 @@ public final class ApiRoutes {
                 return;
             }
         }
-        if (!findings.mute(principal.orgId(), ctx.pathParam("id"), reason, until, principal.subject())) {
+        if (!triage.mute(principal.orgId(), ctx.pathParam("id"), reason, until, principal.subject())) {
             Errors.send(ctx, 404, "no open finding " + ctx.pathParam("id"));
             return;
         }
@@ -341,7 +345,7 @@ public final class ApiRoutes {
 
     private void unmute(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
-        if (!findings.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
+        if (!triage.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
             Errors.send(ctx, 404, "no muted finding " + ctx.pathParam("id"));
             return;
         }
@@ -355,7 +359,7 @@ public final class ApiRoutes {
             return;
         }
         String assignee = body.hasNonNull("assignee") ? body.path("assignee").asString("") : null;
-        if (!findings.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
+        if (!triage.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
             Errors.send(
                     ctx,
                     404,

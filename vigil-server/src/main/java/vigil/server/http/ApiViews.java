@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import vigil.server.agents.AgentDirectory;
-import vigil.server.findings.FindingStore;
+import vigil.server.findings.FindingQueries;
 
 /**
  * What the API answers, as records of its own (ADR 0030): a store may change its rows without changing a documented
@@ -39,7 +39,7 @@ final class ApiViews {
             @Nullable String mutedReason,
             @Nullable Long mutedUntil,
             @Nullable String assignee) {
-        static FindingView of(FindingStore.Row row) {
+        static FindingView of(FindingQueries.Row row) {
             return new FindingView(
                     row.id(),
                     row.category(),
@@ -72,7 +72,7 @@ final class ApiViews {
             Map<String, Map<String, Long>> facets,
             List<FindingView> findings,
             @Nullable String next) {
-        static FindingPage of(FindingStore.Page page, int limit, int offset) {
+        static FindingPage of(FindingQueries.Page page, int limit, int offset) {
             return new FindingPage(
                     page.total(),
                     page.totalExact(),

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code search_terms} holds every value once, and a trigram index over it (FTS5 on SQLite, pg_trgm on PostgreSQL)
  * finds the values that contain the text; the findings with those values come from ordinary indexes. A million findings have a few tens of thousands of distinct values, and a new host's
  * findings bring hardly any new ones: the store adds the distinct values of each scan once
- * ({@code FindingStore.addSearchTerms}), a few thousand probes per host instead of a hundred trigrams per finding
+ * ({@code FindingWriter.addSearchTerms}), a few thousand probes per host instead of a hundred trigrams per finding
  * (triggers per finding halved intake). The two stores need different DDL, so this one version is Java; existing
  * findings are indexed here.
  */
@@ -28,7 +28,7 @@ public final class SearchIndexMigration implements JavaMigration {
 
     public static final String POSTGRESQL_NEW_PAIR = "ON CONFLICT ((md5(title)), rule_id) DO NOTHING";
 
-    /** The searched columns; the search (FindingStore) and this index must agree on them. */
+    /** The searched columns; the search (FindingQueries, TextSearch) and this index must agree on them. */
     static final String[] COLUMNS = {"title", "rule_id", "package_name", "resource_name"};
 
     @Override
@@ -114,7 +114,7 @@ public final class SearchIndexMigration implements JavaMigration {
         statement.execute("CREATE INDEX search_terms_text ON search_terms USING gin (LOWER(term) gin_trgm_ops)");
     }
 
-    /** Adds the searched values of every stored finding (a store filled outside FindingStore, such as FillStore). */
+    /** Adds the searched values of every stored finding (a store filled outside FindingWriter, such as FillStore). */
     public static void addAllSearchTerms(org.jdbi.v3.core.Handle handle, boolean sqlite) {
         String pairs = "INSERT INTO search_title_rules (title, rule_id) SELECT DISTINCT title, rule_id FROM findings";
         if (sqlite) {

@@ -5,11 +5,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
-import vigil.server.findings.FindingStore;
+import vigil.server.findings.FindingQueries;
 import vigil.server.ui.view.FindingRow;
 import vigil.server.ui.view.FindingsTable;
 
-/** Store rows made into the findings table's view: the only place the UI reads {@code FindingStore.Row}'s fields. */
+/** Store rows made into the findings table's view: the only place the UI reads {@code FindingQueries.Row}'s fields. */
 public final class FindingTables {
     private final Jdbi jdbi;
 
@@ -18,7 +18,7 @@ public final class FindingTables {
     }
 
     /** The table for the user: triage forms and the organization's users when the user may triage. */
-    public FindingsTable table(Principal principal, List<FindingStore.Row> rows, boolean withResource) {
+    public FindingsTable table(Principal principal, List<FindingQueries.Row> rows, boolean withResource) {
         boolean canTriage = principal.allows(Permission.TRIAGE);
         return new FindingsTable(
                 rows.stream().map(FindingTables::row).toList(),
@@ -27,7 +27,7 @@ public final class FindingTables {
                 canTriage ? users(principal.orgId()) : List.of());
     }
 
-    static FindingRow row(FindingStore.Row row) {
+    static FindingRow row(FindingQueries.Row row) {
         return new FindingRow(
                 row.id(),
                 row.severity(),

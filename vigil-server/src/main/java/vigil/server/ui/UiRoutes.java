@@ -27,7 +27,8 @@ import vigil.server.auth.Accounts;
 import vigil.server.auth.Logins;
 import vigil.server.auth.Permission;
 import vigil.server.auth.Principal;
-import vigil.server.findings.FindingStore;
+import vigil.server.findings.FindingQueries;
+import vigil.server.findings.Triage;
 import vigil.server.http.ApiRoutes;
 import vigil.server.http.LoginBodies;
 import vigil.server.http.SecuredRoutes;
@@ -69,7 +70,8 @@ public final class UiRoutes {
 
     private final Accounts accounts;
     private final Logins logins;
-    private final FindingStore findings;
+    private final FindingQueries findings;
+    private final Triage triage;
     private final AgentDirectory agents;
     private final FindingTables tables;
     private final List<UiWing> wings;
@@ -82,7 +84,8 @@ public final class UiRoutes {
     public UiRoutes(
             Accounts accounts,
             Logins logins,
-            FindingStore findings,
+            FindingQueries findings,
+            Triage triage,
             Jdbi jdbi,
             FeatureMatrix matrix,
             vigil.server.health.Health health)
@@ -92,6 +95,7 @@ public final class UiRoutes {
         this.accounts = accounts;
         this.logins = logins;
         this.findings = findings;
+        this.triage = triage;
         this.agents = new AgentDirectory(jdbi);
         this.tables = new FindingTables(jdbi);
         // the wings of the web UI: a capability adds its pages here and nowhere else
@@ -300,9 +304,9 @@ public final class UiRoutes {
         }
         List<String> statuses = parsed.statuses();
         String statusLabel = statuses.isEmpty() ? "all" : String.join(", ", statuses);
-        FindingStore.Page page = findings.query(
+        FindingQueries.Page page = findings.query(
                 principal.orgId(),
-                new FindingStore.Filter(
+                new FindingQueries.Filter(
                         statuses,
                         parsed.severities(),
                         null,
@@ -457,7 +461,7 @@ public final class UiRoutes {
         Principal principal = SecuredRoutes.principal(ctx);
         String value = Optional.ofNullable(ctx.formParam("assignee")).orElse("").strip();
         String assignee = value.isEmpty() ? null : ApiRoutes.assignee(value, principal);
-        if (!findings.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
+        if (!triage.assign(principal.orgId(), ctx.pathParam("id"), assignee, principal.subject())) {
             renderer.message(
                     ctx,
                     404,
@@ -473,7 +477,7 @@ public final class UiRoutes {
 
     private void unmute(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
-        if (!findings.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
+        if (!triage.unmute(principal.orgId(), ctx.pathParam("id"), principal.subject())) {
             renderer.message(ctx, 404, "Findings", "/findings", Message.error("No muted finding with that id."), null);
             return;
         }
@@ -493,7 +497,7 @@ public final class UiRoutes {
                     new Link("/findings", "Back to the findings"));
             return;
         }
-        if (!findings.mute(principal.orgId(), ctx.pathParam("id"), reason, null, principal.subject())) {
+        if (!triage.mute(principal.orgId(), ctx.pathParam("id"), reason, null, principal.subject())) {
             renderer.message(ctx, 404, "Findings", "/findings", Message.error("No open finding with that id."), null);
             return;
         }

@@ -46,14 +46,14 @@ class EvidenceJsonTest {
                 new Evidence.Attributes(Map.of("b", "2", "a", "1", "path", "/etc/\"x\"\n")),
                 new Evidence.Attributes(Map.of()));
         for (Evidence item : evidence) {
-            String written = FindingStore.evidenceJson(item);
+            String written = FindingWriter.evidenceJson(item);
             assertThat(JSON.readTree(written)).as(written).isEqualTo(tree(item));
             if (item instanceof Evidence.VulnerablePackage) {
                 assertThat(written).isEqualTo(tree(item).toString());
             }
         }
         // attributes in key order, whatever order the map iterates in
-        assertThat(FindingStore.evidenceJson(new Evidence.Attributes(Map.of("b", "2", "a", "1"))))
+        assertThat(FindingWriter.evidenceJson(new Evidence.Attributes(Map.of("b", "2", "a", "1"))))
                 .isEqualTo("{\"type\":\"attributes\",\"values\":{\"a\":\"1\",\"b\":\"2\"}}");
     }
 
@@ -66,7 +66,7 @@ class EvidenceJsonTest {
                 "true",
                 "false",
                 "Set block_public_acls = true");
-        assertThat(FindingExport.evidence(FindingStore.evidenceJson(posture))).isEqualTo(posture);
+        assertThat(FindingExport.evidence(FindingWriter.evidenceJson(posture))).isEqualTo(posture);
         // rows stored incomplete (by hand, or by an upgrade test's fixture) still read, with empty fields
         Evidence partial = FindingExport.evidence("{\"type\":\"vulnerable_package\",\"package\":\"libweb\"}");
         assertThat(partial)

@@ -52,26 +52,26 @@ class FindingScopesIT {
         return Database.open(temp, stores.url(kind, temp));
     }
 
-    private static FindingStore.Outcome store(
-            Jdbi jdbi, FindingStore findings, String org, Scope scope, Category category, List<Finding> found) {
-        return jdbi.inTransaction(h -> findings.replace(h, org, scope, category, found));
+    private static FindingWriter.Outcome store(
+            Jdbi jdbi, FindingWriter writer, String org, Scope scope, Category category, List<Finding> found) {
+        return jdbi.inTransaction(h -> writer.replace(h, org, scope, category, found));
     }
 
-    private static List<String> keys(FindingStore findings, String org, String by) {
+    private static List<String> keys(FindingQueries findings, String org, String by) {
         return findings.groups(org, by, 100, 0).rows().stream()
                 .map(g -> g.get("key") + "=" + g.get("findings"))
                 .toList();
     }
 
-    private static List<String> keys(FindingStore findings, String org, Category category, String by) {
+    private static List<String> keys(FindingQueries findings, String org, Category category, String by) {
         return findings.groups(org, category, by, 100, 0).rows().stream()
                 .map(g -> g.get("key") + "=" + g.get("findings"))
                 .toList();
     }
 
-    private static Map<String, String> statuses(FindingStore findings, String org) {
+    private static Map<String, String> statuses(FindingQueries findings, String org) {
         Map<String, String> statuses = new TreeMap<>();
-        findings.query(org, new FindingStore.Filter(List.of(), List.of(), null, null, null, null, null, 1000, 0))
+        findings.query(org, new FindingQueries.Filter(List.of(), List.of(), null, null, null, null, null, 1000, 0))
                 .rows()
                 .forEach(row -> statuses.put(row.ruleId() + "@" + row.resourceId(), row.status()));
         return statuses;
@@ -87,13 +87,14 @@ class FindingScopesIT {
     void anotherCategoryIsCountedUnderItsOwnAndNeverAsAVulnerability(String kind) throws Exception {
         try (Database database = open(kind)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "one");
             Finding cve = vulnerability("CVE-2099-1", Severity.HIGH, "host:web-1", "openssl", "3.1");
             Finding rule = posture("CIS-2.1.1", Severity.CRITICAL, "host:web-1", null);
-            jdbi.useTransaction(h -> findings.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(cve)));
+            jdbi.useTransaction(h -> writer.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(cve)));
             jdbi.useTransaction(
-                    h -> findings.replaceScan(h, org, "host:web-1", Category.MISCONFIGURATION, List.of(rule)));
+                    h -> writer.replaceScan(h, org, "host:web-1", Category.MISCONFIGURATION, List.of(rule)));
 
             assertThat(keys(findings, org, "cve")).containsExactly("CVE-2099-1=1");
             assertThat(keys(findings, org, "package")).containsExactly("openssl=1");
@@ -104,11 +105,11 @@ class FindingScopesIT {
             assertThat(keys(findings, org, Category.MISCONFIGURATION, "host")).containsExactly("host:web-1=1");
             assertThat(keys(findings, org, Category.MISCONFIGURATION, "package"))
                     .isEmpty();
-            FindingStore.Page all = findings.query(
-                    org, new FindingStore.Filter(List.of(), List.of(), null, null, null, null, null, 100, 0));
+            FindingQueries.Page all = findings.query(
+                    org, new FindingQueries.Filter(List.of(), List.of(), null, null, null, null, null, 100, 0));
             assertThat(all.total()).isEqualTo(2);
             assertThat(all.facets().get("category")).isEqualTo(Map.of("vulnerability", 1L, "misconfiguration", 1L));
-            FindingStore.Row posture = all.rows().stream()
+            FindingQueries.Row posture = all.rows().stream()
                     .filter(row -> row.category().equals("misconfiguration"))
                     .findFirst()
                     .orElseThrow();
@@ -116,7 +117,7 @@ class FindingScopesIT {
             assertThat(posture.fixState()).isNull();
 
             // resolving the posture finding leaves the vulnerability counts as they were
-            jdbi.useTransaction(h -> findings.replaceScan(h, org, "host:web-1", Category.MISCONFIGURATION, List.of()));
+            jdbi.useTransaction(h -> writer.replaceScan(h, org, "host:web-1", Category.MISCONFIGURATION, List.of()));
             assertThat(keys(findings, org, Category.MISCONFIGURATION, "rule")).isEmpty();
             assertThat(keys(findings, org, "cve")).containsExactly("CVE-2099-1=1");
             assertThat(keys(findings, org, "host")).containsExactly("web-1=1");
@@ -133,7 +134,8 @@ class FindingScopesIT {
     void anAccountResultReplacesTheAccountsFindings(String kind) throws Exception {
         try (Database database = open(kind)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "one");
             Scope account = new Scope.Account("aws", "111122223333");
             Scope other = new Scope.Account("aws", "444455556666");
@@ -144,15 +146,14 @@ class FindingScopesIT {
             Finding elsewhere = posture("S3.1", Severity.HIGH, "bucket-x", "444455556666");
             Finding agent = posture("FILE.1", Severity.LOW, "bucket-gone", null);
 
-            FindingStore.Outcome first =
-                    store(jdbi, findings, org, account, Category.MISCONFIGURATION, List.of(a, b, gone));
+            FindingWriter.Outcome first =
+                    store(jdbi, writer, org, account, Category.MISCONFIGURATION, List.of(a, b, gone));
             assertThat(first.opened()).isEqualTo(3);
-            store(jdbi, findings, org, other, Category.MISCONFIGURATION, List.of(elsewhere));
-            store(jdbi, findings, org, new Scope.Resource("bucket-gone"), Category.MISCONFIGURATION, List.of(agent));
+            store(jdbi, writer, org, other, Category.MISCONFIGURATION, List.of(elsewhere));
+            store(jdbi, writer, org, new Scope.Resource("bucket-gone"), Category.MISCONFIGURATION, List.of(agent));
             assertThat(keys(findings, org, Category.MISCONFIGURATION, "rule")).containsExactly("S3.1=4", "FILE.1=1");
 
-            FindingStore.Outcome second =
-                    store(jdbi, findings, org, account, Category.MISCONFIGURATION, List.of(a, b2));
+            FindingWriter.Outcome second = store(jdbi, writer, org, account, Category.MISCONFIGURATION, List.of(a, b2));
             assertThat(second.opened()).isEqualTo(1);
             assertThat(second.refreshed()).isEqualTo(1);
             assertThat(second.resolved()).isEqualTo(2);
@@ -177,8 +178,8 @@ class FindingScopesIT {
             assertThat(keys(findings, org, "cve")).isEmpty();
 
             // the resource that vanished comes back: its finding reopens
-            FindingStore.Outcome third =
-                    store(jdbi, findings, org, account, Category.MISCONFIGURATION, List.of(a, b2, gone));
+            FindingWriter.Outcome third =
+                    store(jdbi, writer, org, account, Category.MISCONFIGURATION, List.of(a, b2, gone));
             assertThat(third.reopened()).isEqualTo(1);
             assertThat(statuses(findings, org)).containsEntry("S3.1@bucket-gone", "open");
         }
@@ -193,24 +194,26 @@ class FindingScopesIT {
     void aStreamOnlyAppends(String kind) throws Exception {
         try (Database database = open(kind)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
+            Triage triage = new Triage(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "one");
             Scope stream = new Scope.Stream("falco:web-1");
             Finding shell = posture("SHELL_IN_CONTAINER", Severity.HIGH, "host:web-1", null);
             Finding miner = posture("CRYPTO_MINER", Severity.CRITICAL, "host:web-1", null);
             Finding scan = posture("PORT_SCAN", Severity.MEDIUM, "host:web-2", null);
 
-            assertThat(store(jdbi, findings, org, stream, Category.THREAT, List.of(shell, miner))
+            assertThat(store(jdbi, writer, org, stream, Category.THREAT, List.of(shell, miner))
                             .opened())
                     .isEqualTo(2);
-            FindingStore.Outcome later = store(jdbi, findings, org, stream, Category.THREAT, List.of(scan));
+            FindingWriter.Outcome later = store(jdbi, writer, org, stream, Category.THREAT, List.of(scan));
             assertThat(later.resolved()).isZero();
             assertThat(later.opened()).isEqualTo(1);
-            assertThat(findings.mute(org, shell.id(), "known admin", null, "t")).isTrue();
-            FindingStore.Outcome again = store(jdbi, findings, org, stream, Category.THREAT, List.of(shell));
+            assertThat(triage.mute(org, shell.id(), "known admin", null, "t")).isTrue();
+            FindingWriter.Outcome again = store(jdbi, writer, org, stream, Category.THREAT, List.of(shell));
             assertThat(again.refreshed()).isEqualTo(1);
             assertThat(again.resolved()).isZero();
-            assertThat(store(jdbi, findings, org, stream, Category.THREAT, List.of())
+            assertThat(store(jdbi, writer, org, stream, Category.THREAT, List.of())
                             .resolved())
                     .isZero();
             assertThat(statuses(findings, org))
@@ -233,29 +236,30 @@ class FindingScopesIT {
     void vulnerabilityDetailsAreListedFilteredAndFollowARescan(String kind) throws Exception {
         try (Database database = open(kind)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "one");
             Finding ssl = vulnerability("CVE-2099-1", Severity.HIGH, "host:web-1", "openssl", "3.1");
             Finding zlib = vulnerability("CVE-2099-2", Severity.LOW, "host:web-1", "zlib", "1.3");
             jdbi.useTransaction(
-                    h -> findings.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(ssl, zlib)));
+                    h -> writer.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(ssl, zlib)));
             Finding fixedLater = vulnerability("CVE-2099-1", Severity.HIGH, "host:web-1", "openssl", "3.2");
             jdbi.useTransaction(
-                    h -> findings.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(fixedLater, zlib)));
+                    h -> writer.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, List.of(fixedLater, zlib)));
 
-            FindingStore.Page byPackage = findings.query(
+            FindingQueries.Page byPackage = findings.query(
                     org,
-                    new FindingStore.Filter(
+                    new FindingQueries.Filter(
                             List.of(), List.of(), null, null, null, null, null, "openssl", 10, 0, null));
             assertThat(byPackage.rows()).hasSize(1);
-            FindingStore.Row row = byPackage.rows().getFirst();
+            FindingQueries.Row row = byPackage.rows().getFirst();
             assertThat(List.of(row.packageName(), row.packageVersion(), row.fixedVersion(), row.fixState()))
                     .containsExactly("openssl", "1.0", "3.2", "FIXED");
             assertThat(byPackage.total()).isEqualTo(1);
-            FindingStore.Page searched = findings.query(
-                    org, new FindingStore.Filter(List.of(), List.of(), null, null, null, "ZLI", null, 10, 0));
+            FindingQueries.Page searched = findings.query(
+                    org, new FindingQueries.Filter(List.of(), List.of(), null, null, null, "ZLI", null, 10, 0));
             assertThat(searched.rows())
-                    .extracting(FindingStore.Row::packageName)
+                    .extracting(FindingQueries.Row::packageName)
                     .containsExactly("zlib");
 
             var out = new java.io.ByteArrayOutputStream();
@@ -275,7 +279,7 @@ class FindingScopesIT {
     void packagesAndAccountsAreReadThroughTheirIndexes(String kind) throws Exception {
         try (Database database = open(kind)) {
             boolean sqlite = database.isSqlite();
-            String byPackage = "SELECT id FROM findings WHERE org_id = :org AND " + FindingStore.WITH_PACKAGE;
+            String byPackage = "SELECT id FROM findings WHERE org_id = :org AND " + FindingSql.WITH_PACKAGE;
             String byAccount = "SELECT f.id FROM findings f WHERE f.org_id = :org AND f.category = 'misconfiguration'"
                     + " AND f.scope_kind = 'account' AND f.scope_kind <> 'resource' AND f.scope_id = :scope";
             for (String sql : List.of(byPackage, byAccount)) {

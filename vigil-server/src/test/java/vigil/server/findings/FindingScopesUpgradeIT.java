@@ -106,11 +106,13 @@ class FindingScopesUpgradeIT {
 
         try (Database database = Database.open(temp, url)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+            FindingWriter writer = new FindingWriter(jdbi, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+            FindingQueries findings = new FindingQueries(jdbi, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+            Triage triage = new Triage(jdbi, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
 
             // every finding listed with its package, versions, fix state and status
             Map<String, String> listed = new TreeMap<>();
-            FindingStore.Page page = findings.query(org, filter(null, null));
+            FindingQueries.Page page = findings.query(org, filter(null, null));
             page.rows()
                     .forEach(row -> listed.put(
                             row.id(),
@@ -136,20 +138,20 @@ class FindingScopesUpgradeIT {
                     .filter(f -> f.status().equals("muted"))
                     .findFirst()
                     .orElseThrow();
-            assertThat(findings.history(org, muted.id()).orElseThrow())
+            assertThat(triage.history(org, muted.id()).orElseThrow())
                     .extracting(event -> event.get("kind") + " " + event.get("actor"))
                     .containsExactly("opened null", "assigned admin@example.com", "muted admin@example.com");
 
             // the package filter and the search read the moved package names
             Stored any = stored.getFirst();
             assertThat(findings.query(org, filter(any.pkg(), null)).rows())
-                    .extracting(FindingStore.Row::id)
+                    .extracting(FindingQueries.Row::id)
                     .containsExactlyInAnyOrderElementsOf(stored.stream()
                             .filter(f -> f.pkg().equals(any.pkg()))
                             .map(Stored::id)
                             .toList());
             assertThat(findings.query(org, filter(null, "libweb-3")).rows())
-                    .extracting(FindingStore.Row::id)
+                    .extracting(FindingQueries.Row::id)
                     .containsExactlyInAnyOrderElementsOf(stored.stream()
                             .filter(f -> f.pkg().contains("libweb-3"))
                             .map(Stored::id)
@@ -178,13 +180,13 @@ class FindingScopesUpgradeIT {
                 rescan.add(finding(f.id(), f.rule(), f.rank(), f.resourceId(), f.resourceName(), f.pkg(), "9.9"));
             }
             rescan.add(finding("new-on-web-1", "CVE-2099-9999", 5, "host:web-1", "web-1", "libnew", null));
-            FindingStore.Outcome outcome =
-                    jdbi.inTransaction(h -> findings.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, rescan));
+            FindingWriter.Outcome outcome =
+                    jdbi.inTransaction(h -> writer.replaceScan(h, org, "host:web-1", Category.VULNERABILITY, rescan));
             assertThat(outcome.opened()).isEqualTo(1);
             assertThat(outcome.reopened()).isEqualTo(reopening).isPositive();
             assertThat(outcome.resolved()).isEqualTo(resolving);
             assertThat(outcome.refreshed()).isEqualTo(web1.size() - 1 - reopening);
-            Map<String, FindingStore.Row> after = new HashMap<>();
+            Map<String, FindingQueries.Row> after = new HashMap<>();
             findings.query(org, filter(null, null)).rows().forEach(row -> after.put(row.id(), row));
             assertThat(after.get(dropped.id()).status()).isEqualTo("resolved");
             assertThat(after.get(muted.id()).status()).isEqualTo(muted.status());
@@ -208,8 +210,8 @@ class FindingScopesUpgradeIT {
         }
     }
 
-    private static FindingStore.Filter filter(@Nullable String pkg, @Nullable String text) {
-        return new FindingStore.Filter(List.of(), List.of(), null, null, null, text, null, pkg, 1000, 0, null);
+    private static FindingQueries.Filter filter(@Nullable String pkg, @Nullable String text) {
+        return new FindingQueries.Filter(List.of(), List.of(), null, null, null, text, null, pkg, 1000, 0, null);
     }
 
     private static Finding finding(

@@ -148,17 +148,17 @@ class FindingSearchIT {
                 null);
     }
 
-    private static void scan(Jdbi jdbi, FindingStore store, String org, String resource, List<Finding> found) {
+    private static void scan(Jdbi jdbi, FindingWriter store, String org, String resource, List<Finding> found) {
         scan(jdbi, store, org, resource, Category.VULNERABILITY, found);
     }
 
     private static void scan(
-            Jdbi jdbi, FindingStore store, String org, String resource, Category category, List<Finding> found) {
+            Jdbi jdbi, FindingWriter store, String org, String resource, Category category, List<Finding> found) {
         jdbi.useTransaction(h -> store.replaceScan(h, org, resource, category, found));
     }
 
-    private static FindingStore.Filter text(List<String> statuses, @Nullable String text, int limit, int offset) {
-        return new FindingStore.Filter(statuses, List.of(), null, null, null, text, null, limit, offset);
+    private static FindingQueries.Filter text(List<String> statuses, @Nullable String text, int limit, int offset) {
+        return new FindingQueries.Filter(statuses, List.of(), null, null, null, text, null, limit, offset);
     }
 
     /** The searched columns of every finding of {@code org}, by id. */
@@ -257,7 +257,9 @@ class FindingSearchIT {
     void freeTextSearchIsALiteralCaseInsensitiveSubstringWhateverTheInput(String store) throws Exception {
         try (Database database = Database.open(temp, url(store))) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
+            Triage triage = new Triage(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "one");
             String other = organization(jdbi, "two");
             String[] packages = {"pkg12", "pkg120", "libpkg12x", "libfoo", null};
@@ -277,7 +279,7 @@ class FindingSearchIT {
                 for (Category category : List.of(Category.VULNERABILITY, Category.MISCONFIGURATION)) {
                     scan(
                             jdbi,
-                            findings,
+                            writer,
                             org,
                             resource,
                             category,
@@ -287,7 +289,7 @@ class FindingSearchIT {
             // the other organization's findings match the same text and must never show
             scan(
                     jdbi,
-                    findings,
+                    writer,
                     other,
                     "host:web-0",
                     List.of(finding(
@@ -308,31 +310,31 @@ class FindingSearchIT {
                             "web-0",
                             packages[1])
                     .id();
-            assertThat(findings.mute(org, muted, "test", null, "t")).isTrue();
-            scan(jdbi, findings, org, "host:web-2", List.of());
+            assertThat(triage.mute(org, muted, "test", null, "t")).isTrue();
+            scan(jdbi, writer, org, "host:web-2", List.of());
 
             Map<String, List<@Nullable String>> rows = searched(jdbi, org);
             assertThat(rows).hasSize(4 * TITLES.size());
             for (String needle : NEEDLES) {
                 Set<String> expected = reference(rows, needle);
-                FindingStore.Page page = findings.query(org, text(List.of(), needle, 1000, 0));
+                FindingQueries.Page page = findings.query(org, text(List.of(), needle, 1000, 0));
                 assertThat(ids(page)).as("search for [%s] on %s", needle, store).isEqualTo(expected);
                 assertThat(page.total()).as("total of [%s]", needle).isEqualTo(expected.size());
                 assertThat(page.totalExact()).isTrue();
                 // the same search among open findings only, and paged
                 Set<String> open = new HashSet<>(expected);
                 open.removeIf(id -> !status(jdbi, org, id).equals("open"));
-                FindingStore.Page openPage = findings.query(org, text(List.of("open"), needle, 1000, 0));
+                FindingQueries.Page openPage = findings.query(org, text(List.of("open"), needle, 1000, 0));
                 assertThat(ids(openPage)).as("open findings with [%s]", needle).isEqualTo(open);
                 assertThat(openPage.facets().get("status"))
                         .isEqualTo(open.isEmpty() ? Map.of() : Map.of("open", (long) open.size()));
                 List<String> firstTwo = findings.query(org, text(List.of(), needle, 2, 0)).rows().stream()
-                        .map(FindingStore.Row::id)
+                        .map(FindingQueries.Row::id)
                         .toList();
                 assertThat(firstTwo)
                         .containsExactlyElementsOf(page.rows().stream()
                                 .limit(2)
-                                .map(FindingStore.Row::id)
+                                .map(FindingQueries.Row::id)
                                 .toList());
             }
             assertThat(findings.query(org, text(List.of(), "pkg12", 1000, 0)).total())
@@ -340,16 +342,16 @@ class FindingSearchIT {
             // more matches than a search counts: the same findings listed (on SQLite by walking the list index and
             // checking each finding), the total only says "more than the cap", and no facet counts guess
             for (int cap : List.of(1, 3)) {
-                FindingStore capped = new FindingStore(jdbi, Clock.systemUTC(), cap);
+                FindingQueries capped = new FindingQueries(jdbi, Clock.systemUTC(), cap);
                 for (String needle : NEEDLES) {
                     for (List<String> statuses : List.of(List.<String>of(), List.of("open"))) {
                         // the uncapped store's answer, in its order, is the reference for rows and pages
                         List<String> plain = findings.query(org, text(statuses, needle, 1000, 0)).rows().stream()
-                                .map(FindingStore.Row::id)
+                                .map(FindingQueries.Row::id)
                                 .toList();
-                        FindingStore.Page page = capped.query(org, text(statuses, needle, 1000, 0));
+                        FindingQueries.Page page = capped.query(org, text(statuses, needle, 1000, 0));
                         assertThat(page.rows().stream()
-                                        .map(FindingStore.Row::id)
+                                        .map(FindingQueries.Row::id)
                                         .toList())
                                 .as("search for [%s] in %s counting up to %d, on %s", needle, statuses, cap, store)
                                 .containsExactlyElementsOf(plain);
@@ -360,13 +362,13 @@ class FindingSearchIT {
                                     .allSatisfy(facet -> assertThat(facet).isEmpty());
                         }
                         assertThat(capped.query(org, text(statuses, needle, 2, 1)).rows().stream()
-                                        .map(FindingStore.Row::id)
+                                        .map(FindingQueries.Row::id)
                                         .toList())
                                 .containsExactlyElementsOf(
                                         plain.stream().skip(1).limit(2).toList());
                     }
                     assertThat(new HashSet<>(capped.query(org, text(List.of(), needle, 1000, 0)).rows().stream()
-                                    .map(FindingStore.Row::id)
+                                    .map(FindingQueries.Row::id)
                                     .toList()))
                             .isEqualTo(reference(rows, needle));
                 }
@@ -381,7 +383,7 @@ class FindingSearchIT {
                     "host:web-0",
                     "web-0",
                     packages[1]);
-            scan(jdbi, findings, org, "host:web-0", List.of(renamed));
+            scan(jdbi, writer, org, "host:web-0", List.of(renamed));
             rows = searched(jdbi, org);
             for (String needle : List.of("brand new", "hello", "NEAR(alpha", "pkg12", "web-0")) {
                 assertThat(ids(findings.query(org, text(List.of(), needle, 1000, 0))))
@@ -408,7 +410,7 @@ class FindingSearchIT {
         Map<String, Object> binds = new HashMap<>();
         String sql = (database.isSqlite() ? "EXPLAIN QUERY PLAN " : "EXPLAIN ")
                 + "SELECT id FROM findings WHERE org_id = :org AND "
-                + FindingStore.textCondition(database.isSqlite(), "pkg12", binds);
+                + TextSearch.textCondition(database.isSqlite(), "pkg12", binds);
         String plan = database.jdbi().withHandle(h -> {
             if (!database.isSqlite()) {
                 h.execute("SET enable_seqscan = off");
@@ -435,7 +437,7 @@ class FindingSearchIT {
                 .one());
     }
 
-    private static Set<String> ids(FindingStore.Page page) {
+    private static Set<String> ids(FindingQueries.Page page) {
         Set<String> ids = new HashSet<>();
         page.rows().forEach(row -> ids.add(row.id()));
         assertThat(ids).hasSize(page.rows().size());
@@ -487,14 +489,14 @@ class FindingSearchIT {
     }
 
     /** The groups of one category as the store gives them, in the form of {@link #grouped}. */
-    private static List<String> groups(FindingStore findings, String org, Category category, String by) {
+    private static List<String> groups(FindingQueries findings, String org, Category category, String by) {
         return findings.groups(org, category, by, 1000, 0).rows().stream()
                 .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity=" + g.get("severity")
                         + " resources=" + g.get("resources"))
                 .toList();
     }
 
-    private static List<String> groups(FindingStore findings, String org, int limit) {
+    private static List<String> groups(FindingQueries findings, String org, int limit) {
         return findings.groups(org, "cve", limit).stream()
                 .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity=" + g.get("severity")
                         + " resources=" + g.get("resources"))
@@ -507,7 +509,9 @@ class FindingSearchIT {
         TestClock clock = new TestClock();
         try (Database database = Database.open(temp, url(store))) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, clock);
+            FindingWriter writer = new FindingWriter(jdbi, clock);
+            FindingQueries findings = new FindingQueries(jdbi, clock);
+            Triage triage = new Triage(jdbi, clock);
             String org = organization(jdbi, "one");
             String other = organization(jdbi, "two");
             Random random = new Random(42);
@@ -535,7 +539,7 @@ class FindingSearchIT {
                             }
                         }
                     }
-                    scan(jdbi, findings, random.nextInt(8) == 0 ? other : org, resource, category, found);
+                    scan(jdbi, writer, random.nextInt(8) == 0 ? other : org, resource, category, found);
                 } else {
                     List<String> candidates = jdbi.withHandle(
                             h -> h.createQuery("SELECT id FROM findings WHERE org_id = :org ORDER BY id")
@@ -547,10 +551,10 @@ class FindingSearchIT {
                     }
                     String id = candidates.get(random.nextInt(candidates.size()));
                     switch (action) {
-                        case 6 -> findings.mute(org, id, "accepted", null, "t");
-                        case 7 -> findings.mute(org, id, "for a while", clock.millis() + 1000, "t");
-                        case 8 -> findings.unmute(org, id, "t");
-                        default -> findings.assign(org, id, null, "t");
+                        case 6 -> triage.mute(org, id, "accepted", null, "t");
+                        case 7 -> triage.mute(org, id, "for a while", clock.millis() + 1000, "t");
+                        case 8 -> triage.unmute(org, id, "t");
+                        default -> triage.assign(org, id, null, "t");
                     }
                     clock.advance(random.nextInt(1500));
                 }
@@ -599,7 +603,9 @@ class FindingSearchIT {
         TestClock clock = new TestClock();
         try (Database database = Database.open(temp, url(store))) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, clock);
+            FindingWriter writer = new FindingWriter(jdbi, clock);
+            FindingQueries findings = new FindingQueries(jdbi, clock);
+            Triage triage = new Triage(jdbi, clock);
             String org = organization(jdbi, "one");
             Random random = new Random(7);
             for (int host = 0; host < 6; host++) {
@@ -618,7 +624,7 @@ class FindingSearchIT {
                                     "pkg" + i));
                         }
                     }
-                    scan(jdbi, findings, org, resource, found);
+                    scan(jdbi, writer, org, resource, found);
                     clock.advance(60_000);
                 }
             }
@@ -628,10 +634,10 @@ class FindingSearchIT {
                             .mapTo(String.class)
                             .list());
             for (int i = 0; i < all.size(); i += 3) {
-                findings.mute(org, all.get(i), "muted", null, "t");
+                triage.mute(org, all.get(i), "muted", null, "t");
             }
             for (int i = 1; i < all.size(); i += 4) {
-                findings.assign(org, all.get(i), null, "t");
+                triage.assign(org, all.get(i), null, "t");
             }
             for (List<String> statuses : List.of(
                     List.<String>of(),
@@ -648,8 +654,8 @@ class FindingSearchIT {
                         .mapTo(String.class)
                         .list());
                 for (int offset : List.of(0, 1, 37, 100, expected.size() - 5, expected.size() + 3)) {
-                    FindingStore.Page page = findings.query(org, text(statuses, null, 50, Math.max(0, offset)));
-                    assertThat(page.rows().stream().map(FindingStore.Row::id).toList())
+                    FindingQueries.Page page = findings.query(org, text(statuses, null, 50, Math.max(0, offset)));
+                    assertThat(page.rows().stream().map(FindingQueries.Row::id).toList())
                             .as("statuses %s, offset %d, %s", statuses, offset, store)
                             .containsExactlyElementsOf(expected.subList(
                                     Math.min(expected.size(), Math.max(0, offset)),
@@ -657,9 +663,9 @@ class FindingSearchIT {
                     assertThat(page.total()).isEqualTo(expected.size());
                 }
                 // with a severity filter too
-                FindingStore.Page critical = findings.query(
+                FindingQueries.Page critical = findings.query(
                         org,
-                        new FindingStore.Filter(
+                        new FindingQueries.Filter(
                                 statuses, List.of(Severity.CRITICAL), null, null, null, null, null, 1000, 0));
                 assertThat(critical.rows()).allMatch(row -> row.severity().equals("CRITICAL"));
                 assertThat(critical.total()).isEqualTo(critical.rows().size());
@@ -673,12 +679,13 @@ class FindingSearchIT {
     void longNonLatinTitlesAreIndexed(String store) throws Exception {
         try (Database database = Database.open(temp, url(store))) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
             String org = organization(jdbi, "long");
             String title = "漏洞".repeat(498) + "終わり"; // 999 characters: titles are kept to 1,000
             scan(
                     jdbi,
-                    findings,
+                    writer,
                     org,
                     "host:cjk",
                     List.of(finding(
@@ -745,7 +752,7 @@ class FindingSearchIT {
         });
         try (Database database = Database.open(temp, url)) {
             Jdbi jdbi = database.jdbi();
-            FindingStore findings = new FindingStore(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
             Map<String, List<@Nullable String>> rows = searched(jdbi, org);
             for (String needle : List.of("pkg1", "package 12", "bench-3", "cve-2099-1", "e 6", "zz")) {
                 assertThat(ids(findings.query(org, text(List.of(), needle, 1000, 0))))
