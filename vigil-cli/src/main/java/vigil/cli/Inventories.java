@@ -24,7 +24,12 @@ final class Inventories {
     private Inventories() {}
 
     static List<PackageCataloger> catalogers() {
-        return List.of(new DpkgCataloger(), new ApkCataloger(), new RpmCataloger());
+        return catalogers(true);
+    }
+
+    /** {@code fileLists}: whether dpkg's per-package file lists are read (what SBOMs and servers are sent). */
+    static List<PackageCataloger> catalogers(boolean fileLists) {
+        return List.of(new DpkgCataloger(fileLists), new ApkCataloger(), new RpmCataloger());
     }
 
     static List<String> interestingPaths() {
@@ -38,12 +43,26 @@ final class Inventories {
     }
 
     static Inventory of(TargetSpec spec, Clock clock, ProgressListener progress) throws IOException {
+        return of(spec, clock, progress, true);
+    }
+
+    /**
+     * The inventory of {@code spec}; without {@code fileLists} a host's or root's dpkg file lists are not read (an
+     * image's layers are read whole either way).
+     */
+    static Inventory of(TargetSpec spec, Clock clock, ProgressListener progress, boolean fileLists) throws IOException {
         try {
             return switch (spec) {
                 case TargetSpec.Host host ->
-                    directory(host.root(), Target.Kind.HOST, "host " + host.root(), clock, progress);
+                    directory(host.root(), Target.Kind.HOST, "host " + host.root(), clock, progress, fileLists);
                 case TargetSpec.Rootfs rootfs ->
-                    directory(rootfs.directory(), Target.Kind.ROOTFS, "rootfs " + rootfs.directory(), clock, progress);
+                    directory(
+                            rootfs.directory(),
+                            Target.Kind.ROOTFS,
+                            "rootfs " + rootfs.directory(),
+                            clock,
+                            progress,
+                            fileLists);
                 case TargetSpec.Image image -> Images.inventory(image, clock, progress);
                 case TargetSpec.Sbom sbom -> Sboms.read(sbom.file());
             };
@@ -93,7 +112,8 @@ final class Inventories {
         };
     }
 
-    private static Inventory directory(Path root, Target.Kind kind, String name, Clock clock, ProgressListener progress)
+    private static Inventory directory(
+            Path root, Target.Kind kind, String name, Clock clock, ProgressListener progress, boolean fileLists)
             throws IOException {
         if (!Files.isDirectory(root)) {
             throw new UserError(
@@ -103,7 +123,8 @@ final class Inventories {
         }
         Path absolute = root.toAbsolutePath().normalize();
         try (DirectoryRootFs fs = new DirectoryRootFs(absolute, name)) {
-            return scanner(clock).scan(fs, new Target(kind, absolute.toString(), null), progress);
+            return new InventoryScanner(OsDetector::detect, catalogers(fileLists), clock)
+                    .scan(fs, new Target(kind, absolute.toString(), null), progress);
         }
     }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import vigil.cli.output.ReportFormat;
 import vigil.model.DatabaseInfo;
 import vigil.model.Inventory;
 import vigil.model.OperatingSystem;
@@ -60,7 +61,10 @@ final class ScanCommand implements Callable<Integer> {
         options.reportFormat();
         ScanPolicy policy = options.policy();
         ProgressListener progress = TerminalProgress.forConsole(options.quiet);
-        Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress);
+        // the file lists only go where a report or a server reads them: an SBOM format, or --send-to
+        ReportFormat format = options.reportFormat();
+        boolean fileLists = format == ReportFormat.CYCLONEDX || format == ReportFormat.SPDX || options.sendTo != null;
+        Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress, fileLists);
         Inventories.warn(inventory, Console.err());
         ScanResult result;
         try (AdvisoryStore store =

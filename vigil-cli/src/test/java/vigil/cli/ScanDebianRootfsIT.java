@@ -376,8 +376,18 @@ class ScanDebianRootfsIT {
                         "-q"))
                 .isZero();
         assertThat(new JsonParser().validate(vex.toFile(), Version.VERSION_16)).isEmpty();
-        assertThat(JSON.readTree(Files.readString(vex)).path("vulnerabilities"))
-                .hasSize(expectedFindings().size());
+        JsonNode vexTree = JSON.readTree(Files.readString(vex));
+        assertThat(vexTree.path("vulnerabilities")).hasSize(expectedFindings().size());
+        // an SBOM format still reads dpkg's file lists (table, json and sarif reports skip them)
+        List<Integer> fileCounts = new ArrayList<>();
+        for (JsonNode component : vexTree.path("components")) {
+            for (JsonNode property : component.path("properties")) {
+                if (property.path("name").asString().endsWith(":package:files")) {
+                    fileCounts.add(Integer.parseInt(property.path("value").asString()));
+                }
+            }
+        }
+        assertThat(fileCounts).isNotEmpty().anyMatch(count -> count > 0);
 
         Path sarif = temp.resolve("report.sarif");
         assertThat(Main.run(

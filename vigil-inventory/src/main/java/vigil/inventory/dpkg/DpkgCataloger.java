@@ -33,6 +33,21 @@ public final class DpkgCataloger implements PackageCataloger {
     static final String INFO = "/var/lib/dpkg/info";
     private static final Pattern SOURCE = Pattern.compile("^(\\S+)(?:\\s*\\((\\S+)\\))?$");
 
+    private final boolean fileLists;
+
+    /** A cataloger that reads each package's file list, as an SBOM reports it. */
+    public DpkgCataloger() {
+        this(true);
+    }
+
+    /**
+     * @param fileLists whether to read {@code info/<name>.list}: a vulnerability report does not include the files,
+     *     and reading the host's 800-odd lists was a sixth of a warm {@code vigil scan host} (docs/benchmarks.md)
+     */
+    public DpkgCataloger(boolean fileLists) {
+        this.fileLists = fileLists;
+    }
+
     @Override
     public String name() {
         return "dpkg";
@@ -50,7 +65,7 @@ public final class DpkgCataloger implements PackageCataloger {
         FileListBudget budget = FileListBudget.standard();
         ReadBudget lists = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
         ReadBudget entries = new ReadBudget(LimitedFiles.DATABASE_LIMIT);
-        try (RootFs.Directory info = root.directory(INFO)) {
+        try (RootFs.Directory info = fileLists ? root.directory(INFO) : name -> Optional.empty()) {
             catalog(root, info, os, budget, lists, entries, packages, warnings);
         }
         return packages;

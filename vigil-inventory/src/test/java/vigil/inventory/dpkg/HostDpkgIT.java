@@ -73,4 +73,30 @@ class HostDpkgIT {
             assertThat(pkg.files()).as(name).containsExactlyInAnyOrderElementsOf(listed);
         }
     }
+
+    /** Without file lists (a vulnerability report) the packages are the same, each with no files. */
+    @Test
+    void withoutFileListsThePackagesAreTheSame() throws Exception {
+        requireDpkg();
+        DirectoryRootFs host = new DirectoryRootFs(Path.of("/"), "host /");
+        List<InstalledPackage> with = new DpkgCataloger(true).catalog(host, null, new ArrayList<>());
+        List<InstalledPackage> without = new DpkgCataloger(false).catalog(host, null, new ArrayList<>());
+        assertThat(with.stream().filter(pkg -> !pkg.files().isEmpty()).count()).isGreaterThan(with.size() / 2);
+        assertThat(without).allSatisfy(pkg -> assertThat(pkg.files()).isEmpty());
+        assertThat(without)
+                .isEqualTo(with.stream()
+                        .map(pkg -> new InstalledPackage(
+                                pkg.type(),
+                                pkg.name(),
+                                pkg.epoch(),
+                                pkg.version(),
+                                pkg.release(),
+                                pkg.arch(),
+                                pkg.sourceName(),
+                                pkg.sourceVersion(),
+                                pkg.licenses(),
+                                List.of(),
+                                pkg.purl()))
+                        .toList());
+    }
 }
