@@ -359,7 +359,8 @@ public final class DirectoryRootFs implements RootFs {
 
     /** No file system holds such a name; a hostile package database can still ask for one (ENAMETOOLONG). */
     private static boolean tooLong(String name) {
-        return name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX;
+        // a char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2): short names need no encoding
+        return name.length() > NAME_MAX / 3 && name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX;
     }
 
     private static List<String> split(String path) {
