@@ -27,7 +27,6 @@ import vigil.server.auth.SecretBox;
 import vigil.server.auth.Secrets;
 import vigil.server.findings.FindingQueries;
 import vigil.server.findings.FindingWriter;
-import vigil.server.findings.Matching;
 import vigil.server.findings.Triage;
 import vigil.server.health.Health;
 import vigil.server.http.ApiRoutes;
@@ -44,17 +43,18 @@ import vigil.server.notify.WebhookClient;
 import vigil.server.store.Database;
 import vigil.server.store.StoreUnavailableException;
 import vigil.server.tls.TlsMaterial;
+import vigil.server.ui.FindingTables;
 import vigil.server.ui.UiRoutes;
+import vigil.server.wing.BackgroundTask;
+import vigil.server.wing.WingContext;
+import vigil.server.wing.Wings;
 import vigil.spi.intake.BatchSink;
 import vigil.spi.intake.IntakeLimits;
 import vigil.spi.intake.IntakeQueue;
-import vigil.vulndb.store.AdvisoryStore;
 
 /** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
 public final class VigilServer implements AutoCloseable {
     /** How often the advisory database file is checked for a change. */
-    private static final Duration WATCH_EVERY = Duration.ofSeconds(30);
-
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VigilServer.class);
 
     /**
@@ -170,7 +170,7 @@ public final class VigilServer implements AutoCloseable {
 
     private final Database database;
     private final Javalin app;
-    private final Matching matching;
+    private final Wings wings;
     private final List<SecuredRoutes.Route> routes;
     private final BackgroundTasks watcher;
     private final @Nullable Bootstrap bootstrap;
@@ -182,7 +182,7 @@ public final class VigilServer implements AutoCloseable {
     private VigilServer(
             Database database,
             Javalin app,
-            Matching matching,
+            Wings wings,
             List<SecuredRoutes.Route> routes,
             BackgroundTasks watcher,
             @Nullable Bootstrap bootstrap,
@@ -192,7 +192,7 @@ public final class VigilServer implements AutoCloseable {
         this.graceful = graceful;
         this.database = database;
         this.app = app;
-        this.matching = matching;
+        this.wings = wings;
         this.routes = routes;
         this.watcher = watcher;
         this.bootstrap = bootstrap;
@@ -218,18 +218,33 @@ public final class VigilServer implements AutoCloseable {
                 clock,
                 options.notificationBackoff(),
                 8);
-        Matching matching = new Matching(AdvisoryStore.fileIn(options.dataDirectory()), writer, notifications, clock);
+        Wings wings;
+        try {
+            // the capabilities on the class path (ADR 0037): the core names none of them
+            wings = Wings.start(new WingContext(
+                    database.jdbi(),
+                    options.dataDirectory(),
+                    clock,
+                    writer,
+                    findings,
+                    notifications,
+                    new FindingTables(database.jdbi())));
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
         IntakeQueue queue = null;
         if (options.queue() != null) {
             try {
                 queue = IntakeQueues.open(options.queue());
             } catch (IOException | RuntimeException e) {
+                wings.close();
                 database.close();
                 throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             }
             LOG.info("intake queue: {}", queue.describe());
         }
-        Intake intake = new Intake(database.jdbi(), matching, clock, queue);
+        Intake intake = new Intake(database.jdbi(), wings.sections(), clock, queue);
         Logins logins = new Logins(accounts, database.jdbi(), clock);
         Health health = new Health(database, queue);
         ApiRoutes api = new ApiRoutes(
@@ -242,7 +257,9 @@ public final class VigilServer implements AutoCloseable {
                 triage,
                 database.jdbi(),
                 FeatureMatrix.defaults().withAgentMinimumVersion(options.agentMinimumVersion()),
-                health);
+                health,
+                wings.ui(),
+                wings.built());
         SecuredRoutes[] holder = new SecuredRoutes[1];
         HttpHardening hardening = new HttpHardening(options.network());
         GracefulHandler graceful = new GracefulHandler();
@@ -321,19 +338,15 @@ public final class VigilServer implements AutoCloseable {
             if (queue != null) {
                 queue.close();
             }
+            wings.close();
             database.close();
             throw new IOException(
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         BackgroundTasks watcher = new BackgroundTasks(2);
-        long[] stamp = {matching.databaseStamp()};
-        watcher.every("re-evaluating the findings after an advisory database change", WATCH_EVERY, WATCH_EVERY, () -> {
-            long now = matching.databaseStamp();
-            if (now != stamp[0]) {
-                matching.reevaluateAll(database.jdbi());
-                stamp[0] = now; // only once done: a failed round is tried again next round
-            }
-        });
+        for (BackgroundTask task : wings.tasks()) {
+            watcher.every(task.name(), task.initial(), task.delay(), task.round());
+        }
         if (database.isSqlite()) {
             // SQLite plans from statistics it only gathers when asked; without them the resource filter scans
             // the status index. PostgreSQL's autovacuum keeps its own statistics.
@@ -356,7 +369,7 @@ public final class VigilServer implements AutoCloseable {
             });
         }
         return new VigilServer(
-                database, app, matching, holder[0].declared(), watcher, bootstrap, queue, accounts, graceful);
+                database, app, wings, holder[0].declared(), watcher, bootstrap, queue, accounts, graceful);
     }
 
     /** 503 with Retry-After and the cause: JSON for the API and intake, a readable page for the web UI. */
@@ -424,9 +437,12 @@ public final class VigilServer implements AutoCloseable {
         return database;
     }
 
-    /** Re-matches every stored inventory now (an advisory database update was just installed). */
+    /**
+     * Every wing evaluates what it keeps again now (an advisory database update was just installed): the findings
+     * stored.
+     */
     public int reevaluate() {
-        return matching.reevaluateAll(database.jdbi());
+        return wings.reevaluate();
     }
 
     /**
@@ -445,11 +461,7 @@ public final class VigilServer implements AutoCloseable {
         if (queue != null) {
             queue.close(); // its workers finish the batch in hand before the store closes
         }
-        try {
-            matching.close();
-        } catch (java.io.IOException e) {
-            // the advisory database is read-only: nothing is lost when closing it fails
-        }
+        wings.close(); // what the wings hold open (the advisory database: read-only, nothing is lost)
         database.close();
     }
 }

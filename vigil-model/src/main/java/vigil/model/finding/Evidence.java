@@ -17,6 +17,19 @@ import vigil.model.FixState;
  * example, so a new capability cannot add evidence without both.
  */
 public sealed interface Evidence {
+    /**
+     * The one category whose findings carry this evidence (null: {@link Attributes}, which any category may carry
+     * until it has a shape of its own).
+     */
+    default @Nullable Category category() {
+        return switch (this) {
+            case VulnerablePackage v -> Category.VULNERABILITY;
+            case PostureResult p -> Category.MISCONFIGURATION;
+            case ThreatSignal t -> Category.THREAT;
+            case IdentityRisk i -> Category.IDENTITY_RISK;
+            case Attributes a -> null;
+        };
+    }
 
     /** A vulnerable installed package. */
     record VulnerablePackage(

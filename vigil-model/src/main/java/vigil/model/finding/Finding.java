@@ -31,6 +31,12 @@ public record Finding(
         requireNonNull(firstSeen, "firstSeen is null");
         requireNonNull(lastSeen, "lastSeen is null");
         requireNonNull(evidence, "evidence is null");
+        Category fits = evidence.category();
+        if (fits != null && fits != category) {
+            // a posture result stored as a vulnerability would be counted, grouped and exported as one
+            throw new IllegalArgumentException("a " + category.wireName() + " finding cannot carry "
+                    + evidence.getClass().getSimpleName() + " evidence, which is " + fits.wireName() + " evidence");
+        }
         if (lastSeen.isBefore(firstSeen)) {
             throw new IllegalArgumentException("lastSeen " + lastSeen + " is before firstSeen " + firstSeen);
         }

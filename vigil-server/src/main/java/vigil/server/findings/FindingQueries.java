@@ -384,12 +384,15 @@ public final class FindingQueries {
      * come from their running counts ({@code vulnerability_counts}) in the order of its index; packages and hosts are
      * grouped from the findings.
      */
-    public List<Map<String, Object>> groups(String orgId, String by, int limit) {
+    public List<Group> groups(String orgId, String by, int limit) {
         return groups(orgId, by, limit, 0).rows();
     }
 
+    /** One group: its key, its unresolved findings, their worst severity and the resources they are on. */
+    public record Group(String key, long findings, Severity severity, long resources) {}
+
     /** One page of groups and how many groups there are in all. */
-    public record Groups(long total, List<Map<String, Object>> rows) {
+    public record Groups(long total, List<Group> rows) {
         public Groups {
             rows = List.copyOf(rows);
         }
@@ -449,54 +452,8 @@ public final class FindingQueries {
                         .bind("category", category.wireName())
                         .bind("limit", limit)
                         .bind("offset", offset)
-                        .map((rs, ctx) -> {
-                            Map<String, Object> group = new LinkedHashMap<>();
-                            group.put("key", rs.getString(1));
-                            group.put("findings", rs.getLong(2));
-                            group.put("severity", Severity.values()[rs.getInt(3)].name());
-                            group.put("resources", rs.getLong(4));
-                            return group;
-                        })
-                        .list()));
-    }
-
-    /**
-     * Hosts (and root filesystems and SBOMs) or images of an organization, one row per resource with an inventory:
-     * its unresolved vulnerability findings, worst severity and scan state (ADR 0029). Resources that could not be scanned come
-     * first, then the most exposed.
-     */
-    public Groups resources(String orgId, boolean images, int limit, int offset) {
-        String kind = images ? " AND i.resource_type = 'container_image'" : " AND i.resource_type <> 'container_image'";
-        String worst = "CASE WHEN c.rank5 > 0 THEN 5 WHEN c.rank4 > 0 THEN 4 WHEN c.rank3 > 0 THEN 3 WHEN c.rank2 > 0"
-                + " THEN 2 WHEN c.rank1 > 0 THEN 1 WHEN c.rank0 > 0 THEN 0 ELSE -1 END";
-        long now = clock.millis();
-        return jdbi.withHandle(handle -> new Groups(
-                handle.createQuery("SELECT COUNT(*) FROM inventories i WHERE i.org_id = :org" + kind)
-                        .bind("org", orgId)
-                        .mapTo(Long.class)
-                        .one(),
-                handle.createQuery("SELECT i.resource_id, i.resource_name, COALESCE(c.findings, 0), " + worst
-                                + ", i.scan_state, i.scan_note, i.scanned_at FROM inventories i LEFT JOIN"
-                                + " resource_counts c ON c.org_id = i.org_id AND c.category = 'vulnerability' AND"
-                                + " c.resource_id = i.resource_id WHERE"
-                                + " i.org_id = :org" + kind + " ORDER BY CASE WHEN i.scan_state = 'not_scanned' THEN 1"
-                                + " ELSE 0 END DESC, " + worst + " DESC, COALESCE(c.findings, 0) DESC,"
-                                + " i.resource_name, i.resource_id LIMIT :limit OFFSET :offset")
-                        .bind("org", orgId)
-                        .bind("limit", limit)
-                        .bind("offset", offset)
-                        .map((rs, ctx) -> {
-                            Map<String, Object> resource = new LinkedHashMap<>();
-                            resource.put("id", rs.getString(1));
-                            resource.put("key", rs.getString(2));
-                            resource.put("findings", rs.getLong(3));
-                            int rank = rs.getInt(4);
-                            resource.put("severity", rank < 0 ? "" : Severity.values()[rank].name());
-                            resource.put("resources", 1L);
-                            resource.put(
-                                    "scan", ScanState.describe(rs.getString(5), rs.getString(6), rs.getLong(7), now));
-                            return resource;
-                        })
+                        .map((rs, ctx) -> new Group(
+                                rs.getString(1), rs.getLong(2), Severity.values()[rs.getInt(3)], rs.getLong(4)))
                         .list()));
     }
 

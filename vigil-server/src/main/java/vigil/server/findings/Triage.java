@@ -2,9 +2,7 @@ package vigil.server.findings;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -114,8 +112,15 @@ public final class Triage {
         });
     }
 
+    /** One event of a finding's history: when, what ({@code opened}, {@code muted}, ...), by whom, and a detail. */
+    public record Event(
+            java.time.Instant at,
+            String kind,
+            @Nullable String actor,
+            @Nullable String detail) {}
+
     /** A finding's history, oldest first; empty when the organization has no such finding. */
-    public Optional<List<Map<String, Object>>> history(String orgId, String findingId) {
+    public Optional<List<Event>> history(String orgId, String findingId) {
         return jdbi.withHandle(handle -> {
             boolean exists = handle.createQuery("SELECT COUNT(*) FROM findings WHERE org_id = :org AND id = :id")
                             .bind("org", orgId)
@@ -126,34 +131,23 @@ public final class Triage {
             if (!exists) {
                 return Optional.empty();
             }
-            List<Map<String, Object>> events = new ArrayList<>();
+            List<Event> events = new ArrayList<>();
             long firstSeen = handle.createQuery("SELECT first_seen FROM findings WHERE org_id = :org AND id = :id")
                     .bind("org", orgId)
                     .bind("id", findingId)
                     .mapTo(Long.class)
                     .one();
-            Map<String, Object> opened = new LinkedHashMap<>();
-            opened.put("at", java.time.Instant.ofEpochMilli(firstSeen).toString());
-            opened.put("kind", "opened");
-            opened.put("actor", null);
-            opened.put("detail", null);
-            events.add(opened);
+            events.add(new Event(java.time.Instant.ofEpochMilli(firstSeen), "opened", null, null));
             handle.createQuery("SELECT at, kind, actor, detail FROM finding_events WHERE org_id = :org AND"
                             + " finding_id = :id ORDER BY at")
                     .bind("org", orgId)
                     .bind("id", findingId)
-                    .map((rs, ctx) -> {
-                        Map<String, Object> event = new LinkedHashMap<>();
-                        event.put(
-                                "at",
-                                java.time.Instant.ofEpochMilli(rs.getLong(1)).toString());
-                        event.put("kind", rs.getString(2));
-                        event.put("actor", rs.getString(3));
-                        event.put("detail", rs.getString(4));
-                        events.add(event);
-                        return 0;
-                    })
-                    .list();
+                    .map((rs, ctx) -> new Event(
+                            java.time.Instant.ofEpochMilli(rs.getLong(1)),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4)))
+                    .forEach(events::add);
             return Optional.of(events);
         });
     }

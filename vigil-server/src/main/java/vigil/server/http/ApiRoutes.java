@@ -304,12 +304,14 @@ public final class ApiRoutes {
 
     private void history(Context ctx) {
         Principal principal = SecuredRoutes.principal(ctx);
-        Optional<List<Map<String, Object>>> events = triage.history(principal.orgId(), ctx.pathParam("id"));
+        Optional<List<Triage.Event>> events = triage.history(principal.orgId(), ctx.pathParam("id"));
         if (events.isEmpty()) {
             Errors.send(ctx, 404, "no finding " + ctx.pathParam("id"));
             return;
         }
-        ctx.json(Map.of("id", ctx.pathParam("id"), "events", events.get()));
+        ctx.json(new ApiViews.History(
+                ctx.pathParam("id"),
+                events.get().stream().map(ApiViews.HistoryEvent::of).toList()));
     }
 
     private void mute(Context ctx) {

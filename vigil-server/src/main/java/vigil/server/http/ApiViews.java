@@ -129,4 +129,22 @@ final class ApiViews {
 
     /** The intake key an agent is bound to (ADR 0015). */
     record KeyView(String id, @Nullable String name) {}
+
+    /** {@code GET /api/v1/findings/{id}/history}: the finding and its events, oldest first. */
+    record History(String id, List<HistoryEvent> events) {
+        History {
+            events = List.copyOf(events);
+        }
+    }
+
+    /** One event of a finding's history; {@code actor} and {@code detail} are null where there is none. */
+    record HistoryEvent(
+            String at,
+            String kind,
+            @Nullable String actor,
+            @Nullable String detail) {
+        static HistoryEvent of(vigil.server.findings.Triage.Event event) {
+            return new HistoryEvent(event.at().toString(), event.kind(), event.actor(), event.detail());
+        }
+    }
 }

@@ -16,8 +16,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import vigil.model.Inventory;
 import vigil.model.batch.Source;
 import vigil.server.auth.Principal;
-import vigil.server.findings.Matching;
 import vigil.server.store.StoreErrors;
+import vigil.server.wing.SectionHandler;
 import vigil.spi.intake.BatchSink;
 import vigil.spi.intake.IntakeException;
 import vigil.spi.intake.IntakeQueue;
@@ -54,7 +54,9 @@ public final class Intake {
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{8,64}$");
 
     private final Jdbi jdbi;
-    private final Matching matching;
+    /** The wings' handlers of batch sections, by section name: a section no wing stores is refused. */
+    private final java.util.Map<String, SectionHandler> sections;
+
     private final Clock clock;
     private final @Nullable IntakeQueue queue;
     private final Bindings bindings;
@@ -65,17 +67,17 @@ public final class Intake {
     private final AtomicInteger parsingPeak = new AtomicInteger();
 
     /** Stores each batch while its request waits. */
-    public Intake(Jdbi jdbi, Matching matching, Clock clock) {
-        this(jdbi, matching, clock, null);
+    public Intake(Jdbi jdbi, java.util.Map<String, SectionHandler> sections, Clock clock) {
+        this(jdbi, sections, clock, null);
     }
 
     /**
      * With a queue, a checked batch is answered once the queue holds it; the queue's workers store it later through
      * {@link #store}. Without one, it is stored while the request waits.
      */
-    public Intake(Jdbi jdbi, Matching matching, Clock clock, @Nullable IntakeQueue queue) {
+    public Intake(Jdbi jdbi, java.util.Map<String, SectionHandler> sections, Clock clock, @Nullable IntakeQueue queue) {
         this.jdbi = jdbi;
-        this.matching = matching;
+        this.sections = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(sections));
         this.clock = clock;
         this.queue = queue;
         this.bindings = new Bindings(jdbi);
@@ -162,6 +164,10 @@ public final class Intake {
         String keyId = principal.apiKeyId();
         if (keyId == null) {
             throw new IntakeException(403, "batches are sent with an intake API key, not a user's session");
+        }
+        Optional<String> unhandled = unhandled(parsed);
+        if (unhandled.isPresent()) {
+            throw new IntakeException(422, unhandled.get());
         }
         // Refused before anything is matched or queued. With a queue the binding is claimed now, so that of two keys
         // registering one new agent the loser hears it now, not from a worker; without one, reading it is enough
@@ -272,6 +278,10 @@ public final class Intake {
         } catch (IntakeException e) {
             return new BatchSink.NotABatch(String.valueOf(e.getMessage()));
         }
+        Optional<String> unhandled = unhandled(batch);
+        if (unhandled.isPresent()) {
+            return new BatchSink.NotABatch(unhandled.get());
+        }
         try {
             Result result = store(orgId, keyId, batch);
             return new BatchSink.Stored(result.batchId(), result.duplicate());
@@ -293,16 +303,21 @@ public final class Intake {
         if (jdbi.withHandle(handle -> stored(handle, orgId, parsed.batchId()))) {
             return new Result(parsed.batchId(), Outcome.DUPLICATE, 0, 0);
         }
-        // matched before the transaction: SQLite's single writer waits only for the storing
-        List<Matching.Matched> matched = new ArrayList<>();
-        for (Inventory inventory : parsed.inventories()) {
-            matched.add(matching.match(parsed.agentId(), parsed.hostname(), inventory));
+        unhandled(parsed).ifPresent(message -> {
+            throw new IllegalArgumentException(message);
+        });
+        // prepared (matched, evaluated) before the transaction: SQLite's single writer waits only for the storing
+        List<SectionHandler.Prepared> prepared = new ArrayList<>();
+        for (SectionHandler handler : sections.values()) {
+            if (handler.present(parsed)) {
+                prepared.add(handler.prepare(parsed));
+            }
         }
         // PostgreSQL may end one of two concurrent batches as a deadlock (their scans add the same new search terms
         // and counts in different orders); that batch's transaction rolled back whole, so it is simply run again
         for (int attempt = 1; ; attempt++) {
             try {
-                return storeOnce(orgId, keyId, parsed, matched);
+                return storeOnce(orgId, keyId, parsed, prepared);
             } catch (org.jdbi.v3.core.JdbiException e) {
                 if (attempt >= 3 || !concurrencyFailure(e)) {
                     throw e;
@@ -315,7 +330,8 @@ public final class Intake {
         return StoreErrors.classify(e).orElse(null) == StoreError.CONFLICT;
     }
 
-    private Result storeOnce(String orgId, @Nullable String keyId, ParsedBatch parsed, List<Matching.Matched> matched) {
+    private Result storeOnce(
+            String orgId, @Nullable String keyId, ParsedBatch parsed, List<SectionHandler.Prepared> prepared) {
         String batchId = parsed.batchId();
         long now = clock.millis();
         try {
@@ -346,8 +362,8 @@ public final class Intake {
                     upsertAgent(handle, orgId, parsed, now);
                 }
                 int findings = 0;
-                for (Matching.Matched inventory : matched) {
-                    findings += matching.store(handle, orgId, parsed.agentId(), inventory);
+                for (SectionHandler.Prepared section : prepared) {
+                    findings += section.store(handle, orgId);
                 }
                 return new Result(batchId, Outcome.STORED, parsed.inventories().size(), findings);
             });
@@ -361,6 +377,22 @@ public final class Intake {
             throw e;
         }
     }
+
+    /**
+     * Why the batch cannot be stored here: it carries a section no wing of this server stores (a server built without
+     * the vulnerability wing, sent inventories). Empty when every section it carries has its wing.
+     */
+    private Optional<String> unhandled(ParsedBatch batch) {
+        if (!batch.inventories().isEmpty() && !sections.containsKey(INVENTORIES)) {
+            return Optional.of("batch " + batch.batchId() + " carries inventories, but this server has no capability"
+                    + " that stores them (it was built without the vulnerability wing); send it to a server that has"
+                    + " one");
+        }
+        return Optional.empty();
+    }
+
+    /** The section name of inventories in the batch envelope. */
+    public static final String INVENTORIES = "inventories";
 
     /**
      * Decompresses, reads and checks a batch within the limits of ADR 0015; every problem is an {@link IntakeException}

@@ -26,6 +26,14 @@ public final class PageRenderer {
         ctx.status(status).html(Templates.render(template, view));
     }
 
+    /**
+     * Answers with the layout around a body: how a wing answers, whose templates are compiled in its own module and
+     * render only the page's body (ADR 0037).
+     */
+    public void page(Context ctx, int status, PageFrame frame, gg.jte.Content body) {
+        ctx.status(status).html(Templates.page(frame, body));
+    }
+
     /** Answers with a page that only says something, and an optional way back. */
     public void message(
             Context ctx, int status, String title, @Nullable String activePath, Message message, @Nullable Link back) {

@@ -1,8 +1,10 @@
 package vigil.server.ui;
 
+import gg.jte.Content;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import vigil.server.ui.view.PageFrame;
 
 /**
  * The compiled templates (src/main/jte, compiled by jte-maven-plugin into {@code vigil.server.ui.jte}): loaded from the
@@ -20,6 +22,18 @@ public final class Templates {
     public static String render(String template, Object view) {
         StringOutput output = new StringOutput();
         ENGINE.render(template, view, output);
+        return output.toString();
+    }
+
+    /** The template rendered with its one view, as content another module's template or the layout embeds. */
+    static Content content(String template, Object view) {
+        return output -> ENGINE.render(template, view, output);
+    }
+
+    /** The layout ({@code layout/page.jte}) around a body, which may come from a wing's own templates. */
+    static String page(PageFrame frame, Content body) {
+        StringOutput output = new StringOutput();
+        ENGINE.render("layout/page.jte", java.util.Map.of("frame", frame, "content", body), output);
         return output.toString();
     }
 }

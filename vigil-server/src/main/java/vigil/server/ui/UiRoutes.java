@@ -42,7 +42,6 @@ import vigil.server.ui.view.NotFoundPage;
 import vigil.server.ui.view.Pager;
 import vigil.server.ui.view.SetupPage;
 import vigil.server.ui.view.UnavailablePage;
-import vigil.server.ui.vulnerabilities.VulnerabilityPages;
 
 /**
  * The web UI's core pages and forms (sign-in, account, findings, triage, setup), each declared with its permission
@@ -51,12 +50,6 @@ import vigil.server.ui.vulnerabilities.VulnerabilityPages;
  */
 public final class UiRoutes {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /**
-     * The capabilities Vigil has code for. The others the seed's matrix offers are reported by agents as their
-     * prerequisites say, but shown as "not built yet", never as enabled (ADR 0029).
-     */
-    static final java.util.Set<Capability> BUILT = java.util.EnumSet.of(Capability.VULNERABILITIES);
 
     /** The findings page's filters, status first: facet links and the next page keep all of them. */
     private static final List<String> FINDING_FILTERS =
@@ -81,6 +74,12 @@ public final class UiRoutes {
     private final FeatureMatrix matrix;
     private final vigil.server.health.Health health;
 
+    /**
+     * The capabilities some wing of this server builds. The others the seed's matrix offers are reported by agents as
+     * their prerequisites say, but shown as "not built yet", never as enabled (ADR 0029, 0037).
+     */
+    private final java.util.Set<Capability> built;
+
     public UiRoutes(
             Accounts accounts,
             Logins logins,
@@ -88,9 +87,12 @@ public final class UiRoutes {
             Triage triage,
             Jdbi jdbi,
             FeatureMatrix matrix,
-            vigil.server.health.Health health)
+            vigil.server.health.Health health,
+            List<UiWing> wings,
+            java.util.Set<Capability> built)
             throws IOException {
         this.health = health;
+        this.built = java.util.Set.copyOf(built);
         this.matrix = matrix;
         this.accounts = accounts;
         this.logins = logins;
@@ -98,8 +100,8 @@ public final class UiRoutes {
         this.triage = triage;
         this.agents = new AgentDirectory(jdbi);
         this.tables = new FindingTables(jdbi);
-        // the wings of the web UI: a capability adds its pages here and nowhere else
-        this.wings = List.of(new VulnerabilityPages(findings, jdbi, tables));
+        // the wings' pages (ADR 0037): each capability adds its own; the core names none of them
+        this.wings = List.copyOf(wings);
         List<NavEntry> nav = new ArrayList<>(CORE_NAV);
         wings.forEach(wing -> nav.addAll(wing.nav()));
         this.renderer = new PageRenderer(new Navigation(nav));
@@ -543,7 +545,7 @@ public final class UiRoutes {
                                 ? new SetupPage.MatrixCell(null, false)
                                 : new SetupPage.MatrixCell(
                                         new Badge(availability.name(), availability == Availability.GA ? "✓" : "beta"),
-                                        !BUILT.contains(capability)));
+                                        !built.contains(capability)));
             }
             matrixRows.add(new SetupPage.MatrixRow(type.displayName(), deployment.agentRequired(), cells));
         }
@@ -562,7 +564,7 @@ public final class UiRoutes {
     }
 
     /** What an agent reported per capability, in the matrix's order. */
-    private static List<SetupPage.CapabilityCell> capabilityCells(String reported) {
+    private List<SetupPage.CapabilityCell> capabilityCells(String reported) {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode capability : JSON.readTree(reported)) {
             byId.put(capability.path("id").asString(""), capability);
@@ -581,7 +583,7 @@ public final class UiRoutes {
                     capability.id(),
                     new Badge(state, state.replace('_', ' ')),
                     // the host meets the seed's prerequisites, but Vigil has no check for it to run
-                    state.equals("enabled") && !BUILT.contains(capability),
+                    state.equals("enabled") && !built.contains(capability),
                     unmet));
         }
         return cells;

@@ -59,13 +59,13 @@ class FindingScopesIT {
 
     private static List<String> keys(FindingQueries findings, String org, String by) {
         return findings.groups(org, by, 100, 0).rows().stream()
-                .map(g -> g.get("key") + "=" + g.get("findings"))
+                .map(g -> g.key() + "=" + g.findings())
                 .toList();
     }
 
     private static List<String> keys(FindingQueries findings, String org, Category category, String by) {
         return findings.groups(org, category, by, 100, 0).rows().stream()
-                .map(g -> g.get("key") + "=" + g.get("findings"))
+                .map(g -> g.key() + "=" + g.findings())
                 .toList();
     }
 
@@ -167,8 +167,7 @@ class FindingScopesIT {
             // counts per rule and per resource follow, with the resources that still have one
             assertThat(findings.groups(org, Category.MISCONFIGURATION, "rule", 100, 0)
                             .rows())
-                    .extracting(
-                            g -> g.get("key") + " findings=" + g.get("findings") + " resources=" + g.get("resources"))
+                    .extracting(g -> g.key() + " findings=" + g.findings() + " resources=" + g.resources())
                     .containsExactly(
                             "S3.1 findings=2 resources=2",
                             "S3.8 findings=1 resources=1",

@@ -139,7 +139,7 @@ class FindingScopesUpgradeIT {
                     .findFirst()
                     .orElseThrow();
             assertThat(triage.history(org, muted.id()).orElseThrow())
-                    .extracting(event -> event.get("kind") + " " + event.get("actor"))
+                    .extracting(event -> event.kind() + " " + event.actor())
                     .containsExactly("opened null", "assigned admin@example.com", "muted admin@example.com");
 
             // the package filter and the search read the moved package names

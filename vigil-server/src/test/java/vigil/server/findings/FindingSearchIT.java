@@ -491,15 +491,15 @@ class FindingSearchIT {
     /** The groups of one category as the store gives them, in the form of {@link #grouped}. */
     private static List<String> groups(FindingQueries findings, String org, Category category, String by) {
         return findings.groups(org, category, by, 1000, 0).rows().stream()
-                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity=" + g.get("severity")
-                        + " resources=" + g.get("resources"))
+                .map(g -> g.key() + " findings=" + g.findings() + " severity=" + g.severity() + " resources="
+                        + g.resources())
                 .toList();
     }
 
     private static List<String> groups(FindingQueries findings, String org, int limit) {
         return findings.groups(org, "cve", limit).stream()
-                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity=" + g.get("severity")
-                        + " resources=" + g.get("resources"))
+                .map(g -> g.key() + " findings=" + g.findings() + " severity=" + g.severity() + " resources="
+                        + g.resources())
                 .toList();
     }
 
@@ -567,15 +567,15 @@ class FindingSearchIT {
                 assertThat(groups(findings, other, 1000)).isEqualTo(groupedByRule(jdbi, other));
                 // the per-package counts
                 assertThat(findings.groups(org, "package", 1000).stream()
-                                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity="
-                                        + g.get("severity") + " resources=" + g.get("resources"))
+                                .map(g -> g.key() + " findings=" + g.findings() + " severity=" + g.severity()
+                                        + " resources=" + g.resources())
                                 .toList())
                         .as("packages at step %d on %s", step, store)
                         .isEqualTo(groupedByPackage(jdbi, org));
                 // and the per-resource counts behind grouping by host
                 assertThat(findings.groups(org, "host", 1000).stream()
-                                .map(g -> g.get("key") + " findings=" + g.get("findings") + " severity="
-                                        + g.get("severity") + " resources=" + g.get("resources"))
+                                .map(g -> g.key() + " findings=" + g.findings() + " severity=" + g.severity()
+                                        + " resources=" + g.resources())
                                 .toList())
                         .as("hosts at step %d on %s", step, store)
                         .isEqualTo(groupedByResource(jdbi, org));

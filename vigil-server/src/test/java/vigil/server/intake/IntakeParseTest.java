@@ -38,7 +38,7 @@ import vigil.spi.intake.IntakeException;
 class IntakeParseTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Intake intake =
-            new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
+            new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), java.util.Map.of(), Clock.systemUTC());
     private final Principal agent = new Principal("org", "key", Set.of(Permission.INTAKE), "key-id");
 
     @Test
@@ -283,7 +283,8 @@ class IntakeParseTest {
         ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             List<Future<Intake.ParsedBatch>> reads = new ArrayList<>();
-            Intake limited = new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
+            Intake limited = new Intake(
+                    org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), java.util.Map.of(), Clock.systemUTC());
             for (int i = 0; i < 12; i++) {
                 reads.add(pool.submit(() -> {
                     try {
@@ -303,7 +304,8 @@ class IntakeParseTest {
             pool.shutdownNow();
         }
         // every permit taken: the next batch waits a little, then gets 503 saying what happens next
-        Intake busy = new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), null, Clock.systemUTC());
+        Intake busy =
+                new Intake(org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"), java.util.Map.of(), Clock.systemUTC());
         busy.parsingPermits().acquire(Intake.MAX_PARSING);
         assertThatThrownBy(() -> busy.read(gzip(batch), true))
                 .isInstanceOf(IntakeException.class)
@@ -341,6 +343,22 @@ class IntakeParseTest {
             return e;
         }
         throw new AssertionError("the statement did not fail");
+    }
+
+    /**
+     * A server without the wing that stores inventories refuses a batch carrying them (422, naming the section and
+     * why), before anything is stored or queued; one without inventories is not refused for that.
+     */
+    @Test
+    void aSectionNoWingStoresIsRefused() throws Exception {
+        ObjectNode batch = batch("batch-nowing-01");
+        batch.putArray("inventories")
+                .add(CycloneDx.tree(host("testpkg"), List.of(), "test", java.util.UUID.randomUUID()));
+        assertRefused(gzip(batch), 422, "carries inventories, but this server has no capability that stores them");
+        assertThat(intake.storeQueued("org", "key-id", gzip(batch), true))
+                .isInstanceOfSatisfying(
+                        vigil.spi.intake.BatchSink.NotABatch.class,
+                        refused -> assertThat(refused.reason()).contains("built without the vulnerability wing"));
     }
 
     private void assertRefused(byte[] body, int status, String message) {

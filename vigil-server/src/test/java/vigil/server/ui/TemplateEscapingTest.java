@@ -29,27 +29,28 @@ import vigil.server.ui.view.PageFrame;
 import vigil.server.ui.view.Pager;
 import vigil.server.ui.view.SetupPage;
 import vigil.server.ui.view.UnavailablePage;
-import vigil.server.ui.vulnerabilities.GroupsPage;
-import vigil.server.ui.vulnerabilities.ResourcePage;
 
 /**
  * Every page template rendered with view models whose every string is hostile: what an agent, an advisory or a URL
  * can put there comes out escaped, in text and in attributes alike, and nothing can close an attribute or open a
  * tag. A page template without a hostile view here fails the test.
  */
-class TemplateEscapingTest {
+public class TemplateEscapingTest {
     /** Closes an attribute (both quotes), opens a script, and carries an entity that must not be decoded. */
-    static final String HOSTILE = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>&amp;";
+    public static final String HOSTILE = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>&amp;";
 
-    private static String h(String label) {
+    /** A label followed by {@link #HOSTILE}. */
+    public static String h(String label) {
         return label + HOSTILE;
     }
 
-    static PageFrame frame() {
+    /** A layout frame whose every string is hostile. */
+    public static PageFrame frame() {
         return new PageFrame(h("title"), h("user"), List.of(new NavLink("/findings?x=" + HOSTILE, h("nav"), true)));
     }
 
-    static FindingsTable table(boolean withResource) {
+    /** A findings table whose every string is hostile (wings embed it through {@code Fragments}). */
+    public static FindingsTable table(boolean withResource) {
         FindingRow row = new FindingRow(
                 h("id"),
                 h("severity"),
@@ -138,32 +139,6 @@ class TemplateEscapingTest {
                                 h("deployment"),
                                 true,
                                 List.of(new SetupPage.MatrixCell(new Badge(h("kind"), h("a")), true))))));
-        pages.put(
-                "vulnerabilities/groups.jte",
-                new GroupsPage(
-                        frame(),
-                        List.of(new GroupsPage.Option(h("by"), false), new GroupsPage.Option(h("by"), true)),
-                        h("showing"),
-                        h("heading"),
-                        true,
-                        List.of(new GroupsPage.Row(
-                                h("key"),
-                                "/findings?rule=" + HOSTILE,
-                                h("severity"),
-                                h("findings"),
-                                h("resources"),
-                                new GroupsPage.Scan(
-                                        new Badge(h("kind"), h("scan")), h("note"), "/resources?id=" + HOSTILE))),
-                        new Pager(null, new Link("/v?" + HOSTILE, h("next")), null)));
-        pages.put(
-                "vulnerabilities/resource.jte",
-                new ResourcePage(
-                        frame(),
-                        h("resource-id"),
-                        new ResourcePage.Facts(h("type"), h("os"), 3, h("scanned"), h("scan")),
-                        2,
-                        table(false),
-                        List.of(new ResourcePage.PackageRow(h("name"), h("version"), h("purl")))));
         return pages;
     }
 
@@ -178,14 +153,30 @@ class TemplateEscapingTest {
                     .filter(name -> !name.startsWith("layout/") && !name.startsWith("shared/"))
                     .forEach(templates::add);
         }
-        assertThat(templates).as("page templates").contains("core/findings.jte", "vulnerabilities/groups.jte");
+        assertThat(templates).as("page templates").contains("core/findings.jte", "core/setup.jte");
         assertThat(pages().keySet()).containsExactlyInAnyOrderElementsOf(templates);
     }
 
     @Test
     void hostileStringsComeOutEscapedOnEveryPage() {
-        pages().forEach((template, view) -> {
-            String html = Templates.render(template, view);
+        pages().forEach((template, view) -> assertEscaped(template, Templates.render(template, view)));
+    }
+
+    @Test
+    void aWingsBodyInTheLayoutAndTheSharedFragmentsComeOutEscaped() {
+        gg.jte.Content body = output -> {
+            output.writeUserContent(h("body"));
+            Fragments.badge(new Badge(h("kind"), h("text"))).writeTo(output);
+            Fragments.findingsTable(table(true)).writeTo(output);
+            Fragments.pager(new Pager(null, new Link("/v?" + HOSTILE, h("next")), null))
+                    .writeTo(output);
+        };
+        assertEscaped("a wing's page", Templates.page(frame(), body));
+    }
+
+    /** What every rendered page must hold to: hostile strings escaped, no script but the layout's own. */
+    public static void assertEscaped(String template, String html) {
+        {
             assertThat(html)
                     .as(template)
                     .doesNotContain("<script>alert")
@@ -198,6 +189,6 @@ class TemplateEscapingTest {
             assertThat(html.split("<script", -1).length - 1)
                     .as(template + ": script elements")
                     .isLessThanOrEqualTo(1);
-        });
+        }
     }
 }

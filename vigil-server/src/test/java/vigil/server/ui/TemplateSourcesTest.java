@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
  * What the Content-Security-Policy ({@code script-src 'self'; style-src 'self'}) and the escaping rely on, checked in
  * the template sources: no inline script, style or event handler, and no unescaped output.
  */
-class TemplateSourcesTest {
-    private static final List<Pattern> FORBIDDEN = List.of(
+public class TemplateSourcesTest {
+    /** What no template source may contain (wings check their own templates with these). */
+    public static final List<Pattern> FORBIDDEN = List.of(
             // a script element must load a file of this site: inline code is refused by the CSP
             Pattern.compile("<script(?![^>]*\\bsrc=\"/)", Pattern.CASE_INSENSITIVE),
             Pattern.compile("<style", Pattern.CASE_INSENSITIVE),

@@ -1,0 +1,5 @@
+/** Fixture classes that break the wing rules, to prove WingArchitectureTest's rules catch them. */
+@NullMarked
+package vigil.cli.archfixture.wings.core;
+
+import org.jspecify.annotations.NullMarked;
