@@ -614,6 +614,8 @@ class IntakeSecurityIT {
                             .path("droppedSections")
                             .toString())
                     .isEqualTo("{\"signals\":4}");
+            assertThat(get("/setup", admin).body())
+                    .contains("Its spool also dropped sections it keeps in order (signals: 4)");
             String agentRow = source(server, "batch-sp-0004");
             assertThat(agentRow).isEqualTo("agent/agent-spool-01/agent-spool-01");
 

@@ -532,6 +532,7 @@ public final class UiRoutes {
                     // the agent's spool discarded batches (full or too old): their data never reached the server
                     agent.spool() == null ? 0 : agent.spool().dropped(),
                     agent.spool() == null ? 0 : agent.spool().droppedBytes(),
+                    droppedSections(agent.spool() == null ? null : agent.spool().droppedSections()),
                     capabilityCells(agent.capabilities())));
         }
         List<SetupPage.MatrixRow> matrixRows = new ArrayList<>();
@@ -561,6 +562,19 @@ public final class UiRoutes {
                                 .toList(),
                         rows,
                         matrixRows));
+    }
+
+    /** The sections kept in order that the agent's spool dropped, as "type: count", from their stored JSON object. */
+    private static List<String> droppedSections(@Nullable String stored) {
+        List<String> dropped = new ArrayList<>();
+        if (stored != null) {
+            JSON.readTree(stored).properties().forEach(entry -> {
+                if (entry.getValue().asLong(0) > 0) {
+                    dropped.add(entry.getKey() + ": " + entry.getValue().asLong(0));
+                }
+            });
+        }
+        return dropped;
     }
 
     /** What an agent reported per capability, in the matrix's order. */

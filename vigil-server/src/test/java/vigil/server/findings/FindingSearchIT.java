@@ -120,7 +120,8 @@ class FindingSearchIT {
             String resourceId,
             String resourceName,
             @Nullable String pkg) {
-        Evidence evidence = pkg == null
+        // a package is a vulnerability's evidence; another category's finding on the same host carries none
+        Evidence evidence = pkg == null || category != Category.VULNERABILITY
                 ? new Evidence.Attributes(Map.of())
                 : new Evidence.VulnerablePackage(
                         pkg,

@@ -130,6 +130,7 @@ public class TemplateEscapingTest {
                                 true,
                                 3,
                                 4,
+                                List.of(h("signals: 2")),
                                 List.of(
                                         new SetupPage.CapabilityCell(
                                                 h("cap"), new Badge(h("kind"), h("state")), false, List.of(h("unmet"))),

@@ -34,6 +34,7 @@ public record SetupPage(
      *
      * @param olderThan the minimum version it is older than, else null
      * @param droppedBatches batches its spool discarded (0: no warning)
+     * @param droppedSections sections kept in order (signals) its full spool dropped, as "type: count" (ADR 0031)
      */
     public record AgentRow(
             String hostname,
@@ -45,8 +46,10 @@ public record SetupPage(
             boolean stale,
             long droppedBatches,
             long droppedBytes,
+            List<String> droppedSections,
             List<CapabilityCell> capabilities) {
         public AgentRow {
+            droppedSections = List.copyOf(droppedSections);
             capabilities = List.copyOf(capabilities);
         }
     }
