@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jspecify.annotations.Nullable;
 import vigil.model.Severity;
 
@@ -23,8 +22,8 @@ final class KeyCounts {
     private final String orgId;
     private final String category;
     private final java.util.Set<String> fresh;
-    // resource → key → change per rank
-    private final Map<String, Map<String, long[]>> deltas = new java.util.TreeMap<>();
+    // resource → key → change per rank (hashed: a scan adds thousands of findings; apply sorts the keys once)
+    private final Map<String, Map<String, long[]>> deltas = new HashMap<>();
 
     /**
      * @param column the key's column in {@code table}
@@ -65,14 +64,14 @@ final class KeyCounts {
     /** Counts a finding of {@code key} entering (+1) or leaving (-1) {@code status}; resolved ones don't count. */
     void add(String resourceId, @Nullable String key, String status, int rank, long delta) {
         if (key != null && !status.equals("resolved")) {
-            deltas.computeIfAbsent(resourceId, r -> new java.util.TreeMap<>())
-                    .computeIfAbsent(key, k -> new long[RANKS])[rank] += delta;
+            deltas.computeIfAbsent(resourceId, r -> new HashMap<>()).computeIfAbsent(key, k -> new long[RANKS])[rank] +=
+                    delta;
         }
     }
 
     void apply(Handle handle) {
         // per key: the change of findings per rank, and of the resources having one
-        Map<String, long[]> ranksByKey = new java.util.TreeMap<>();
+        Map<String, long[]> ranksByKey = new HashMap<>();
         Map<String, Long> resourcesByKey = new HashMap<>();
         List<String> unread = new ArrayList<>();
         Map<String, Map<String, Long>> changed = new HashMap<>();
@@ -117,9 +116,11 @@ final class KeyCounts {
         for (int rank = 0; rank < RANKS; rank++) {
             sql.append(", rank").append(rank);
         }
-        sql.append(") VALUES (:org, :category, :key, :findings, :resources, :max");
+        // positional parameters through RowBatch: a new host changes thousands of rules' rows, and binding Jdbi's
+        // named parameters row by row cost more than the upserts
+        sql.append(") VALUES (?, ?, ?, ?, ?, ?");
         for (int rank = 0; rank < RANKS; rank++) {
-            sql.append(", :rank").append(rank);
+            sql.append(", ?");
         }
         sql.append(") ON CONFLICT (org_id, category, " + column + ") DO UPDATE SET findings = " + table
                 + ".findings + excluded.findings, resources = " + table + ".resources + excluded.resources");
@@ -132,8 +133,12 @@ final class KeyCounts {
             sql.append(" WHEN %2$s.rank%1$d + excluded.rank%1$d > 0 THEN %1$d".formatted(rank, table));
         }
         sql.append(" ELSE -1 END");
-        PreparedBatch batch = handle.prepareBatch(sql.toString());
-        for (Map.Entry<String, long[]> entry : ranksByKey.entrySet()) {
+        RowBatch batch = new RowBatch(handle, sql.toString());
+        Object[] row = new Object[6 + RANKS];
+        // sorted: concurrent transactions on PostgreSQL take the rows' locks in one order and cannot deadlock
+        for (Map.Entry<String, long[]> entry : ranksByKey.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .toList()) {
             long[] ranks = entry.getValue();
             long sum = java.util.Arrays.stream(ranks).sum();
             long resources = resourcesByKey.getOrDefault(entry.getKey(), 0L);
@@ -146,19 +151,17 @@ final class KeyCounts {
                     max = rank;
                 }
             }
-            batch.bind("org", orgId)
-                    .bind("category", category)
-                    .bind("key", entry.getKey())
-                    .bind("findings", sum)
-                    .bind("resources", resources)
-                    .bind("max", max);
+            row[0] = orgId;
+            row[1] = category;
+            row[2] = entry.getKey();
+            row[3] = sum;
+            row[4] = resources;
+            row[5] = max;
             for (int rank = 0; rank < RANKS; rank++) {
-                batch.bind("rank" + rank, ranks[rank]);
+                row[6 + rank] = ranks[rank];
             }
-            batch.add();
+            batch.add(row);
         }
-        if (batch.size() > 0) {
-            batch.execute();
-        }
+        batch.execute();
     }
 }

@@ -697,6 +697,57 @@ class FindingSearchIT {
     }
 
     /**
+     * SQLite receives a scan's new search terms and title pairs as one JSON array each (ADR 0036): every value must
+     * arrive exactly as the findings hold it, whatever JSON escapes in it, and be found by the search.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void searchTermsKeepEveryCharacterOfTheirValues(String store) throws Exception {
+        List<String> titles = List.of(
+                "tab\there and line\nbreak",
+                "quote \" and back\\slash",
+                "[\"looks\", \"like\", \"json\"]",
+                "{\"key\": 1}",
+                "emoji 🐛 in a title",
+                "separator \u2028 and \u0007 bell",
+                "  spaces around  ");
+        try (Database database = Database.open(temp, url(store))) {
+            Jdbi jdbi = database.jdbi();
+            FindingWriter writer = new FindingWriter(jdbi, Clock.systemUTC());
+            FindingQueries findings = new FindingQueries(jdbi, Clock.systemUTC());
+            String org = organization(jdbi, "escapes");
+            List<Finding> found = new ArrayList<>();
+            for (int i = 0; i < titles.size(); i++) {
+                found.add(finding(
+                        Category.VULNERABILITY,
+                        "CVE-2099-88" + i,
+                        titles.get(i),
+                        Severity.HIGH,
+                        "host:esc",
+                        "esc \"host\"",
+                        "pkg\\" + i));
+            }
+            scan(jdbi, writer, org, "host:esc", found);
+            Set<String> terms = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT term FROM search_terms")
+                    .mapTo(String.class)
+                    .list()));
+            assertThat(terms).containsAll(titles).contains("esc \"host\"", "pkg\\0", "CVE-2099-880");
+            List<String> pairs =
+                    jdbi.withHandle(h -> h.createQuery("SELECT title || '|' || rule_id FROM search_title_rules")
+                            .mapTo(String.class)
+                            .list());
+            for (int i = 0; i < titles.size(); i++) {
+                assertThat(pairs).contains(titles.get(i) + "|CVE-2099-88" + i);
+                String needle = List.of("here and", "and back", "looks", "key", "emoji", "separator", "spaces around")
+                        .get(i);
+                assertThat(findings.query(org, text(List.of(), needle, 10, 0)).total())
+                        .as("search for [%s] on %s", needle, store)
+                        .isGreaterThanOrEqualTo(1);
+            }
+        }
+    }
+
+    /**
      * The server refreshes planner statistics at start, on a store whose search index is still nearly empty. Had it
      * analyzed the FTS5 tables then, FTS5's range deletes would scan its whole data table on every merge: a fresh
      * store took new findings at 286 per second instead of 20,000.
