@@ -1,6 +1,8 @@
 package vigil.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,11 @@ final class BackgroundTasks implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
 
+    /** Per task, the rounds it has failed in a row (0: its last round succeeded) and what the last failure said. */
+    private final Map<String, Streak> streaks = new ConcurrentHashMap<>();
+
+    private record Streak(long rounds, String lastError) {}
+
     BackgroundTasks(int threads) {
         // platform threads: their store work may wait in SQLite's native code, which would hold a virtual thread's
         // carrier (one that requests need) for as long (ADR 0017)
@@ -37,7 +44,12 @@ final class BackgroundTasks implements AutoCloseable {
                 () -> {
                     try {
                         task.run();
+                        streaks.remove(name);
                     } catch (Throwable e) { // an Error too: nothing may cancel the task
+                        streaks.merge(
+                                name,
+                                new Streak(1, String.valueOf(e.getMessage())),
+                                (was, now) -> new Streak(was.rounds() + 1, now.lastError()));
                         LOG.warn(
                                 "{} failed ({} failures so far); it runs again next round",
                                 name,
@@ -55,6 +67,19 @@ final class BackgroundTasks implements AutoCloseable {
         Map<String, Long> counts = new TreeMap<>();
         failures.forEach((name, n) -> counts.put(name, n.get()));
         return counts;
+    }
+
+    /**
+     * The tasks whose last round failed, in words for {@code /healthz}: a task failing every round (an advisory
+     * database that cannot be read, say) leaves findings stale without anything else showing it.
+     */
+    List<String> failing() {
+        List<String> failing = new ArrayList<>();
+        new TreeMap<>(streaks)
+                .forEach((name, streak) -> failing.add(name + " failed its last " + streak.rounds()
+                        + (streak.rounds() == 1 ? " round" : " rounds") + " (" + streak.lastError()
+                        + "); it runs again next round, and the server log has the details"));
+        return failing;
     }
 
     /** Stops the tasks; a run in progress finishes first (at most 30 s). */

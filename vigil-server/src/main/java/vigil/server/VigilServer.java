@@ -344,6 +344,7 @@ public final class VigilServer implements AutoCloseable {
                     "cannot start the server on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         BackgroundTasks watcher = new BackgroundTasks(2);
+        health.watchBackground(watcher::failing);
         for (BackgroundTask task : wings.tasks()) {
             watcher.every(task.name(), task.initial(), task.delay(), task.round());
         }

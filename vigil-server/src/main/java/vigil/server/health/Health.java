@@ -65,9 +65,18 @@ public final class Health {
     private @Nullable Report cached;
     private long cachedAt;
 
+    /** The background tasks whose last round failed, each in words (none until the server's tasks start). */
+    private java.util.function.Supplier<List<String>> backgroundFailing = List::of;
+
     public Health(Database database, @Nullable IntakeQueue queue) {
         this.database = database;
         this.queue = queue;
+    }
+
+    /** Reports the background tasks whose last round failed as reasons the server is degraded. */
+    public synchronized void watchBackground(java.util.function.Supplier<List<String>> failing) {
+        this.backgroundFailing = failing;
+        cached = null;
     }
 
     /** A route or a worker met an unavailable store: degraded until a probe shows it takes writes again. */
@@ -118,6 +127,9 @@ public final class Health {
                         + " has made no progress for " + backlog.stalledSeconds() + " s; check that a worker runs (a"
                         + " server with the same --queue) and that the store takes writes");
             }
+        }
+        for (String failing : backgroundFailing.get()) {
+            reasons.add("background work failing: " + failing);
         }
         Report report = new Report(reasons.isEmpty(), reasons, backlog);
         cached = report;
