@@ -52,9 +52,11 @@ import vigil.spi.intake.BatchSink;
 import vigil.spi.intake.IntakeLimits;
 import vigil.spi.intake.IntakeQueue;
 
-/** The server: store, matching, intake and API on one Jetty, started and stopped as a unit. */
+/**
+ * The server: store, intake, API and web UI on one Jetty, with the wings found on the class path (ADR 0037), started
+ * and stopped as a unit.
+ */
 public final class VigilServer implements AutoCloseable {
-    /** How often the advisory database file is checked for a change. */
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VigilServer.class);
 
     /**

@@ -42,7 +42,7 @@ public final class Bindings {
         for (Inventory inventory : inventories) {
             Target target = inventory.target();
             if (target.kind() == Target.Kind.IMAGE) {
-                // the same id Matching keys the image's inventory and findings by
+                // the same id the vulnerability wing keys the image's inventory and findings by
                 subjects.add(target.digest() != null ? "image:" + target.digest() : "image:" + target.name());
             }
         }

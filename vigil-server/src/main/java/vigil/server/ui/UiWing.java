@@ -3,9 +3,10 @@ package vigil.server.ui;
 import java.util.List;
 
 /**
- * What a capability ("wing") adds to the web UI: its navigation entries and its pages, each rendered with its own
- * templates (in {@code src/main/jte/<wing>/}) inside the shared layout. Adding a wing touches no other wing's code or
- * templates: it is listed once where {@link UiRoutes} is built (ADR 0032).
+ * What a capability ("wing") adds to the web UI: its navigation entries and its pages, each rendering a body with the
+ * templates of its own module (in {@code src/main/jte/<wing>/}) that {@link PageRenderer#page} frames with the shared
+ * layout. Adding a wing touches no other wing's code or templates: the server takes it from the started wings
+ * (ADR 0032, 0037).
  */
 public interface UiWing {
     /** The wing's name, as its template folder is named. */
