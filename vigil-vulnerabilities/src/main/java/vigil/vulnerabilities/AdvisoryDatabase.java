@@ -46,6 +46,9 @@ final class AdvisoryDatabase implements AutoCloseable {
     interface Open {
         AdvisoryStore store();
 
+        /** The identity of the database file this store was opened from (what it reads answers for it only). */
+        Object file();
+
         /** Whether the store has advisories for the ecosystem (cached until the store is opened again). */
         boolean covers(String ecosystem);
     }
@@ -73,6 +76,11 @@ final class AdvisoryDatabase implements AutoCloseable {
                                 @Override
                                 public AdvisoryStore store() {
                                     return open;
+                                }
+
+                                @Override
+                                public Object file() {
+                                    return identity;
                                 }
 
                                 @Override

@@ -22,8 +22,66 @@ import vigil.vulndb.match.VulnerabilityMatcher;
  * checked or an ecosystem the database holds nothing for (ADR 0003) is "not scanned, and why", never a clean result.
  */
 final class InventoryMatcher {
+    /**
+     * Package sets matched lately, with what they matched. Hosts built from one image send the same packages, and
+     * every agent sends its unchanged inventory again each interval: those batches are matched once per advisory
+     * database file. Bounded, since a large host's matches hold thousands of entries.
+     */
+    static final int RECENT = 8;
+
     private final AdvisoryDatabase database;
     private final Clock clock;
+    private final Map<MatchKey, Matches> recent =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<MatchKey, Matches> eldest) {
+                    return size() > RECENT;
+                }
+            });
+
+    /** How many inventories were matched rather than answered from {@link #recent}: for tests. */
+    private final java.util.concurrent.atomic.AtomicLong matched = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The database file an inventory is matched against and a SHA-256 of everything matching reads of the inventory:
+     * its operating system, support verdict and each package's identity and versions (never its target, so one
+     * image's hosts share an entry, nor its file lists, which matching does not read and the key need not hold).
+     */
+    private record MatchKey(Object databaseFile, String packages) {
+        static MatchKey of(Object databaseFile, Inventory inventory) {
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+            StringBuilder text = new StringBuilder(256);
+            field(text, String.valueOf(inventory.os()));
+            field(text, String.valueOf(inventory.osSupport()));
+            sha.update(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (vigil.model.InstalledPackage pkg : inventory.packages()) {
+                text.setLength(0);
+                field(text, pkg.type().name());
+                field(text, pkg.name());
+                field(text, String.valueOf(pkg.epoch()));
+                field(text, pkg.version());
+                field(text, String.valueOf(pkg.release()));
+                field(text, String.valueOf(pkg.arch()));
+                field(text, String.valueOf(pkg.sourceName()));
+                field(text, String.valueOf(pkg.sourceVersion()));
+                field(text, pkg.purl());
+                sha.update(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return new MatchKey(databaseFile, java.util.HexFormat.of().formatHex(sha.digest()));
+        }
+
+        /** Each field with its length before it: no two different inventories give the same text. */
+        private static void field(StringBuilder text, String value) {
+            text.append(value.length()).append(':').append(value);
+        }
+    }
 
     InventoryMatcher(AdvisoryDatabase database, Clock clock) {
         this.database = database;
@@ -40,7 +98,17 @@ final class InventoryMatcher {
         }
     }
 
-    private record Matches(@Nullable String uncovered, List<PackageVulnerability> found, List<String> warnings) {}
+    private record Matches(@Nullable String uncovered, List<PackageVulnerability> found, List<String> warnings) {
+        Matches {
+            found = List.copyOf(found);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** Inventories matched against the database rather than answered from the recent ones. */
+    long matchedCount() {
+        return matched.get();
+    }
 
     Found match(Resource resource, Inventory inventory) {
         if (!database.exists()) {
@@ -59,13 +127,23 @@ final class InventoryMatcher {
         AdvisoryDatabase.Read<Matches> read;
         try {
             read = database.read(open -> {
-                String uncovered = AdvisoryCoverage.uncovered(inventory, open::covers);
-                if (uncovered != null) {
-                    return new Matches(uncovered, List.of(), List.of());
+                MatchKey key = MatchKey.of(open.file(), inventory);
+                Matches known = recent.get(key);
+                if (known != null) {
+                    return known;
                 }
-                VulnerabilityMatcher.Result result =
-                        new VulnerabilityMatcher(open.store()).matchWithWarnings(inventory);
-                return new Matches(null, result.vulnerabilities(), result.warnings());
+                matched.incrementAndGet();
+                String uncovered = AdvisoryCoverage.uncovered(inventory, open::covers);
+                Matches matches;
+                if (uncovered != null) {
+                    matches = new Matches(uncovered, List.of(), List.of());
+                } else {
+                    VulnerabilityMatcher.Result result =
+                            new VulnerabilityMatcher(open.store()).matchWithWarnings(inventory);
+                    matches = new Matches(null, result.vulnerabilities(), result.warnings());
+                }
+                recent.put(key, matches);
+                return matches;
             });
         } catch (IOException e) {
             throw new UncheckedIOException("matching against " + database.file() + " failed: " + e.getMessage(), e);
