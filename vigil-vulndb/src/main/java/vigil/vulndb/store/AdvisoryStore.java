@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,7 +81,9 @@ public final class AdvisoryStore implements AutoCloseable {
         try {
             Properties properties = new Properties();
             properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
+            // the driver itself, not DriverManager: its first connection loads every JDBC driver on the class path
+            // (PostgreSQL's too, which starts java.util.logging) and the scan needs only this one
+            Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, properties);
             int version = schemaVersion(connection);
             mapInMemory(connection);
             if (version != SCHEMA_VERSION) {
