@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,11 @@ public final class AdvisoryStore implements AutoCloseable {
             affectedQuery.setString(1, ecosystem);
             affectedQuery.setString(2, packageName);
             List<Affected> entries = new ArrayList<>();
+            // The advisories of one package mostly repeat a few ranges (one fixed version closes many CVEs): each
+            // distinct column text is parsed once, and its entries share the (immutable) lists, which also lets
+            // matching evaluate each distinct entry once.
+            Map<String, List<AffectedPackage.VersionRange>> ranges = new HashMap<>();
+            Map<String, List<String>> versions = new HashMap<>();
             try (ResultSet rows = affectedQuery.executeQuery()) {
                 while (rows.next()) {
                     String packageSeverity = rows.getString(5);
@@ -153,8 +159,10 @@ public final class AdvisoryStore implements AutoCloseable {
                             new AffectedPackage(
                                     ecosystem,
                                     packageName,
-                                    StoreJson.ranges(rows.getString(2)),
-                                    StoreJson.strings(rows.getString(3)),
+                                    ranges.computeIfAbsent(
+                                            rows.getString(2), text -> List.copyOf(StoreJson.ranges(text))),
+                                    versions.computeIfAbsent(
+                                            rows.getString(3), text -> List.copyOf(StoreJson.strings(text))),
                                     FixState.valueOf(rows.getString(4)),
                                     packageSeverity == null ? null : Severity.valueOf(packageSeverity))));
                 }
