@@ -2,10 +2,13 @@ package vigil.cli.output;
 
 import java.io.Writer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.PrettyPrinter;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.databind.SerializationFeature;
@@ -101,35 +104,72 @@ public final class JsonReport {
             json.writeEndObject();
         }
 
+        // the names of a finding's properties, quoted once: a report writes them for each of thousands of findings
+        private static final SerializableString ID = new SerializedString("id");
+        private static final SerializableString PACKAGE = new SerializedString("package");
+        private static final SerializableString PURL = new SerializedString("purl");
+        private static final SerializableString INSTALLED_VERSION = new SerializedString("installedVersion");
+        private static final SerializableString SOURCE_PACKAGE = new SerializedString("sourcePackage");
+        private static final SerializableString FIX_STATE = new SerializedString("fixState");
+        private static final SerializableString FIXED_VERSION = new SerializedString("fixedVersion");
+        private static final SerializableString SEVERITY = new SerializedString("severity");
+        private static final SerializableString SEVERITY_SOURCE = new SerializedString("severitySource");
+        private static final SerializableString VERSION = new SerializedString("version");
+        private static final SerializableString VECTOR = new SerializedString("vector");
+        private static final SerializableString SOURCE = new SerializedString("source");
+        private static final SerializableString TITLE = new SerializedString("title");
+        private static final SerializableString ADVISORY_SOURCE = new SerializedString("advisorySource");
+        private static final SerializableString ADVISORY_ID = new SerializedString("advisoryId");
+        private static final SerializableString ALIASES = new SerializedString("aliases");
+        private static final SerializableString REFERENCES = new SerializedString("references");
+        private static final SerializableString CVSS = new SerializedString("cvss");
+        private static final SerializableString SCORE = new SerializedString("score");
+
         private void vulnerability(PackageVulnerability match) {
             json.writeStartObject();
-            json.writeStringProperty("id", match.vulnerability().id());
-            strings("aliases", match.vulnerability().aliases());
-            json.writeStringProperty("package", match.pkg().name());
-            json.writeStringProperty("purl", match.pkg().purl());
-            json.writeStringProperty("installedVersion", match.pkg().evr());
+            property(ID, match.vulnerability().id());
+            strings(ALIASES, match.vulnerability().aliases());
+            property(PACKAGE, match.pkg().name());
+            property(PURL, match.pkg().purl());
+            property(INSTALLED_VERSION, match.pkg().evr());
             if (match.pkg().sourceName() != null) {
-                json.writeStringProperty("sourcePackage", match.pkg().sourceName());
+                property(SOURCE_PACKAGE, match.pkg().sourceName());
             }
-            json.writeStringProperty("fixState", match.fixState().name().toLowerCase(java.util.Locale.ROOT));
-            json.writeStringProperty("fixedVersion", match.fixedVersion());
-            json.writeStringProperty("severity", match.severity().name());
-            json.writeStringProperty("severitySource", match.vulnerability().severitySource());
-            json.writeArrayPropertyStart("cvss");
+            property(FIX_STATE, match.fixState().name().toLowerCase(java.util.Locale.ROOT));
+            property(FIXED_VERSION, match.fixedVersion());
+            property(SEVERITY, match.severity().name());
+            property(SEVERITY_SOURCE, match.vulnerability().severitySource());
+            json.writeName(CVSS);
+            json.writeStartArray();
             for (CvssScore score : match.vulnerability().cvss()) {
                 json.writeStartObject();
-                json.writeStringProperty("version", score.version());
-                json.writeStringProperty("vector", score.vector());
-                json.writeNumberProperty("score", score.baseScore());
-                json.writeStringProperty("source", score.source());
+                property(VERSION, score.version());
+                property(VECTOR, score.vector());
+                json.writeName(SCORE);
+                json.writeNumber(score.baseScore());
+                property(SOURCE, score.source());
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeStringProperty("title", match.vulnerability().summary());
-            json.writeStringProperty("advisorySource", match.advisorySource());
-            json.writeStringProperty("advisoryId", match.advisoryId());
-            strings("references", match.vulnerability().references());
+            property(TITLE, match.vulnerability().summary());
+            property(ADVISORY_SOURCE, match.advisorySource());
+            property(ADVISORY_ID, match.advisoryId());
+            strings(REFERENCES, match.vulnerability().references());
             json.writeEndObject();
+        }
+
+        private void property(SerializableString name, @Nullable String value) {
+            json.writeName(name);
+            json.writeString(value);
+        }
+
+        private void strings(SerializableString name, List<String> values) {
+            json.writeName(name);
+            json.writeStartArray();
+            for (String value : values) {
+                json.writeString(value);
+            }
+            json.writeEndArray();
         }
 
         private void strings(String name, List<String> values) {

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +82,9 @@ public final class AdvisoryStore implements AutoCloseable {
         try {
             Properties properties = new Properties();
             properties.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
+            // the driver itself, not DriverManager: its first connection loads every JDBC driver on the class path
+            // (PostgreSQL's too, which starts java.util.logging) and the scan needs only this one
+            Connection connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, properties);
             int version = schemaVersion(connection);
             mapInMemory(connection);
             if (version != SCHEMA_VERSION) {
@@ -144,6 +146,11 @@ public final class AdvisoryStore implements AutoCloseable {
             affectedQuery.setString(1, ecosystem);
             affectedQuery.setString(2, packageName);
             List<Affected> entries = new ArrayList<>();
+            // The advisories of one package mostly repeat a few ranges (one fixed version closes many CVEs): each
+            // distinct column text is parsed once, and its entries share the (immutable) lists, which also lets
+            // matching evaluate each distinct entry once.
+            Map<String, List<AffectedPackage.VersionRange>> ranges = new HashMap<>();
+            Map<String, List<String>> versions = new HashMap<>();
             try (ResultSet rows = affectedQuery.executeQuery()) {
                 while (rows.next()) {
                     String packageSeverity = rows.getString(5);
@@ -152,8 +159,10 @@ public final class AdvisoryStore implements AutoCloseable {
                             new AffectedPackage(
                                     ecosystem,
                                     packageName,
-                                    StoreJson.ranges(rows.getString(2)),
-                                    StoreJson.strings(rows.getString(3)),
+                                    ranges.computeIfAbsent(
+                                            rows.getString(2), text -> List.copyOf(StoreJson.ranges(text))),
+                                    versions.computeIfAbsent(
+                                            rows.getString(3), text -> List.copyOf(StoreJson.strings(text))),
                                     FixState.valueOf(rows.getString(4)),
                                     packageSeverity == null ? null : Severity.valueOf(packageSeverity))));
                 }
