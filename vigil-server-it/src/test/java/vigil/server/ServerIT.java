@@ -374,6 +374,21 @@ class ServerIT {
             var section = wing.sections().getFirst();
             // matched now, against the database that holds CVE-2099-0002 (the assertion above)
             var matched = section.prepare(parsed);
+            // what a batch prepared now holds: another host with the same packages, prepared and stored at once
+            var control = vigil.server.intake.Intake.parseBatch(
+                    gzip(JSON.writeValueAsBytes(
+                            TestClient.batch("batch-db-10", "agent-0010-test", "db-10", "0.1.0", host("testpkg")))),
+                    true);
+            var prepared = section.prepare(control);
+            int storedNow = jdbi.inTransaction(h -> prepared.store(h, org));
+            assertThat(storedNow).isEqualTo(1);
+            List<String> controlOpen = jdbi.withHandle(h -> h.createQuery("SELECT rule_id FROM findings WHERE"
+                            + " resource_id = 'host:agent-0010-test' AND status = 'open'")
+                    .mapTo(String.class)
+                    .list());
+            assertThat(controlOpen)
+                    .as("prepared against the database of the moment")
+                    .containsExactly("CVE-2099-0002");
             Path third = temp.resolve("third");
             Path only = temp.resolve("DEBIAN-CVE-2099-0004.json");
             Files.writeString(only, """
