@@ -64,40 +64,45 @@ final class ScanCommand implements Callable<Integer> {
         // the file lists only go where a report or a server reads them: an SBOM format, or --send-to
         ReportFormat format = options.reportFormat();
         boolean fileLists = format == ReportFormat.CYCLONEDX || format == ReportFormat.SPDX || options.sendTo != null;
-        Inventory inventory = Inventories.of(spec, Clock.systemUTC(), progress, fileLists);
-        Inventories.warn(inventory, Console.err());
+        Path dataDirectory = data.resolve();
         ScanResult result;
-        try (AdvisoryStore store =
-                AdvisoryDatabases.openOrFetch(data.resolve(), data.offline, progress, Console.err())) {
-            AdvisoryStore.Status status = store.summary();
-            inventory = withAdvisoryCoverage(inventory, ecosystem -> {
-                try {
-                    return store.covers(ecosystem);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+        Inventory inventory;
+        try (AdvisoryConnections.Opening opening = AdvisoryConnections.start(dataDirectory)) {
+            inventory = Inventories.of(spec, Clock.systemUTC(), progress, fileLists);
+            Inventories.warn(inventory, Console.err());
+            try (AdvisoryConnections connections = opening.take(dataDirectory, data.offline, progress, Console.err())) {
+                AdvisoryStore store = connections.first();
+                AdvisoryStore.Status status = store.summary();
+                inventory = withAdvisoryCoverage(inventory, ecosystem -> {
+                    try {
+                        return store.covers(ecosystem);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                VulnerabilityMatcher.Result matched =
+                        new VulnerabilityMatcher(connections.stores()).matchWithWarnings(inventory);
+                List<PackageVulnerability> matches = matched.vulnerabilities();
+                Inventory reported = inventory;
+                if (!matched.warnings().isEmpty()) {
+                    Inventories.warn(matched.warnings(), Console.err());
+                    // versions matching could not order with confidence: the report says so beside the read warnings
+                    // (not sent with --send-to: the server matches the inventory itself)
+                    List<String> warnings = new java.util.ArrayList<>(inventory.warnings());
+                    warnings.addAll(matched.warnings());
+                    reported = new Inventory(
+                            inventory.target(),
+                            inventory.os(),
+                            inventory.osSupport(),
+                            inventory.packages(),
+                            warnings,
+                            inventory.createdAt());
                 }
-            });
-            VulnerabilityMatcher.Result matched = new VulnerabilityMatcher(store).matchWithWarnings(inventory);
-            List<PackageVulnerability> matches = matched.vulnerabilities();
-            Inventory reported = inventory;
-            if (!matched.warnings().isEmpty()) {
-                Inventories.warn(matched.warnings(), Console.err());
-                // versions matching could not order with confidence: the report says so beside the read warnings
-                // (not sent with --send-to: the server matches the inventory itself)
-                List<String> warnings = new java.util.ArrayList<>(inventory.warnings());
-                warnings.addAll(matched.warnings());
-                reported = new Inventory(
-                        inventory.target(),
-                        inventory.os(),
-                        inventory.osSupport(),
-                        inventory.packages(),
-                        warnings,
-                        inventory.createdAt());
+                result = new ScanResult(
+                        reported,
+                        matches,
+                        new DatabaseInfo(store.file().toString(), status.builtAt(), status.advisories()));
             }
-            result = new ScanResult(
-                    reported,
-                    matches,
-                    new DatabaseInfo(store.file().toString(), status.builtAt(), status.advisories()));
         }
         ScanResult filtered = policy.apply(result);
         ReportWriter.write(filtered, options.reportFormat(), options.output);

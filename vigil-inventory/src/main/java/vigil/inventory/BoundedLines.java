@@ -44,6 +44,19 @@ public final class BoundedLines {
 
     /** The next line without its {@code \n} or {@code \r\n}; null at the end of the file. */
     public @Nullable Line next() throws IOException {
+        return next(false);
+    }
+
+    /** The text of a continuation line whose text was not wanted (see {@link #next(boolean)}). */
+    public static final String UNREAD_CONTINUATION = " .";
+
+    /**
+     * The next line; with {@code continuationUnread}, a line that starts with a space or a tab and is not blank (a
+     * continuation in a dpkg or apk database) comes with the text {@link #UNREAD_CONTINUATION} instead of its own: a
+     * reader that skips a long field's continuations does not decode them (most of the lines of dpkg's status are
+     * descriptions).
+     */
+    public @Nullable Line next(boolean continuationUnread) throws IOException {
         if (ended) {
             return null;
         }
@@ -105,7 +118,20 @@ public final class BoundedLines {
                     length,
                     true);
         }
+        if (continuationUnread && kept > 0 && (line[0] == ' ' || line[0] == '\t') && hasVisibleAscii(kept)) {
+            return new Line(number, UNREAD_CONTINUATION, length, false);
+        }
         return new Line(number, new String(line, 0, kept, StandardCharsets.UTF_8), length, false);
+    }
+
+    /** Whether the kept line has a visible ASCII character: it is not blank, as the decoded text would not be. */
+    private boolean hasVisibleAscii(int kept) {
+        for (int i = 0; i < kept; i++) {
+            if (line[i] > ' ' && line[i] < 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +21,8 @@ import vigil.vulndb.store.AdvisoryStore;
 final class AdvisoryDatabase implements AutoCloseable {
     private final Path file;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private @Nullable AdvisoryStore store;
+    /** The open connections, the first one's first (ADR 0038: a second one matches half a batch on another core). */
+    private List<AdvisoryStore> stores = List.of();
 
     /** The identity of the file the open store was opened from: modification time, file key (inode), size. */
     private @Nullable Object storeFile;
@@ -44,7 +46,11 @@ final class AdvisoryDatabase implements AutoCloseable {
 
     /** What a reader needs of the open store while it holds it. */
     interface Open {
+        /** The first connection. */
         AdvisoryStore store();
+
+        /** Every connection, for a matcher that shares a batch among them. */
+        List<AdvisoryStore> stores();
 
         /** The identity of the database file this store was opened from (what it reads answers for it only). */
         Object file();
@@ -69,12 +75,17 @@ final class AdvisoryDatabase implements AutoCloseable {
                 if (closed) {
                     throw new IllegalStateException("matching is closed (the server is stopping)");
                 }
-                AdvisoryStore open = store;
-                if (open != null && identity.equals(storeFile)) {
+                List<AdvisoryStore> open = stores;
+                if (!open.isEmpty() && identity.equals(storeFile)) {
                     return new Read<>(
                             reader.read(new Open() {
                                 @Override
                                 public AdvisoryStore store() {
+                                    return open.getFirst();
+                                }
+
+                                @Override
+                                public List<AdvisoryStore> stores() {
                                     return open;
                                 }
 
@@ -85,7 +96,7 @@ final class AdvisoryDatabase implements AutoCloseable {
 
                                 @Override
                                 public boolean covers(String ecosystem) {
-                                    return covered.computeIfAbsent(ecosystem, e -> coversNow(open, e));
+                                    return covered.computeIfAbsent(ecosystem, e -> coversNow(open.getFirst(), e));
                                 }
                             }),
                             identity);
@@ -112,22 +123,41 @@ final class AdvisoryDatabase implements AutoCloseable {
     private void reopen(Object identity) throws IOException {
         lock.writeLock().lock();
         try {
-            if (closed || (store != null && identity.equals(storeFile))) {
+            if (closed || (!stores.isEmpty() && identity.equals(storeFile))) {
                 return;
             }
-            AdvisoryStore old = store;
-            store = AdvisoryStore.open(file);
+            List<AdvisoryStore> old = stores;
+            stores = openStores(file);
             storeFile = identity;
             covered.clear();
-            if (old != null) {
-                try {
-                    old.close();
-                } catch (IOException e) {
-                    // read-only and replaced: nothing is lost
-                }
-            }
+            closeQuietly(old); // read-only and replaced: nothing is lost
+
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** One connection, and a second one where there is a second core. */
+    private static List<AdvisoryStore> openStores(Path file) throws IOException {
+        AdvisoryStore first = AdvisoryStore.open(file);
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            return List.of(first);
+        }
+        try {
+            return List.of(first, AdvisoryStore.open(file));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(List.of(first));
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(List<AdvisoryStore> stores) {
+        for (AdvisoryStore store : stores) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
         }
     }
 
@@ -161,11 +191,19 @@ final class AdvisoryDatabase implements AutoCloseable {
         lock.writeLock().lock();
         try {
             closed = true;
-            AdvisoryStore open = store;
-            store = null;
+            List<AdvisoryStore> open = stores;
+            stores = List.of();
             storeFile = null;
-            if (open != null) {
-                open.close();
+            IOException failure = null;
+            for (AdvisoryStore store : open) {
+                try {
+                    store.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         } finally {
             lock.writeLock().unlock();

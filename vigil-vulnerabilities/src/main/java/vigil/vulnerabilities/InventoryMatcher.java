@@ -139,7 +139,7 @@ final class InventoryMatcher {
                     matches = new Matches(uncovered, List.of(), List.of());
                 } else {
                     VulnerabilityMatcher.Result result =
-                            new VulnerabilityMatcher(open.store()).matchWithWarnings(inventory);
+                            new VulnerabilityMatcher(open.stores()).matchWithWarnings(inventory);
                     matches = new Matches(null, result.vulnerabilities(), result.warnings());
                 }
                 recent.put(key, matches);

@@ -44,7 +44,8 @@ public final class DpkgStatusParser {
             throws IOException {
         Builder stanza = new Builder(1);
         BoundedLines.Line line;
-        while ((line = lines.next()) != null) {
+        // the continuations of a field the parser drops are not decoded
+        while ((line = lines.next(stanza.dropsContinuations())) != null) {
             if (line.tooLong()) {
                 stanza.refuse(source + " line " + line.number() + ": a line of " + line.length()
                         + " bytes, longer than the " + LimitedFiles.LINE_LIMIT + " Vigil reads ('"
@@ -63,7 +64,7 @@ public final class DpkgStatusParser {
                         warnings.add(
                                 source + " line " + line.number() + ": continuation line without a field; skipped");
                     }
-                } else if (!"Description".equals(stanza.lastKey) && !"Conffiles".equals(stanza.lastKey)) {
+                } else if (!stanza.dropsContinuations()) {
                     stanza.append(text.strip(), source, line.number());
                 }
                 continue;
@@ -99,6 +100,11 @@ public final class DpkgStatusParser {
 
         Builder(int start) {
             this.start = start;
+        }
+
+        /** Whether the continuation lines of the current field are dropped (a description, the conffiles). */
+        boolean dropsContinuations() {
+            return "Description".equals(lastKey) || "Conffiles".equals(lastKey);
         }
 
         boolean refused() {

@@ -153,6 +153,27 @@ class DpkgCatalogerTest {
     }
 
     @Test
+    void descriptionContinuationsAreSkippedButABlankLineStillEndsTheRecord() {
+        List<String> warnings = new ArrayList<>();
+        List<DpkgStatusParser.Stanza> stanzas = DpkgStatusParser.parse(
+                "Package: a\nVersion: 1\nDescription: short\n a long text\n .\n \u00e9t\u00e9\n \t \n"
+                        + "Package: b\nVersion: 2\nDepends: c,\n d\nDescription: x\n more\nHomepage: h\n",
+                "status",
+                warnings);
+        // the whitespace-only line ends the first record as before; the text of a skipped description is never
+        // kept, and a field after it is read again
+        assertThat(stanzas).hasSize(2);
+        assertThat(stanzas.get(0).fields())
+                .containsExactly(
+                        Map.entry("Package", "a"), Map.entry("Version", "1"), Map.entry("Description", "short"));
+        assertThat(stanzas.get(1).fields())
+                .containsEntry("Depends", "c,\nd")
+                .containsEntry("Description", "x")
+                .containsEntry("Homepage", "h");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void versionSplitRebuildsTheOriginal() {
         for (String version :
                 List.of("1:2.3-4", "2.3", "2.3-4-5", "0.9~rc1-1+deb12u1", "5:20.10.7~3-0~debian-buster")) {
