@@ -1,0 +1,197 @@
+package vigil.threats.rules.engine;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** A string member of a comparison or an array: a value, a {@code ~"pattern"} or an {@code r"regex"}. */
+sealed interface StringMatcher {
+    boolean matches(String value);
+
+    /** How it was written, for the values that decided a match. */
+    String text();
+
+    record Scalar(String value) implements StringMatcher {
+        @Override
+        public boolean matches(String candidate) {
+            return value.equals(candidate);
+        }
+
+        @Override
+        public String text() {
+            return value;
+        }
+    }
+
+    /** A value compared without regard to case (fields the reference compares so, such as DNS names). */
+    record ScalarIgnoreCase(String value) implements StringMatcher {
+        @Override
+        public boolean matches(String candidate) {
+            return value.equalsIgnoreCase(candidate);
+        }
+
+        @Override
+        public String text() {
+            return value;
+        }
+    }
+
+    /**
+     * SECL's pattern: {@code *} matches any run of characters ({@code /} included); everything else literally.
+     * {@code **} is refused, as the reference refuses it in patterns.
+     */
+    final class Wildcard implements StringMatcher {
+        private final String pattern;
+        private final String[] parts;
+        private final boolean leadingStar;
+        private final boolean trailingStar;
+        private final boolean ignoreCase;
+
+        private Wildcard(String pattern, boolean ignoreCase) {
+            this.pattern = pattern;
+            this.ignoreCase = ignoreCase;
+            String folded = ignoreCase ? pattern.toLowerCase(Locale.ROOT) : pattern;
+            this.parts = java.util.Arrays.stream(folded.split("\\*", -1))
+                    .filter(part -> !part.isEmpty())
+                    .toArray(String[]::new);
+            this.leadingStar = pattern.startsWith("*");
+            this.trailingStar = pattern.endsWith("*");
+        }
+
+        static Wildcard of(String pattern, boolean ignoreCase) {
+            if (pattern.contains("**")) {
+                throw new IllegalArgumentException("`**` is not allowed in patterns");
+            }
+            return new Wildcard(pattern, ignoreCase);
+        }
+
+        /** A segment of a glob: {@code **} is the glob's business, never passed here. */
+        static Wildcard segment(String pattern, boolean ignoreCase) {
+            return new Wildcard(pattern, ignoreCase);
+        }
+
+        @Override
+        public boolean matches(String candidate) {
+            String value = ignoreCase ? candidate.toLowerCase(Locale.ROOT) : candidate;
+            if (parts.length == 0) {
+                return !pattern.isEmpty() || value.isEmpty();
+            }
+            int at = 0;
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i];
+                if (i == 0 && !leadingStar) {
+                    if (!value.startsWith(part)) {
+                        return false;
+                    }
+                    at = part.length();
+                } else if (i == parts.length - 1 && !trailingStar) {
+                    return value.length() - part.length() >= at && value.endsWith(part);
+                } else {
+                    int found = value.indexOf(part, at);
+                    if (found < 0) {
+                        return false;
+                    }
+                    at = found + part.length();
+                }
+            }
+            return trailingStar || at == value.length();
+        }
+
+        @Override
+        public String text() {
+            return "~\"" + pattern + "\"";
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Wildcard w && w.pattern.equals(pattern) && w.ignoreCase == ignoreCase;
+        }
+
+        @Override
+        public int hashCode() {
+            return pattern.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return text();
+        }
+    }
+
+    /**
+     * A pattern on a path field: matched segment by segment between {@code /}, where {@code *} stays within a
+     * segment and a final {@code **} matches one or more segments (the reference's glob); a pattern whose first
+     * segment is {@code *} is matched against the path without its leading {@code /}.
+     */
+    final class Glob implements StringMatcher {
+        private final String pattern;
+        private final Wildcard[] elements;
+        private final boolean rest;
+
+        private Glob(String pattern, Wildcard[] elements, boolean rest) {
+            this.pattern = pattern;
+            this.elements = elements;
+            this.rest = rest;
+        }
+
+        static Glob of(String pattern, boolean ignoreCase) {
+            String[] parts = pattern.split("/", -1);
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].contains("**") && (i != parts.length - 1 || !parts[i].equals("**"))) {
+                    throw new IllegalArgumentException("`**` is allowed only at the end of patterns");
+                }
+            }
+            boolean rest = parts[parts.length - 1].equals("**");
+            Wildcard[] elements = new Wildcard[rest ? parts.length - 1 : parts.length];
+            for (int i = 0; i < elements.length; i++) {
+                elements[i] = Wildcard.segment(parts[i], ignoreCase);
+            }
+            return new Glob(pattern, elements, rest);
+        }
+
+        @Override
+        public boolean matches(String candidate) {
+            if (candidate.isEmpty()) {
+                return false;
+            }
+            boolean relative = elements.length > 0 && elements[0].pattern.equals("*");
+            String value = relative && candidate.startsWith("/") ? candidate.substring(1) : candidate;
+            String[] segments = value.split("/", -1);
+            if (rest ? segments.length <= elements.length : segments.length != elements.length) {
+                return false;
+            }
+            for (int i = 0; i < elements.length; i++) {
+                if (!elements[i].matches(segments[i])) {
+                    return false;
+                }
+            }
+            return !rest || !segments[segments.length - 1].isEmpty();
+        }
+
+        @Override
+        public String text() {
+            return "~\"" + pattern + "\"";
+        }
+    }
+
+    /** A regular expression; it matches when it finds a match anywhere, as Go's {@code MatchString} does. */
+    record Regex(String source, Pattern pattern) implements StringMatcher {
+        static Regex of(String source) {
+            try {
+                return new Regex(source, Pattern.compile(source));
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("invalid regular expression: " + e.getDescription());
+            }
+        }
+
+        @Override
+        public boolean matches(String value) {
+            return pattern.matcher(value).find();
+        }
+
+        @Override
+        public String text() {
+            return "r\"" + source + "\"";
+        }
+    }
+}

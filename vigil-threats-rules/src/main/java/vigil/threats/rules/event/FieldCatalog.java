@@ -1,0 +1,131 @@
+package vigil.threats.rules.event;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The fields events can carry, each with its slot. Vigil's Linux catalog is {@code secl/fields-linux.tsv}, checked
+ * against Datadog's published SECL reference ({@code field, type, event type, constants group}).
+ */
+public final class FieldCatalog {
+    /** Last name segments of fields that hold several values (besides every field of a process's ancestors). */
+    private static final Set<String> MULTIPLE =
+            Set.of("argv", "envs", "envp", "args_flags", "args_options", "tags", "hashes", "answers", "flows");
+
+    private final Map<String, Field> fields = new LinkedHashMap<>();
+    private final Map<String, String> legacy = new java.util.HashMap<>();
+    private final Set<String> eventTypes;
+
+    private FieldCatalog(List<Entry> entries, Collection<String> eventTypes) {
+        for (Entry entry : entries) {
+            if (!fields.containsKey(entry.name())) {
+                fields.put(
+                        entry.name(),
+                        new Field(
+                                entry.name(), entry.type(), entry.eventType(), fields.size(), multiple(entry.name())));
+            }
+        }
+        this.eventTypes = new TreeSet<>(eventTypes);
+    }
+
+    /** A field as a table lists it. */
+    public record Entry(String name, FieldType type, String eventType) {}
+
+    public static FieldCatalog of(List<Entry> entries, Collection<String> eventTypes) {
+        return new FieldCatalog(entries, eventTypes);
+    }
+
+    private static final class Linux {
+        static final FieldCatalog CATALOG = load();
+    }
+
+    /** SECL's Linux fields. */
+    public static FieldCatalog linux() {
+        return Linux.CATALOG;
+    }
+
+    static boolean multiple(String name) {
+        String base = name.endsWith(".length") ? name.substring(0, name.length() - ".length".length()) : name;
+        return base.contains("ancestors.")
+                || base.contains(".flows.")
+                || MULTIPLE.contains(base.substring(base.lastIndexOf('.') + 1));
+    }
+
+    private static FieldCatalog load() {
+        List<Entry> entries = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>(rows("secl/fields-linux.tsv"));
+        rows.addAll(rows("secl/fields-linux-extra.tsv"));
+        for (String[] row : rows) {
+            if (row.length < 3 || row[1].equals("?")) {
+                continue;
+            }
+            entries.add(new Entry(row[0], FieldType.of(row[1]), row[2]));
+        }
+        List<String> types = new ArrayList<>();
+        for (String[] row : rows("secl/event-types-linux.tsv")) {
+            if (!row[0].equals(Field.ANY_EVENT)) {
+                types.add(row[0]);
+            }
+        }
+        FieldCatalog catalog = new FieldCatalog(entries, types);
+        for (String[] row : rows("secl/legacy-fields-linux.tsv")) {
+            catalog.legacy.put(row[0], row[1]);
+        }
+        return catalog;
+    }
+
+    /** The tab-separated rows of a resource of this package's {@code rules} directory, without comments. */
+    public static List<String[]> rows(String resource) {
+        String path = "/vigil/threats/rules/" + resource;
+        List<String[]> rows = new ArrayList<>();
+        try (InputStream in = FieldCatalog.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("the resource " + path + " is missing from the build");
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    rows.add(line.split("\t", -1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    /** A field by its name, or by a legacy name the reference still accepts ({@code open.filename}). */
+    public Optional<Field> find(String name) {
+        Field field = fields.get(name);
+        if (field == null && legacy.containsKey(name)) {
+            field = fields.get(legacy.get(name));
+        }
+        return Optional.ofNullable(field);
+    }
+
+    public Collection<Field> fields() {
+        return fields.values();
+    }
+
+    public int size() {
+        return fields.size();
+    }
+
+    /** The event types, {@code *} excluded. */
+    public Set<String> eventTypes() {
+        return eventTypes;
+    }
+}
