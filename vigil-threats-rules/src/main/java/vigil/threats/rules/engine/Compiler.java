@@ -80,6 +80,42 @@ public final class Compiler {
         return new Compiled(unit.finish(bool.eval()), unit.eventTypes.iterator().next(), unit.fields);
     }
 
+    /** A condition that need not name an event's fields: a filter, an action's filter. */
+    public Evaluator compileCondition(Expr expr) throws CompileException {
+        if (compilePart(expr) instanceof Typed.Bool bool) {
+            return bool.eval();
+        }
+        throw new CompileException(expr.pos(), "a filter must be a condition");
+    }
+
+    /** A value: what a set action stores ({@code exec.cgroup.id}, {@code "cgroup_${builtins.uuid4}"}). */
+    public ValueReader compileValue(Expr expr) throws CompileException {
+        Typed typed = compilePart(expr);
+        return switch (typed) {
+            case Typed.Strings s -> reader(vigil.threats.rules.event.FieldType.STRING, s.read()::read);
+            case Typed.Ints i -> reader(vigil.threats.rules.event.FieldType.INT, i.read()::read);
+            case Typed.Ips i -> reader(vigil.threats.rules.event.FieldType.IP, i.read()::read);
+            case Typed.Bool b ->
+                reader(vigil.threats.rules.event.FieldType.BOOL, (event, scope) ->
+                        new boolean[] {b.eval().matches(event, scope)});
+            default -> throw new CompileException(expr.pos(), "a value cannot be " + Typed.describe(typed));
+        };
+    }
+
+    private static ValueReader reader(vigil.threats.rules.event.FieldType type, Typed.Read<?> read) {
+        return new ValueReader() {
+            @Override
+            public vigil.threats.rules.event.FieldType type() {
+                return type;
+            }
+
+            @Override
+            public Object read(Event event, Scope scope) {
+                return read.read(event, scope);
+            }
+        };
+    }
+
     /** Compiles without the one-event-type rule: a macro's body, a filter, an action's value. */
     public Typed compilePart(Expr expr) throws CompileException {
         Unit unit = new Unit();

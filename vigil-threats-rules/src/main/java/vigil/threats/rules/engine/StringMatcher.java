@@ -120,33 +120,30 @@ sealed interface StringMatcher {
 
     /**
      * A pattern on a path field: matched segment by segment between {@code /}, where {@code *} stays within a
-     * segment and a final {@code **} matches one or more segments (the reference's glob); a pattern whose first
-     * segment is {@code *} is matched against the path without its leading {@code /}.
+     * segment and a {@code **} segment spans segments: one or more at the end of the pattern, any number (none
+     * included) in its middle ({@code /var/run/secrets/**}{@code /token}). A pattern whose first segment is
+     * {@code *} is matched against the path without its leading {@code /}.
      */
     final class Glob implements StringMatcher {
         private final String pattern;
-        private final Wildcard[] elements;
-        private final boolean rest;
+        /** A segment's wildcard, or null for {@code **}. */
+        private final @org.jspecify.annotations.Nullable Wildcard[] elements;
 
-        private Glob(String pattern, Wildcard[] elements, boolean rest) {
+        private Glob(String pattern, @org.jspecify.annotations.Nullable Wildcard[] elements) {
             this.pattern = pattern;
             this.elements = elements;
-            this.rest = rest;
         }
 
         static Glob of(String pattern, boolean ignoreCase) {
             String[] parts = pattern.split("/", -1);
+            @org.jspecify.annotations.Nullable Wildcard[] elements = new Wildcard[parts.length];
             for (int i = 0; i < parts.length; i++) {
-                if (parts[i].contains("**") && (i != parts.length - 1 || !parts[i].equals("**"))) {
-                    throw new IllegalArgumentException("`**` is allowed only at the end of patterns");
+                if (parts[i].contains("**") && !parts[i].equals("**")) {
+                    throw new IllegalArgumentException("`**` must be a whole path segment");
                 }
+                elements[i] = parts[i].equals("**") ? null : Wildcard.segment(parts[i], ignoreCase);
             }
-            boolean rest = parts[parts.length - 1].equals("**");
-            Wildcard[] elements = new Wildcard[rest ? parts.length - 1 : parts.length];
-            for (int i = 0; i < elements.length; i++) {
-                elements[i] = Wildcard.segment(parts[i], ignoreCase);
-            }
-            return new Glob(pattern, elements, rest);
+            return new Glob(pattern, elements);
         }
 
         @Override
@@ -154,18 +151,31 @@ sealed interface StringMatcher {
             if (candidate.isEmpty()) {
                 return false;
             }
-            boolean relative = elements.length > 0 && elements[0].pattern.equals("*");
+            boolean relative = elements.length > 0 && elements[0] != null && elements[0].pattern.equals("*");
             String value = relative && candidate.startsWith("/") ? candidate.substring(1) : candidate;
-            String[] segments = value.split("/", -1);
-            if (rest ? segments.length <= elements.length : segments.length != elements.length) {
+            return matches(value.split("/", -1), 0, 0);
+        }
+
+        private boolean matches(String[] segments, int element, int segment) {
+            if (element == elements.length) {
+                return segment == segments.length;
+            }
+            Wildcard wildcard = elements[element];
+            if (wildcard == null) {
+                if (element == elements.length - 1) {
+                    // a final ** takes the rest: at least one segment, the last not empty
+                    return segment < segments.length && !segments[segments.length - 1].isEmpty();
+                }
+                for (int next = segment; next <= segments.length; next++) {
+                    if (matches(segments, element + 1, next)) {
+                        return true;
+                    }
+                }
                 return false;
             }
-            for (int i = 0; i < elements.length; i++) {
-                if (!elements[i].matches(segments[i])) {
-                    return false;
-                }
-            }
-            return !rest || !segments[segments.length - 1].isEmpty();
+            return segment < segments.length
+                    && wildcard.matches(segments[segment])
+                    && matches(segments, element + 1, segment + 1);
         }
 
         @Override

@@ -1,0 +1,51 @@
+package vigil.threats.rules.policy;
+
+import java.util.List;
+import java.util.Map;
+import vigil.threats.rules.engine.Compiler;
+import vigil.threats.rules.engine.Evaluator;
+import vigil.threats.rules.engine.VariableType;
+
+/** Policies loaded: every rule's report, the rules that run, and the variables their actions set. */
+public record RuleSet(List<RuleReport> reports, List<Loaded> rules, Map<String, VariableType> variables) {
+    public RuleSet {
+        reports = List.copyOf(reports);
+        rules = List.copyOf(rules);
+        variables = Map.copyOf(variables);
+    }
+
+    /**
+     * A rule that runs: its definition, its compiled expression (one per event type for a {@code fim.write.file.*}
+     * rule, which Datadog's loader expands the same way), its actions.
+     */
+    public record Loaded(Definitions.Rule definition, List<Compiler.Compiled> variants, List<CompiledAction> actions) {
+        public Loaded {
+            variants = List.copyOf(variants);
+            actions = List.copyOf(actions);
+        }
+
+        public String id() {
+            return definition.id();
+        }
+    }
+
+    /** An action with its filter compiled ({@link Evaluator} always true when it has none). */
+    public record CompiledAction(Definitions.Action action, Evaluator filter, ValueSource value) {}
+
+    /** Where a set action's value comes from, compiled; {@link #NONE} for the other actions. */
+    public sealed interface ValueSource {
+        ValueSource NONE = new Constant(new Object[0]);
+
+        record Constant(Object values) implements ValueSource {}
+
+        /** A field's values, read from the event. */
+        record FieldValue(String field) implements ValueSource {}
+
+        /** An expression's value ({@code "cgroup_${builtins.uuid4}"}, {@code exec.cgroup.id}). */
+        record Expression(vigil.threats.rules.secl.Expr expr) implements ValueSource {}
+    }
+
+    public long count(RuleStatus status) {
+        return reports.stream().filter(report -> report.status() == status).count();
+    }
+}

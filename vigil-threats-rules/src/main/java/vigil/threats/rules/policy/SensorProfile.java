@@ -1,0 +1,38 @@
+package vigil.threats.rules.policy;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The event types a sensor provides, and why the others are missing: what {@code rules check} reports a rule
+ * {@code unsupported} for. Vigil's Linux sensor attaches to tracepoints only (raw syscall tracepoints and
+ * scheduler/module tracepoints; no kprobes, fentry or LSM hooks, ADR 0039), so events that need network packets,
+ * the LSM or kernel internals reached only by kprobes are not provided.
+ */
+public record SensorProfile(String name, Map<String, String> missing) {
+    /** What Vigil's eBPF sensor (tracepoints only) cannot provide, by event type, with the reason. */
+    public static SensorProfile linuxTracepoints() {
+        String packets = "needs network packet capture, which the tracepoint sensor does not do";
+        return new SensorProfile(
+                "linux-tracepoints",
+                Map.ofEntries(
+                        Map.entry("dns", packets),
+                        Map.entry("imds", packets),
+                        Map.entry("packet", packets),
+                        Map.entry("network_flow_monitor", packets),
+                        Map.entry("selinux", "needs SELinux hooks (kprobes on selinuxfs writes)"),
+                        Map.entry(
+                                "sysctl", "needs the cgroup sysctl hook (a BPF program type the sensor does not load)"),
+                        Map.entry("cgroup_write", "needs kprobes on cgroup file writes")));
+    }
+
+    /** Every event type (a rule check that ignores the sensor). */
+    public static SensorProfile everything() {
+        return new SensorProfile("all", Map.of());
+    }
+
+    /** Why events of {@code type} are not provided, or empty when they are. */
+    public Optional<String> missing(String type) {
+        return Optional.ofNullable(missing.get(type));
+    }
+}
