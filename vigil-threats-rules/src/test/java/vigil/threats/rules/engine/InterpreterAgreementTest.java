@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.RandomnessSource;
@@ -587,5 +588,22 @@ class InterpreterAgreementTest {
         assertThat(wildcard("*", "")).isTrue();
         assertThat(wildcard("", "")).isTrue();
         assertThat(wildcard("", "x")).isFalse();
+    }
+
+    /**
+     * The generated events have clean paths; on a path ending in {@code /} (which EventBuilder accepts) the compiled
+     * glob and the reference's ({@code eval/glob.go}, {@code Glob.matches}) part: the reference refuses an empty last
+     * segment against {@code *}, and lets {@code **} take a trailing {@code /}.
+     */
+    @Test
+    @Disabled("StringMatcher.Glob differs from the reference on paths ending in '/': '/etc/*' matches '/etc/' (the"
+            + " reference: no), '/etc/**' does not match '/etc/a/' (the reference: yes)")
+    void globsOnPathsEndingInASlashAnswerAsTheReference() {
+        Expr star = new Expr.Compare(
+                Expr.CompareOp.MATCH, new Expr.Ident("open.file.path", P), new Expr.PatternLit("/etc/*", P), P);
+        Expr rest = new Expr.Compare(
+                Expr.CompareOp.MATCH, new Expr.Ident("open.file.path", P), new Expr.PatternLit("/etc/**", P), P);
+        assertThat(compiled(star, Map.of("open.file.path", "/etc/"))).isFalse();
+        assertThat(compiled(rest, Map.of("open.file.path", "/etc/a/"))).isTrue();
     }
 }
