@@ -163,8 +163,10 @@ sealed interface StringMatcher {
             Wildcard wildcard = elements[element];
             if (wildcard == null) {
                 if (element == elements.length - 1) {
-                    // a final ** takes the rest: at least one segment, the last not empty
-                    return segment < segments.length && !segments[segments.length - 1].isEmpty();
+                    // a final ** takes the rest: one segment that is not empty, or more (as the reference, which
+                    // answers as soon as it reads a '/' past the fixed segments)
+                    int remaining = segments.length - segment;
+                    return remaining >= 2 || remaining == 1 && !segments[segment].isEmpty();
                 }
                 for (int next = segment; next <= segments.length; next++) {
                     if (matches(segments, element + 1, next)) {
@@ -173,7 +175,10 @@ sealed interface StringMatcher {
                 }
                 return false;
             }
+            // a path's empty last segment (a trailing '/') never matches a pattern's last segment
+            boolean last = element == elements.length - 1;
             return segment < segments.length
+                    && !(last && segments[segment].isEmpty() && segment > 0)
                     && wildcard.matches(segments[segment])
                     && matches(segments, element + 1, segment + 1);
         }

@@ -26,9 +26,15 @@ public final class Printer {
             case Expr.PatternLit e -> "~\"" + e.pattern() + "\"";
             case Expr.RegexLit e -> "r\"" + e.regex() + "\"";
             case Expr.IpLit e -> e.text();
+            // members as written (a negative integer needs no parentheses there), and a space before the closing
+            // bracket: names may contain ']' (process.ancestors[A]), so "[O_CREAT]" would read as one name
             case Expr.ArrayLit e ->
-                e.members().stream().map(Printer::print).collect(Collectors.joining(", ", "[", "]"));
+                e.members().stream().map(Printer::member).collect(Collectors.joining(", ", "[", " ]"));
         };
+    }
+
+    private static String member(Expr member) {
+        return member instanceof Expr.IntLit literal ? Long.toString(literal.value()) : print(member);
     }
 
     /** A string as a SECL string literal (Go's escapes). */
