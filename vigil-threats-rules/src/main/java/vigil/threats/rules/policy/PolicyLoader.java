@@ -158,24 +158,28 @@ public final class PolicyLoader {
         if (filterText != null) {
             filter = condition(filterText, compiler);
         }
-        RuleSet.ValueSource value = RuleSet.ValueSource.NONE;
+        vigil.threats.rules.engine.ValueReader reader = null;
+        Object constant = null;
         if (action instanceof Definitions.Set set) {
             Definitions.SetAction definition = set.set();
             Definitions.Text expression = definition.expression();
+            String field = definition.field();
             if (expression != null) {
                 try {
-                    Expr expr = Parser.parseRule(expression.value());
-                    compiler.compileValue(expr);
-                    value = new RuleSet.ValueSource.Expression(expr);
+                    reader = compiler.compileValue(Parser.parseRule(expression.value()));
                 } catch (SeclSyntaxException e) {
                     throw new ActionException(expression.locate(e.pos()), e.reason());
                 } catch (CompileException e) {
                     throw new ActionException(expression.locate(e.pos()), String.valueOf(e.getMessage()));
                 }
-            } else if (definition.field() != null) {
-                value = new RuleSet.ValueSource.FieldValue(definition.field());
+            } else if (field != null) {
+                try {
+                    reader = compiler.compileValue(new Expr.Ident(field, Pos.NONE));
+                } catch (CompileException e) {
+                    throw new ActionException(Pos.NONE, "set " + definition.name() + ": " + e.getMessage());
+                }
             } else if (definition.value() instanceof Object written) {
-                value = new RuleSet.ValueSource.Constant(Variables.array(written));
+                constant = Variables.array(written);
             }
         }
         if (action instanceof Definitions.Kill kill
@@ -183,7 +187,7 @@ public final class PolicyLoader {
             throw new ActionException(
                     filterText == null ? Pos.NONE : filterText.pos(), "unknown signal " + kill.signal());
         }
-        return new RuleSet.CompiledAction(action, filter, value);
+        return new RuleSet.CompiledAction(action, filter, reader, constant);
     }
 
     private Evaluator condition(Definitions.Text text, Compiler compiler) throws ActionException {

@@ -2,6 +2,7 @@ package vigil.threats.rules.policy;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.engine.Compiler;
 import vigil.threats.rules.engine.Evaluator;
 import vigil.threats.rules.engine.VariableType;
@@ -29,21 +30,15 @@ public record RuleSet(List<RuleReport> reports, List<Loaded> rules, Map<String, 
         }
     }
 
-    /** An action with its filter compiled ({@link Evaluator} always true when it has none). */
-    public record CompiledAction(Definitions.Action action, Evaluator filter, ValueSource value) {}
-
-    /** Where a set action's value comes from, compiled; {@link #NONE} for the other actions. */
-    public sealed interface ValueSource {
-        ValueSource NONE = new Constant(new Object[0]);
-
-        record Constant(Object values) implements ValueSource {}
-
-        /** A field's values, read from the event. */
-        record FieldValue(String field) implements ValueSource {}
-
-        /** An expression's value ({@code "cgroup_${builtins.uuid4}"}, {@code exec.cgroup.id}). */
-        record Expression(vigil.threats.rules.secl.Expr expr) implements ValueSource {}
-    }
+    /**
+     * An action with its filter compiled (always true when it has none) and, for a set action, its value: read from
+     * the event, or written in the policy.
+     */
+    public record CompiledAction(
+            Definitions.Action action,
+            Evaluator filter,
+            vigil.threats.rules.engine.@Nullable ValueReader value,
+            @Nullable Object constant) {}
 
     public long count(RuleStatus status) {
         return reports.stream().filter(report -> report.status() == status).count();

@@ -1,0 +1,120 @@
+package vigil.threats.rules.policy;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import vigil.threats.rules.engine.Scope;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.FieldCatalog;
+
+/**
+ * The variables rules set, as the engine reads them: global ones, and ones per process (keyed by its pid), per
+ * container (its id) or per cgroup (its id), each with its time to live. Bounded: at most {@link #MAX_KEYS} keys per
+ * variable, the oldest dropped first.
+ */
+public final class VariableStore implements Scope {
+    static final int MAX_KEYS = 65_536;
+
+    private record Value(Object values, long expiresAt) {}
+
+    private final FieldCatalog catalog;
+    private final Map<String, Map<String, Value>> variables = new HashMap<>();
+    private final Map<String, String> scopes = new HashMap<>();
+
+    public VariableStore(FieldCatalog catalog, RuleSet rules) {
+        this.catalog = catalog;
+        for (RuleSet.Loaded rule : rules.rules()) {
+            for (RuleSet.CompiledAction action : rule.actions()) {
+                if (action.action() instanceof Definitions.Set set && set.set().scope() != null) {
+                    scopes.put(set.set().qualifiedName(), set.set().scope());
+                }
+            }
+        }
+    }
+
+    @Override
+    public @Nullable Object variable(String name, Event event) {
+        if (name.equals("builtins.uuid4")) {
+            return new String[] {UUID.randomUUID().toString()};
+        }
+        Map<String, Value> keyed = variables.get(name);
+        if (keyed == null) {
+            return null;
+        }
+        Value value = keyed.get(key(name, event, null));
+        if (value == null || value.expiresAt() != 0 && value.expiresAt() <= now(event)) {
+            return null;
+        }
+        return value.values();
+    }
+
+    @Override
+    public long now(Event event) {
+        Object timestamp = catalog.find("event.timestamp").map(event::value).orElse(null);
+        if (timestamp instanceof long[] values && values.length > 0 && values[0] != 0) {
+            return values[0];
+        }
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Runs a set action for a matched event. */
+    void set(Definitions.SetAction set, Object values, Event event) {
+        String name = set.qualifiedName();
+        Map<String, Value> keyed = variables.computeIfAbsent(name, n -> new LinkedHashMap<>());
+        String key = key(name, event, set.scopeField());
+        long expires = set.ttlNanos() > 0 ? now(event) + set.ttlNanos() : 0;
+        Object stored = values;
+        Value before = keyed.get(key);
+        if (set.append() && before != null && (before.expiresAt() == 0 || before.expiresAt() > now(event))) {
+            stored = append(before.values(), values, set.size() > 0 ? set.size() : MAX_KEYS);
+        }
+        keyed.remove(key);
+        keyed.put(key, new Value(stored, expires));
+        if (keyed.size() > MAX_KEYS) {
+            keyed.remove(keyed.keySet().iterator().next());
+        }
+    }
+
+    /** The key of a scoped variable for an event: its process, container or cgroup. */
+    private String key(String name, Event event, @Nullable String scopeField) {
+        String scope = scopes.get(name);
+        if (scope == null) {
+            return "";
+        }
+        String field = scopeField != null
+                ? scopeField
+                : switch (scope) {
+                    case "process" -> "process.pid";
+                    case "container" -> "process.container.id";
+                    default -> "process.cgroup.id";
+                };
+        Object value = catalog.find(field).map(event::value).orElse(null);
+        return switch (value) {
+            case String[] strings when strings.length > 0 -> strings[0];
+            case long[] longs when longs.length > 0 -> Long.toString(longs[0]);
+            case null, default -> "";
+        };
+    }
+
+    private static Object append(Object before, Object added, int size) {
+        return switch (before) {
+            case String[] a
+            when added instanceof String[] b -> {
+                java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(java.util.List.of(a));
+                all.addAll(java.util.List.of(b));
+                yield all.stream().skip(Math.max(0, all.size() - size)).toArray(String[]::new);
+            }
+            case long[] a
+            when added instanceof long[] b -> {
+                long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+                        .distinct()
+                        .toArray();
+                yield java.util.Arrays.copyOfRange(all, Math.max(0, all.length - size), all.length);
+            }
+            default -> added;
+        };
+    }
+}

@@ -1,0 +1,135 @@
+package vigil.threats.rules.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import vigil.threats.rules.engine.Constants;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.EventBuilder;
+import vigil.threats.rules.event.FieldCatalog;
+
+class RuleRunnerTest {
+    private static final String POLICY = """
+            version: 1
+            macros:
+              - id: shells
+                values: [bash, sh]
+            rules:
+              - id: shell_spawned
+                expression: exec.file.name in shells
+                actions:
+                  - set:
+                      name: spawned_shell
+                      scope: process
+                      value: true
+                      ttl: 10s
+                silent: true
+              - id: shell_reads_shadow
+                expression: open.file.path == "/etc/shadow" && ${process.spawned_shell}
+              - id: writes_cron
+                expression: open.file.path =~ "/etc/cron.d/*" && open.flags & (O_WRONLY|O_RDWR) > 0
+                actions:
+                  - kill:
+                      signal: SIGKILL
+            """;
+
+    private final FieldCatalog catalog = FieldCatalog.linux();
+
+    private RuleRunner runner() {
+        RuleSet set = new PolicyLoader(
+                        catalog, Constants.linux(), Environment.linux(6, 18), SensorProfile.linuxTracepoints())
+                .load(List.of(PolicyReader.read("test.policy", POLICY)));
+        assertThat(set.reports()).extracting(RuleReport::status).containsOnly(RuleStatus.LOADED);
+        return new RuleRunner(set, catalog);
+    }
+
+    private Event event(String type, Map<String, Object> fields) throws EventBuilder.EventFormatException {
+        return new EventBuilder(catalog).build(type, fields);
+    }
+
+    private static BigInteger seconds(long seconds) {
+        return BigInteger.valueOf(seconds * 1_000_000_000L);
+    }
+
+    @Test
+    void aVariableSetByOneRuleIsReadByAnotherForTheSameProcessUntilItExpires() throws Exception {
+        RuleRunner runner = runner();
+        assertThat(runner.evaluate(event(
+                        "open",
+                        Map.of(
+                                "open.file.path",
+                                "/etc/shadow",
+                                "process.pid",
+                                BigInteger.valueOf(42),
+                                "event.timestamp",
+                                seconds(100)))))
+                .isEmpty();
+        List<RuleRunner.Match> exec = runner.evaluate(event(
+                "exec",
+                Map.of(
+                        "exec.file.name",
+                        "bash",
+                        "process.pid",
+                        BigInteger.valueOf(42),
+                        "event.timestamp",
+                        seconds(101))));
+        assertThat(exec).singleElement().satisfies(match -> {
+            assertThat(match.ruleId()).isEqualTo("shell_spawned");
+            assertThat(match.signal()).isFalse(); // silent
+            assertThat(match.actions()).containsExactly("set process.spawned_shell");
+            assertThat(match.values()).containsEntry("exec.file.name", "bash");
+        });
+        // the same process: the variable holds
+        assertThat(runner.evaluate(event(
+                        "open",
+                        Map.of(
+                                "open.file.path",
+                                "/etc/shadow",
+                                "process.pid",
+                                BigInteger.valueOf(42),
+                                "event.timestamp",
+                                seconds(105)))))
+                .extracting(RuleRunner.Match::ruleId)
+                .containsExactly("shell_reads_shadow");
+        // another process: it does not
+        assertThat(runner.evaluate(event(
+                        "open",
+                        Map.of(
+                                "open.file.path",
+                                "/etc/shadow",
+                                "process.pid",
+                                BigInteger.valueOf(7),
+                                "event.timestamp",
+                                seconds(105)))))
+                .isEmpty();
+        // after its ten seconds: gone
+        assertThat(runner.evaluate(event(
+                        "open",
+                        Map.of(
+                                "open.file.path",
+                                "/etc/shadow",
+                                "process.pid",
+                                BigInteger.valueOf(42),
+                                "event.timestamp",
+                                seconds(112)))))
+                .isEmpty();
+    }
+
+    @Test
+    void aKillActionIsReportedNotRun() throws Exception {
+        List<RuleRunner.Match> matches = runner().evaluate(event(
+                "open", Map.of("open.file.path", "/etc/cron.d/evil", "open.flags", BigInteger.valueOf(1))));
+        assertThat(matches).singleElement().satisfies(match -> {
+            assertThat(match.ruleId()).isEqualTo("writes_cron");
+            assertThat(match.actions()).containsExactly("kill SIGKILL (process)");
+            assertThat(match.values())
+                    .containsEntry("open.file.path", "/etc/cron.d/evil")
+                    .containsEntry("open.flags", "1");
+        });
+        assertThat(runner().evaluate(event("open", Map.of("open.file.path", "/etc/cron.d/evil"))))
+                .isEmpty();
+    }
+}
