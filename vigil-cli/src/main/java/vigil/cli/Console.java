@@ -26,6 +26,16 @@ final class Console {
         return console != null && console.isTerminal() && System.getenv("NO_COLOR") == null;
     }
 
+    /**
+     * Text from an input (a rule file, an event) as it may reach a terminal: control characters shown as {@code ?},
+     * so a hostile file cannot write escape sequences.
+     */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) && c != '\t' ? '?' : c));
+        return out.toString();
+    }
+
     /** True when a person watches standard error: progress bars go there. */
     static boolean interactiveErr() {
         java.io.Console console = System.console();

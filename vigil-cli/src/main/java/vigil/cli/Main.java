@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 public final class Main {
     /** The subcommands in the order help lists them; see {@link #subcommandsFor}. */
     static final List<String> SUBCOMMANDS =
-            List.of("scan", "sbom", "db", "agent", "server", "start", "version", "help");
+            List.of("scan", "sbom", "db", "rules", "agent", "server", "start", "version", "help");
 
     /** The commands that run for long and log through SLF4J (logback); the others print their own messages. */
     private static final List<String> LOGGING = List.of("server", "start", "agent");
@@ -123,6 +123,7 @@ public final class Main {
             case "scan" -> new ScanCommand();
             case "sbom" -> new SbomCommand();
             case "db" -> new DbCommand();
+            case "rules" -> new RulesCommand();
             case "agent" -> new AgentCommand();
             case "server" -> new ServerCommand();
             case "start" -> new StartCommand();

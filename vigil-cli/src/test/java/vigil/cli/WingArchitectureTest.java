@@ -37,7 +37,8 @@ class WingArchitectureTest {
         "vigil.inventory..",
         "vigil.vulndb..",
         "vigil.agent..",
-        "vigil.kafka.."
+        "vigil.kafka..",
+        "vigil.threats.rules.."
     };
 
     /** Cloud providers' SDKs: only the cloud collectors' modules ({@code vigil.cloud..}) may use them. */

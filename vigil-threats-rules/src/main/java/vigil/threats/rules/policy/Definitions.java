@@ -87,6 +87,16 @@ public final class Definitions {
             List<String> overrideFields,
             long everyNanos,
             boolean silent,
+            List<RuleTest> tests,
             String file,
             Pos pos) {}
+
+    /**
+     * An example a rule file carries ({@code tests:} under a rule, Vigil's extension, ignored by other tools): an
+     * event it must match or must not, after some events that set the variables it reads.
+     */
+    public record RuleTest(boolean match, EventSpec event, List<EventSpec> after, Pos pos) {}
+
+    /** An event written in a policy: its type and its fields' values (strings, integers, booleans, lists). */
+    public record EventSpec(String type, Map<String, Object> fields, Pos pos) {}
 }

@@ -28,6 +28,7 @@ final class Overrides {
                 List.of(),
                 fields.contains("every") ? after.everyNanos() : before.everyNanos(),
                 before.silent(),
+                after.tests().isEmpty() ? before.tests() : after.tests(),
                 before.file(),
                 before.pos());
     }

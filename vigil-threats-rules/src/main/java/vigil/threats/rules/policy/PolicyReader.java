@@ -133,6 +133,7 @@ public final class PolicyReader {
                     overrides,
                     duration(map, "every"),
                     bool(map, "silent"),
+                    tests(map),
                     file,
                     map.pos()));
         } catch (Malformed e) {
@@ -191,6 +192,70 @@ public final class PolicyReader {
                 .findFirst()
                 .orElseThrow(() -> new Malformed(map.pos(), "an action with nothing to do"));
         return new Definitions.Other(kind, filter);
+    }
+
+    /** {@code tests: {match: [event...], no_match: [event...]}}; an event may list {@code after} events. */
+    private static List<Definitions.RuleTest> tests(Yaml.Mapping rule) throws Malformed {
+        Yaml value = rule.get("tests");
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof Yaml.Mapping tests)) {
+            throw new Malformed(value.pos(), "'tests' must be a mapping of match and no_match events");
+        }
+        List<Definitions.RuleTest> out = new ArrayList<>();
+        for (String key : tests.entries().keySet()) {
+            if (!key.equals("match") && !key.equals("no_match")) {
+                throw new Malformed(tests.pos(), "'tests' takes match and no_match, not " + key);
+            }
+            for (Yaml item : sequence(tests, key)) {
+                Yaml.Mapping event = mapping(item, "a test event");
+                List<Definitions.EventSpec> after = new ArrayList<>();
+                for (Yaml earlier : sequence(event, "after")) {
+                    after.add(eventSpec(mapping(earlier, "an event")));
+                }
+                out.add(new Definitions.RuleTest(key.equals("match"), eventSpec(event), after, event.pos()));
+            }
+        }
+        return out;
+    }
+
+    private static Definitions.EventSpec eventSpec(Yaml.Mapping event) throws Malformed {
+        String type = optionalString(event, "type");
+        if (type == null) {
+            throw new Malformed(event.pos(), "a test event needs a type");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Yaml values = event.get("fields");
+        if (values instanceof Yaml.Mapping map) {
+            for (Map.Entry<String, Yaml> field : map.entries().entrySet()) {
+                fields.put(field.getKey(), eventValue(field.getValue()));
+            }
+        } else if (values != null) {
+            throw new Malformed(values.pos(), "'fields' must map SECL field names to values");
+        }
+        return new Definitions.EventSpec(type, fields, event.pos());
+    }
+
+    /** A value of a test event as the event builder takes it: integers as BigInteger, lists, booleans, strings. */
+    private static Object eventValue(Yaml value) throws Malformed {
+        if (value instanceof Yaml.Sequence sequence) {
+            List<Object> items = new ArrayList<>();
+            for (Yaml item : sequence.items()) {
+                items.add(eventValue(item));
+            }
+            return items;
+        }
+        if (!(value instanceof Yaml.Scalar scalar)) {
+            throw new Malformed(value.pos(), "a field's value is a scalar or a list");
+        }
+        if (scalar.plain() && scalar.value().matches("-?\\d{1,20}")) {
+            return new java.math.BigInteger(scalar.value());
+        }
+        if (scalar.plain() && (scalar.value().equals("true") || scalar.value().equals("false"))) {
+            return Boolean.parseBoolean(scalar.value());
+        }
+        return scalar.value();
     }
 
     private static String idOf(Yaml item) {

@@ -1,0 +1,334 @@
+package vigil.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import vigil.threats.rules.engine.Constants;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.EventBuilder;
+import vigil.threats.rules.event.EventJson;
+import vigil.threats.rules.event.FieldCatalog;
+import vigil.threats.rules.policy.Definitions;
+import vigil.threats.rules.policy.Environment;
+import vigil.threats.rules.policy.PolicyLoader;
+import vigil.threats.rules.policy.PolicyReader;
+import vigil.threats.rules.policy.RuleReport;
+import vigil.threats.rules.policy.RuleRunner;
+import vigil.threats.rules.policy.RuleSet;
+import vigil.threats.rules.policy.RuleStatus;
+import vigil.threats.rules.policy.RuleTests;
+import vigil.threats.rules.policy.SensorProfile;
+
+/** {@code vigil rules}: Threats rule files (Datadog SECL policies) checked, evaluated on events, and tested. */
+@Command(
+        name = "rules",
+        mixinStandardHelpOptions = true,
+        description = "Check, evaluate and test threat detection rules (Datadog SECL policies).",
+        subcommands = {RulesCommand.Check.class, RulesCommand.Eval.class, RulesCommand.Test.class})
+final class RulesCommand implements Callable<Integer> {
+    /** Larger than any real policy file; a larger one is refused before it is read. */
+    static final long MAX_FILE = 16 << 20;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public Integer call() {
+        throw new UserError("use 'vigil rules check', 'vigil rules eval' or 'vigil rules test'", ExitCodes.USAGE);
+    }
+
+    /** The options every subcommand shares: which host and sensor the rules are loaded for. */
+    static final class Target {
+        @Option(
+                names = "--sensor",
+                paramLabel = "NAME",
+                description = "What the rules may use: linux-tracepoints (Vigil's sensor, the default) or all.")
+        String sensor = "linux-tracepoints";
+
+        @Option(
+                names = "--os",
+                paramLabel = "OS",
+                description = "Check the rules' filters for this OS (linux, windows) instead of this host's.")
+        String os = "";
+
+        SensorProfile sensorProfile() {
+            return switch (sensor) {
+                case "linux-tracepoints" -> SensorProfile.linuxTracepoints();
+                case "all" -> SensorProfile.everything();
+                default ->
+                    throw new UserError(
+                            "--sensor must be linux-tracepoints or all, not '" + sensor + "'", ExitCodes.USAGE);
+            };
+        }
+
+        Environment environment() {
+            Environment host = Environment.ofThisHost();
+            return os.isEmpty()
+                    ? host
+                    : new Environment(
+                            os,
+                            host.osId(),
+                            host.osVersion(),
+                            host.kernelMajor(),
+                            host.kernelMinor(),
+                            host.kernelPatch(),
+                            host.agentVersion());
+        }
+    }
+
+    /** Policy files read, or a message naming the file that could not be. */
+    static List<PolicyReader.Read> read(List<Path> files) {
+        List<PolicyReader.Read> reads = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                if (!Files.isRegularFile(file)) {
+                    throw new UserError(file + " is not a file", ExitCodes.ERROR);
+                }
+                if (Files.size(file) > MAX_FILE) {
+                    throw new UserError(file + " is larger than " + MAX_FILE + " bytes; not a policy", ExitCodes.ERROR);
+                }
+                reads.add(PolicyReader.read(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new UserError("cannot read " + file + ": " + e.getMessage(), ExitCodes.ERROR);
+            }
+        }
+        return reads;
+    }
+
+    static RuleSet load(List<PolicyReader.Read> reads, Target target) {
+        return new PolicyLoader(FieldCatalog.linux(), Constants.linux(), target.environment(), target.sensorProfile())
+                .load(reads);
+    }
+
+    private static String format(String format) {
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new UserError("--format must be table or json, not '" + format + "'", ExitCodes.USAGE);
+        }
+        return format;
+    }
+
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description = "Load policy files and say, rule by rule, whether each loads (loaded, filtered, disabled,"
+                    + " unsupported, error) and why. Exits 1 when a rule is in error.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Policy files, in load order.")
+        List<Path> files = new ArrayList<>();
+
+        @Option(
+                names = {"-f", "--format"},
+                paramLabel = "FORMAT",
+                description = "table (default) or json.")
+        String format = "table";
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
+
+        @Override
+        public Integer call() {
+            String chosen = format(format);
+            RuleSet set = load(read(files), target);
+            Map<String, Long> summary = new LinkedHashMap<>();
+            for (RuleStatus status : RuleStatus.values()) {
+                summary.put(status.word(), set.count(status));
+            }
+            PrintWriter out = Console.out();
+            if (chosen.equals("json")) {
+                ObjectNode root = JSON.createObjectNode();
+                ArrayNode rules = root.putArray("rules");
+                for (RuleReport report : set.reports()) {
+                    rules.addObject()
+                            .put("id", report.id())
+                            .put("source", report.source())
+                            .put("status", report.status().word())
+                            .put("reason", report.reason());
+                }
+                ObjectNode counts = root.putObject("summary");
+                summary.forEach(counts::put);
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            } else {
+                table(set.reports(), out);
+                out.println(summaryLine(summary));
+            }
+            out.flush();
+            return set.count(RuleStatus.ERROR) > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
+
+        private static void table(List<RuleReport> reports, PrintWriter out) {
+            int id = Math.min(
+                    48,
+                    reports.stream()
+                            .mapToInt(report -> report.id().length())
+                            .max()
+                            .orElse(4));
+            int source = Math.min(
+                    40,
+                    reports.stream()
+                            .mapToInt(report -> report.source().length())
+                            .max()
+                            .orElse(5));
+            String row = "%-11s  %-" + Math.max(id, 4) + "s  %-" + Math.max(source, 5) + "s  %s%n";
+            out.printf(row, "STATUS", "RULE", "WHERE", "REASON");
+            for (RuleReport report : reports) {
+                out.printf(
+                        row, report.status().word(), report.id(), report.source(), Console.printable(report.reason()));
+            }
+        }
+
+        private static String summaryLine(Map<String, Long> summary) {
+            List<String> parts = new ArrayList<>();
+            summary.forEach((status, count) -> parts.add(count + " " + (status.equals("error") ? "in error" : status)));
+            return String.join(", ", parts);
+        }
+    }
+
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = "Evaluate JSON events (one per line; see docs/threats-events.md) against policy files and"
+                    + " print, for each event, the rules that match and the values that decided.")
+    static final class Eval implements Callable<Integer> {
+        @Option(
+                names = "--policy",
+                paramLabel = "FILE",
+                arity = "1..*",
+                required = true,
+                description = "Policy files, in load order.")
+        List<Path> policies = new ArrayList<>();
+
+        @Option(
+                names = "--event",
+                paramLabel = "FILE|-",
+                required = true,
+                description = "A file of JSON events, one per line, or - for standard input.")
+        String events = "-";
+
+        @Option(
+                names = {"-f", "--format"},
+                paramLabel = "FORMAT",
+                description = "table (default) or json (one line per event).")
+        String format = "table";
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
+
+        @Override
+        public Integer call() throws IOException {
+            String chosen = format(format);
+            RuleSet set = load(read(policies), target);
+            long errors = set.count(RuleStatus.ERROR);
+            PrintWriter err = Console.err();
+            if (errors > 0) {
+                err.println("vigil: " + errors + " rules are in error and do not run; 'vigil rules check' says why");
+            }
+            RuleRunner runner = new RuleRunner(set, FieldCatalog.linux());
+            EventJson decoder = new EventJson(FieldCatalog.linux());
+            PrintWriter out = Console.out();
+            int bad = 0;
+            int number = 0;
+            try (BufferedReader reader = events.equals("-")
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(Path.of(events), StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    Event event;
+                    try {
+                        event = decoder.parse(line);
+                    } catch (EventBuilder.EventFormatException e) {
+                        bad++;
+                        err.println("vigil: " + events + " line " + number + ": "
+                                + Console.printable(String.valueOf(e.getMessage())));
+                        continue;
+                    }
+                    List<RuleRunner.Match> matches = runner.evaluate(event);
+                    print(chosen, number, event, matches, out);
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UserError("no such file: " + events, ExitCodes.ERROR);
+            }
+            out.flush();
+            return bad > 0 ? ExitCodes.ERROR : ExitCodes.OK;
+        }
+
+        private static void print(
+                String format, int line, Event event, List<RuleRunner.Match> matches, PrintWriter out) {
+            if (format.equals("json")) {
+                ObjectNode root = JSON.createObjectNode().put("line", line).put("type", event.type());
+                ArrayNode array = root.putArray("matches");
+                for (RuleRunner.Match match : matches) {
+                    ObjectNode node =
+                            array.addObject().put("rule", match.ruleId()).put("signal", match.signal());
+                    ObjectNode values = node.putObject("values");
+                    match.values().forEach(values::put);
+                    ArrayNode actions = node.putArray("actions");
+                    match.actions().forEach(actions::add);
+                }
+                out.println(JSON.writeValueAsString(root));
+                return;
+            }
+            out.println("line " + line + " (" + event.type() + "): "
+                    + (matches.isEmpty() ? "no rule matches" : matches.size() + " rules match"));
+            for (RuleRunner.Match match : matches) {
+                out.println("  " + match.ruleId() + (match.signal() ? "" : " (silent)") + "  "
+                        + Console.printable(match.values().toString())
+                        + (match.actions().isEmpty() ? "" : "  actions: " + String.join(", ", match.actions())));
+            }
+        }
+    }
+
+    @Command(
+            name = "test",
+            mixinStandardHelpOptions = true,
+            description = "Run the examples rule files carry (a 'tests' block of match and no_match events under a"
+                    + " rule). Exits 1 when one fails.")
+    static final class Test implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Policy files, in load order.")
+        List<Path> files = new ArrayList<>();
+
+        @picocli.CommandLine.Mixin
+        Target target = new Target();
+
+        @Override
+        public Integer call() {
+            List<PolicyReader.Read> reads = read(files);
+            RuleSet set = load(reads, target);
+            List<Definitions.Rule> definitions = new ArrayList<>();
+            reads.forEach(read -> definitions.addAll(read.rules()));
+            List<RuleTests.Outcome> outcomes = RuleTests.run(set, definitions, FieldCatalog.linux());
+            PrintWriter out = Console.out();
+            long failed = outcomes.stream().filter(outcome -> !outcome.passed()).count();
+            if (outcomes.isEmpty()) {
+                out.println("no rule in these files has a tests block: nothing was tested");
+                out.flush();
+                return ExitCodes.FINDINGS;
+            }
+            for (RuleTests.Outcome outcome : outcomes) {
+                out.println((outcome.passed() ? "ok    " : "FAIL  ") + outcome.ruleId() + " "
+                        + (outcome.match() ? "match" : "no_match") + " " + outcome.source()
+                        + (outcome.passed() ? "" : ": " + Console.printable(outcome.detail())));
+            }
+            out.println(outcomes.size() - failed + " passed, " + failed + " failed");
+            out.flush();
+            return failed > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
+        }
+    }
+}
