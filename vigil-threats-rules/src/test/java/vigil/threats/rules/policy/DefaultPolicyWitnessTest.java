@@ -53,6 +53,9 @@ class DefaultPolicyWitnessTest {
         int written = 0;
         List<String> uncovered = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        // -Dvigil.witness.dump=FILE writes the generated events, to read them over
+        String dumpTo = System.getProperty("vigil.witness.dump");
+        StringBuilder dump = dumpTo == null ? null : new StringBuilder();
         for (RuleSet.Loaded rule : set.rules()) {
             Map<String, Witnessed> pair = hand.get(rule.id());
             if (pair != null) {
@@ -94,12 +97,21 @@ class DefaultPolicyWitnessTest {
                 continue;
             }
             generated++;
+            if (dump != null) {
+                for (Witnessed[] both : pairs) {
+                    dump.append(rule.id()).append("\n  match:    ").append(both[0]);
+                    dump.append("\n  no_match: ").append(both[1]).append('\n');
+                }
+            }
             for (int i = 0; i < pairs.size(); i++) {
                 String name = rule.id()
                         + (pairs.size() > 1 ? " [" + rule.variants().get(i).eventType() + "]" : "");
                 check(name, rule.variants().get(i), pairs.get(i)[0], true, builder, set, failures);
                 check(name, rule.variants().get(i), pairs.get(i)[1], false, builder, set, failures);
             }
+        }
+        if (dumpTo != null && dump != null) {
+            Files.writeString(java.nio.file.Path.of(dumpTo), dump);
         }
         System.out.println("default.policy witnesses: " + set.rules().size() + " loaded rules, " + generated
                 + " generated, " + written + " hand-written, " + uncovered.size() + " not covered");
@@ -153,9 +165,14 @@ class DefaultPolicyWitnessTest {
             List<?> values = entry.getValue() instanceof List<?> list ? list : List.of(entry.getValue());
             for (Object value : values) {
                 String path = String.valueOf(value);
-                boolean clean = path.startsWith("/")
-                        && (path.equals("/") || !path.endsWith("/"))
-                        && java.nio.file.Path.of(path).normalize().toString().equals(path);
+                // empty: a file with no path (memfd_create, anonymous); rules ask for it with == ""
+                boolean clean = path.isEmpty()
+                        || path.startsWith("/")
+                                && (path.equals("/") || !path.endsWith("/"))
+                                && java.nio.file.Path.of(path)
+                                        .normalize()
+                                        .toString()
+                                        .equals(path);
                 if (!clean) {
                     return java.util.Optional.of(entry.getKey() + " = '" + path + "' is not an absolute clean path");
                 }

@@ -316,6 +316,10 @@ public final class Witness {
         if (right instanceof Expr.DurationLit d && term.time()) {
             return add(states, new Atom(term, elapsed(op, d.nanos()), positive));
         }
+        if (op == Expr.CompareOp.MATCH && right instanceof Expr.StringLit s) { // =~ "memfd*": a pattern
+            return add(
+                    states, new Atom(term, Patterns.pred(s.value(), term.path(), term.ignoreCase(), false), positive));
+        }
         Pred pred = switch (op) {
             case EQ, MATCH -> literal(term, right);
             default -> ordered(op, intValue(right));
