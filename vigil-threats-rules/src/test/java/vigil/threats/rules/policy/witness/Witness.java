@@ -619,7 +619,7 @@ public final class Witness {
             return Optional.empty();
         }
         List<Object> tries = new ArrayList<>();
-        if (term.variable() && positives.isEmpty()) {
+        if (term.variable()) {
             tries.add(Defaults.absent()); // an unset variable first
         }
         tries.addAll(fromLinks);
@@ -719,17 +719,34 @@ public final class Witness {
             return out.toString();
         }
 
-        /** Strings the pattern matches: each {@code *} filled with a plain word (or nothing), {@code **} a segment. */
+        /**
+         * Strings the pattern matches: each {@code *} filled with nothing first (the pattern's own words), then a
+         * pid under /proc, then a plain word; {@code **} a segment. On a path, only absolute clean paths.
+         */
         static List<String> synthesize(String text, boolean path) {
             List<String> out = new ArrayList<>();
-            for (String filler : List.of("x", "", "data")) {
+            for (String filler : List.of("", "4242", "x")) {
                 String s = text.replace("**", "lib").replace("*", filler);
-                out.add(s);
                 if (path && !s.startsWith("/")) {
-                    out.add("/" + s);
+                    s = "/" + s;
+                }
+                if (!path || clean(s)) {
+                    out.add(s);
                 }
             }
             return out;
+        }
+
+        /** What a kernel reports as a path: absolute, no empty, {@code .} or {@code ..} segment, no trailing /. */
+        static boolean clean(String path) {
+            return path.equals("/")
+                    || path.startsWith("/")
+                            && !path.endsWith("/")
+                            && !path.contains("//")
+                            && !path.contains("/./")
+                            && !path.contains("/../")
+                            && !path.endsWith("/.")
+                            && !path.endsWith("/..");
         }
 
         static Pred ip(String text) {
@@ -801,7 +818,19 @@ public final class Witness {
                     if (term.time()) {
                         yield List.of(NOW - 3_600_000_000_000L, NOW - 1_000_000_000L);
                     }
-                    yield List.of(1000L, 0L, 1L, 4242L, 65_534L);
+                    if (name.endsWith("uid")
+                            || name.endsWith("gid")
+                            || name.endsWith("pid")
+                            || name.endsWith("port")
+                            || name.endsWith("inode")
+                            || name.endsWith("size")) {
+                        yield List.of(1000L, 4242L, 0L, 1L, 65_534L);
+                    }
+                    if (name.endsWith(".mode")) {
+                        yield List.of(0100644L, 0100755L, 040755L, 0L);
+                    }
+                    // commands, options, families, flags: small values are real ones
+                    yield List.of(1L, 2L, 0L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 1000L);
                 }
                 case STRING -> strings(name);
             };
