@@ -126,6 +126,35 @@ class DefaultPolicyWitnessTest {
                         .contains(id));
     }
 
+    /**
+     * A register over an ancestor whose arguments are not at the ancestor's own index: bash (two arguments) then
+     * git clone --recursive. In the reference (process.ancestors[A].argv is the A-th ancestor's argv, a list) the
+     * rule matches; Vigil's event model flattens every ancestor's argv and args_flags into one list each and the
+     * register reads the A-th value of each (Compiler.registered, element), so git is paired with bash's second
+     * argument and the rule does not match.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("process.ancestors[A].argv / .args_flags read the A-th value of the flattened "
+            + "lists, not the A-th ancestor's list: the event model has no per-ancestor lists (main code)")
+    void registerOverFlattenedArguments() throws Exception {
+        RuleSet set = DefaultPolicyTest.load(SensorProfile.linuxTracepoints());
+        RuleSet.Loaded rule = set.rules().stream()
+                .filter(loaded -> loaded.id().equals("git_cve_2025_48384"))
+                .findFirst()
+                .orElseThrow();
+        Event event = new EventBuilder(FieldCatalog.linux())
+                .build(
+                        "exec",
+                        Map.of(
+                                "exec.comm", "sh",
+                                "process.ancestors.comm", List.of("bash", "git"),
+                                "process.ancestors.argv",
+                                        List.of("-c", "make", "clone", "--recursive", "https://github.com/acme/app"),
+                                "process.ancestors.args_flags", List.of("c", "recursive")));
+        assertThat(rule.variants().getFirst().evaluator().matches(event, Scope.EMPTY))
+                .isTrue();
+    }
+
     private static Witnessed witnessed(String type, Witness.Solution solution) {
         return new Witnessed(type, solution.fields(), solution.variables(), solution.now());
     }
