@@ -372,15 +372,11 @@ public final class FalcoCompiler {
 
     private static long number(String text, FalcoFields.Type type, String where) throws FalcoCompileException {
         if (type == FalcoFields.Type.BOOL) {
-            switch (text.toLowerCase(Locale.ROOT)) {
-                case "true", "1" -> {
-                    return 1;
-                }
-                case "false", "0" -> {
-                    return 0;
-                }
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "true", "1" -> 1;
+                case "false", "0" -> 0;
                 default -> throw new FalcoCompileException(where, "'" + text + "' is not true or false");
-            }
+            };
         }
         try {
             return Long.decode(text);
