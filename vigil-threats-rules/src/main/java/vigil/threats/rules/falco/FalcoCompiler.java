@@ -196,6 +196,9 @@ public final class FalcoCompiler {
             // the syscalls of an event type are known: the check is a constant for it
             return Node.of(test.test(fields.syscallsOf(type).toArray(String[]::new), EMPTY));
         }
+        if (ref.name().equals("evt.num") && ref.transformers().isEmpty()) {
+            return Node.of(unnumbered(check, test, where));
+        }
         if (ref.name().equals("evt.dir")) {
             return Node.of(test.test(new String[] {"<"}, EMPTY));
         }
@@ -203,6 +206,44 @@ public final class FalcoCompiler {
     }
 
     private static final Event EMPTY = new Event("", new Object[0]);
+
+    /**
+     * A check of {@code evt.num}, which Vigil's events do not have: Falco numbers events from 1, so a check that
+     * holds (or fails) for every number from 1 on is that constant (the rules' {@code never_true} is
+     * {@code evt.num=0}); any other check depends on a number Vigil does not know.
+     */
+    private static boolean unnumbered(Condition.Check check, ValueTest test, String where) throws UnsupportedException {
+        Set<Long> samples = new java.util.TreeSet<>(List.of(1L, 2L, Long.MAX_VALUE));
+        if (check.value() instanceof Condition.Operand.Scalar scalar) {
+            addSamples(samples, scalar.text());
+        } else if (check.value() instanceof Condition.Operand.Items items) {
+            for (Condition.Operand.Scalar item : items.items()) {
+                addSamples(samples, item.text());
+            }
+        }
+        Boolean value = null;
+        for (long sample : samples) {
+            boolean result = test.test(new long[] {sample}, EMPTY);
+            if (value != null && value != result) {
+                throw new UnsupportedException("evt.num", "Vigil's events have no number (" + where + ")");
+            }
+            value = result;
+        }
+        return Boolean.TRUE.equals(value);
+    }
+
+    private static void addSamples(Set<Long> samples, String text) {
+        try {
+            long k = Long.decode(text);
+            for (long n = k - 1; n <= k + 1; n++) {
+                if (n >= 1) {
+                    samples.add(n);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // not a number: the check itself reports it
+        }
+    }
 
     /** A comparison of a field's values with the right side, at one event. */
     @FunctionalInterface

@@ -160,6 +160,7 @@ public final class FalcoFields {
                 String[] value = {args[0]};
                 yield new Accessor(Type.STRING, event -> value);
             }
+            case "unnumbered" -> new Accessor(Type.INT, event -> EMPTY_LONGS);
             case "evttype" ->
                 new Accessor(Type.STRING, event -> syscallsOf(event.type()).toArray(String[]::new));
             case "dirname", "basename" -> {

@@ -474,11 +474,23 @@ public final class FalcoRulesLoader {
             if (lists.containsKey(item) && !visiting.contains(item)) {
                 out.addAll(expand(item, visiting));
             } else {
-                out.add(item);
+                out.add(unquote(item));
             }
         }
         visiting.removeLast();
         return out;
+    }
+
+    /**
+     * A list item as the condition reads it: Falco pastes items into the condition's text, so an item written with
+     * quotes ({@code '"10.0.0.0/8"'}) is a quoted string there.
+     */
+    static String unquote(String item) {
+        if (item.length() >= 2
+                && ((item.startsWith("\"") && item.endsWith("\"")) || (item.startsWith("'") && item.endsWith("'")))) {
+            return item.substring(1, item.length() - 1);
+        }
+        return item;
     }
 
     private static Map<String, Node> keys(MappingNode mapping) {
