@@ -62,7 +62,9 @@ public final class FalcoFields {
     private static final long[] EMPTY_LONGS = {};
 
     private final FieldCatalog catalog;
-    private final Map<String, Mapping> mappings = new LinkedHashMap<>();
+    /** A field's rows: one per set of event types its mapping differs on. */
+    private final Map<String, List<Mapping>> mappings = new LinkedHashMap<>();
+
     private final Map<String, String> syscalls = new TreeMap<>();
     private final Map<String, List<String>> syscallsByType = new HashMap<>();
     private final Map<String, Map<Long, String>> constantNames = new HashMap<>();
@@ -73,7 +75,7 @@ public final class FalcoFields {
             Set<String> types = new TreeSet<>(List.of(row[2].split(",")));
             Mapping mapping = new Mapping(
                     row[0], Type.valueOf(row[1].toUpperCase(Locale.ROOT)), types, row[3], row.length > 4 ? row[4] : "");
-            mappings.put(row[0], mapping);
+            mappings.computeIfAbsent(row[0], name -> new ArrayList<>()).add(mapping);
         }
         for (String[] row : FieldCatalog.rows("falco/syscalls.tsv")) {
             syscalls.put(row[0], row[1]);
@@ -100,8 +102,9 @@ public final class FalcoFields {
         return catalog;
     }
 
-    public Map<String, Mapping> mappings() {
-        return mappings;
+    /** Every row of the table. */
+    public List<Mapping> mappings() {
+        return mappings.values().stream().flatMap(List::stream).toList();
     }
 
     /** Falco's syscall names onto Vigil event types. */
@@ -122,6 +125,11 @@ public final class FalcoFields {
      */
     public @Nullable Accessor resolve(Condition.FieldRef ref, String eventType) throws UnsupportedException {
         Mapping mapping = mapping(ref);
+        for (Mapping row : mappings.getOrDefault(ref.name(), List.of())) {
+            if (row.appliesTo(eventType)) {
+                mapping = row;
+            }
+        }
         if (!mapping.appliesTo(eventType)) {
             return null;
         }
@@ -134,7 +142,8 @@ public final class FalcoFields {
 
     /** The row of a field, checked to be one Vigil provides. */
     public Mapping mapping(Condition.FieldRef ref) throws UnsupportedException {
-        Mapping mapping = mappings.get(ref.name());
+        List<Mapping> rows = mappings.get(ref.name());
+        Mapping mapping = rows == null ? null : rows.getFirst();
         if (mapping == null) {
             throw new UnsupportedException(ref.name(), "a field Vigil's mapping of Falco fields does not have");
         }
