@@ -37,10 +37,14 @@ public final class FalcoCompiler {
         this.lists = Map.copyOf(lists);
     }
 
-    /** A compiled condition: an evaluator for each Vigil event type it applies to. */
-    public record Compiled(Map<String, Evaluator> byType) {
+    /**
+     * A compiled condition: an evaluator for each Vigil event type it applies to, and the syscalls it names that Vigil
+     * does not observe (the rule loads for the others: {@code evt.type in (connect, sendto)} watches connect).
+     */
+    public record Compiled(Map<String, Evaluator> byType, Set<String> unobservedSyscalls) {
         public Compiled {
             byType = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byType));
+            unobservedSyscalls = Set.copyOf(unobservedSyscalls);
         }
 
         /** One evaluator for every event: the event's type picks the compiled condition. */
@@ -95,38 +99,14 @@ public final class FalcoCompiler {
             }
             throw new UnsupportedException("(never true)", "the condition can never hold");
         }
-        return new Compiled(byType);
+        return new Compiled(byType, notes.unobservedSyscalls);
     }
 
     private Node compile(Condition condition, String type, SourceText source, Notes notes)
             throws FalcoCompileException, UnsupportedException {
         return switch (condition) {
-            case Condition.And and -> {
-                List<Evaluator> parts = new ArrayList<>();
-                for (Condition operand : and.operands()) {
-                    Node node = compile(operand, type, source, notes);
-                    if (Boolean.FALSE.equals(node.constant())) {
-                        yield Node.FALSE;
-                    }
-                    if (node.constant() == null) {
-                        parts.add(node.eval());
-                    }
-                }
-                yield parts.isEmpty() ? Node.TRUE : new Node(all(parts), null);
-            }
-            case Condition.Or or -> {
-                List<Evaluator> parts = new ArrayList<>();
-                for (Condition operand : or.operands()) {
-                    Node node = compile(operand, type, source, notes);
-                    if (Boolean.TRUE.equals(node.constant())) {
-                        yield Node.TRUE;
-                    }
-                    if (node.constant() == null) {
-                        parts.add(node.eval());
-                    }
-                }
-                yield parts.isEmpty() ? Node.FALSE : new Node(any(parts), null);
-            }
+            case Condition.And and -> junction(and.operands(), false, type, source, notes);
+            case Condition.Or or -> junction(or.operands(), true, type, source, notes);
             case Condition.Not not -> {
                 Node inner = compile(not.operand(), type, source, notes);
                 if (inner.constant() != null) {
@@ -138,6 +118,39 @@ public final class FalcoCompiler {
             case Condition.MacroRef ref -> macro(ref, type, source, notes);
             case Condition.Check check -> check(check, type, source, notes);
         };
+    }
+
+    /**
+     * {@code and} ({@code dominant} false) or {@code or} ({@code dominant} true). An operand that is the dominant
+     * constant decides, and then an operand Vigil cannot evaluate does not matter (a branch about a syscall Vigil
+     * does not observe may read fields it does not have); otherwise such an operand makes the whole unsupported.
+     */
+    private Node junction(List<Condition> operands, boolean dominant, String type, SourceText source, Notes notes)
+            throws FalcoCompileException, UnsupportedException {
+        List<Evaluator> parts = new ArrayList<>();
+        UnsupportedException unsupported = null;
+        for (Condition operand : operands) {
+            Node node;
+            try {
+                node = compile(operand, type, source, notes);
+            } catch (UnsupportedException e) {
+                unsupported = unsupported == null ? e : unsupported;
+                continue;
+            }
+            if (Boolean.valueOf(dominant).equals(node.constant())) {
+                return Node.of(dominant);
+            }
+            if (node.constant() == null) {
+                parts.add(node.eval());
+            }
+        }
+        if (unsupported != null) {
+            throw unsupported;
+        }
+        if (parts.isEmpty()) {
+            return Node.of(!dominant);
+        }
+        return new Node(dominant ? any(parts) : all(parts), null);
     }
 
     private Node macro(Condition.MacroRef ref, String type, SourceText source, Notes notes)
