@@ -27,7 +27,9 @@ record YamlPlace(String file, String source, int start, String value, boolean bl
         } else if (at < source.length() && (source.charAt(at) == '"' || source.charAt(at) == '\'')) {
             at++;
         }
-        for (int i = 0; i < Math.min(offset, value.length()) && at < source.length(); i++) {
+        // an error at the end is shown after the last character, not on the next line's key
+        int end = Math.min(offset, value.stripTrailing().length());
+        for (int i = 0; i < end && at < source.length(); i++) {
             char c = value.charAt(i);
             while (at < source.length() && source.charAt(at) != c && Character.isWhitespace(source.charAt(at))) {
                 at++;
@@ -35,6 +37,9 @@ record YamlPlace(String file, String source, int start, String value, boolean bl
             if (at < source.length() && (source.charAt(at) == c || Character.isWhitespace(c))) {
                 at++;
             }
+        }
+        if (end < offset || end == value.stripTrailing().length()) {
+            return at(file, source, at);
         }
         while (at < source.length() && source.charAt(at) != '\n' && Character.isWhitespace(source.charAt(at))) {
             at++;
