@@ -210,7 +210,11 @@ public final class FalcoCompiler {
             return Node.of(test.test(fields.syscallsOf(type).toArray(String[]::new), EMPTY));
         }
         if (ref.name().equals("evt.num") && ref.transformers().isEmpty()) {
-            return Node.of(unnumbered(check, test, where));
+            return Node.of(sameForEveryNumber(check, test, "evt.num", "Vigil's events have no number (" + where + ")"));
+        }
+        if (ref.name().equals("proc.tty") && ref.transformers().isEmpty()) {
+            // Vigil reads a terminal as 1: a check that tells terminals apart by number cannot be evaluated
+            sameForEveryNumber(check, test, "proc.tty", "Vigil has a terminal's name, not its number (" + where + ")");
         }
         if (ref.name().equals("evt.dir")) {
             return Node.of(test.test(new String[] {"<"}, EMPTY));
@@ -221,11 +225,12 @@ public final class FalcoCompiler {
     private static final Event EMPTY = new Event("", new Object[0]);
 
     /**
-     * A check of {@code evt.num}, which Vigil's events do not have: Falco numbers events from 1, so a check that
-     * holds (or fails) for every number from 1 on is that constant (the rules' {@code never_true} is
-     * {@code evt.num=0}); any other check depends on a number Vigil does not know.
+     * The value of a check for every number from 1 on, or unsupported when it differs between them. For
+     * {@code evt.num}, which Vigil's events do not have (Falco numbers events from 1, and the rules'
+     * {@code never_true} is {@code evt.num=0}); for {@code proc.tty}, whose number Vigil does not have.
      */
-    private static boolean unnumbered(Condition.Check check, ValueTest test, String where) throws UnsupportedException {
+    private static boolean sameForEveryNumber(Condition.Check check, ValueTest test, String field, String reason)
+            throws UnsupportedException {
         Set<Long> samples = new java.util.TreeSet<>(List.of(1L, 2L, Long.MAX_VALUE));
         if (check.value() instanceof Condition.Operand.Scalar scalar) {
             addSamples(samples, scalar.text());
@@ -238,7 +243,7 @@ public final class FalcoCompiler {
         for (long sample : samples) {
             boolean result = test.test(new long[] {sample}, EMPTY);
             if (value != null && value != result) {
-                throw new UnsupportedException("evt.num", "Vigil's events have no number (" + where + ")");
+                throw new UnsupportedException(field, reason);
             }
             value = result;
         }
