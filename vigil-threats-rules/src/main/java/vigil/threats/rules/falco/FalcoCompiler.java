@@ -263,7 +263,11 @@ public final class FalcoCompiler {
         }
     }
 
-    /** A comparison of a field's values with the right side, at one event. */
+    /**
+     * A comparison of a field's values with the right side, at one event. It holds when it holds for one of the
+     * values ({@code !=} too: one value differs), as libsinsp compares {@code proc.aname} without an index; a field
+     * without a value fails every comparison.
+     */
     @FunctionalInterface
     private interface ValueTest {
         boolean test(Object values, Event event);
@@ -377,11 +381,11 @@ public final class FalcoCompiler {
                 return false;
             }
             for (String value : strings) {
-                if (predicate.test(value)) {
-                    return !negate;
+                if (predicate.test(value) != negate) {
+                    return true;
                 }
             }
-            return negate;
+            return false;
         };
     }
 
@@ -421,11 +425,11 @@ public final class FalcoCompiler {
                 return false;
             }
             for (long value : longs) {
-                if (predicate.test(value)) {
-                    return !negate;
+                if (predicate.test(value) != negate) {
+                    return true;
                 }
             }
-            return negate;
+            return false;
         };
     }
 
@@ -463,13 +467,15 @@ public final class FalcoCompiler {
                 return false;
             }
             for (IpNet address : addresses) {
+                boolean in = false;
                 for (IpNet net : nets) {
-                    if (net.contains(address)) {
-                        return !negate;
-                    }
+                    in |= net.contains(address);
+                }
+                if (in != negate) {
+                    return true;
                 }
             }
-            return negate;
+            return false;
         };
     }
 

@@ -230,6 +230,10 @@ public final class FalcoFields {
                 int slot = seclField(args[0], mapping).slot();
                 yield new Accessor(Type.BOOL, event -> mapLongs(longs(event, slot), v -> v < 0 ? 1 : 0));
             }
+            case "loginuid" -> {
+                int slot = seclField(args[0], mapping).slot();
+                yield new Accessor(Type.INT, event -> mapLongs(longs(event, slot), v -> v == 0xffffffffL ? -1 : v));
+            }
             case "fdnum" -> {
                 int slot = seclField(args[0], mapping).slot();
                 yield new Accessor(Type.INT, event -> mapLongs(longs(event, slot), v -> v < 0 ? -1 : v));

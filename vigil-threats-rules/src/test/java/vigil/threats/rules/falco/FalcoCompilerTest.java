@@ -78,7 +78,7 @@ class FalcoCompilerTest {
     @Test
     void numbersAndBooleans() throws Exception {
         Event e = BUILDER.build(
-                "open", Map.of("open.file.path", "/x", "open.flags", 2, "open.retval", 5, "process.uid", 0));
+                "open", Map.of("open.file.path", "/x", "open.flags", 2, "open.retval", 5, "process.euid", 0));
         assertTrue(eval("fd.num >= 0 and fd.num < 6 and fd.num <= 5 and fd.num > 4", e));
         assertTrue(eval("user.uid in (0, 1000)", e));
         assertTrue(eval("user.uid != 1000", e));
@@ -97,6 +97,16 @@ class FalcoCompilerTest {
         assertTrue(eval("fd.snet in (\"192.168.0.0/16\", \"10.0.0.0/8\")", e));
         assertFalse(eval("fd.sip = 10.2.3.5", e));
         assertTrue(eval("fd.typechar = 4 and fd.sport = 22", e));
+    }
+
+    @Test
+    void severalValuesCompareOneByOne() throws Exception {
+        Event e = BUILDER.build("exec", Map.of("process.ancestors.comm", List.of("sshd", "systemd")));
+        assertTrue(eval("proc.aname = systemd", e), "any ancestor");
+        assertTrue(eval("proc.aname != sshd", e), "one ancestor differs, as libsinsp compares each");
+        assertFalse(eval("proc.aname[1] != sshd", e));
+        assertTrue(eval("proc.aname in (bash, sshd)", e));
+        assertTrue(eval("evt.type = execveat", e), "an exec event is both execve and execveat");
     }
 
     @Test

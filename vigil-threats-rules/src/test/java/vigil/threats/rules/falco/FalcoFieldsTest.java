@@ -79,14 +79,25 @@ class FalcoFieldsTest {
         Event exec = BUILDER.build(
                 "exec",
                 Map.of(
-                        "process.comm", "bash",
-                        "process.args", "-c id",
-                        "process.argv0", "/bin/bash",
-                        "process.file.path", "/usr/bin/bash",
-                        "process.parent.comm", "sshd",
-                        "process.ancestors.comm", List.of("sshd", "systemd"),
-                        "process.tty_name", "pts0",
-                        "process.cap_effective", 2097152 | 65536));
+                        "process.comm",
+                        "bash",
+                        "process.args",
+                        "-c id",
+                        "process.argv0",
+                        "/bin/bash",
+                        "process.file.path",
+                        "/usr/bin/bash",
+                        "process.parent.comm",
+                        "sshd",
+                        "process.ancestors.comm",
+                        List.of("sshd", "systemd"),
+                        "process.tty_name",
+                        "pts0",
+                        "process.cap_effective",
+                        2097152 | 65536,
+                        "process.auid",
+                        4294967295L));
+        assertArrayEquals(new long[] {-1}, (long[]) read("user.loginuid", null, exec));
         assertArrayEquals(new String[] {"bash"}, (String[]) read("proc.name", null, exec));
         assertArrayEquals(new String[] {"bash -c id"}, (String[]) read("proc.cmdline", null, exec));
         assertArrayEquals(new String[] {"/bin/bash"}, (String[]) read("proc.exe", null, exec));

@@ -131,7 +131,7 @@ class FalcoRulesEvalTest {
     void outputSubstitutesFields() throws Exception {
         Event event = event(
                 "open",
-                Map.of("open.file.path", "/etc/shadow", "process.comm", "cat", "process.uid", 1000, "open.flags", 0));
+                Map.of("open.file.path", "/etc/shadow", "process.comm", "cat", "process.euid", 1000, "open.flags", 0));
         String output = rules.get("Read sensitive file untrusted").output(event, FalcoFields.linux());
         assertTrue(
                 output.startsWith("Sensitive file opened for reading by non-trusted program | file=/etc/shadow"),
