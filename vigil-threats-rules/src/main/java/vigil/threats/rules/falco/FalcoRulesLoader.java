@@ -42,7 +42,10 @@ public final class FalcoRulesLoader {
         this.fields = fields;
     }
 
-    /** The outcome: the rules in the order they were first defined, and what went wrong outside any rule. */
+    /**
+     * The outcome: the rules in the order they were first defined, what went wrong outside any rule, the plugins
+     * the files require (and whether Vigil provides their fields), the engine versions they require.
+     */
     public record Result(
             List<FalcoRule> rules, List<String> errors, List<String> plugins, List<String> engineVersions) {
         public Result {
@@ -147,7 +150,12 @@ public final class FalcoRulesLoader {
                     Node name = entry.get("name");
                     Node version = entry.get("version");
                     if (name != null) {
-                        plugins.add(scalar(name, where) + (version == null ? "" : " " + scalar(version, where)));
+                        String pluginName = scalar(name, where);
+                        plugins.add(pluginName
+                                + (version == null ? "" : " " + scalar(version, where))
+                                + (PROVIDED_PLUGINS.contains(pluginName)
+                                        ? ": its fields come from Vigil's events (fields.tsv)"
+                                        : ": not provided, rules reading its fields are unsupported"));
                     }
                 }
             }
@@ -402,10 +410,9 @@ public final class FalcoRulesLoader {
     }
 
     /** {@code (condition) and not (exception 1) and not (exception 2)}, as Falco builds it. */
-    static SourceText withExceptions(SourceText condition, List<? extends Object> exceptions) {
+    private static SourceText withExceptions(SourceText condition, List<ExceptionDef> exceptions) {
         SourceText out = condition;
-        for (Object item : exceptions) {
-            ExceptionDef exception = (ExceptionDef) item;
+        for (ExceptionDef exception : exceptions) {
             String text = exceptionText(exception);
             if (text.isEmpty()) {
                 continue;

@@ -76,7 +76,8 @@ class FalcoRulesLoaderTest {
         assertEquals(Set.of("exec"), rule.eventTypes());
         assertEquals("WARNING", rule.priority());
         assertEquals(List.of("shell"), rule.tags());
-        assertEquals(List.of("container 0.4.0"), result.plugins());
+        assertEquals(List.of("container 0.4.0: its fields come from Vigil's events (fields.tsv)"), result.plugins());
+        assertEquals(List.of("rules0.yaml: 0.57.0"), result.engineVersions());
         assertTrue(matches(rule, exec("bash", "sshd", "/bin/bash")));
         assertFalse(matches(rule, exec("bash", "cron", "/usr/bin/bash")), "by_parent: both fields match");
         assertTrue(matches(rule, exec("bash", "cron", "/bin/bash")), "by_parent: one field only");
