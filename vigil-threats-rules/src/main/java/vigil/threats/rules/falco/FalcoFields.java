@@ -514,10 +514,10 @@ public final class FalcoFields {
                 out.add(entry.getValue());
             }
         }
-        if ((value & 3) != 0 && names.containsValue("O_WRONLY")) {
-            // open's access mode is a 2-bit number, not flags: O_RDWR is 2, not O_WRONLY|...
+        if (names.containsValue("O_WRONLY")) {
+            // open's access mode is a 2-bit number, not flags; Falco prints O_RDONLY too
             out.removeIf(n -> n.equals("O_WRONLY") || n.equals("O_RDWR"));
-            out.addFirst((value & 3) == 1 ? "O_WRONLY" : "O_RDWR");
+            out.addFirst((value & 3) == 0 ? "O_RDONLY" : (value & 3) == 1 ? "O_WRONLY" : "O_RDWR");
         }
         return String.join(separator, out);
     }

@@ -61,6 +61,7 @@ class FalcoCompilerTest {
         assertTrue(eval("basename(fd.name) = site.conf", e));
         assertTrue(eval("toupper(proc.name) = NGINX", e));
         assertTrue(eval("proc.cmdline = 'Nginx -g daemon'", e));
+        assertTrue(eval("evt.arg.flags = O_RDONLY", e));
     }
 
     @Test
