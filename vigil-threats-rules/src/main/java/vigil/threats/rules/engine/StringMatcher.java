@@ -72,29 +72,43 @@ sealed interface StringMatcher {
 
         @Override
         public boolean matches(String candidate) {
-            String value = ignoreCase ? candidate.toLowerCase(Locale.ROOT) : candidate;
+            return matches(candidate, 0, candidate.length());
+        }
+
+        /** Whether {@code candidate} between {@code from} and {@code to} matches, without copying it. */
+        boolean matches(String candidate, int from, int to) {
             if (parts.length == 0) {
-                return !pattern.isEmpty() || value.isEmpty();
+                return !pattern.isEmpty() || from == to;
             }
-            int at = 0;
+            int at = from;
             for (int i = 0; i < parts.length; i++) {
                 String part = parts[i];
                 if (i == 0 && !leadingStar) {
-                    if (!value.startsWith(part)) {
+                    if (at + part.length() > to || !candidate.regionMatches(ignoreCase, at, part, 0, part.length())) {
                         return false;
                     }
-                    at = part.length();
+                    at += part.length();
                 } else if (i == parts.length - 1 && !trailingStar) {
-                    return value.length() - part.length() >= at && value.endsWith(part);
+                    int start = to - part.length();
+                    return start >= at && candidate.regionMatches(ignoreCase, start, part, 0, part.length());
                 } else {
-                    int found = value.indexOf(part, at);
+                    int found = indexOf(candidate, part, at, to);
                     if (found < 0) {
                         return false;
                     }
                     at = found + part.length();
                 }
             }
-            return trailingStar || at == value.length();
+            return trailingStar || at == to;
+        }
+
+        private int indexOf(String candidate, String part, int from, int to) {
+            for (int i = from; i + part.length() <= to; i++) {
+                if (candidate.regionMatches(ignoreCase, i, part, 0, part.length())) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         @Override
@@ -152,35 +166,52 @@ sealed interface StringMatcher {
                 return false;
             }
             boolean relative = elements.length > 0 && elements[0] != null && elements[0].pattern.equals("*");
-            String value = relative && candidate.startsWith("/") ? candidate.substring(1) : candidate;
-            return matches(value.split("/", -1), 0, 0);
+            int from = relative && candidate.startsWith("/") ? 1 : 0;
+            return matches(candidate, 0, from);
         }
 
-        private boolean matches(String[] segments, int element, int segment) {
+        /**
+         * Whether the path from {@code start} (the start of a segment) matches the elements from {@code element}; the
+         * segments are read in place, without splitting the path (this runs for every event a rule sees).
+         */
+        private boolean matches(String path, int element, int start) {
+            int length = path.length();
             if (element == elements.length) {
-                return segment == segments.length;
+                return start > length;
+            }
+            if (start > length) {
+                return false;
             }
             Wildcard wildcard = elements[element];
             if (wildcard == null) {
                 if (element == elements.length - 1) {
                     // a final ** takes the rest: one segment that is not empty, or more (as the reference, which
                     // answers as soon as it reads a '/' past the fixed segments)
-                    int remaining = segments.length - segment;
-                    return remaining >= 2 || remaining == 1 && !segments[segment].isEmpty();
+                    return start < length;
                 }
-                for (int next = segment; next <= segments.length; next++) {
-                    if (matches(segments, element + 1, next)) {
+                for (int next = start; next <= length; next = nextSegment(path, next)) {
+                    if (matches(path, element + 1, next)) {
                         return true;
                     }
                 }
                 return false;
             }
-            // a path's empty last segment (a trailing '/') never matches a pattern's last segment
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = length;
+            }
             boolean last = element == elements.length - 1;
-            return segment < segments.length
-                    && !(last && segments[segment].isEmpty() && segment > 0)
-                    && wildcard.matches(segments[segment])
-                    && matches(segments, element + 1, segment + 1);
+            // a path's empty last segment (a trailing '/') never matches a pattern's last segment
+            if (last && end == start && start > 0) {
+                return false;
+            }
+            return wildcard.matches(path, start, end) && matches(path, element + 1, end + 1);
+        }
+
+        /** The start of the segment after the one starting at {@code start} (past the end when none). */
+        private static int nextSegment(String path, int start) {
+            int slash = path.indexOf('/', start);
+            return slash < 0 ? path.length() + 1 : slash + 1;
         }
 
         @Override
