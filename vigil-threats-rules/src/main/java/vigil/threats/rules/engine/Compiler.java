@@ -34,7 +34,23 @@ public final class Compiler {
     }
 
     /** A compiled rule expression: what it matches, the event type it is about, the fields it reads. */
-    public record Compiled(Evaluator evaluator, String eventType, Set<String> fields) {}
+    public record Compiled(
+            Evaluator evaluator,
+            String eventType,
+            Set<String> fields,
+            @Nullable Approver approver) {}
+
+    /**
+     * A condition every event the rule matches meets, on one string field against literals: what lets an index skip
+     * the rule for most events without running it (Datadog's "approvers"; part 2 pushes the same sets into the
+     * sensor). Values compare exactly (folded when the field ignores case), patterns as the field's matchers.
+     */
+    public record Approver(Field field, Set<String> values, List<StringMatcher> patterns, boolean ignoreCase) {
+        public Approver {
+            values = Set.copyOf(values);
+            patterns = List.copyOf(patterns);
+        }
+    }
 
     /** The state of one compilation: the event types its fields allow, the fields, the macros being expanded. */
     private static final class Unit {
@@ -77,7 +93,119 @@ public final class Compiler {
                     expr.pos(),
                     "the expression's fields fit several event types: " + String.join(", ", unit.eventTypes));
         }
-        return new Compiled(unit.finish(bool.eval()), unit.eventTypes.iterator().next(), unit.fields);
+        String eventType = unit.eventTypes.iterator().next();
+        return new Compiled(unit.finish(bool.eval()), eventType, unit.fields, approver(expr, eventType));
+    }
+
+    /** The most selective approver among the conjuncts every match meets, or null when none is one. */
+    private @Nullable Approver approver(Expr expr, String eventType) {
+        List<Expr> conjuncts = new ArrayList<>();
+        conjuncts(expr, conjuncts, 0);
+        Approver best = null;
+        for (Expr conjunct : conjuncts) {
+            Approver candidate;
+            try {
+                candidate = approverOf(conjunct, eventType);
+            } catch (CompileException e) {
+                candidate = null; // compiled already: cannot happen, and an approver is only an optimisation
+            }
+            if (candidate != null
+                    && (best == null
+                            || candidate.patterns().size() < best.patterns().size()
+                            || candidate.patterns().size() == best.patterns().size()
+                                    && candidate.values().size() < best.values().size())) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** The top-level conjuncts of an expression, macros expanded (a bounded depth: macros are few levels deep). */
+    private void conjuncts(Expr expr, List<Expr> out, int depth) {
+        if (depth > 16) {
+            return;
+        }
+        switch (expr) {
+            case Expr.Logical logical
+            when logical.op() == Expr.LogicalOp.AND -> {
+                conjuncts(logical.left(), out, depth + 1);
+                conjuncts(logical.right(), out, depth + 1);
+            }
+            case Expr.Ident ident
+            when macros.containsKey(ident.name()) -> conjuncts(macros.get(ident.name()), out, depth + 1);
+            default -> out.add(expr);
+        }
+    }
+
+    private @Nullable Approver approverOf(Expr conjunct, String eventType) throws CompileException {
+        Expr fieldExpr;
+        List<Typed.Literal> literals = new ArrayList<>();
+        switch (conjunct) {
+            case Expr.Compare compare
+            when compare.op() == Expr.CompareOp.EQ || compare.op() == Expr.CompareOp.MATCH -> {
+                boolean leftField = compare.left() instanceof Expr.Ident;
+                fieldExpr = leftField ? compare.left() : compare.right();
+                Expr literal = leftField ? compare.right() : compare.left();
+                Typed.Literal one = literalOf(literal, compare.op() == Expr.CompareOp.MATCH);
+                if (one == null) {
+                    return null;
+                }
+                literals.add(one);
+            }
+            case Expr.Member member
+            when member.op() == Expr.MemberOp.IN -> {
+                fieldExpr = member.value();
+                Expr array = member.array();
+                if (array instanceof Expr.Ident ident && macros.get(ident.name()) instanceof Expr.ArrayLit list) {
+                    array = list;
+                }
+                if (!(array instanceof Expr.ArrayLit literal)) {
+                    return null;
+                }
+                for (Expr item : literal.members()) {
+                    Typed.Literal one = literalOf(item, false);
+                    if (one == null) {
+                        return null;
+                    }
+                    literals.add(one);
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (!(fieldExpr instanceof Expr.Ident ident) || macros.containsKey(ident.name())) {
+            return null;
+        }
+        Field field = catalog.find(ident.name()).orElse(null);
+        if (field == null || field.type() != FieldType.STRING || !field.belongsTo(eventType)) {
+            return null;
+        }
+        Typed.StringOptions options =
+                new Typed.StringOptions(field.name().endsWith(".path"), CASE_INSENSITIVE.contains(field.name()));
+        Set<String> values = new java.util.HashSet<>();
+        List<StringMatcher> patterns = new ArrayList<>();
+        for (Typed.Literal literal : literals) {
+            StringMatcher matcher = matcher(options, literal);
+            if (literal.kind() == Typed.LiteralKind.VALUE) {
+                values.add(options.ignoreCase() ? literal.text().toLowerCase(java.util.Locale.ROOT) : literal.text());
+            } else {
+                patterns.add(matcher);
+            }
+        }
+        return new Approver(field, values, patterns, options.ignoreCase());
+    }
+
+    /** A string written in the expression, or null (a field, a variable, a template: not known beforehand). */
+    private static Typed.@Nullable Literal literalOf(Expr expr, boolean pattern) {
+        return switch (expr) {
+            case Expr.StringLit s
+            when !s.value().contains("${") && !s.value().contains("%{") ->
+                new Typed.Literal(pattern ? Typed.LiteralKind.PATTERN : Typed.LiteralKind.VALUE, s.value(), s.pos());
+            case Expr.PatternLit p -> new Typed.Literal(Typed.LiteralKind.PATTERN, p.pattern(), p.pos());
+            case Expr.RegexLit r -> new Typed.Literal(Typed.LiteralKind.REGEX, r.regex(), r.pos());
+            default -> null;
+        };
     }
 
     /** A condition that need not name an event's fields: a filter, an action's filter. */

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** A string member of a comparison or an array: a value, a {@code ~"pattern"} or an {@code r"regex"}. */
-sealed interface StringMatcher {
+public sealed interface StringMatcher {
     boolean matches(String value);
 
     /** How it was written, for the values that decided a match. */

@@ -6,17 +6,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import vigil.threats.rules.engine.Compiler;
+import vigil.threats.rules.engine.RuleIndex;
 import vigil.threats.rules.event.Event;
 import vigil.threats.rules.event.FieldCatalog;
 import vigil.threats.rules.event.IpNet;
 
 /**
- * Runs loaded rules over events in order: each event goes to the rules of its type, in policy order; a rule that
- * matches runs its set actions (so later events see the variables) and reports the values of the fields it read.
+ * Runs loaded rules over events in order: each event goes to the rules of its type its approvers let through
+ * ({@link RuleIndex}), in policy order; a rule that matches runs its set actions (so later events see the
+ * variables) and reports the values of the fields it read. One runner serves one thread.
  */
 public final class RuleRunner {
     private final FieldCatalog catalog;
-    private final Map<String, List<Entry>> byType = new HashMap<>();
+    private final Map<String, RuleIndex<Entry>> byType = new HashMap<>();
+    /** Reused for every event: the rules to run, and the index's marks (the runner is used by one thread). */
+    private final List<Entry> candidates = new ArrayList<>();
+
+    private boolean[] marks = new boolean[0];
     private final VariableStore variables;
 
     private record Entry(RuleSet.Loaded rule, Compiler.Compiled variant) {}
@@ -28,17 +34,29 @@ public final class RuleRunner {
     public RuleRunner(RuleSet rules, FieldCatalog catalog) {
         this.catalog = catalog;
         this.variables = new VariableStore(catalog, rules);
+        Map<String, List<Entry>> entries = new HashMap<>();
         for (RuleSet.Loaded rule : rules.rules()) {
             for (Compiler.Compiled variant : rule.variants()) {
-                byType.computeIfAbsent(variant.eventType(), type -> new ArrayList<>())
+                entries.computeIfAbsent(variant.eventType(), type -> new ArrayList<>())
                         .add(new Entry(rule, variant));
             }
         }
+        int largest = 0;
+        for (Map.Entry<String, List<Entry>> type : entries.entrySet()) {
+            byType.put(type.getKey(), new RuleIndex<>(type.getValue(), Entry::variant));
+            largest = Math.max(largest, type.getValue().size());
+        }
+        marks = new boolean[largest];
     }
 
     public List<Match> evaluate(Event event) {
-        List<Match> matches = new ArrayList<>();
-        for (Entry entry : byType.getOrDefault(event.type(), List.of())) {
+        RuleIndex<Entry> index = byType.get(event.type());
+        if (index == null) {
+            return List.of();
+        }
+        index.candidates(event, marks, candidates);
+        List<Match> matches = List.of();
+        for (Entry entry : candidates) {
             if (!entry.variant().evaluator().matches(event, variables)) {
                 continue;
             }
@@ -61,6 +79,9 @@ public final class RuleRunner {
                     case Definitions.Hash hash -> done.add("hash");
                     case Definitions.Other other -> done.add(other.kind() + " (not run)");
                 }
+            }
+            if (matches.isEmpty()) {
+                matches = new ArrayList<>();
             }
             matches.add(new Match(
                     entry.rule().id(),

@@ -180,6 +180,16 @@ class DefaultPolicyWitnessTest {
             if (variant.evaluator().matches(event, scope) != expected) {
                 failures.add(what + ": the evaluator says " + !expected);
             }
+            if (expected) {
+                // the approver index must let every matching event through to its rule
+                vigil.threats.rules.engine.RuleIndex<Compiler.Compiled> index =
+                        new vigil.threats.rules.engine.RuleIndex<>(List.of(variant), compiled -> compiled);
+                List<Compiler.Compiled> candidates = new java.util.ArrayList<>();
+                index.candidates(event, new boolean[1], candidates);
+                if (candidates.isEmpty()) {
+                    failures.add(what + ": the approver " + variant.approver() + " skips it");
+                }
+            }
         } catch (EventBuilder.EventFormatException | RuntimeException e) {
             failures.add(what + ": " + e);
         }
