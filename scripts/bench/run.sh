@@ -3,8 +3,8 @@
 # units, each line starting with "FIGURE" where it is one. Works on a fresh clone with ../shared beside it.
 #
 #   scripts/bench/run.sh                         # everything (about 30 minutes on 2 cores; see docs/benchmarks.md)
-#   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh intake
-#                                                              # postgres store
+#   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh rules
+#                                                              # intake postgres store
 # Installs hyperfine with apt-get when missing (needs root) and builds the debootstrap root of
 # scripts/test-rootfs.sh when missing (needs root and the Debian mirror). Stops exactly the processes it started.
 set -euo pipefail
@@ -14,7 +14,7 @@ java="$JAVA_HOME/bin/java"
 # The same root as the tests (scripts/test-rootfs.sh), built once and shared.
 root="${VIGIL_BENCH_ROOTFS:-${VIGIL_TEST_ROOTFS:-/var/cache/vigil/rootfs-bookworm}}"
 work="${VIGIL_BENCH_WORK:-/tmp/vigil-bench}"
-sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh intake postgres store} "
+sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store} "
 bench_jar="$repo/vigil-benchmarks/target/benchmarks.jar"
 mkdir -p "$work"
 cd "$repo"
@@ -83,7 +83,7 @@ echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $(date -u +%
 
 echo "== build"
 ./vigil --version >/dev/null # builds the distribution and trains its AOT cache when needed
-if wants jmh || wants store || wants postgres; then
+if wants jmh || wants rules || wants store || wants postgres; then
   ./mvnw -B -q -o package -Pbench -DskipTests -Dspotless.check.skip=true -pl vigil-benchmarks -am
 fi
 
@@ -164,7 +164,8 @@ fi
 
 if wants jmh; then
   echo "== JMH"
-  "$java" -jar "$bench_jar" -p dump="$work/debian-all.zip" -p root=/ -rf json -rff "$work/jmh.json" 2>&1 |
+  "$java" -jar "$bench_jar" 'MatchBenchmark|VersionCompareBenchmark' -p dump="$work/debian-all.zip" -p root=/ \
+    -rf json -rff "$work/jmh.json" 2>&1 |
     sed -n '/^Benchmark /,$p'
   python3 - "$work/jmh.json" <<'PY'
 import json, sys
@@ -172,6 +173,25 @@ for b in json.load(open(sys.argv[1])):
     m = b["primaryMetric"]
     print(f"FIGURE JMH {b['benchmark'].rsplit('.', 2)[-2]}.{b['benchmark'].rsplit('.', 1)[-1]}:"
           f" {m['score']:.1f} ± {m['scoreError']:.1f} {m['scoreUnit']}")
+PY
+fi
+
+if wants rules; then
+  echo "== rule engine (JMH): Datadog's default policy over a recorded mixed stream, one thread; compile time"
+  policy="$(cd "$repo/.." && pwd)/shared/fixtures/secl/default.policy"
+  "$java" -jar "$bench_jar" RuleEngineBenchmark -p policy="$policy" -prof gc -rf json -rff "$work/rules.json" 2>&1 |
+    sed -n '/^Benchmark /,$p'
+  python3 - "$work/rules.json" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1])):
+    name = b["benchmark"].rsplit(".", 1)[-1]
+    m = b["primaryMetric"]
+    if name == "evaluateStream":
+        alloc = b["secondaryMetrics"]["gc.alloc.rate.norm"]["score"]
+        print(f"FIGURE rules: default policy over a mixed stream: {m['score']:,.0f} events/s on one thread"
+              f" (± {m['scoreError']:,.0f}), {alloc:,.0f} B allocated per event")
+    else:
+        print(f"FIGURE rules: reading and compiling the default policy: {m['score']:.1f} ms (± {m['scoreError']:.1f})")
 PY
 fi
 
