@@ -34,6 +34,29 @@ class SeclFuzzTest {
         assertThat(Printer.print(expr)).isNotEmpty();
     }
 
+    /**
+     * Policy files: whatever the YAML, reading and loading it gives a report per rule (or one for the file), never
+     * an exception; the text goes through the whole loader (filters, macros, compilation).
+     */
+    @FuzzTest(maxDuration = "10s")
+    void policyFiles(FuzzedDataProvider data) {
+        String text = data.consumeRemainingAsString();
+        vigil.threats.rules.policy.PolicyReader.Read read =
+                vigil.threats.rules.policy.PolicyReader.read("fuzz.policy", text);
+        vigil.threats.rules.policy.RuleSet set = new vigil.threats.rules.policy.PolicyLoader(
+                        FieldCatalog.linux(),
+                        vigil.threats.rules.engine.Constants.linux(),
+                        vigil.threats.rules.policy.Environment.linux(6, 18),
+                        vigil.threats.rules.policy.SensorProfile.linuxTracepoints())
+                .load(java.util.List.of(read));
+        for (vigil.threats.rules.policy.RuleReport report : set.reports()) {
+            assertThat(report.source()).startsWith("fuzz.policy:");
+            if (report.status() != vigil.threats.rules.policy.RuleStatus.LOADED) {
+                assertThat(report.reason()).isNotBlank();
+            }
+        }
+    }
+
     @FuzzTest(maxDuration = "10s")
     void eventLines(FuzzedDataProvider data) {
         String line = data.consumeRemainingAsString();
