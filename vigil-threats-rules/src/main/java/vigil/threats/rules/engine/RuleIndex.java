@@ -23,6 +23,7 @@ public final class RuleIndex<T> {
         final boolean multiple;
         final Map<String, int[]> byValue = new HashMap<>();
         final List<StringMatcher> patterns = new ArrayList<>();
+        final List<String> prefixes = new ArrayList<>();
         final List<Integer> patternRules = new ArrayList<>();
 
         FieldIndex(int slot, boolean ignoreCase, boolean multiple) {
@@ -67,6 +68,7 @@ public final class RuleIndex<T> {
             }
             for (StringMatcher pattern : approver.patterns()) {
                 index.patterns.add(pattern);
+                index.prefixes.add(pattern.literalPrefix());
                 index.patternRules.add(i);
             }
         }
@@ -102,7 +104,11 @@ public final class RuleIndex<T> {
                 }
                 for (int p = 0; p < index.patterns.size(); p++) {
                     int rule = index.patternRules.get(p);
-                    if (!scratch[rule] && index.patterns.get(p).matches(one)) {
+                    // the literal start of the pattern first: most values fail there, for the price of a compare
+                    String prefix = index.prefixes.get(p);
+                    if (!scratch[rule]
+                            && one.regionMatches(index.ignoreCase, 0, prefix, 0, prefix.length())
+                            && index.patterns.get(p).matches(one)) {
                         scratch[rule] = true;
                     }
                 }

@@ -11,6 +11,14 @@ public sealed interface StringMatcher {
     /** How it was written, for the values that decided a match. */
     String text();
 
+    /**
+     * What every value it matches starts with (the text before the first {@code *}; empty when unknown): an index
+     * checks it before running the matcher.
+     */
+    default String literalPrefix() {
+        return "";
+    }
+
     record Scalar(String value) implements StringMatcher {
         @Override
         public boolean matches(String candidate) {
@@ -63,6 +71,12 @@ public sealed interface StringMatcher {
                 throw new IllegalArgumentException("`**` is not allowed in patterns");
             }
             return new Wildcard(pattern, ignoreCase);
+        }
+
+        @Override
+        public String literalPrefix() {
+            int star = pattern.indexOf('*');
+            return star < 0 ? pattern : pattern.substring(0, star);
         }
 
         /** A segment of a glob: {@code **} is the glob's business, never passed here. */
@@ -146,6 +160,12 @@ public sealed interface StringMatcher {
         private Glob(String pattern, @org.jspecify.annotations.Nullable Wildcard[] elements) {
             this.pattern = pattern;
             this.elements = elements;
+        }
+
+        @Override
+        public String literalPrefix() {
+            int star = pattern.indexOf('*');
+            return star < 0 ? pattern : pattern.substring(0, star);
         }
 
         static Glob of(String pattern, boolean ignoreCase) {
