@@ -23,6 +23,10 @@ public final class RuleRunner {
     private final List<Entry> candidates = new ArrayList<>();
 
     private boolean[] marks = new boolean[0];
+
+    /** When each rule with an {@code every} last raised a signal (nanoseconds, the events' clock). */
+    private final Map<String, Long> lastSignal = new HashMap<>();
+
     private final VariableStore variables;
 
     private record Entry(RuleSet.Loaded rule, Compiler.Compiled variant) {}
@@ -85,12 +89,29 @@ public final class RuleRunner {
             }
             matches.add(new Match(
                     entry.rule().id(),
-                    !entry.rule().definition().silent(),
+                    !entry.rule().definition().silent() && due(entry.rule().definition(), event),
                     event.type(),
                     values(entry.variant(), event),
                     done));
         }
         return matches;
+    }
+
+    /**
+     * Whether a rule with {@code every} may raise a signal now: at most one per interval, as Datadog's agent
+     * limits it; the match still runs its actions.
+     */
+    private boolean due(Definitions.Rule rule, Event event) {
+        if (rule.everyNanos() <= 0) {
+            return true;
+        }
+        long now = variables.now(event);
+        Long last = lastSignal.get(rule.id());
+        if (last != null && now - last < rule.everyNanos()) {
+            return false;
+        }
+        lastSignal.put(rule.id(), now);
+        return true;
     }
 
     private Map<String, String> values(Compiler.Compiled variant, Event event) {

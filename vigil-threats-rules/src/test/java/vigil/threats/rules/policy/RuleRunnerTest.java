@@ -34,6 +34,9 @@ class RuleRunnerTest {
                 actions:
                   - kill:
                       signal: SIGKILL
+              - id: reads_passwd
+                expression: open.file.path == "/etc/passwd"
+                every: 1m
             """;
 
     private final FieldCatalog catalog = FieldCatalog.linux();
@@ -116,6 +119,22 @@ class RuleRunnerTest {
                                 "event.timestamp",
                                 seconds(112)))))
                 .isEmpty();
+    }
+
+    @Test
+    void aRuleWithEveryRaisesOneSignalPerInterval() throws Exception {
+        RuleRunner runner = runner();
+        List<Boolean> signals = new java.util.ArrayList<>();
+        for (long second : new long[] {0, 10, 59, 61, 100, 125}) {
+            List<RuleRunner.Match> matches = runner.evaluate(
+                    event("open", Map.of("open.file.path", "/etc/passwd", "event.timestamp", seconds(1000 + second))));
+            assertThat(matches)
+                    .singleElement()
+                    .extracting(RuleRunner.Match::ruleId)
+                    .isEqualTo("reads_passwd");
+            signals.add(matches.getFirst().signal());
+        }
+        assertThat(signals).containsExactly(true, false, false, true, false, true);
     }
 
     @Test
