@@ -66,16 +66,36 @@ public final class PolicyLoader {
                 active.add(rule);
             }
         }
-        // the variables first, from every active rule's set actions: a rule may read one another rule sets
+        // the variables first, from every active rule's set actions: a rule may read one another rule sets, and a
+        // set typed only by its expression may read variables other sets define, so the sets are typed in rounds
+        // until a round types none
         Map<String, String> variableErrors = new HashMap<>();
-        Compiler partial = new Compiler(catalog, constants, macroTrees, Map.of());
+        List<Map.Entry<String, Definitions.SetAction>> pending = new ArrayList<>();
         for (Definitions.Rule rule : active) {
             for (Definitions.Action action : rule.actions()) {
                 if (action instanceof Definitions.Set set) {
-                    defineVariable(set.set(), partial, variables)
-                            .ifPresent(problem -> variableErrors.putIfAbsent(rule.id(), problem));
+                    pending.add(Map.entry(rule.id(), set.set()));
                 }
             }
+        }
+        boolean progress = true;
+        while (progress && !pending.isEmpty()) {
+            progress = false;
+            Compiler partial = new Compiler(catalog, constants, macroTrees, variables);
+            List<Map.Entry<String, Definitions.SetAction>> left = new ArrayList<>();
+            for (Map.Entry<String, Definitions.SetAction> set : pending) {
+                if (defineVariable(set.getValue(), partial, variables).isEmpty()) {
+                    progress = true;
+                } else {
+                    left.add(set);
+                }
+            }
+            pending = left;
+        }
+        Compiler last = new Compiler(catalog, constants, macroTrees, variables);
+        for (Map.Entry<String, Definitions.SetAction> set : pending) {
+            defineVariable(set.getValue(), last, variables)
+                    .ifPresent(problem -> variableErrors.putIfAbsent(set.getKey(), problem));
         }
         Compiler compiler = new Compiler(catalog, constants, macroTrees, variables);
         List<RuleSet.Loaded> loaded = new ArrayList<>();

@@ -138,6 +138,40 @@ class RuleRunnerTest {
     }
 
     @Test
+    void aVariableTypedByAnExpressionMayReadAVariableAnotherRuleSetsLaterInTheFile() throws Exception {
+        String policy = """
+                rules:
+                  - id: label
+                    expression: exec.file.name == "bash"
+                    actions:
+                      - set:
+                          name: label
+                          scope: process
+                          expression: '"shell:${process.origin}"'
+                  - id: origin
+                    expression: exec.file.name == "sshd"
+                    actions:
+                      - set:
+                          name: origin
+                          scope: process
+                          value: ssh
+                  - id: labelled
+                    expression: open.file.path == "/etc/shadow" && ${process.label} == "shell:ssh"
+                """;
+        RuleSet set = new PolicyLoader(
+                        catalog, Constants.linux(), Environment.linux(6, 18), SensorProfile.linuxTracepoints())
+                .load(List.of(PolicyReader.read("order.policy", policy)));
+        assertThat(set.reports()).extracting(RuleReport::status).containsOnly(RuleStatus.LOADED);
+        RuleRunner runner = new RuleRunner(set, catalog);
+        runner.evaluate(event("exec", Map.of("exec.file.name", "sshd", "process.pid", BigInteger.ONE)));
+        runner.evaluate(event("exec", Map.of("exec.file.name", "bash", "process.pid", BigInteger.ONE)));
+        assertThat(runner.evaluate(
+                        event("open", Map.of("open.file.path", "/etc/shadow", "process.pid", BigInteger.ONE))))
+                .extracting(RuleRunner.Match::ruleId)
+                .containsExactly("labelled");
+    }
+
+    @Test
     void aKillActionIsReportedNotRun() throws Exception {
         List<RuleRunner.Match> matches = runner().evaluate(event(
                 "open", Map.of("open.file.path", "/etc/cron.d/evil", "open.flags", BigInteger.valueOf(1))));
