@@ -34,11 +34,14 @@ import vigil.threats.rules.policy.RuleStatus;
 import vigil.threats.rules.policy.RuleTests;
 import vigil.threats.rules.policy.SensorProfile;
 
-/** {@code vigil rules}: Threats rule files (Datadog SECL policies) checked, evaluated on events, and tested. */
+/**
+ * {@code vigil rules}: Threats rule files (Datadog SECL policies and Falco rules files, told apart by their shape)
+ * checked, evaluated on events, and tested.
+ */
 @Command(
         name = "rules",
         mixinStandardHelpOptions = true,
-        description = "Check, evaluate and test threat detection rules (Datadog SECL policies).",
+        description = "Check, evaluate and test threat detection rules (Datadog SECL policies, Falco rules files).",
         subcommands = {RulesCommand.Check.class, RulesCommand.Eval.class, RulesCommand.Test.class})
 final class RulesCommand implements Callable<Integer> {
     /** Larger than any real policy file; a larger one is refused before it is read. */
@@ -90,23 +93,75 @@ final class RulesCommand implements Callable<Integer> {
         }
     }
 
-    /** Policy files read, or a message naming the file that could not be. */
-    static List<PolicyReader.Read> read(List<Path> files) {
-        List<PolicyReader.Read> reads = new ArrayList<>();
-        for (Path file : files) {
-            try {
-                if (!Files.isRegularFile(file)) {
-                    throw new UserError(file + " is not a file", ExitCodes.ERROR);
-                }
-                if (Files.size(file) > MAX_FILE) {
-                    throw new UserError(file + " is larger than " + MAX_FILE + " bytes; not a policy", ExitCodes.ERROR);
-                }
-                reads.add(PolicyReader.read(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw new UserError("cannot read " + file + ": " + e.getMessage(), ExitCodes.ERROR);
+    /** SECL policies and Falco rules files, each in the order given. */
+    record RuleFiles(List<PolicyReader.Read> secl, List<Map.Entry<String, String>> falco) {}
+
+    /**
+     * Whether a rules file is Falco's: a YAML list of {@code - rule:}/{@code - macro:}/{@code - list:} items, where a
+     * SECL policy is a mapping ({@code macros:}, {@code rules:}).
+     */
+    static boolean isFalco(String text) {
+        for (String line : text.lines().toList()) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.equals("---")) {
+                continue;
+            }
+            return trimmed.startsWith("- ") || trimmed.equals("-");
+        }
+        return false;
+    }
+
+    /** The files read and sorted by language, or a message naming the file that could not be read. */
+    static RuleFiles readAll(List<Path> paths) {
+        List<PolicyReader.Read> secl = new ArrayList<>();
+        List<Map.Entry<String, String>> falco = new ArrayList<>();
+        for (Path path : paths) {
+            String text = text(path);
+            if (isFalco(text)) {
+                falco.add(Map.entry(path.toString(), text));
+            } else {
+                secl.add(PolicyReader.read(path.toString(), text));
             }
         }
-        return reads;
+        return new RuleFiles(secl, falco);
+    }
+
+    private static String text(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError(file + " is not a file", ExitCodes.ERROR);
+            }
+            if (Files.size(file) > MAX_FILE) {
+                throw new UserError(file + " is larger than " + MAX_FILE + " bytes; not a rules file", ExitCodes.ERROR);
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), ExitCodes.ERROR);
+        }
+    }
+
+    /** Falco rules files loaded in order (a later file appends to or overrides an earlier one's items). */
+    static vigil.threats.rules.falco.FalcoRulesLoader.Result loadFalco(List<Map.Entry<String, String>> files) {
+        vigil.threats.rules.falco.FalcoRulesLoader loader =
+                new vigil.threats.rules.falco.FalcoRulesLoader(vigil.threats.rules.falco.FalcoFields.linux());
+        files.forEach(file -> loader.add(file.getKey(), file.getValue()));
+        return loader.load();
+    }
+
+    /** A Falco rule's outcome in the report's terms. */
+    static RuleReport report(vigil.threats.rules.falco.FalcoRule rule) {
+        String where = rule.file() + ":" + rule.line();
+        return switch (rule.status()) {
+            case vigil.threats.rules.falco.FalcoRule.Status.Loaded loaded ->
+                new RuleReport(rule.name(), where, RuleStatus.LOADED, "");
+            case vigil.threats.rules.falco.FalcoRule.Status.Disabled disabled ->
+                new RuleReport(rule.name(), where, RuleStatus.DISABLED, "enabled: false");
+            case vigil.threats.rules.falco.FalcoRule.Status.Unsupported unsupported ->
+                new RuleReport(
+                        rule.name(), where, RuleStatus.UNSUPPORTED, unsupported.what() + ": " + unsupported.reason());
+            case vigil.threats.rules.falco.FalcoRule.Status.InError error ->
+                new RuleReport(rule.name(), error.location(), RuleStatus.ERROR, error.reason());
+        };
     }
 
     static RuleSet load(List<PolicyReader.Read> reads, Target target) {
@@ -142,16 +197,24 @@ final class RulesCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String chosen = format(format);
-            RuleSet set = load(read(files), target);
+            RuleFiles read = readAll(files);
+            List<RuleReport> reports = new ArrayList<>(load(read.secl(), target).reports());
+            if (!read.falco().isEmpty()) {
+                vigil.threats.rules.falco.FalcoRulesLoader.Result falco = loadFalco(read.falco());
+                falco.errors().forEach(error -> reports.add(new RuleReport("(file)", "", RuleStatus.ERROR, error)));
+                falco.rules().forEach(rule -> reports.add(report(rule)));
+            }
             Map<String, Long> summary = new LinkedHashMap<>();
             for (RuleStatus status : RuleStatus.values()) {
-                summary.put(status.word(), set.count(status));
+                summary.put(
+                        status.word(),
+                        reports.stream().filter(r -> r.status() == status).count());
             }
             PrintWriter out = Console.out();
             if (chosen.equals("json")) {
                 ObjectNode root = JSON.createObjectNode();
                 ArrayNode rules = root.putArray("rules");
-                for (RuleReport report : set.reports()) {
+                for (RuleReport report : reports) {
                     rules.addObject()
                             .put("id", report.id())
                             .put("source", report.source())
@@ -162,11 +225,11 @@ final class RulesCommand implements Callable<Integer> {
                 summary.forEach(counts::put);
                 out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
             } else {
-                table(set.reports(), out);
+                table(reports, out);
                 out.println(summaryLine(summary));
             }
             out.flush();
-            return set.count(RuleStatus.ERROR) > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
+            return summary.getOrDefault(RuleStatus.ERROR.word(), 0L) > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
         }
 
         private static void table(List<RuleReport> reports, PrintWriter out) {
@@ -230,7 +293,13 @@ final class RulesCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             String chosen = format(format);
-            RuleSet set = load(read(policies), target);
+            RuleFiles read = readAll(policies);
+            RuleSet set = load(read.secl(), target);
+            List<vigil.threats.rules.falco.FalcoRule> falco = read.falco().isEmpty()
+                    ? List.of()
+                    : loadFalco(read.falco()).rules().stream()
+                            .filter(vigil.threats.rules.falco.FalcoRule::loaded)
+                            .toList();
             long errors = set.count(RuleStatus.ERROR);
             PrintWriter err = Console.err();
             if (errors > 0) {
@@ -259,7 +328,19 @@ final class RulesCommand implements Callable<Integer> {
                                 + Console.printable(String.valueOf(e.getMessage())));
                         continue;
                     }
-                    List<RuleRunner.Match> matches = runner.evaluate(event);
+                    List<RuleRunner.Match> matches = new ArrayList<>(runner.evaluate(event));
+                    for (vigil.threats.rules.falco.FalcoRule rule : falco) {
+                        if (rule.eventTypes().contains(event.type())
+                                && rule.evaluator().matches(event, vigil.threats.rules.engine.Scope.EMPTY)) {
+                            // a Falco rule's output is what decided, in its own words
+                            matches.add(new RuleRunner.Match(
+                                    rule.name(),
+                                    true,
+                                    event.type(),
+                                    Map.of("output", rule.output(event, vigil.threats.rules.falco.FalcoFields.linux())),
+                                    List.of()));
+                        }
+                    }
                     print(chosen, number, event, matches, out);
                 }
             } catch (java.nio.file.NoSuchFileException e) {
@@ -309,7 +390,7 @@ final class RulesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<PolicyReader.Read> reads = read(files);
+            List<PolicyReader.Read> reads = readAll(files).secl(); // Falco files carry no tests
             RuleSet set = load(reads, target);
             List<Definitions.Rule> definitions = new ArrayList<>();
             reads.forEach(read -> definitions.addAll(read.rules()));

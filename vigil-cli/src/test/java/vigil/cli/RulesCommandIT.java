@@ -158,6 +158,37 @@ class RulesCommandIT {
     }
 
     @Test
+    void falcoRulesFilesAreCheckedAndEvaluatedToo() throws Exception {
+        Path stable = DEFAULT_POLICY.getParent().getParent().resolve("falco").resolve("falco_rules.yaml");
+        Run check = vigil("rules", "check", stable.toString(), "--format", "json");
+        assertThat(check.exitCode()).as(check.err()).isZero();
+        JsonNode root = JsonMapper.builder().build().readTree(check.out());
+        assertThat(root.path("summary").path("error").asInt()).isZero();
+        assertThat(root.path("summary").path("loaded").asInt()).isGreaterThanOrEqualTo(20);
+        assertThat(root.path("rules").valueStream().map(rule -> rule.path("id").asString()))
+                .contains("Read sensitive file untrusted");
+
+        Path rules = Files.writeString(temp.resolve("mine.yaml"), """
+                - rule: Shadow read
+                  desc: test
+                  condition: evt.type in (open, openat) and fd.name = /etc/shadow
+                  output: "%proc.name read %fd.name"
+                  priority: WARNING
+                """);
+        Path events = Files.writeString(temp.resolve("events.jsonl"), """
+                {"type": "open", "fields": {"open.file.path": "/etc/shadow", "process.comm": "cat"}}
+                {"type": "open", "fields": {"open.file.path": "/etc/hosts", "process.comm": "cat"}}
+                """);
+        Run eval = vigil("rules", "eval", "--policy", rules.toString(), "--event", events.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out())
+                .contains("line 1 (open): 1 rules match")
+                .contains("Shadow read")
+                .contains("cat read /etc/shadow")
+                .contains("line 2 (open): no rule matches");
+    }
+
+    @Test
     void testRunsTheExamplesAndFailsOnTheWrongOne() throws Exception {
         Path policy = Files.writeString(temp.resolve("test.policy"), POLICY);
         Run run = vigil("rules", "test", policy.toString());
