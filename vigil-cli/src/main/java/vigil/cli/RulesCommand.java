@@ -345,6 +345,9 @@ final class RulesCommand implements Callable<Integer> {
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new UserError("no such file: " + events, ExitCodes.ERROR);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a directory, an unreadable file, bytes that are not UTF-8: named, not a bare exception
+                throw new UserError("cannot read events from " + events + ": " + e.getMessage(), ExitCodes.ERROR);
             }
             out.flush();
             return bad > 0 ? ExitCodes.ERROR : ExitCodes.OK;

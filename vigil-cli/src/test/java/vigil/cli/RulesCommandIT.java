@@ -145,6 +145,9 @@ class RulesCommandIT {
         Run run = vigil("rules", "eval", "--policy", policy.toString(), "--event", events.toString(), "-f", "json");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.err()).contains(events + " line 3: open.file.path takes a string, not 3");
+        Run directory = vigil("rules", "eval", "--policy", policy.toString(), "--event", temp.toString());
+        assertThat(directory.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(directory.err()).contains("cannot read events from " + temp).doesNotContain("Exception");
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(2);
         JsonNode second = JsonMapper.builder().build().readTree(lines.get(1));

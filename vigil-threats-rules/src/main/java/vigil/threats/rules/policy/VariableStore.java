@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.engine.Scope;
 import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.Field;
 import vigil.threats.rules.event.FieldCatalog;
 
 /**
@@ -20,11 +21,16 @@ public final class VariableStore implements Scope {
     private record Value(Object values, long expiresAt) {}
 
     private final FieldCatalog catalog;
+    /** Looked up once: these are read for every variable an event's rules read. */
+    private final @Nullable Field timestamp;
+
+    private final Map<String, @Nullable Field> scopeFields = new HashMap<>();
     private final Map<String, Map<String, Value>> variables = new HashMap<>();
     private final Map<String, String> scopes = new HashMap<>();
 
     public VariableStore(FieldCatalog catalog, RuleSet rules) {
         this.catalog = catalog;
+        this.timestamp = catalog.find("event.timestamp").orElse(null);
         for (RuleSet.Loaded rule : rules.rules()) {
             for (RuleSet.CompiledAction action : rule.actions()) {
                 if (action.action() instanceof Definitions.Set set && set.set().scope() != null) {
@@ -52,8 +58,8 @@ public final class VariableStore implements Scope {
 
     @Override
     public long now(Event event) {
-        Object timestamp = catalog.find("event.timestamp").map(event::value).orElse(null);
-        if (timestamp instanceof long[] values && values.length > 0 && values[0] != 0) {
+        Object value = timestamp == null ? null : event.value(timestamp);
+        if (value instanceof long[] values && values.length > 0 && values[0] != 0) {
             return values[0];
         }
         java.time.Instant now = java.time.Instant.now();
@@ -91,7 +97,9 @@ public final class VariableStore implements Scope {
                     case "container" -> "process.container.id";
                     default -> "process.cgroup.id";
                 };
-        Object value = catalog.find(field).map(event::value).orElse(null);
+        Field found = scopeFields.computeIfAbsent(
+                field, wanted -> catalog.find(wanted).orElse(null));
+        Object value = found == null ? null : event.value(found);
         return switch (value) {
             case String[] strings when strings.length > 0 -> strings[0];
             case long[] longs when longs.length > 0 -> Long.toString(longs[0]);
