@@ -40,18 +40,6 @@ public final class Compiler {
             Set<String> fields,
             @Nullable Approver approver) {}
 
-    /**
-     * A condition every event the rule matches meets, on one string field against literals: what lets an index skip
-     * the rule for most events without running it (Datadog's "approvers"; part 2 pushes the same sets into the
-     * sensor). Values compare exactly (folded when the field ignores case), patterns as the field's matchers.
-     */
-    public record Approver(Field field, Set<String> values, List<StringMatcher> patterns, boolean ignoreCase) {
-        public Approver {
-            values = Set.copyOf(values);
-            patterns = List.copyOf(patterns);
-        }
-    }
-
     /** The state of one compilation: the event types its fields allow, the fields, the macros being expanded. */
     private static final class Unit {
         @Nullable
@@ -94,118 +82,11 @@ public final class Compiler {
                     "the expression's fields fit several event types: " + String.join(", ", unit.eventTypes));
         }
         String eventType = unit.eventTypes.iterator().next();
-        return new Compiled(unit.finish(bool.eval()), eventType, unit.fields, approver(expr, eventType));
-    }
-
-    /** The most selective approver among the conjuncts every match meets, or null when none is one. */
-    private @Nullable Approver approver(Expr expr, String eventType) {
-        List<Expr> conjuncts = new ArrayList<>();
-        conjuncts(expr, conjuncts, 0);
-        Approver best = null;
-        for (Expr conjunct : conjuncts) {
-            Approver candidate;
-            try {
-                candidate = approverOf(conjunct, eventType);
-            } catch (CompileException e) {
-                candidate = null; // compiled already: cannot happen, and an approver is only an optimisation
-            }
-            if (candidate != null
-                    && (best == null
-                            || candidate.patterns().size() < best.patterns().size()
-                            || candidate.patterns().size() == best.patterns().size()
-                                    && candidate.values().size() < best.values().size())) {
-                best = candidate;
-            }
-        }
-        return best;
-    }
-
-    /** The top-level conjuncts of an expression, macros expanded (a bounded depth: macros are few levels deep). */
-    private void conjuncts(Expr expr, List<Expr> out, int depth) {
-        if (depth > 16) {
-            return;
-        }
-        switch (expr) {
-            case Expr.Logical logical
-            when logical.op() == Expr.LogicalOp.AND -> {
-                conjuncts(logical.left(), out, depth + 1);
-                conjuncts(logical.right(), out, depth + 1);
-            }
-            case Expr.Ident ident
-            when macros.containsKey(ident.name()) -> conjuncts(macros.get(ident.name()), out, depth + 1);
-            default -> out.add(expr);
-        }
-    }
-
-    private @Nullable Approver approverOf(Expr conjunct, String eventType) throws CompileException {
-        Expr fieldExpr;
-        List<Typed.Literal> literals = new ArrayList<>();
-        switch (conjunct) {
-            case Expr.Compare compare
-            when compare.op() == Expr.CompareOp.EQ || compare.op() == Expr.CompareOp.MATCH -> {
-                boolean leftField = compare.left() instanceof Expr.Ident;
-                fieldExpr = leftField ? compare.left() : compare.right();
-                Expr literal = leftField ? compare.right() : compare.left();
-                Typed.Literal one = literalOf(literal, compare.op() == Expr.CompareOp.MATCH);
-                if (one == null) {
-                    return null;
-                }
-                literals.add(one);
-            }
-            case Expr.Member member
-            when member.op() == Expr.MemberOp.IN -> {
-                fieldExpr = member.value();
-                Expr array = member.array();
-                if (array instanceof Expr.Ident ident && macros.get(ident.name()) instanceof Expr.ArrayLit list) {
-                    array = list;
-                }
-                if (!(array instanceof Expr.ArrayLit literal)) {
-                    return null;
-                }
-                for (Expr item : literal.members()) {
-                    Typed.Literal one = literalOf(item, false);
-                    if (one == null) {
-                        return null;
-                    }
-                    literals.add(one);
-                }
-            }
-            default -> {
-                return null;
-            }
-        }
-        if (!(fieldExpr instanceof Expr.Ident ident) || macros.containsKey(ident.name())) {
-            return null;
-        }
-        Field field = catalog.find(ident.name()).orElse(null);
-        if (field == null || field.type() != FieldType.STRING || !field.belongsTo(eventType)) {
-            return null;
-        }
-        Typed.StringOptions options =
-                new Typed.StringOptions(field.name().endsWith(".path"), CASE_INSENSITIVE.contains(field.name()));
-        Set<String> values = new java.util.HashSet<>();
-        List<StringMatcher> patterns = new ArrayList<>();
-        for (Typed.Literal literal : literals) {
-            StringMatcher matcher = matcher(options, literal);
-            if (literal.kind() == Typed.LiteralKind.VALUE) {
-                values.add(options.ignoreCase() ? literal.text().toLowerCase(java.util.Locale.ROOT) : literal.text());
-            } else {
-                patterns.add(matcher);
-            }
-        }
-        return new Approver(field, values, patterns, options.ignoreCase());
-    }
-
-    /** A string written in the expression, or null (a field, a variable, a template: not known beforehand). */
-    private static Typed.@Nullable Literal literalOf(Expr expr, boolean pattern) {
-        return switch (expr) {
-            case Expr.StringLit s
-            when !s.value().contains("${") && !s.value().contains("%{") ->
-                new Typed.Literal(pattern ? Typed.LiteralKind.PATTERN : Typed.LiteralKind.VALUE, s.value(), s.pos());
-            case Expr.PatternLit p -> new Typed.Literal(Typed.LiteralKind.PATTERN, p.pattern(), p.pos());
-            case Expr.RegexLit r -> new Typed.Literal(Typed.LiteralKind.REGEX, r.regex(), r.pos());
-            default -> null;
-        };
+        return new Compiled(
+                unit.finish(bool.eval()),
+                eventType,
+                unit.fields,
+                new ApproverFinder(catalog, macros, this, eventType).find(expr));
     }
 
     /** A condition that need not name an event's fields: a filter, an action's filter. */
@@ -287,7 +168,7 @@ public final class Compiler {
 
     private static Typed.Ints constantInt(long value, boolean duration) {
         long[] one = {value};
-        return new Typed.Ints((event, scope) -> one, false, one, duration, false);
+        return new Typed.Ints((event, scope) -> one, false, one, duration, false, (event, scope) -> value);
     }
 
     private static Typed.Strings constantString(String value) {
@@ -400,7 +281,13 @@ public final class Compiler {
                     return out;
                 };
                 long[] constant = ints.constant() == null ? null : result.read(EMPTY_EVENT, Scope.EMPTY);
-                return new Typed.Ints(result, ints.multiple(), constant, ints.duration(), false);
+                Typed.Scalar one = ints.scalar();
+                Typed.Scalar scalar = one == null
+                        ? null
+                        : negate
+                                ? (event, scope) -> -one.read(event, scope)
+                                : (event, scope) -> ~one.read(event, scope);
+                return new Typed.Ints(result, ints.multiple(), constant, ints.duration(), false, scalar);
             }
         }
         throw new IllegalStateException();
@@ -439,8 +326,20 @@ public final class Compiler {
             return many.length == 0 ? new long[0] : out;
         };
         long[] constant = a.constant() != null && b.constant() != null ? result.read(EMPTY_EVENT, Scope.EMPTY) : null;
+        Typed.Scalar x = a.scalar();
+        Typed.Scalar y = b.scalar();
+        Typed.Scalar scalar = x == null || y == null
+                ? null
+                : switch (op) {
+                    case '+' -> (event, scope) -> x.read(event, scope) + y.read(event, scope);
+                    case '-' -> (event, scope) -> x.read(event, scope) - y.read(event, scope);
+                    case '&' -> (event, scope) -> x.read(event, scope) & y.read(event, scope);
+                    case '|' -> (event, scope) -> x.read(event, scope) | y.read(event, scope);
+                    default -> (event, scope) -> x.read(event, scope) ^ y.read(event, scope);
+                };
         // a difference of times is a duration to compare as a number, not a time to measure from now
-        return new Typed.Ints(result, a.multiple() || b.multiple(), constant, a.duration() && b.duration(), false);
+        return new Typed.Ints(
+                result, a.multiple() || b.multiple(), constant, a.duration() && b.duration(), false, scalar);
     }
 
     private Typed ident(Expr.Ident e, Unit unit) throws CompileException {
@@ -613,6 +512,11 @@ public final class Compiler {
         };
     }
 
+    /** How a string field's values compare: paths as paths, some fields without regard to case. */
+    static Typed.StringOptions options(Field field) {
+        return new Typed.StringOptions(field.name().endsWith(".path"), CASE_INSENSITIVE.contains(field.name()));
+    }
+
     /** Fields the reference compares without regard to case on Linux. */
     private static final Set<String> CASE_INSENSITIVE = Set.of("dns.question.name");
 
@@ -651,8 +555,7 @@ public final class Compiler {
                         },
                         multiple,
                         null,
-                        new Typed.StringOptions(
-                                field.name().endsWith(".path"), CASE_INSENSITIVE.contains(field.name())));
+                        options(field));
             }
             case INT -> {
                 long[] zero = multiple ? new long[0] : new long[] {0};
@@ -667,7 +570,11 @@ public final class Compiler {
                         multiple,
                         null,
                         false,
-                        timestamp);
+                        timestamp,
+                        multiple
+                                ? null
+                                : (event, scope) ->
+                                        event.valueAt(slot) instanceof long[] one && one.length > 0 ? one[0] : 0);
             }
             case BOOL -> {
                 boolean[] zero = multiple ? new boolean[0] : new boolean[] {false};
@@ -831,7 +738,7 @@ public final class Compiler {
      * The matcher of a literal for the strings it is compared with: a path field's patterns are globs, and its
      * values, patterns and regular expressions are checked as the reference checks them.
      */
-    private static StringMatcher matcher(Typed.StringOptions options, Typed.Literal literal) throws CompileException {
+    static StringMatcher matcher(Typed.StringOptions options, Typed.Literal literal) throws CompileException {
         String text = literal.text();
         if (options.path()) {
             String problem = switch (literal.kind()) {
@@ -1008,6 +915,16 @@ public final class Compiler {
     private Evaluator intCompare(Typed.Ints a, Typed.Ints b, LongTest test) {
         Typed.Read<long[]> ra = a.read();
         Typed.Read<long[]> rb = b.read();
+        Typed.Scalar left = a.scalar();
+        Typed.Scalar right = b.scalar();
+        if (left != null && right != null) {
+            // one integer each side: no arrays, no loops (flags, ports, ids: most comparisons)
+            if (a.timestamp() && b.duration()) {
+                return (event, scope) ->
+                        test.test(scope.now(event) - left.read(event, scope), right.read(event, scope));
+            }
+            return (event, scope) -> test.test(left.read(event, scope), right.read(event, scope));
+        }
         if (a.timestamp() && b.duration()) {
             return (event, scope) -> {
                 long now = scope.now(event);
@@ -1087,19 +1004,22 @@ public final class Compiler {
             long[] values = members.values().clone();
             java.util.Arrays.sort(values);
             Typed.Read<long[]> read = ints.read();
-            in = (event, scope) -> {
-                long[] candidates = read.read(event, scope);
-                for (long candidate : candidates) {
-                    boolean found = java.util.Arrays.binarySearch(values, candidate) >= 0;
-                    if (found && !all) {
-                        return true;
-                    }
-                    if (!found && all) {
-                        return false;
-                    }
-                }
-                return all;
-            };
+            Typed.Scalar one = ints.scalar();
+            in = one != null
+                    ? (event, scope) -> java.util.Arrays.binarySearch(values, one.read(event, scope)) >= 0
+                    : (event, scope) -> {
+                        long[] candidates = read.read(event, scope);
+                        for (long candidate : candidates) {
+                            boolean found = java.util.Arrays.binarySearch(values, candidate) >= 0;
+                            if (found && !all) {
+                                return true;
+                            }
+                            if (!found && all) {
+                                return false;
+                            }
+                        }
+                        return all;
+                    };
         } else if (value instanceof Typed.Ints ints && array instanceof Typed.Ints other) {
             Typed.Read<long[]> read = ints.read();
             Typed.Read<long[]> members = other.read();

@@ -1,128 +1,361 @@
 package vigil.threats.rules.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.Field;
 
 /**
- * The rules of one event type, indexed by their approvers: for an event, the rules whose approver its values meet
- * and the rules without one, in their order. A rule whose approver fails is never run: its approver is a condition
- * every match meets.
+ * The rules of one event type, indexed by their {@link Approver}s: for an event, the rules one of whose approver's
+ * conditions its values meet, and the rules without an approver, in their order. A rule whose approver fails is
+ * never run: every match meets it. Per field, values are found by hashing, integers by binary search, and patterns
+ * by their literal start (a character tree walked along the value) or end (a tree walked backwards), so the cost of
+ * an event grows with its values, not with the number of rules. It allocates nothing per event.
  */
 public final class RuleIndex<T> {
     private final List<T> items;
-    private final int[] always;
-    private final List<FieldIndex> fields = new ArrayList<>();
+    private final long[] always;
+    private final FieldIndex[] fields;
 
-    /** One approver field: rules by the values that approve them, and the rules approved by patterns. */
-    private static final class FieldIndex {
-        final int slot;
-        final boolean ignoreCase;
-        final boolean multiple;
-        final Map<String, int[]> byValue = new HashMap<>();
-        final List<StringMatcher> patterns = new ArrayList<>();
-        final List<String> prefixes = new ArrayList<>();
-        final List<Integer> patternRules = new ArrayList<>();
-
-        FieldIndex(int slot, boolean ignoreCase, boolean multiple) {
-            this.slot = slot;
-            this.ignoreCase = ignoreCase;
-            this.multiple = multiple;
-        }
-
-        void add(String value, int rule) {
-            int[] before = byValue.get(value);
-            if (before == null) {
-                byValue.put(value, new int[] {rule});
-            } else if (before[before.length - 1] != rule) {
-                int[] grown = java.util.Arrays.copyOf(before, before.length + 1);
-                grown[before.length] = rule;
-                byValue.put(value, grown);
-            }
-        }
-    }
-
-    public RuleIndex(List<T> items, java.util.function.Function<T, Compiler.Compiled> compiled) {
+    public RuleIndex(List<T> items, Function<T, Compiler.Compiled> compiled) {
         this.items = List.copyOf(items);
-        List<Integer> unapproved = new ArrayList<>();
-        Map<String, FieldIndex> byField = new HashMap<>();
+        this.always = new long[words(items.size())];
+        Map<Integer, FieldIndex.Builder> byField = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            Compiler.Approver approver = compiled.apply(items.get(i)).approver();
+            Approver approver = compiled.apply(items.get(i)).approver();
             if (approver == null) {
-                unapproved.add(i);
+                always[i >>> 6] |= 1L << i;
                 continue;
             }
-            FieldIndex index =
-                    byField.computeIfAbsent(approver.field().name() + (approver.ignoreCase() ? "/i" : ""), name -> {
-                        FieldIndex created = new FieldIndex(
-                                approver.field().slot(),
-                                approver.ignoreCase(),
-                                approver.field().multiple());
-                        fields.add(created);
-                        return created;
-                    });
-            for (String value : approver.values()) {
-                index.add(value, i);
-            }
-            for (StringMatcher pattern : approver.patterns()) {
-                index.patterns.add(pattern);
-                index.prefixes.add(pattern.literalPrefix());
-                index.patternRules.add(i);
+            for (Approver.Atom atom : approver.atoms()) {
+                byField.computeIfAbsent(atom.field().slot(), slot -> new FieldIndex.Builder(atom.field()))
+                        .add(atom, i);
             }
         }
-        this.always = unapproved.stream().mapToInt(Integer::intValue).toArray();
+        this.fields = byField.values().stream().map(FieldIndex.Builder::build).toArray(FieldIndex[]::new);
     }
 
-    /** How many rules the index holds, and how many it runs for every event (no approver). */
+    /** How many rules the index holds. */
     public int size() {
         return items.size();
     }
 
+    /** How many it runs for every event (no approver). */
     public int unapproved() {
-        return always.length;
+        return count(always);
     }
 
-    /** The rules to run for {@code event}, in their order, into {@code out} (cleared first). */
-    public void candidates(Event event, boolean[] scratch, List<T> out) {
-        out.clear();
-        java.util.Arrays.fill(scratch, 0, items.size(), false);
-        for (int rule : always) {
-            scratch[rule] = true;
+    private static int count(long[] words) {
+        int count = 0;
+        for (long word : words) {
+            count += Long.bitCount(word);
         }
-        for (FieldIndex index : fields) {
-            Object value = event.valueAt(index.slot);
-            // an absent field reads as "" when it holds one value, as nothing when it holds several
-            String[] values = value instanceof String[] strings ? strings : index.multiple ? NONE : EMPTY_VALUE;
-            for (String one : values) {
-                int[] approved = index.byValue.get(index.ignoreCase ? one.toLowerCase(java.util.Locale.ROOT) : one);
-                if (approved != null) {
-                    for (int rule : approved) {
-                        scratch[rule] = true;
+        return count;
+    }
+
+    public T item(int index) {
+        return items.get(index);
+    }
+
+    /** Scratch for {@link #candidates}: one per thread. */
+    public long[] newMarks() {
+        return new long[always.length];
+    }
+
+    /**
+     * The indexes of the rules to run for {@code event}, in their order, into {@code out} (at least {@link #size()}
+     * long); {@code marks} is scratch from {@link #newMarks()}. Returns how many.
+     */
+    public int candidates(Event event, long[] marks, int[] out) {
+        System.arraycopy(always, 0, marks, 0, always.length);
+        for (FieldIndex field : fields) {
+            field.mark(event, marks);
+        }
+        int count = 0;
+        for (int w = 0; w < marks.length; w++) {
+            long word = marks[w];
+            while (word != 0) {
+                out[count++] = (w << 6) + Long.numberOfTrailingZeros(word);
+                word &= word - 1;
+            }
+        }
+        return count;
+    }
+
+    private static int words(int bits) {
+        return (bits + 63) >>> 6;
+    }
+
+    static void mark(long[] marks, int rule) {
+        marks[rule >>> 6] |= 1L << rule;
+    }
+
+    static boolean marked(long[] marks, int rule) {
+        return (marks[rule >>> 6] & 1L << rule) != 0;
+    }
+
+    static void markAll(long[] marks, int[] rules) {
+        for (int rule : rules) {
+            marks[rule >>> 6] |= 1L << rule;
+        }
+    }
+
+    /** The conditions on one field, of every rule. */
+    private static final class FieldIndex {
+        private static final String[] NO_STRINGS = {};
+        private static final String[] EMPTY_STRING = {""};
+        private static final long[] NO_LONGS = {};
+        private static final long[] ZERO = {0};
+        private static final int[] NO_RULES = {};
+
+        final int slot;
+        final boolean multiple;
+        final boolean ignoreCase;
+        final Map<String, int[]> values;
+        final PatternTree prefixes;
+        final PatternTree suffixes;
+        final Pattern[] others;
+        final long[] ints;
+        final int[][] intRules;
+        final long[] masks;
+        final int[] maskRules;
+        final int[] whenTrue;
+        final int[] whenNotEmpty;
+
+        FieldIndex(Builder b) {
+            this.slot = b.field.slot();
+            this.multiple = b.field.multiple();
+            this.ignoreCase = b.ignoreCase;
+            this.values = Map.copyOf(b.values.entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> ints(e.getValue()))));
+            this.prefixes = PatternTree.of(b.patterns, false, b.ignoreCase);
+            this.suffixes = PatternTree.of(b.patterns, true, b.ignoreCase);
+            this.others = b.patterns.stream()
+                    .filter(p -> p.prefix().isEmpty() && p.suffix().isEmpty())
+                    .toArray(Pattern[]::new);
+            this.ints = b.ints.keySet().stream().mapToLong(Long::longValue).toArray();
+            this.intRules = b.ints.values().stream().map(FieldIndex::ints).toArray(int[][]::new);
+            this.masks = b.masks.stream().mapToLong(m -> m[0]).toArray();
+            this.maskRules = b.masks.stream().mapToInt(m -> (int) m[1]).toArray();
+            this.whenTrue = ints(b.whenTrue);
+            this.whenNotEmpty = ints(b.whenNotEmpty);
+        }
+
+        private static int[] ints(List<Integer> list) {
+            return list.isEmpty()
+                    ? NO_RULES
+                    : list.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        void mark(Event event, long[] marks) {
+            Object value = event.valueAt(slot);
+            // an absent field reads as its zero value when it holds one value, as nothing when it holds several
+            switch (value) {
+                case String[] strings -> markStrings(strings, marks);
+                case long[] longs -> markInts(longs, marks);
+                case boolean[] bools -> markBools(bools, marks);
+                case null -> {
+                    markStrings(multiple ? NO_STRINGS : EMPTY_STRING, marks);
+                    markInts(multiple ? NO_LONGS : ZERO, marks);
+                }
+                default -> {}
+            }
+        }
+
+        private void markStrings(String[] strings, long[] marks) {
+            for (String one : strings) {
+                if (whenNotEmpty.length > 0 && !one.isEmpty()) {
+                    markAll(marks, whenNotEmpty);
+                }
+                if (!values.isEmpty()) {
+                    int[] approved = values.get(ignoreCase ? one.toLowerCase(Locale.ROOT) : one);
+                    if (approved != null) {
+                        markAll(marks, approved);
                     }
                 }
-                for (int p = 0; p < index.patterns.size(); p++) {
-                    int rule = index.patternRules.get(p);
-                    // the literal start of the pattern first: most values fail there, for the price of a compare
-                    String prefix = index.prefixes.get(p);
-                    if (!scratch[rule]
-                            && one.regionMatches(index.ignoreCase, 0, prefix, 0, prefix.length())
-                            && index.patterns.get(p).matches(one)) {
-                        scratch[rule] = true;
+                prefixes.mark(one, marks);
+                suffixes.mark(one, marks);
+                for (Pattern pattern : others) {
+                    pattern.mark(one, marks);
+                }
+            }
+        }
+
+        private void markInts(long[] longs, long[] marks) {
+            for (long one : longs) {
+                if (ints.length > 0) {
+                    int at = Arrays.binarySearch(ints, one);
+                    if (at >= 0) {
+                        markAll(marks, intRules[at]);
+                    }
+                }
+                for (int i = 0; i < masks.length; i++) {
+                    if ((one & masks[i]) != 0) {
+                        RuleIndex.mark(marks, maskRules[i]);
                     }
                 }
             }
         }
-        for (int i = 0; i < items.size(); i++) {
-            if (scratch[i]) {
-                out.add(items.get(i));
+
+        private void markBools(boolean[] bools, long[] marks) {
+            for (boolean one : bools) {
+                if (one) {
+                    markAll(marks, whenTrue);
+                    return;
+                }
+            }
+        }
+
+        static final class Builder {
+            final Field field;
+            boolean ignoreCase;
+            final Map<String, List<Integer>> values = new HashMap<>();
+            final List<Pattern> patterns = new ArrayList<>();
+            final TreeMap<Long, List<Integer>> ints = new TreeMap<>();
+            final List<long[]> masks = new ArrayList<>();
+            final List<Integer> whenTrue = new ArrayList<>();
+            final List<Integer> whenNotEmpty = new ArrayList<>();
+
+            Builder(Field field) {
+                this.field = field;
+            }
+
+            void add(Approver.Atom atom, int rule) {
+                switch (atom) {
+                    case Approver.Strings strings -> {
+                        ignoreCase |= strings.ignoreCase();
+                        for (String value : strings.values()) {
+                            addOnce(values.computeIfAbsent(value, v -> new ArrayList<>()), rule);
+                        }
+                        for (StringMatcher matcher : strings.patterns()) {
+                            patterns.add(new Pattern(matcher, rule));
+                        }
+                    }
+                    case Approver.Ints numbers -> {
+                        for (long value : numbers.values()) {
+                            addOnce(ints.computeIfAbsent(value, v -> new ArrayList<>()), rule);
+                        }
+                    }
+                    case Approver.Flags flags -> masks.add(new long[] {flags.mask(), rule});
+                    case Approver.True t -> addOnce(whenTrue, rule);
+                    case Approver.NotEmpty n -> addOnce(whenNotEmpty, rule);
+                }
+            }
+
+            private static void addOnce(List<Integer> rules, int rule) {
+                if (rules.isEmpty() || rules.getLast() != rule) {
+                    rules.add(rule);
+                }
+            }
+
+            FieldIndex build() {
+                return new FieldIndex(this);
             }
         }
     }
 
-    /** An absent single string field reads as "": the value its approver sees. */
-    private static final String[] EMPTY_VALUE = {""};
+    /** A pattern of a rule's approver, with the literal start and end every value it matches has. */
+    private record Pattern(StringMatcher matcher, int rule, String prefix, String suffix, boolean ignoreCase) {
+        Pattern(StringMatcher matcher, int rule) {
+            this(matcher, rule, matcher.literalPrefix(), matcher.literalSuffix(), matcher.ignoresCase());
+        }
 
-    private static final String[] NONE = {};
+        /** Marks the rule when {@code value} matches: its literal end first, then the matcher itself. */
+        void mark(String value, long[] marks) {
+            if (!marked(marks, rule)
+                    && value.regionMatches(ignoreCase, value.length() - suffix.length(), suffix, 0, suffix.length())
+                    && matcher.matches(value)) {
+                RuleIndex.mark(marks, rule);
+            }
+        }
+    }
+
+    /**
+     * Patterns by their literal start (or, {@code backwards}, by their literal end when they have no literal start):
+     * a tree of characters walked along a value reaches exactly the patterns whose literal part the value has.
+     */
+    private static final class PatternTree {
+        private final boolean backwards;
+        private final boolean ignoreCase;
+        private final Node root;
+
+        private static final class Node {
+            char[] keys = new char[0];
+            Node[] next = new Node[0];
+            Pattern[] patterns = new Pattern[0];
+
+            @Nullable
+            Node child(char key) {
+                for (int i = 0; i < keys.length; i++) {
+                    if (keys[i] == key) {
+                        return next[i];
+                    }
+                }
+                return null;
+            }
+
+            Node childOrNew(char key) {
+                Node found = child(key);
+                if (found != null) {
+                    return found;
+                }
+                Node created = new Node();
+                keys = Arrays.copyOf(keys, keys.length + 1);
+                next = Arrays.copyOf(next, next.length + 1);
+                keys[keys.length - 1] = key;
+                next[next.length - 1] = created;
+                return created;
+            }
+        }
+
+        private PatternTree(boolean backwards, boolean ignoreCase, Node root) {
+            this.backwards = backwards;
+            this.ignoreCase = ignoreCase;
+            this.root = root;
+        }
+
+        static PatternTree of(List<Pattern> patterns, boolean backwards, boolean ignoreCase) {
+            Node root = new Node();
+            for (Pattern pattern : patterns) {
+                String key = backwards ? pattern.suffix() : pattern.prefix();
+                if (key.isEmpty() || backwards && !pattern.prefix().isEmpty()) {
+                    continue; // in the other tree, or among the patterns run for every value
+                }
+                Node node = root;
+                for (int i = 0; i < key.length(); i++) {
+                    char c = key.charAt(backwards ? key.length() - 1 - i : i);
+                    node = node.childOrNew(ignoreCase ? Character.toLowerCase(c) : c);
+                }
+                node.patterns = Arrays.copyOf(node.patterns, node.patterns.length + 1);
+                node.patterns[node.patterns.length - 1] = pattern;
+            }
+            return new PatternTree(backwards, ignoreCase, root);
+        }
+
+        void mark(String value, long[] marks) {
+            Node node = root;
+            int length = value.length();
+            for (int i = 0; ; i++) {
+                for (Pattern pattern : node.patterns) {
+                    pattern.mark(value, marks);
+                }
+                if (i == length || node.keys.length == 0) {
+                    return;
+                }
+                char c = value.charAt(backwards ? length - 1 - i : i);
+                node = node.child(ignoreCase ? Character.toLowerCase(c) : c);
+                if (node == null) {
+                    return;
+                }
+            }
+        }
+    }
 }

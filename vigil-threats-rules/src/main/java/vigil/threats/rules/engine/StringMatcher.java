@@ -19,6 +19,16 @@ public sealed interface StringMatcher {
         return "";
     }
 
+    /** What every value it matches ends with (the text after the last {@code *}; empty when unknown). */
+    default String literalSuffix() {
+        return "";
+    }
+
+    /** Whether it ignores case (then its literal start and end are compared so too). */
+    default boolean ignoresCase() {
+        return false;
+    }
+
     record Scalar(String value) implements StringMatcher {
         @Override
         public boolean matches(String candidate) {
@@ -77,6 +87,16 @@ public sealed interface StringMatcher {
         public String literalPrefix() {
             int star = pattern.indexOf('*');
             return star < 0 ? pattern : pattern.substring(0, star);
+        }
+
+        @Override
+        public String literalSuffix() {
+            return pattern.substring(pattern.lastIndexOf('*') + 1);
+        }
+
+        @Override
+        public boolean ignoresCase() {
+            return ignoreCase;
         }
 
         /** A segment of a glob: {@code **} is the glob's business, never passed here. */
@@ -157,15 +177,29 @@ public sealed interface StringMatcher {
         /** A segment's wildcard, or null for {@code **}. */
         private final @org.jspecify.annotations.Nullable Wildcard[] elements;
 
-        private Glob(String pattern, @org.jspecify.annotations.Nullable Wildcard[] elements) {
+        private final boolean ignoreCase;
+
+        private Glob(String pattern, @org.jspecify.annotations.Nullable Wildcard[] elements, boolean ignoreCase) {
             this.pattern = pattern;
             this.elements = elements;
+            this.ignoreCase = ignoreCase;
         }
 
         @Override
         public String literalPrefix() {
             int star = pattern.indexOf('*');
             return star < 0 ? pattern : pattern.substring(0, star);
+        }
+
+        /** After the last {@code *} only literal segments follow, and the last one ends the path. */
+        @Override
+        public String literalSuffix() {
+            return pattern.substring(pattern.lastIndexOf('*') + 1);
+        }
+
+        @Override
+        public boolean ignoresCase() {
+            return ignoreCase;
         }
 
         static Glob of(String pattern, boolean ignoreCase) {
@@ -177,7 +211,7 @@ public sealed interface StringMatcher {
                 }
                 elements[i] = parts[i].equals("**") ? null : Wildcard.segment(parts[i], ignoreCase);
             }
-            return new Glob(pattern, elements);
+            return new Glob(pattern, elements, ignoreCase);
         }
 
         @Override
@@ -241,7 +275,17 @@ public sealed interface StringMatcher {
     }
 
     /** A regular expression; it matches when it finds a match anywhere, as Go's {@code MatchString} does. */
-    record Regex(String source, Pattern pattern) implements StringMatcher {
+    final class Regex implements StringMatcher {
+        private final String source;
+        private final Pattern pattern;
+        private final ThreadLocal<java.util.regex.Matcher> matchers;
+
+        private Regex(String source, Pattern pattern) {
+            this.source = source;
+            this.pattern = pattern;
+            this.matchers = ThreadLocal.withInitial(() -> pattern.matcher(""));
+        }
+
         static Regex of(String source) {
             try {
                 return new Regex(source, Pattern.compile(source));
@@ -250,9 +294,66 @@ public sealed interface StringMatcher {
             }
         }
 
+        public String source() {
+            return source;
+        }
+
+        public Pattern pattern() {
+            return pattern;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Regex regex && regex.source.equals(source);
+        }
+
+        @Override
+        public int hashCode() {
+            return source.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return text();
+        }
+
+        /** A matcher per thread, reset for each value: a regular expression in a rule allocates nothing per event. */
         @Override
         public boolean matches(String value) {
-            return pattern.matcher(value).find();
+            return matchers.get().reset(value).find();
+        }
+
+        /**
+         * The literal text an anchored expression starts with ({@code ^\[kworker} starts with {@code [kworker}):
+         * characters up to the first one with a meaning, none when the expression has an alternation anywhere.
+         */
+        @Override
+        public String literalPrefix() {
+            if (!source.startsWith("^") || source.indexOf('|') >= 0) {
+                return "";
+            }
+            StringBuilder prefix = new StringBuilder();
+            int i = 1;
+            while (i < source.length()) {
+                char c = source.charAt(i);
+                int next = i + 1;
+                char literal;
+                if (c == '\\' && next < source.length() && !Character.isLetterOrDigit(source.charAt(next))) {
+                    literal = source.charAt(next);
+                    next++;
+                } else if (Character.isLetterOrDigit(c) || " /-_:=,@#%&!'\"<>~`;".indexOf(c) >= 0) {
+                    literal = c;
+                } else {
+                    break;
+                }
+                // a quantifier after it makes the character optional or repeated: it is not part of the prefix
+                if (next < source.length() && "*+?{".indexOf(source.charAt(next)) >= 0) {
+                    break;
+                }
+                prefix.append(literal);
+                i = next;
+            }
+            return prefix.toString();
         }
 
         @Override

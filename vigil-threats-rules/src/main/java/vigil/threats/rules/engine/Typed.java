@@ -28,9 +28,29 @@ sealed interface Typed {
         }
     }
 
-    /** Integers; {@code constant} when known at compile time; {@code duration} when written with a unit. */
-    record Ints(Read<long[]> read, boolean multiple, long @Nullable [] constant, boolean duration, boolean timestamp)
-            implements Typed {}
+    /**
+     * Integers; {@code constant} when known at compile time; {@code duration} when written with a unit; for a value
+     * that is always one integer (a field of one value, a constant, arithmetic of those) also {@code scalar}, which
+     * reads it without an array: what comparisons use when both sides have one.
+     */
+    record Ints(
+            Read<long[]> read,
+            boolean multiple,
+            long @Nullable [] constant,
+            boolean duration,
+            boolean timestamp,
+            @Nullable Scalar scalar)
+            implements Typed {
+        Ints(Read<long[]> read, boolean multiple, long @Nullable [] constant, boolean duration, boolean timestamp) {
+            this(read, multiple, constant, duration, timestamp, null);
+        }
+    }
+
+    /** One integer of an event, read without an array. */
+    @FunctionalInterface
+    interface Scalar {
+        long read(Event event, Scope scope);
+    }
 
     /** Strings; {@code constant} for a literal; a field's comparison options. */
     record Strings(

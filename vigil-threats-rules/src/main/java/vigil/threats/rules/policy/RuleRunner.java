@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.engine.Compiler;
 import vigil.threats.rules.engine.RuleIndex;
 import vigil.threats.rules.event.Event;
@@ -18,22 +19,48 @@ import vigil.threats.rules.event.IpNet;
  */
 public final class RuleRunner {
     private final FieldCatalog catalog;
-    private final Map<String, RuleIndex<Entry>> byType = new HashMap<>();
-    /** Reused for every event: the rules to run, and the index's marks (the runner is used by one thread). */
-    private final List<Entry> candidates = new ArrayList<>();
-
-    private boolean[] marks = new boolean[0];
+    private final Map<String, Indexed> byType = new HashMap<>();
+    /** Reused for every event: the indexes of the rules to run (the runner is used by one thread). */
+    private final int[] candidates;
 
     /** When each rule with an {@code every} last raised a signal (nanoseconds, the events' clock). */
     private final Map<String, Long> lastSignal = new HashMap<>();
 
     private final VariableStore variables;
 
-    private record Entry(RuleSet.Loaded rule, Compiler.Compiled variant) {}
+    /** A rule's variant for one event type; its actions as an array (walked for every match, without an iterator). */
+    private static final class Entry {
+        final RuleSet.Loaded rule;
+        final Compiler.Compiled variant;
+        final RuleSet.CompiledAction[] actions;
+
+        Entry(RuleSet.Loaded rule, Compiler.Compiled variant) {
+            this.rule = rule;
+            this.variant = variant;
+            this.actions = rule.actions().toArray(RuleSet.CompiledAction[]::new);
+        }
+
+        Compiler.Compiled variant() {
+            return variant;
+        }
+    }
+
+    /** The rules of one event type, and the index's scratch marks. */
+    private record Indexed(RuleIndex<Entry> index, long[] marks) {}
 
     /** A rule that matched: which, whether it raises a signal, and the values that decided. */
     public record Match(
             String ruleId, boolean signal, String eventType, Map<String, String> values, List<String> actions) {}
+
+    /**
+     * Told of each match as it happens, after the rule's actions ran: what a sensor's signal pipeline reads, with
+     * nothing allocated for the matches it drops (rate-limited, silent). {@link #values} gives the values that
+     * decided when a signal is made.
+     */
+    @FunctionalInterface
+    public interface MatchSink {
+        void matched(RuleSet.Loaded rule, Compiler.Compiled variant, boolean signal, Event event);
+    }
 
     public RuleRunner(RuleSet rules, FieldCatalog catalog) {
         this.catalog = catalog;
@@ -47,25 +74,40 @@ public final class RuleRunner {
         }
         int largest = 0;
         for (Map.Entry<String, List<Entry>> type : entries.entrySet()) {
-            byType.put(type.getKey(), new RuleIndex<>(type.getValue(), Entry::variant));
+            RuleIndex<Entry> index = new RuleIndex<>(type.getValue(), Entry::variant);
+            byType.put(type.getKey(), new Indexed(index, index.newMarks()));
             largest = Math.max(largest, type.getValue().size());
         }
-        marks = new boolean[largest];
+        candidates = new int[largest];
     }
 
+    /** The rules {@code event} matches, each with the values that decided and the actions it ran. */
     public List<Match> evaluate(Event event) {
-        RuleIndex<Entry> index = byType.get(event.type());
-        if (index == null) {
-            return List.of();
+        List<Match> matches = new ArrayList<>(0);
+        run(event, null, matches);
+        return matches;
+    }
+
+    /** Runs the rules for {@code event}, telling {@code sink} of each match; returns how many matched. */
+    public int evaluate(Event event, MatchSink sink) {
+        return run(event, sink, null);
+    }
+
+    private int run(Event event, @Nullable MatchSink sink, @Nullable List<Match> out) {
+        Indexed indexed = byType.get(event.type());
+        if (indexed == null) {
+            return 0;
         }
-        index.candidates(event, marks, candidates);
-        List<Match> matches = List.of();
-        for (Entry entry : candidates) {
-            if (!entry.variant().evaluator().matches(event, variables)) {
+        int count = indexed.index().candidates(event, indexed.marks(), candidates);
+        int matched = 0;
+        for (int c = 0; c < count; c++) {
+            Entry entry = indexed.index().item(candidates[c]);
+            if (!entry.variant.evaluator().matches(event, variables)) {
                 continue;
             }
-            List<String> done = new ArrayList<>();
-            for (RuleSet.CompiledAction action : entry.rule().actions()) {
+            matched++;
+            List<String> done = out == null ? null : new ArrayList<>();
+            for (RuleSet.CompiledAction action : entry.actions) {
                 if (!action.filter().matches(event, variables)) {
                     continue;
                 }
@@ -75,26 +117,38 @@ public final class RuleRunner {
                                 action.value() != null ? action.value().read(event, variables) : action.constant();
                         if (value != null) {
                             variables.set(set.set(), value, event);
-                            done.add("set " + set.set().qualifiedName());
+                            if (done != null) {
+                                done.add("set " + set.set().qualifiedName());
+                            }
                         }
                     }
                     // Vigil's rule engine reports what a sensor would do; it kills nothing itself
-                    case Definitions.Kill kill -> done.add("kill " + kill.signal() + " (" + kill.scope() + ")");
-                    case Definitions.Hash hash -> done.add("hash");
-                    case Definitions.Other other -> done.add(other.kind() + " (not run)");
+                    case Definitions.Kill kill -> {
+                        if (done != null) {
+                            done.add("kill " + kill.signal() + " (" + kill.scope() + ")");
+                        }
+                    }
+                    case Definitions.Hash hash -> {
+                        if (done != null) {
+                            done.add("hash");
+                        }
+                    }
+                    case Definitions.Other other -> {
+                        if (done != null) {
+                            done.add(other.kind() + " (not run)");
+                        }
+                    }
                 }
             }
-            if (matches.isEmpty()) {
-                matches = new ArrayList<>();
+            boolean signal = !entry.rule.definition().silent() && due(entry.rule.definition(), event);
+            if (sink != null) {
+                sink.matched(entry.rule, entry.variant, signal, event);
             }
-            matches.add(new Match(
-                    entry.rule().id(),
-                    !entry.rule().definition().silent() && due(entry.rule().definition(), event),
-                    event.type(),
-                    values(entry.variant(), event),
-                    done));
+            if (out != null && done != null) {
+                out.add(new Match(entry.rule.id(), signal, event.type(), values(entry.variant, event), done));
+            }
         }
-        return matches;
+        return matched;
     }
 
     /**
@@ -114,7 +168,8 @@ public final class RuleRunner {
         return true;
     }
 
-    private Map<String, String> values(Compiler.Compiled variant, Event event) {
+    /** The values of the fields a rule read, for an event it matched. */
+    public Map<String, String> values(Compiler.Compiled variant, Event event) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : variant.fields()) {
             catalog.find(name).map(event::value).ifPresent(value -> values.put(name, text(value)));

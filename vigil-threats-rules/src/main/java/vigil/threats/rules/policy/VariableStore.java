@@ -84,19 +84,45 @@ public final class VariableStore implements Scope {
         }
     }
 
+    /**
+     * The last event a key was made for, and its keys by scope field: an event's rules read the same process's
+     * variables many times, and a pid's key is a new string each time it is made.
+     */
+    private @Nullable Event keyedEvent;
+
+    private final Map<String, String> eventKeys = new HashMap<>();
+
     /** The key of a scoped variable for an event: its process, container or cgroup. */
     private String key(String name, Event event, @Nullable String scopeField) {
         String scope = scopes.get(name);
         if (scope == null) {
             return "";
         }
-        String field = scopeField != null
+        String field = scopeField(scope, scopeField);
+        if (keyedEvent != event) {
+            keyedEvent = event;
+            eventKeys.clear();
+        }
+        String known = eventKeys.get(field);
+        if (known != null) {
+            return known;
+        }
+        String key = keyOf(field, event);
+        eventKeys.put(field, key);
+        return key;
+    }
+
+    private static String scopeField(String scope, @Nullable String scopeField) {
+        return scopeField != null
                 ? scopeField
                 : switch (scope) {
                     case "process" -> "process.pid";
                     case "container" -> "process.container.id";
                     default -> "process.cgroup.id";
                 };
+    }
+
+    private String keyOf(String field, Event event) {
         Field found = scopeFields.computeIfAbsent(
                 field, wanted -> catalog.find(wanted).orElse(null));
         Object value = found == null ? null : event.value(found);

@@ -577,6 +577,97 @@ class InterpreterAgreementTest {
                         .isEqualTo(truth(example.expr(), example.event())));
     }
 
+    /**
+     * An approver is a condition every match meets: the index never skips a rule for an event the rule matches
+     * (random expressions exercise every kind: values, patterns, integers, flags, booleans, non-empty strings, and
+     * their {@code &&} and {@code ||}).
+     */
+    @Test
+    void theApproverIndexNeverSkipsAMatch() {
+        Compiler compiler = new Compiler(FieldCatalog.linux(), Constants.linux(), Map.of(), Map.of());
+        int[] approved = {0};
+        qt().withExamples(EXAMPLES).withShrinkCycles(3000).forAll(APPROVER_GEN).checkAssert(example -> {
+            // tied to open events by a conjunct that holds for every generated event and gives no approver
+            Expr rule = new Expr.Logical(
+                    Expr.LogicalOp.AND,
+                    example.expr(),
+                    new Expr.Compare(
+                            Expr.CompareOp.NE,
+                            new Expr.Ident("open.file.name", P),
+                            new Expr.StringLit("never generated", P),
+                            P),
+                    P);
+            try {
+                Compiler.Compiled compiled = compiler.compile(rule);
+                Event event = new EventBuilder(FieldCatalog.linux()).build("open", example.event());
+                if (compiled.approver() != null) {
+                    approved[0]++;
+                }
+                if (compiled.evaluator().matches(event, Scope.EMPTY)) {
+                    RuleIndex<Compiler.Compiled> index = new RuleIndex<>(List.of(compiled), c -> c);
+                    assertThat(index.candidates(event, index.newMarks(), new int[1]))
+                            .as(Printer.print(rule) + " on " + example.event() + ", approver " + compiled.approver())
+                            .isEqualTo(1);
+                }
+            } catch (CompileException | EventBuilder.EventFormatException e) {
+                throw new AssertionError(Printer.print(rule) + ": " + e.getMessage(), e);
+            }
+        });
+        // the property is not vacuous: many of the expressions have an approver
+        assertThat(approved[0]).isGreaterThan(EXAMPLES / 10);
+    }
+
+    /** Random conditions mixed, by {@code &&} and {@code ||}, with the shapes approvers are made of. */
+    static final Gen<Example> APPROVER_GEN = new Gen<>() {
+        @Override
+        public Example generate(RandomnessSource in) {
+            return new Example(approverShaped(in, 3), event(in));
+        }
+
+        @Override
+        public String asString(Example example) {
+            return Printer.print(example.expr()) + " on " + example.event();
+        }
+    };
+
+    static Expr approverShaped(RandomnessSource in, int depth) {
+        return switch (pick(in, depth == 0 ? 4 : 6)) {
+            case 0 -> {
+                // flags: open.flags & MASK > 0 (or the mask first)
+                Expr flags = new Expr.Ident("open.flags", P);
+                Expr mask = pick(in, 2) == 0
+                        ? new Expr.Ident(
+                                oneOf(in, CONSTANTS.keySet().stream().sorted().toList()), P)
+                        : new Expr.IntLit(smallInt(in), P);
+                Expr and = pick(in, 2) == 0
+                        ? new Expr.Bitwise('&', flags, mask, P)
+                        : new Expr.Bitwise('&', mask, flags, P);
+                yield new Expr.Compare(Expr.CompareOp.GT, and, new Expr.IntLit(0, P), P);
+            }
+            case 1 ->
+                // not empty: a string field of one value against ""
+                new Expr.Compare(
+                        Expr.CompareOp.NE,
+                        new Expr.Ident(oneOf(in, List.of("open.file.name", "open.file.path")), P),
+                        new Expr.StringLit("", P),
+                        P);
+            case 2 ->
+                // a value in a field of several strings
+                new Expr.Member(
+                        Expr.MemberOp.IN,
+                        new Expr.StringLit(oneOf(in, NAMES), P),
+                        new Expr.Ident(oneOf(in, List.of("process.ancestors.file.name", "process.argv")), P),
+                        P);
+            case 3 -> condition(in, 2);
+            default ->
+                new Expr.Logical(
+                        pick(in, 2) == 0 ? Expr.LogicalOp.AND : Expr.LogicalOp.OR,
+                        approverShaped(in, depth - 1),
+                        approverShaped(in, depth - 1),
+                        P);
+        };
+    }
+
     /** The interpreter's own checks: a few cases whose answer the reference documents. */
     @Test
     void interpreterFollowsTheReferenceOnKnownCases() {
