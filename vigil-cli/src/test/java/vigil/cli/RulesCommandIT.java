@@ -167,7 +167,7 @@ class RulesCommandIT {
         assertThat(check.exitCode()).as(check.err()).isZero();
         JsonNode root = JsonMapper.builder().build().readTree(check.out());
         assertThat(root.path("summary").path("error").asInt()).isZero();
-        assertThat(root.path("summary").path("loaded").asInt()).isGreaterThanOrEqualTo(20);
+        assertThat(root.path("summary").path("loaded").asInt()).isEqualTo(25);
         assertThat(root.path("rules").valueStream().map(rule -> rule.path("id").asString()))
                 .contains("Read sensitive file untrusted");
 
