@@ -297,6 +297,15 @@ public final class FalcoFields {
                 boolean character = args[1].equals("char");
                 yield new Accessor(Type.STRING, event -> fdKind(longs(event, mode), longs(event, family), character));
             }
+            case "same" -> {
+                int first = seclField(args[0], mapping).slot();
+                int second = seclField(args[1], mapping).slot();
+                yield new Accessor(Type.BOOL, event -> {
+                    long[] a = longs(event, first);
+                    long[] b = longs(event, second);
+                    return a.length == 0 || b.length == 0 ? EMPTY_LONGS : new long[] {a[0] == b[0] ? 1 : 0};
+                });
+            }
             case "dirslash" -> {
                 int slot = seclField(args[0], mapping).slot();
                 yield new Accessor(

@@ -30,7 +30,9 @@ class FieldCatalogTest {
                 .toList();
         assertThat(extensions).doesNotHaveDuplicates().doesNotContainAnyElementsOf(reference);
         assertThat(extensions).doesNotContainAnyElementsOf(legacy);
-        assertThat(types).containsExactly("dup", "symlink").doesNotContainAnyElementsOf(reference);
+        assertThat(types)
+                .containsExactly("dup", "setns", "symlink", "userfaultfd")
+                .doesNotContainAnyElementsOf(reference);
     }
 
     @Test

@@ -161,8 +161,8 @@ class FalcoRulesLoaderTest {
                   condition: spawned_process and user.loginname = root
                   output: x
                   priority: INFO
-                - rule: Userfaultfd
-                  condition: evt.type in (userfaultfd) and proc.name = x
+                - rule: Pivot root
+                  condition: evt.type in (pivot_root) and proc.name = x
                   output: x
                   priority: INFO
                 - rule: Audit
@@ -187,8 +187,8 @@ class FalcoRulesLoaderTest {
                 new FalcoRule.Status.Unsupported("user.loginname", "the login user's name is not resolved"),
                 rule(result, "Login name").status());
         assertEquals(
-                "evt.type=userfaultfd",
-                ((FalcoRule.Status.Unsupported) rule(result, "Userfaultfd").status()).what());
+                "evt.type=pivot_root",
+                ((FalcoRule.Status.Unsupported) rule(result, "Pivot root").status()).what());
         assertEquals(
                 "source k8s_audit",
                 ((FalcoRule.Status.Unsupported) rule(result, "Audit").status()).what());
