@@ -167,7 +167,7 @@ class RulesCommandIT {
         assertThat(check.exitCode()).as(check.err()).isZero();
         JsonNode root = JsonMapper.builder().build().readTree(check.out());
         assertThat(root.path("summary").path("error").asInt()).isZero();
-        assertThat(root.path("summary").path("loaded").asInt()).isGreaterThanOrEqualTo(20);
+        assertThat(root.path("summary").path("loaded").asInt()).isEqualTo(25);
         assertThat(root.path("rules").valueStream().map(rule -> rule.path("id").asString()))
                 .contains("Read sensitive file untrusted");
 
@@ -177,7 +177,16 @@ class RulesCommandIT {
                   condition: evt.type in (open, openat) and fd.name = /etc/shadow
                   output: "%proc.name read %fd.name"
                   priority: WARNING
+                - rule: Login name
+                  desc: test
+                  condition: evt.type = execve and user.loginname = root
+                  output: x
+                  priority: WARNING
                 """);
+        Run mine = vigil("rules", "check", rules.toString());
+        assertThat(mine.out())
+                .contains("user.loginname: the login user's name is not resolved")
+                .doesNotContain("user.loginname: user.loginname");
         Path events = Files.writeString(temp.resolve("events.jsonl"), """
                 {"type": "open", "fields": {"open.file.path": "/etc/shadow", "process.comm": "cat"}}
                 {"type": "open", "fields": {"open.file.path": "/etc/hosts", "process.comm": "cat"}}

@@ -17,7 +17,10 @@ import java.util.TreeSet;
 
 /**
  * The fields events can carry, each with its slot. Vigil's Linux catalog is {@code secl/fields-linux.tsv}, checked
- * against Datadog's published SECL reference ({@code field, type, event type, constants group}).
+ * against Datadog's published SECL reference ({@code field, type, event type, constants group}), the few fields the
+ * default policy uses beyond it ({@code fields-linux-extra.tsv}), and Vigil's extensions: event types and fields
+ * outside SECL's model that Vigil's sensor provides for Falco's rules ({@code vigil-event-types-linux.tsv},
+ * {@code vigil-extensions-linux.tsv}; docs/threats-events.md).
  */
 public final class FieldCatalog {
     /** Last name segments of fields that hold several values (besides every field of a process's ancestors). */
@@ -27,6 +30,8 @@ public final class FieldCatalog {
     private final Map<String, Field> fields = new LinkedHashMap<>();
     private final Map<String, String> legacy = new java.util.HashMap<>();
     private final Set<String> eventTypes;
+    /** The names of Vigil's extensions: fields and event types outside SECL's reference. */
+    private final Set<String> extensions = new TreeSet<>();
 
     private FieldCatalog(List<Entry> entries, Collection<String> eventTypes) {
         for (Entry entry : entries) {
@@ -67,6 +72,8 @@ public final class FieldCatalog {
         List<Entry> entries = new ArrayList<>();
         List<String[]> rows = new ArrayList<>(rows("secl/fields-linux.tsv"));
         rows.addAll(rows("secl/fields-linux-extra.tsv"));
+        List<String[]> extensionRows = rows("secl/vigil-extensions-linux.tsv");
+        rows.addAll(extensionRows);
         for (String[] row : rows) {
             if (row.length < 3 || row[1].equals("?")) {
                 continue;
@@ -74,12 +81,17 @@ public final class FieldCatalog {
             entries.add(new Entry(row[0], FieldType.of(row[1]), row[2]));
         }
         List<String> types = new ArrayList<>();
-        for (String[] row : rows("secl/event-types-linux.tsv")) {
+        List<String[]> typeRows = new ArrayList<>(rows("secl/event-types-linux.tsv"));
+        List<String[]> extensionTypes = rows("secl/vigil-event-types-linux.tsv");
+        typeRows.addAll(extensionTypes);
+        for (String[] row : typeRows) {
             if (!row[0].equals(Field.ANY_EVENT)) {
                 types.add(row[0]);
             }
         }
         FieldCatalog catalog = new FieldCatalog(entries, types);
+        extensionRows.forEach(row -> catalog.extensions.add(row[0]));
+        extensionTypes.forEach(row -> catalog.extensions.add(row[0]));
         for (String[] row : rows("secl/legacy-fields-linux.tsv")) {
             catalog.legacy.put(row[0], row[1]);
         }
@@ -122,6 +134,14 @@ public final class FieldCatalog {
 
     public int size() {
         return fields.size();
+    }
+
+    /**
+     * Whether a field or an event type is Vigil's extension of SECL's model (a sensor other than Vigil's does not
+     * provide it).
+     */
+    public boolean isExtension(String name) {
+        return extensions.contains(name);
     }
 
     /** The event types, {@code *} excluded. */

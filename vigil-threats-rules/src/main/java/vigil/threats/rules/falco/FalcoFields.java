@@ -291,6 +291,26 @@ public final class FalcoFields {
                 int slot = family.slot();
                 yield new Accessor(Type.STRING, event -> mapFamily(longs(event, slot), character));
             }
+            case "fdkind" -> {
+                int mode = seclField(args[0] + ".file.mode", mapping).slot();
+                int family = seclField(args[0] + ".addr.family", mapping).slot();
+                boolean character = args[1].equals("char");
+                yield new Accessor(Type.STRING, event -> fdKind(longs(event, mode), longs(event, family), character));
+            }
+            case "same" -> {
+                int first = seclField(args[0], mapping).slot();
+                int second = seclField(args[1], mapping).slot();
+                yield new Accessor(Type.BOOL, event -> {
+                    long[] a = longs(event, first);
+                    long[] b = longs(event, second);
+                    return a.length == 0 || b.length == 0 ? EMPTY_LONGS : new long[] {a[0] == b[0] ? 1 : 0};
+                });
+            }
+            case "dirslash" -> {
+                int slot = seclField(args[0], mapping).slot();
+                yield new Accessor(
+                        Type.STRING, event -> mapStrings(strings(event, slot), s -> s.endsWith("/") ? s : s + "/"));
+            }
             case "sockfamily" -> {
                 int slot = seclField(args[0], mapping).slot();
                 yield new Accessor(Type.STRING, event -> {
@@ -485,6 +505,23 @@ public final class FalcoFields {
             };
         }
         return out;
+    }
+
+    /**
+     * The kind of a descriptor by its inode's mode ({@code S_IFMT} bits) and, for a socket, its address family: a
+     * socket's family alone says socket when the mode is absent; neither says a file.
+     */
+    private static String[] fdKind(long[] mode, long[] family, boolean character) {
+        long format = mode.length == 0 ? 0 : mode[0] & 0170000;
+        if (format == 0140000 || (format == 0 && family.length > 0 && family[0] != 0)) {
+            return mapFamily(family.length == 0 ? new long[] {0} : family, character);
+        }
+        String kind = switch ((int) format) {
+            case 0010000 -> character ? "p" : "pipe";
+            case 0040000 -> character ? "d" : "directory";
+            default -> character ? "f" : "file";
+        };
+        return new String[] {kind};
     }
 
     private static String[] cmdline(Event event, int comm, int args) {

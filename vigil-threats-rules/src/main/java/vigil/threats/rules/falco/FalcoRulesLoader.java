@@ -403,7 +403,7 @@ public final class FalcoRulesLoader {
             } catch (FalcoCompileException e) {
                 status = new FalcoRule.Status.InError(e.location(), String.valueOf(e.getMessage()));
             } catch (UnsupportedException e) {
-                status = new FalcoRule.Status.Unsupported(e.what(), String.valueOf(e.getMessage()));
+                status = new FalcoRule.Status.Unsupported(e.what(), e.reason());
             }
         }
         return new FalcoRule(rule.name, rule.file, rule.line, status, rule.priority, rule.tags, rule.output, compiled);

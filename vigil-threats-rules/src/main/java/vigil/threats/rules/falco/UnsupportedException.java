@@ -7,13 +7,20 @@ package vigil.threats.rules.falco;
 public final class UnsupportedException extends Exception {
     private static final long serialVersionUID = 1L;
     private final String what;
+    private final String reason;
 
     public UnsupportedException(String what, String reason) {
         super(what + ": " + reason);
         this.what = what;
+        this.reason = reason;
     }
 
     public String what() {
         return what;
+    }
+
+    /** Why, without {@link #what()} before it (the message has both). */
+    public String reason() {
+        return reason;
     }
 }

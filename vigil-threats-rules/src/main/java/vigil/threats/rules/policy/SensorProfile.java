@@ -7,7 +7,9 @@ import java.util.Optional;
  * The event types a sensor provides, and why the others are missing: what {@code rules check} reports a rule
  * {@code unsupported} for. Vigil's Linux sensor attaches to tracepoints only (raw syscall tracepoints and
  * scheduler/module tracepoints; no kprobes, fentry or LSM hooks, ADR 0039), so events that need network packets,
- * the LSM or kernel internals reached only by kprobes are not provided.
+ * the LSM or kernel internals reached only by kprobes are not provided. Vigil's extensions of SECL's model
+ * ({@code symlink} and {@code dup} events, {@code process.cwd}, {@code container.privileged}...) are not listed as
+ * missing: the sensor provides them (docs/threats-events.md, "Vigil's extensions").
  */
 public record SensorProfile(String name, Map<String, String> missing) {
     /** What Vigil's eBPF sensor (tracepoints only) cannot provide, by event type, with the reason. */

@@ -61,8 +61,9 @@ class FalcoFieldsTest {
     @Test
     void unsupportedFieldsNameThemselves() {
         UnsupportedException e =
-                assertThrows(UnsupportedException.class, () -> FIELDS.resolve(ref("proc.cwd", null), "exec"));
-        assertEquals("proc.cwd", e.what());
+                assertThrows(UnsupportedException.class, () -> FIELDS.resolve(ref("user.loginname", null), "exec"));
+        assertEquals("user.loginname", e.what());
+        assertEquals("the login user's name is not resolved", e.reason());
         e = assertThrows(UnsupportedException.class, () -> FIELDS.resolve(ref("no.such.field", null), "exec"));
         assertEquals("no.such.field", e.what());
         e = assertThrows(UnsupportedException.class, () -> FIELDS.resolve(ref("proc.name", "1"), "exec"));

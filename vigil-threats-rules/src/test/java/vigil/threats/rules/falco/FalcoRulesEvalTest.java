@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 import vigil.threats.rules.engine.Scope;
 import vigil.threats.rules.event.Event;
 import vigil.threats.rules.event.EventBuilder;
+import vigil.threats.rules.event.EventJson;
 import vigil.threats.rules.event.FieldCatalog;
 
 /** Falco's stable rules evaluated on Vigil events: each rule on an event it must match and on near misses. */
 class FalcoRulesEvalTest {
     static final EventBuilder BUILDER = new EventBuilder(FieldCatalog.linux());
+    static final EventJson JSON = new EventJson(FieldCatalog.linux());
     static Map<String, FalcoRule> rules = Map.of();
 
     @BeforeAll
@@ -125,6 +127,93 @@ class FalcoRulesEvalTest {
         assertFalse(matches(rule, event("connect", ssh, "connect.addr.ip", "10.0.0.8")), "a private address");
         assertFalse(matches(rule, event("connect", ssh, "connect.protocol", 17)), "udp");
         assertFalse(matches(rule, event("connect", ssh, "process.argv0", "curl")));
+    }
+
+    // Witnesses of the five stable rules that need Vigil's extensions of SECL's model (symlink and dup events, the
+    // working directory, a container's privileged flag, memfd executables): events as the sensor records them.
+
+    static Event json(String line) throws Exception {
+        return JSON.parse(line);
+    }
+
+    @Test
+    void createSymlinkOverSensitiveFiles() throws Exception {
+        String rule = "Create Symlink Over Sensitive Files";
+        assertEquals(Set.of("symlink"), rules.get(rule).eventTypes());
+        assertTrue(matches(rule, json("""
+                {"type": "symlink", "fields": {"symlink.target": "/etc/shadow", "symlink.file.path": "/tmp/s",
+                 "symlink.syscall.path": "s", "symlink.retval": 0, "process.comm": "ln"}}""")));
+        assertTrue(matches(rule, json("""
+                {"type": "symlink", "fields": {"symlink.target": "/root", "symlink.file.path": "/tmp/r"}}""")));
+        assertFalse(matches(rule, json("""
+                {"type": "symlink", "fields": {"symlink.target": "/etc/hosts", "symlink.file.path": "/tmp/s",
+                 "process.comm": "ln"}}""")));
+        assertFalse(matches(rule, json("""
+                {"type": "link", "fields": {"link.file.path": "/etc/shadow", "link.file.destination.path": "/tmp/s"}}                """)), "a hard link is the other rule's");
+        String output = rules.get(rule).output(json("""
+                        {"type": "symlink", "fields": {"symlink.target": "/etc/shadow", "symlink.syscall.path": "s"}}                        """), FalcoFields.linux());
+        assertTrue(output.contains("target=/etc/shadow linkpath=s evt_type=symlink"), output);
+    }
+
+    @Test
+    void redirectStdoutStdinToNetworkConnectionInContainer() throws Exception {
+        String rule = "Redirect STDOUT/STDIN to Network Connection in Container";
+        assertEquals(Set.of("dup"), rules.get(rule).eventTypes());
+        // dup2(socket, 1) in a container: the socket is an IPv4 TCP connection
+        String socket = """
+                {"type": "dup", "fields": {"dup.fd": 3, "dup.retval": %d, "dup.file.mode": %d, "dup.addr.family": %d,
+                 "dup.addr.ip": "203.0.113.7", "dup.addr.port": 4444, "dup.protocol": 6, "process.comm": "sh",
+                 "process.container.id": "4f2c9a1b7e3d0c5a"}}""";
+        assertTrue(matches(rule, json(socket.formatted(1, 0140000, 2))));
+        assertTrue(matches(rule, json(socket.formatted(0, 0140000, 10))), "IPv6");
+        assertFalse(matches(rule, json(socket.formatted(5, 0140000, 2))), "not a standard stream");
+        assertFalse(matches(rule, json(socket.formatted(1, 0140000, 1))), "a unix socket");
+        assertFalse(matches(rule, json(socket.formatted(1, 0010000, 0))), "a pipe");
+        assertFalse(matches(rule, json(socket.formatted(-9, 0140000, 2))), "failed: EBADF");
+        assertFalse(matches(rule, json("""
+                {"type": "dup", "fields": {"dup.fd": 3, "dup.retval": 1, "dup.file.mode": 49152, "dup.addr.family": 2}}                """)), "on the host");
+        String output = rules.get(rule).output(json(socket.formatted(1, 0140000, 2)), FalcoFields.linux());
+        assertTrue(output.contains("fd_type=ipv4 fd_proto=tcp evt_type=dup"), output);
+    }
+
+    @Test
+    void debugfsLaunchedInPrivilegedContainer() throws Exception {
+        String rule = "Debugfs Launched in Privileged Container";
+        String debugfs = """
+                {"type": "exec", "fields": {"process.comm": "debugfs", "process.file.path": "/sbin/debugfs",
+                 "process.container.id": "4f2c9a1b7e3d0c5a", "container.privileged": %s}}""";
+        assertTrue(matches(rule, json(debugfs.formatted("true"))));
+        assertFalse(matches(rule, json(debugfs.formatted("false"))));
+        assertFalse(matches(rule, json("""
+                {"type": "exec", "fields": {"process.comm": "debugfs", "process.container.id": "4f2c9a1b7e3d0c5a"}}                """)), "the runtime did not say privileged");
+    }
+
+    @Test
+    void executionFromDevShm() throws Exception {
+        String rule = "Execution from /dev/shm";
+        String relative = """
+                {"type": "exec", "fields": {"process.comm": "x", "process.argv0": "./x", "process.file.path": "%s",
+                 "process.cwd": "%s"}}""";
+        assertTrue(matches(rule, json(relative.formatted("/dev/shm/x", "/dev/shm"))), "./x run in /dev/shm");
+        assertTrue(matches(rule, json(relative.formatted("/dev/shm/a/x", "/dev/shm/a"))));
+        assertFalse(matches(rule, json(relative.formatted("/tmp/x", "/tmp"))));
+        assertFalse(matches(rule, json(relative.formatted("/dev/shmx/x", "/dev/shmx"))), "another directory");
+        assertEquals(
+                "/dev/shm/",
+                rules.get(rule)
+                        .output(json(relative.formatted("/dev/shm/x", "/dev/shm")), FalcoFields.linux())
+                        .replaceAll(".*proc_cwd=(\\S*).*", "$1"));
+    }
+
+    @Test
+    void filelessExecutionViaMemfdCreate() throws Exception {
+        String rule = "Fileless execution via memfd_create";
+        String memfd = """
+                {"type": "exec", "fields": {"process.comm": "%s", "process.file.path": "memfd:payload (deleted)",
+                 "process.parent.comm": "bash", "process.is_exe_from_memfd": %s}}""";
+        assertTrue(matches(rule, json(memfd.formatted("payload", "true"))));
+        assertFalse(matches(rule, json(memfd.formatted("payload", "false"))));
+        assertFalse(matches(rule, json(memfd.formatted("runc", "true"))), "runc re-executes itself from a memfd");
     }
 
     @Test

@@ -157,12 +157,12 @@ class FalcoRulesLoaderTest {
     @Test
     void unsupportedRulesNameWhatIsMissing() {
         FalcoRulesLoader.Result result = load(BASE + """
-                - rule: Cwd
-                  condition: spawned_process and proc.cwd startswith /tmp
+                - rule: Login name
+                  condition: spawned_process and user.loginname = root
                   output: x
                   priority: INFO
-                - rule: Symlink
-                  condition: evt.type in (symlink, symlinkat) and fd.name = /etc/passwd
+                - rule: Pivot root
+                  condition: evt.type in (pivot_root) and proc.name = x
                   output: x
                   priority: INFO
                 - rule: Audit
@@ -184,12 +184,11 @@ class FalcoRulesLoaderTest {
                   priority: INFO
                 """);
         assertEquals(
-                new FalcoRule.Status.Unsupported(
-                        "proc.cwd", "proc.cwd: the working directory is not in Vigil's process context"),
-                rule(result, "Cwd").status());
+                new FalcoRule.Status.Unsupported("user.loginname", "the login user's name is not resolved"),
+                rule(result, "Login name").status());
         assertEquals(
-                "evt.type=symlink",
-                ((FalcoRule.Status.Unsupported) rule(result, "Symlink").status()).what());
+                "evt.type=pivot_root",
+                ((FalcoRule.Status.Unsupported) rule(result, "Pivot root").status()).what());
         assertEquals(
                 "source k8s_audit",
                 ((FalcoRule.Status.Unsupported) rule(result, "Audit").status()).what());
