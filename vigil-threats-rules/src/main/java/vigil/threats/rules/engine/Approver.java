@@ -53,9 +53,10 @@ public record Approver(List<Atom> atoms) {
             values = Set.copyOf(values);
         }
 
+        /** Zero is what most events have (an absent field, root's id): a poor approver. */
         @Override
         public int weight() {
-            return values.size();
+            return values.size() + (values.contains(0L) ? 32 : 0);
         }
     }
 
@@ -75,8 +76,11 @@ public record Approver(List<Atom> atoms) {
         }
     }
 
-    /** The string field (of one value) is not empty ({@code process.container.id != ""}). */
-    public record NotEmpty(Field field) implements Atom {
+    /**
+     * The field (of one value) is not its zero value: a string that is not empty ({@code process.container.id !=
+     * ""}), an integer that is not 0 ({@code cgroup.file.inode != 0}).
+     */
+    public record NotZero(Field field) implements Atom {
         @Override
         public int weight() {
             return 48;

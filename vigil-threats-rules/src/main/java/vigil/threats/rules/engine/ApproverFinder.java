@@ -109,11 +109,25 @@ final class ApproverFinder {
                 };
             }
             case NE -> {
-                // f != "" on a field of one value: only events where it is set
-                boolean empty = other instanceof Expr.StringLit s && s.value().isEmpty();
-                return field != null && field.type() == FieldType.STRING && !field.multiple() && empty
-                        ? one(new Approver.NotEmpty(field))
-                        : null;
+                // on a field of one value: f != "", f != 0 (only events where it is set), f != false (it is true)
+                if (field == null || field.multiple()) {
+                    return null;
+                }
+                return switch (field.type()) {
+                    case STRING ->
+                        other instanceof Expr.StringLit s && s.value().isEmpty()
+                                ? one(new Approver.NotZero(field))
+                                : null;
+                    case INT -> {
+                        Long value = intOf(other);
+                        yield value != null && value == 0 ? one(new Approver.NotZero(field)) : null;
+                    }
+                    case BOOL ->
+                        other instanceof Expr.Ident name && name.name().equals("false")
+                                ? one(new Approver.True(field))
+                                : null;
+                    case IP -> null;
+                };
             }
             case GT -> {
                 // f & MASK > 0

@@ -38,7 +38,22 @@ public final class Compiler {
             Evaluator evaluator,
             String eventType,
             Set<String> fields,
-            @Nullable Approver approver) {}
+            @Nullable Approver approver,
+            Partial partial) {}
+
+    /** A condition compiled alone, and the fields it reads. */
+    record Leaf(Evaluator evaluator, Set<String> fields) {}
+
+    /** A condition of a rule compiled alone (null when it uses a register, which binds across the whole rule). */
+    @Nullable
+    Leaf compileLeaf(Expr expr) throws CompileException {
+        Unit unit = new Unit();
+        Typed typed = compile(expr, unit);
+        if (!(typed instanceof Typed.Bool bool) || unit.register != null) {
+            return null;
+        }
+        return new Leaf(bool.eval(), Set.copyOf(unit.fields));
+    }
 
     /** The state of one compilation: the event types its fields allow, the fields, the macros being expanded. */
     private static final class Unit {
@@ -86,7 +101,8 @@ public final class Compiler {
                 unit.finish(bool.eval()),
                 eventType,
                 unit.fields,
-                new ApproverFinder(catalog, macros, this, eventType).find(expr));
+                new ApproverFinder(catalog, macros, this, eventType).find(expr),
+                new Partial(() -> new PartialBuilder(this, macros).build(expr, 0)));
     }
 
     /** A condition that need not name an event's fields: a filter, an action's filter. */

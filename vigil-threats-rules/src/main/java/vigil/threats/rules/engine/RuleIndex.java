@@ -128,7 +128,7 @@ public final class RuleIndex<T> {
         final long[] masks;
         final int[] maskRules;
         final int[] whenTrue;
-        final int[] whenNotEmpty;
+        final int[] whenNotZero;
 
         FieldIndex(Builder b) {
             this.slot = b.field.slot();
@@ -146,7 +146,7 @@ public final class RuleIndex<T> {
             this.masks = b.masks.stream().mapToLong(m -> m[0]).toArray();
             this.maskRules = b.masks.stream().mapToInt(m -> (int) m[1]).toArray();
             this.whenTrue = ints(b.whenTrue);
-            this.whenNotEmpty = ints(b.whenNotEmpty);
+            this.whenNotZero = ints(b.whenNotZero);
         }
 
         private static int[] ints(List<Integer> list) {
@@ -172,8 +172,8 @@ public final class RuleIndex<T> {
 
         private void markStrings(String[] strings, long[] marks) {
             for (String one : strings) {
-                if (whenNotEmpty.length > 0 && !one.isEmpty()) {
-                    markAll(marks, whenNotEmpty);
+                if (whenNotZero.length > 0 && !one.isEmpty()) {
+                    markAll(marks, whenNotZero);
                 }
                 if (!values.isEmpty()) {
                     int[] approved = values.get(ignoreCase ? one.toLowerCase(Locale.ROOT) : one);
@@ -191,6 +191,9 @@ public final class RuleIndex<T> {
 
         private void markInts(long[] longs, long[] marks) {
             for (long one : longs) {
+                if (whenNotZero.length > 0 && one != 0) {
+                    markAll(marks, whenNotZero);
+                }
                 if (ints.length > 0) {
                     int at = Arrays.binarySearch(ints, one);
                     if (at >= 0) {
@@ -222,7 +225,7 @@ public final class RuleIndex<T> {
             final TreeMap<Long, List<Integer>> ints = new TreeMap<>();
             final List<long[]> masks = new ArrayList<>();
             final List<Integer> whenTrue = new ArrayList<>();
-            final List<Integer> whenNotEmpty = new ArrayList<>();
+            final List<Integer> whenNotZero = new ArrayList<>();
 
             Builder(Field field) {
                 this.field = field;
@@ -246,7 +249,7 @@ public final class RuleIndex<T> {
                     }
                     case Approver.Flags flags -> masks.add(new long[] {flags.mask(), rule});
                     case Approver.True t -> addOnce(whenTrue, rule);
-                    case Approver.NotEmpty n -> addOnce(whenNotEmpty, rule);
+                    case Approver.NotZero n -> addOnce(whenNotZero, rule);
                 }
             }
 

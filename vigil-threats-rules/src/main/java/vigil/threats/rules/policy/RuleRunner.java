@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.engine.Compiler;
+import vigil.threats.rules.engine.Partial;
 import vigil.threats.rules.engine.RuleIndex;
 import vigil.threats.rules.event.Event;
 import vigil.threats.rules.event.FieldCatalog;
@@ -86,6 +87,26 @@ public final class RuleRunner {
         List<Match> matches = new ArrayList<>(0);
         run(event, null, matches);
         return matches;
+    }
+
+    /**
+     * Whether {@code event}'s value of {@code field} is a discarder: no rule of its type can match an event with that
+     * value, whatever its other fields and the variables ({@link vigil.threats.rules.engine.Partial}). A sensor may
+     * then drop such events before they reach the rules, until the rules change. An event type no rule is about
+     * discards every value.
+     */
+    public boolean isDiscarder(Event event, String field) {
+        Indexed indexed = byType.get(event.type());
+        if (indexed == null) {
+            return true;
+        }
+        for (int i = 0; i < indexed.index().size(); i++) {
+            Entry entry = indexed.index().item(i);
+            if (entry.variant.partial().eval(event, field) != Partial.Answer.FALSE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs the rules for {@code event}, telling {@code sink} of each match; returns how many matched. */

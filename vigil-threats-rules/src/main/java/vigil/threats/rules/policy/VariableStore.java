@@ -90,7 +90,11 @@ public final class VariableStore implements Scope {
      */
     private @Nullable Event keyedEvent;
 
-    private final Map<String, String> eventKeys = new HashMap<>();
+    /** At most a few scope fields: looked up by a walk, not a hash (this runs for every variable read). */
+    private final String[] eventKeyFields = new String[8];
+
+    private final String[] eventKeys = new String[8];
+    private int eventKeyCount;
 
     /** The key of a scoped variable for an event: its process, container or cgroup. */
     private String key(String name, Event event, @Nullable String scopeField) {
@@ -101,14 +105,18 @@ public final class VariableStore implements Scope {
         String field = scopeField(scope, scopeField);
         if (keyedEvent != event) {
             keyedEvent = event;
-            eventKeys.clear();
+            eventKeyCount = 0;
         }
-        String known = eventKeys.get(field);
-        if (known != null) {
-            return known;
+        for (int i = 0; i < eventKeyCount; i++) {
+            if (eventKeyFields[i].equals(field)) {
+                return eventKeys[i];
+            }
         }
         String key = keyOf(field, event);
-        eventKeys.put(field, key);
+        if (eventKeyCount < eventKeys.length) {
+            eventKeyFields[eventKeyCount] = field;
+            eventKeys[eventKeyCount++] = key;
+        }
         return key;
     }
 
@@ -128,9 +136,26 @@ public final class VariableStore implements Scope {
         Object value = found == null ? null : event.value(found);
         return switch (value) {
             case String[] strings when strings.length > 0 -> strings[0];
-            case long[] longs when longs.length > 0 -> Long.toString(longs[0]);
+            case long[] longs when longs.length > 0 -> number(longs[0]);
             case null, default -> "";
         };
+    }
+
+    /** Keys of recent numeric scopes (pids), by their low bits: a process's events read the same key again. */
+    private final long[] numbers = new long[4096];
+
+    private final @Nullable String[] numberKeys = new String[4096];
+
+    private String number(long value) {
+        int slot = (int) (value & (numbers.length - 1));
+        String known = numberKeys[slot];
+        if (known != null && numbers[slot] == value) {
+            return known;
+        }
+        String made = Long.toString(value);
+        numbers[slot] = value;
+        numberKeys[slot] = made;
+        return made;
     }
 
     private static Object append(Object before, Object added, int size) {

@@ -617,6 +617,76 @@ class InterpreterAgreementTest {
         assertThat(approved[0]).isGreaterThan(EXAMPLES / 10);
     }
 
+    /** An expression, an event, another event, and the field the partial evaluation knows. */
+    record PartialExample(Expr expr, Map<String, Object> event, Map<String, Object> other, F field) {}
+
+    static final Gen<PartialExample> PARTIAL_GEN = new Gen<>() {
+        @Override
+        public PartialExample generate(RandomnessSource in) {
+            return new PartialExample(
+                    pick(in, 2) == 0 ? condition(in, pick(in, 5)) : approverShaped(in, 3),
+                    event(in),
+                    event(in),
+                    oneOf(in, FIELDS));
+        }
+
+        @Override
+        public String asString(PartialExample example) {
+            return Printer.print(example.expr()) + " knowing " + example.field().name() + " of " + example.event()
+                    + " (other: " + example.other() + ")";
+        }
+    };
+
+    /**
+     * A partial evaluation's answer holds for every event with the known field's value: FALSE means no such event
+     * matches (what makes a discarder), TRUE that every one does. The other event takes the first one's value of
+     * the field and keeps its own everything else.
+     */
+    @Test
+    void aPartialAnswerHoldsForEveryEventWithThatValue() {
+        Compiler compiler = new Compiler(FieldCatalog.linux(), Constants.linux(), Map.of(), Map.of());
+        int[] known = {0};
+        qt().withExamples(EXAMPLES).withShrinkCycles(3000).forAll(PARTIAL_GEN).checkAssert(example -> {
+            Expr rule = new Expr.Logical(
+                    Expr.LogicalOp.AND,
+                    example.expr(),
+                    new Expr.Compare(
+                            Expr.CompareOp.NE,
+                            new Expr.Ident("open.file.name", P),
+                            new Expr.StringLit("never generated", P),
+                            P),
+                    P);
+            String field = example.field().name();
+            Map<String, Object> other = new LinkedHashMap<>(example.other());
+            other.remove(field);
+            if (example.event().containsKey(field)) {
+                other.put(field, example.event().get(field));
+            }
+            try {
+                Compiler.Compiled compiled = compiler.compile(rule);
+                EventBuilder builder = new EventBuilder(FieldCatalog.linux());
+                Event first = builder.build("open", example.event());
+                Event second = builder.build("open", other);
+                Partial.Answer answer = compiled.partial().eval(first, field);
+                if (answer == Partial.Answer.UNKNOWN) {
+                    return;
+                }
+                known[0]++;
+                boolean expected = answer == Partial.Answer.TRUE;
+                assertThat(compiled.evaluator().matches(first, Scope.EMPTY))
+                        .as(Printer.print(rule) + " knowing " + field + ": " + answer + " on " + example.event())
+                        .isEqualTo(expected);
+                assertThat(compiled.evaluator().matches(second, Scope.EMPTY))
+                        .as(Printer.print(rule) + " knowing " + field + ": " + answer + " on " + other)
+                        .isEqualTo(expected);
+            } catch (CompileException | EventBuilder.EventFormatException e) {
+                throw new AssertionError(Printer.print(rule) + ": " + e.getMessage(), e);
+            }
+        });
+        // not vacuous: many answers are known
+        assertThat(known[0]).isGreaterThan(EXAMPLES / 10);
+    }
+
     /** Random conditions mixed, by {@code &&} and {@code ||}, with the shapes approvers are made of. */
     static final Gen<Example> APPROVER_GEN = new Gen<>() {
         @Override
@@ -645,12 +715,27 @@ class InterpreterAgreementTest {
                 yield new Expr.Compare(Expr.CompareOp.GT, and, new Expr.IntLit(0, P), P);
             }
             case 1 ->
-                // not empty: a string field of one value against ""
-                new Expr.Compare(
-                        Expr.CompareOp.NE,
-                        new Expr.Ident(oneOf(in, List.of("open.file.name", "open.file.path")), P),
-                        new Expr.StringLit("", P),
-                        P);
+                // a field of one value that is not its zero value: "", 0, false
+                switch (pick(in, 3)) {
+                    case 0 ->
+                        new Expr.Compare(
+                                Expr.CompareOp.NE,
+                                new Expr.Ident(oneOf(in, List.of("open.file.name", "open.file.path")), P),
+                                new Expr.StringLit("", P),
+                                P);
+                    case 1 ->
+                        new Expr.Compare(
+                                Expr.CompareOp.NE,
+                                new Expr.Ident(oneOf(in, List.of("open.flags", "process.uid")), P),
+                                new Expr.IntLit(0, P),
+                                P);
+                    default ->
+                        new Expr.Compare(
+                                Expr.CompareOp.NE,
+                                new Expr.Ident("process.is_kworker", P),
+                                new Expr.Ident("false", P),
+                                P);
+                };
             case 2 ->
                 // a value in a field of several strings
                 new Expr.Member(

@@ -185,4 +185,49 @@ class RuleRunnerTest {
         assertThat(runner().evaluate(event("open", Map.of("open.file.path", "/etc/cron.d/evil"))))
                 .isEmpty();
     }
+
+    /**
+     * A discarder: the open rules all read open.file.path, so a path none of them can match is one, whatever the
+     * process and its variables; a path one rule can match is not, nor is any value of a field a rule does not read
+     * alone (the flags of an open to /etc/cron.d/x decide only with its path).
+     */
+    @Test
+    void aPathNoOpenRuleCanMatchIsADiscarder() throws Exception {
+        RuleRunner runner = runner();
+        Event tmp = event("open", Map.of("open.file.path", "/tmp/build/a.o", "open.flags", BigInteger.ONE));
+        assertThat(runner.isDiscarder(tmp, "open.file.path")).isTrue();
+        assertThat(runner.isDiscarder(tmp, "open.flags")).isFalse();
+        assertThat(runner.isDiscarder(tmp, "process.file.name")).isFalse();
+        // the variable of shell_reads_shadow is unknown: /etc/shadow may match
+        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/etc/shadow")), "open.file.path"))
+                .isFalse();
+        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/etc/cron.d/backup")), "open.file.path"))
+                .isFalse();
+        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/etc/cron.d")), "open.file.path"))
+                .isTrue();
+        // no rule is about chmod events: every value discards
+        assertThat(runner.isDiscarder(event("chmod", Map.of("chmod.file.path", "/etc/shadow")), "chmod.file.path"))
+                .isTrue();
+    }
+
+    @Test
+    void aRuleOnAnotherFieldOrANegationKeepsValuesAlive() throws Exception {
+        RuleSet set = new PolicyLoader(
+                        catalog, Constants.linux(), Environment.linux(6, 18), SensorProfile.linuxTracepoints())
+                .load(List.of(PolicyReader.read("test.policy", """
+                        version: 1
+                        rules:
+                          - id: not_tmp
+                            expression: open.file.path != "/tmp/x" && process.uid == 0
+                          - id: either
+                            expression: open.file.path == "/etc/a" || process.comm == "evil"
+                        """)));
+        RuleRunner runner = new RuleRunner(set, catalog);
+        // not_tmp: /tmp/x makes its first part false; either: its second part may hold for another process
+        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/tmp/x")), "open.file.path"))
+                .isFalse();
+        // both answer on the path alone only for not_tmp's negation: /tmp/y may match not_tmp
+        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/tmp/y")), "open.file.path"))
+                .isFalse();
+    }
 }
