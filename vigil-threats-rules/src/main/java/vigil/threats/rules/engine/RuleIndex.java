@@ -18,7 +18,8 @@ import vigil.threats.rules.event.Field;
  * conditions its values meet, and the rules without an approver, in their order. A rule whose approver fails is
  * never run: every match meets it. Per field, values are found by hashing, integers by binary search, and patterns
  * by their literal start (a character tree walked along the value) or end (a tree walked backwards), so the cost of
- * an event grows with its values, not with the number of rules. It allocates nothing per event.
+ * an event grows with its values, not with the number of rules; what a string value approves is remembered for the
+ * next events with that value. It allocates nothing per event, and serves one thread.
  */
 public final class RuleIndex<T> {
     private final List<T> items;
@@ -40,7 +41,7 @@ public final class RuleIndex<T> {
                         .add(atom, i);
             }
         }
-        this.fields = byField.values().stream().map(FieldIndex.Builder::build).toArray(FieldIndex[]::new);
+        this.fields = byField.values().stream().map(b -> b.build(always.length)).toArray(FieldIndex[]::new);
     }
 
     /** How many rules the index holds. */
@@ -90,6 +91,9 @@ public final class RuleIndex<T> {
         return count;
     }
 
+    /** Slots of each string field's memo of recent values (a power of two). */
+    static final int MEMO = 512;
+
     private static int words(int bits) {
         return (bits + 63) >>> 6;
     }
@@ -130,7 +134,21 @@ public final class RuleIndex<T> {
         final int[] whenTrue;
         final int[] whenNotZero;
 
-        FieldIndex(Builder b) {
+        /** What an absent value approves: the same for every event, found once. */
+        final long[] absent;
+
+        final boolean absentApproves;
+
+        /**
+         * What recent string values approved, by their hash (direct-mapped, overwritten in place): events repeat
+         * their binaries, files and names, and a value's approval never changes. Makes the index stateful: one
+         * thread per index.
+         */
+        private final @Nullable String[] memoKeys = new String[MEMO];
+
+        private final long[][] memoMarks;
+
+        FieldIndex(Builder b, int words) {
             this.slot = b.field.slot();
             this.multiple = b.field.multiple();
             this.ignoreCase = b.ignoreCase;
@@ -147,6 +165,14 @@ public final class RuleIndex<T> {
             this.maskRules = b.masks.stream().mapToInt(m -> (int) m[1]).toArray();
             this.whenTrue = ints(b.whenTrue);
             this.whenNotZero = ints(b.whenNotZero);
+            this.memoMarks = new long[b.field.type() == vigil.threats.rules.event.FieldType.STRING ? MEMO : 0][words];
+            this.absent = new long[words];
+            // an absent field reads as its zero value when it holds one value, as nothing when it holds several
+            for (String one : multiple ? NO_STRINGS : EMPTY_STRING) {
+                approveString(one, absent);
+            }
+            markInts(multiple ? NO_LONGS : ZERO, absent);
+            this.absentApproves = Arrays.stream(absent).anyMatch(word -> word != 0);
         }
 
         private static int[] ints(List<Integer> list) {
@@ -159,33 +185,54 @@ public final class RuleIndex<T> {
             Object value = event.valueAt(slot);
             // an absent field reads as its zero value when it holds one value, as nothing when it holds several
             switch (value) {
-                case String[] strings -> markStrings(strings, marks);
+                case String[] strings -> {
+                    for (String one : strings) {
+                        markString(one, marks);
+                    }
+                }
                 case long[] longs -> markInts(longs, marks);
                 case boolean[] bools -> markBools(bools, marks);
                 case null -> {
-                    markStrings(multiple ? NO_STRINGS : EMPTY_STRING, marks);
-                    markInts(multiple ? NO_LONGS : ZERO, marks);
+                    if (absentApproves) {
+                        for (int w = 0; w < marks.length; w++) {
+                            marks[w] |= absent[w];
+                        }
+                    }
                 }
                 default -> {}
             }
         }
 
-        private void markStrings(String[] strings, long[] marks) {
-            for (String one : strings) {
-                if (whenNotZero.length > 0 && !one.isEmpty()) {
-                    markAll(marks, whenNotZero);
+        private void markString(String one, long[] marks) {
+            int hash = one.hashCode();
+            int at = (hash ^ hash >>> 16) & (MEMO - 1);
+            String known = memoKeys[at];
+            long[] approved = memoMarks[at];
+            if (known == null || known != one && !known.equals(one)) {
+                Arrays.fill(approved, 0);
+                approveString(one, approved);
+                memoKeys[at] = one;
+            }
+            for (int w = 0; w < marks.length; w++) {
+                marks[w] |= approved[w];
+            }
+        }
+
+        /** Marks the rules {@code one} approves: by value, by pattern, by not being empty. */
+        private void approveString(String one, long[] marks) {
+            if (whenNotZero.length > 0 && !one.isEmpty()) {
+                markAll(marks, whenNotZero);
+            }
+            if (!values.isEmpty()) {
+                int[] approved = values.get(ignoreCase ? one.toLowerCase(Locale.ROOT) : one);
+                if (approved != null) {
+                    markAll(marks, approved);
                 }
-                if (!values.isEmpty()) {
-                    int[] approved = values.get(ignoreCase ? one.toLowerCase(Locale.ROOT) : one);
-                    if (approved != null) {
-                        markAll(marks, approved);
-                    }
-                }
-                prefixes.mark(one, marks);
-                suffixes.mark(one, marks);
-                for (Pattern pattern : others) {
-                    pattern.mark(one, marks);
-                }
+            }
+            prefixes.mark(one, marks);
+            suffixes.mark(one, marks);
+            for (Pattern pattern : others) {
+                pattern.mark(one, marks);
             }
         }
 
@@ -259,8 +306,8 @@ public final class RuleIndex<T> {
                 }
             }
 
-            FieldIndex build() {
-                return new FieldIndex(this);
+            FieldIndex build(int words) {
+                return new FieldIndex(this, words);
             }
         }
     }
