@@ -54,7 +54,17 @@ sealed interface Typed {
 
     /** Strings; {@code constant} for a literal; a field's comparison options. */
     record Strings(
-            Read<String[]> read, boolean multiple, @Nullable String constant, StringOptions options) implements Typed {}
+            Read<String[]> read, boolean multiple, @Nullable String constant, StringOptions options, int slot)
+            implements Typed {
+        Strings(Read<String[]> read, boolean multiple, @Nullable String constant, StringOptions options) {
+            this(read, multiple, constant, options, -1);
+        }
+
+        /** Whether {@code read} reads a field's slot and nothing else (then comparisons read the slot themselves). */
+        boolean plainField() {
+            return slot >= 0;
+        }
+    }
 
     /**
      * How a field's strings compare: a path field's patterns are globs and its values must be absolute, clean paths;

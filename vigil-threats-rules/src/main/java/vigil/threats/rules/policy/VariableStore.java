@@ -42,12 +42,11 @@ public final class VariableStore implements Scope {
 
     @Override
     public @Nullable Object variable(String name, Event event) {
-        if (name.equals("builtins.uuid4")) {
-            return new String[] {UUID.randomUUID().toString()};
-        }
         Map<String, Value> keyed = variables.get(name);
         if (keyed == null) {
-            return null;
+            return name.equals("builtins.uuid4")
+                    ? new String[] {UUID.randomUUID().toString()}
+                    : null;
         }
         Value value = keyed.get(key(name, event, null));
         if (value == null || value.expiresAt() != 0 && value.expiresAt() <= now(event)) {
