@@ -69,7 +69,8 @@ public final class Compiler {
         @Nullable
         String iterator;
 
-        final Set<Integer> registered = new TreeSet<>();
+        /** The slots whose length is the register's range; for a grouped field, its values' slot when groupless. */
+        final java.util.SortedMap<Integer, Integer> registered = new java.util.TreeMap<>();
 
         /** The whole expression's evaluator: over the register's elements when it has one. */
         Evaluator finish(Evaluator evaluator) {
@@ -77,7 +78,12 @@ public final class Compiler {
                     ? evaluator
                     : overElements(
                             evaluator,
-                            registered.stream().mapToInt(Integer::intValue).toArray());
+                            registered.keySet().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray(),
+                            registered.values().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray());
         }
     }
 
@@ -445,9 +451,18 @@ public final class Compiler {
         }
         unit.register = register;
         unit.iterator = iterator;
-        unit.registered.add(field.slot());
+        // a grouped field's elements are its groups: the iteration counts them, not its values
+        unit.registered.put(field.grouped() ? field.groupSlot() : field.slot(), field.grouped() ? field.slot() : -1);
         Typed whole = field(field, e.pos(), unit);
-        int slot = field.slot();
+        if (field.grouped() && whole instanceof Typed.Strings strings) {
+            int groups = field.groupSlot();
+            Typed.Read<String[]> all = strings.read();
+            return new Typed.Strings(
+                    (event, scope) -> group(all.read(event, scope), event.valueAt(groups), scope),
+                    true,
+                    null,
+                    strings.options());
+        }
         return switch (whole) {
             case Typed.Strings strings ->
                 new Typed.Strings(
@@ -473,6 +488,26 @@ public final class Compiler {
                         (event, scope) -> element(ips.read().read(event, scope), scope, IpNet[]::new), false, null);
             default -> throw new IllegalStateException("a field of type " + Typed.describe(whole));
         };
+    }
+
+    /**
+     * The register's element of a grouped field: its group of values when the event gives the groups' sizes; without
+     * them, the values are taken as one per element.
+     */
+    private static String[] group(String[] all, @Nullable Object sizes, Scope scope) {
+        if (!(sizes instanceof long[] lengths)) {
+            return element(all, scope, String[]::new);
+        }
+        int index = Indexed.index(scope);
+        if (index < 0 || index >= lengths.length) {
+            return new String[0];
+        }
+        long from = 0;
+        for (int i = 0; i < index; i++) {
+            from += lengths[i];
+        }
+        long to = Math.min(all.length, from + lengths[index]);
+        return from >= to ? new String[0] : java.util.Arrays.copyOfRange(all, (int) from, (int) to);
     }
 
     private static <T> T[] element(T[] all, Scope scope, java.util.function.IntFunction<T[]> make) {
@@ -510,11 +545,14 @@ public final class Compiler {
     }
 
     /** The expression evaluated for each element of the register's iterator: true when one makes it true. */
-    private static Evaluator overElements(Evaluator inner, int[] slots) {
+    private static Evaluator overElements(Evaluator inner, int[] slots, int[] fallbacks) {
         return (event, scope) -> {
             int length = 0;
-            for (int slot : slots) {
-                Object value = event.valueAt(slot);
+            for (int i = 0; i < slots.length; i++) {
+                Object value = event.valueAt(slots[i]);
+                if (value == null && fallbacks[i] >= 0) {
+                    value = event.valueAt(fallbacks[i]); // a grouped field given as one list: a value per element
+                }
                 length = Math.max(length, value == null ? 0 : java.lang.reflect.Array.getLength(value));
             }
             Indexed indexed = new Indexed(scope);

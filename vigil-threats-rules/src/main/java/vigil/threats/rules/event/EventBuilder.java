@@ -39,7 +39,23 @@ public final class EventBuilder {
                 throw new EventFormatException(
                         field.name() + " is a field of " + field.eventType() + " events, not of " + type);
             }
-            values[field.slot()] = value(field, entry.getValue());
+            Object raw = entry.getValue();
+            if (field.grouped() && raw instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof List) {
+                // a list per ancestor: the lists one after the other, and their sizes
+                List<@Nullable Object> flat = new ArrayList<>();
+                long[] sizes = new long[list.size()];
+                for (int i = 0; i < sizes.length; i++) {
+                    if (!(list.get(i) instanceof List<?> group)) {
+                        throw new EventFormatException(field.name()
+                                + " takes a list of values, or a list per element (ancestor) of lists: not both");
+                    }
+                    flat.addAll(group);
+                    sizes[i] = group.size();
+                }
+                values[field.groupSlot()] = sizes;
+                raw = flat;
+            }
+            values[field.slot()] = value(field, raw);
         }
         return new Event(type, values);
     }

@@ -33,16 +33,36 @@ public final class FieldCatalog {
     /** The names of Vigil's extensions: fields and event types outside SECL's reference. */
     private final Set<String> extensions = new TreeSet<>();
 
+    /** Slots: one per field, then one per grouped field for its groups' sizes. */
+    private final int slots;
+
     private FieldCatalog(List<Entry> entries, Collection<String> eventTypes) {
+        List<Entry> grouped = new ArrayList<>();
         for (Entry entry : entries) {
             if (!fields.containsKey(entry.name())) {
                 fields.put(
                         entry.name(),
                         new Field(
                                 entry.name(), entry.type(), entry.eventType(), fields.size(), multiple(entry.name())));
+                if (grouped(entry.name())) {
+                    grouped.add(entry);
+                }
             }
         }
+        int next = fields.size();
+        for (Entry entry : grouped) {
+            Field field = java.util.Objects.requireNonNull(fields.get(entry.name()));
+            fields.put(
+                    entry.name(), new Field(field.name(), field.type(), field.eventType(), field.slot(), true, next++));
+        }
+        this.slots = next;
         this.eventTypes = new TreeSet<>(eventTypes);
+    }
+
+    /** A list per element of an iterator: an ancestor's (or flow's) arguments, environment, tags... */
+    static boolean grouped(String name) {
+        return (name.contains("ancestors.") || name.contains(".flows."))
+                && MULTIPLE.contains(name.substring(name.lastIndexOf('.') + 1));
     }
 
     /** A field as a table lists it. */
@@ -132,8 +152,9 @@ public final class FieldCatalog {
         return fields.values();
     }
 
+    /** The slots an event may use: the fields', and the group sizes of the grouped ones. */
     public int size() {
-        return fields.size();
+        return slots;
     }
 
     /**

@@ -128,31 +128,50 @@ class DefaultPolicyWitnessTest {
 
     /**
      * A register over an ancestor whose arguments are not at the ancestor's own index: bash (two arguments) then
-     * git clone --recursive. In the reference (process.ancestors[A].argv is the A-th ancestor's argv, a list) the
-     * rule matches; Vigil's event model flattens every ancestor's argv and args_flags into one list each and the
-     * register reads the A-th value of each (Compiler.registered, element), so git is paired with bash's second
-     * argument and the rule does not match.
+     * git clone --recursive. As in the reference (process.ancestors[A].argv is the A-th ancestor's argv, a list),
+     * the rule matches when the event gives each ancestor's arguments as its own list; the same values given as one
+     * flat list pair git with bash's second argument, and it does not.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("process.ancestors[A].argv / .args_flags read the A-th value of the flattened "
-            + "lists, not the A-th ancestor's list: the event model has no per-ancestor lists (main code)")
-    void registerOverFlattenedArguments() throws Exception {
+    void aRegisterReadsEachAncestorsOwnArguments() throws Exception {
         RuleSet set = DefaultPolicyTest.load(SensorProfile.linuxTracepoints());
         RuleSet.Loaded rule = set.rules().stream()
                 .filter(loaded -> loaded.id().equals("git_cve_2025_48384"))
                 .findFirst()
                 .orElseThrow();
-        Event event = new EventBuilder(FieldCatalog.linux())
-                .build(
-                        "exec",
-                        Map.of(
-                                "exec.comm", "sh",
-                                "process.ancestors.comm", List.of("bash", "git"),
-                                "process.ancestors.argv",
-                                        List.of("-c", "make", "clone", "--recursive", "https://github.com/acme/app"),
-                                "process.ancestors.args_flags", List.of("c", "recursive")));
-        assertThat(rule.variants().getFirst().evaluator().matches(event, Scope.EMPTY))
+        EventBuilder builder = new EventBuilder(FieldCatalog.linux());
+        Event grouped = builder.build(
+                "exec",
+                Map.of(
+                        "exec.comm", "sh",
+                        "process.ancestors.comm", List.of("bash", "git"),
+                        "process.ancestors.argv",
+                                List.of(
+                                        List.of("-c", "make"),
+                                        List.of("clone", "--recursive", "https://github.com/a/b")),
+                        "process.ancestors.args_flags", List.of(List.of("c"), List.of("recursive"))));
+        assertThat(rule.variants().getFirst().evaluator().matches(grouped, Scope.EMPTY))
                 .isTrue();
+        Event flat = builder.build(
+                "exec",
+                Map.of(
+                        "exec.comm", "sh",
+                        "process.ancestors.comm", List.of("bash", "git"),
+                        "process.ancestors.argv",
+                                List.of("-c", "make", "clone", "--recursive", "https://github.com/a/b"),
+                        "process.ancestors.args_flags", List.of("c", "recursive")));
+        assertThat(rule.variants().getFirst().evaluator().matches(flat, Scope.EMPTY))
+                .isFalse();
+        // git's own arguments without the flag: no match
+        Event other = builder.build(
+                "exec",
+                Map.of(
+                        "exec.comm", "sh",
+                        "process.ancestors.comm", List.of("bash", "git"),
+                        "process.ancestors.argv", List.of(List.of("-c", "make"), List.of("clone", "https://x/y")),
+                        "process.ancestors.args_flags", List.of(List.of("recursive"), List.<String>of())));
+        assertThat(rule.variants().getFirst().evaluator().matches(other, Scope.EMPTY))
+                .isFalse();
     }
 
     private static Witnessed witnessed(String type, Witness.Solution solution) {
