@@ -1,0 +1,199 @@
+package vigil.threats.rules.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import vigil.threats.rules.event.IpNet;
+import vigil.threats.rules.secl.Expr;
+
+/** The evaluators of {@code in}, {@code not in} and {@code allin} between a compiled value and an array. */
+final class Membership {
+    private Membership() {}
+
+    static Typed member(Expr.Member e, Typed value, Typed array) throws CompileException {
+        Evaluator in;
+        boolean all = e.op() == Expr.MemberOp.ALL_IN;
+        if (value instanceof Typed.Match match && array instanceof Typed.Strings strings) {
+            // ~"*/abc/*" in process.ancestors.file.path: one of the field's values matches the pattern
+            in = Comparisons.anyString(strings.read(), Compiler.matcher(strings.options(), match.literal()));
+            if (all) {
+                StringMatcher matcher = Compiler.matcher(strings.options(), match.literal());
+                Typed.Read<String[]> read = strings.read();
+                in = (event, scope) -> {
+                    for (String candidate : read.read(event, scope)) {
+                        if (!matcher.matches(candidate)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                };
+            }
+        } else if (value instanceof Typed.Bool bool && array instanceof Typed.Bool field && field.values() != null) {
+            Evaluator read = bool.eval();
+            Typed.Read<boolean[]> values = field.values();
+            in = (event, scope) -> {
+                boolean candidate = read.matches(event, scope);
+                for (boolean member : values.read(event, scope)) {
+                    if (member == candidate) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        } else if (value instanceof Typed.Bool bool && array instanceof Typed.BoolArray members) {
+            Evaluator read = bool.eval();
+            boolean[] values = members.values().clone();
+            in = (event, scope) -> {
+                boolean candidate = read.matches(event, scope);
+                for (boolean member : values) {
+                    if (member == candidate) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        } else if (value instanceof Typed.Strings strings && array instanceof Typed.StringArray members) {
+            in = stringsIn(strings, members, all);
+        } else if (value instanceof Typed.Strings strings && array instanceof Typed.Strings other) {
+            // a field or variable of several strings used as the array
+            in = stringsInDynamic(strings.read(), other.read(), all);
+        } else if (value instanceof Typed.Ints ints && array instanceof Typed.IntArray members) {
+            long[] values = members.values().clone();
+            java.util.Arrays.sort(values);
+            Typed.Read<long[]> read = ints.read();
+            Typed.Scalar one = ints.scalar();
+            in = one != null
+                    ? (event, scope) -> java.util.Arrays.binarySearch(values, one.read(event, scope)) >= 0
+                    : (event, scope) -> {
+                        long[] candidates = read.read(event, scope);
+                        for (long candidate : candidates) {
+                            boolean found = java.util.Arrays.binarySearch(values, candidate) >= 0;
+                            if (found && !all) {
+                                return true;
+                            }
+                            if (!found && all) {
+                                return false;
+                            }
+                        }
+                        return all;
+                    };
+        } else if (value instanceof Typed.Ints ints && array instanceof Typed.Ints other) {
+            Typed.Read<long[]> read = ints.read();
+            Typed.Read<long[]> members = other.read();
+            in = (event, scope) -> {
+                long[] pool = members.read(event, scope);
+                for (long candidate : read.read(event, scope)) {
+                    boolean found = false;
+                    for (long member : pool) {
+                        found |= member == candidate;
+                    }
+                    if (found && !all) {
+                        return true;
+                    }
+                    if (!found && all) {
+                        return false;
+                    }
+                }
+                return all;
+            };
+        } else if (value instanceof Typed.Ips ips && (array instanceof Typed.IpArray || array instanceof Typed.Ips)) {
+            Typed.Read<IpNet[]> read = ips.read();
+            // allin on one address is in (CIDRArrayContains in the reference)
+            boolean manyValues = ips.multiple();
+            boolean any = !manyValues;
+            Typed.Read<IpNet[]> pool =
+                    array instanceof Typed.IpArray literal ? fixedPool(literal.values()) : ((Typed.Ips) array).read();
+            in = (event, scope) -> {
+                IpNet[] members = pool.read(event, scope);
+                if (all && manyValues) {
+                    // the reference's allin on a field of several addresses: every value is in every member
+                    for (IpNet candidate : read.read(event, scope)) {
+                        for (IpNet member : members) {
+                            if (!member.intersects(candidate)) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }
+                for (IpNet candidate : read.read(event, scope)) {
+                    boolean found = false;
+                    for (IpNet member : members) {
+                        found |= member.intersects(candidate);
+                    }
+                    if (found && (!all || any)) {
+                        return true;
+                    }
+                    if (!found && all && !any) {
+                        return false;
+                    }
+                }
+                return all && !any;
+            };
+        } else {
+            throw new CompileException(
+                    e.pos(),
+                    "'" + e.op().symbol + "' needs "
+                            + Typed.describe(value).replace("an ", "").replace("a ", "")
+                            + " and an array of the same type, not " + Typed.describe(array));
+        }
+        Evaluator positive = in;
+        return new Typed.Bool(
+                e.op() == Expr.MemberOp.NOT_IN ? (event, scope) -> !positive.matches(event, scope) : positive);
+    }
+
+    private static Typed.Read<IpNet[]> fixedPool(List<IpNet> values) {
+        IpNet[] pool = values.toArray(IpNet[]::new);
+        return (event, scope) -> pool;
+    }
+
+    private static Evaluator stringsIn(Typed.Strings strings, Typed.StringArray members, boolean all)
+            throws CompileException {
+        Typed.Read<String[]> read = strings.read();
+        boolean ignoreCase = strings.options().ignoreCase();
+        Set<String> scalars = new java.util.HashSet<>();
+        List<StringMatcher> matchers = new ArrayList<>();
+        for (Typed.Literal literal : members.members()) {
+            StringMatcher matcher = Compiler.matcher(strings.options(), literal);
+            if (literal.kind() == Typed.LiteralKind.VALUE) {
+                scalars.add(ignoreCase ? literal.text().toLowerCase(java.util.Locale.ROOT) : literal.text());
+            } else {
+                matchers.add(matcher);
+            }
+        }
+        return (event, scope) -> {
+            for (String candidate : read.read(event, scope)) {
+                boolean found = scalars.contains(ignoreCase ? candidate.toLowerCase(java.util.Locale.ROOT) : candidate);
+                for (int i = 0; !found && i < matchers.size(); i++) {
+                    found = matchers.get(i).matches(candidate);
+                }
+                if (found && !all) {
+                    return true;
+                }
+                if (!found && all) {
+                    return false;
+                }
+            }
+            return all;
+        };
+    }
+
+    private static Evaluator stringsInDynamic(Typed.Read<String[]> read, Typed.Read<String[]> pool, boolean all) {
+        return (event, scope) -> {
+            String[] members = pool.read(event, scope);
+            for (String candidate : read.read(event, scope)) {
+                boolean found = false;
+                for (String member : members) {
+                    found |= member.equals(candidate);
+                }
+                if (found && !all) {
+                    return true;
+                }
+                if (!found && all) {
+                    return false;
+                }
+            }
+            return all;
+        };
+    }
+}
