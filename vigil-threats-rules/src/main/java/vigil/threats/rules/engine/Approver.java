@@ -33,15 +33,20 @@ public record Approver(List<Atom> atoms) {
             patterns = List.copyOf(patterns);
         }
 
+        /**
+         * Names, paths and hosts identify what an event is about: a set of them, however large, lets few events
+         * through (one lookup decides). The empty string is what most events have (an absent field, a host
+         * process's container): a poor one.
+         */
         @Override
         public int weight() {
-            int weight = values.size();
+            int weight = values.isEmpty() ? 0 : values.contains("") ? 34 : 2;
             for (StringMatcher pattern : patterns) {
                 // an index finds a pattern by its literal start or end; one with neither runs for every event
                 weight += pattern.literalPrefix().isEmpty()
                                 && pattern.literalSuffix().isEmpty()
                         ? 64
-                        : 8;
+                        : 4;
             }
             return weight;
         }
@@ -53,10 +58,13 @@ public record Approver(List<Atom> atoms) {
             values = Set.copyOf(values);
         }
 
-        /** Zero is what most events have (an absent field, root's id): a poor approver. */
+        /**
+         * Integers classify more than they identify (ports, families, ids: 443 is most connections' port), and zero
+         * is what most events have (an absent field, root's id): a poorer approver than names.
+         */
         @Override
         public int weight() {
-            return values.size() + (values.contains(0L) ? 32 : 0);
+            return 8 + values.size() + (values.contains(0L) ? 32 : 0);
         }
     }
 
