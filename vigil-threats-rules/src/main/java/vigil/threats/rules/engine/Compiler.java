@@ -25,12 +25,26 @@ public final class Compiler {
     private final Map<String, Expr> macros;
     private final Map<String, VariableType> variables;
 
+    /** Where a position inside a macro's text is, in its file ({@code file:line:column}), by macro. */
+    private final Map<String, java.util.function.Function<Pos, String>> macroPlaces;
+
     public Compiler(
             FieldCatalog catalog, Constants constants, Map<String, Expr> macros, Map<String, VariableType> variables) {
+        this(catalog, constants, macros, variables, Map.of());
+    }
+
+    /** With {@code macroPlaces}: an error inside a macro then names the macro's file, line and column. */
+    public Compiler(
+            FieldCatalog catalog,
+            Constants constants,
+            Map<String, Expr> macros,
+            Map<String, VariableType> variables,
+            Map<String, java.util.function.Function<Pos, String>> macroPlaces) {
         this.catalog = catalog;
         this.constants = constants;
         this.macros = Map.copyOf(macros);
         this.variables = Map.copyOf(variables);
+        this.macroPlaces = Map.copyOf(macroPlaces);
     }
 
     /** A compiled rule expression: what it matches, the event type it is about, the fields it reads. */
@@ -376,8 +390,10 @@ public final class Compiler {
             try {
                 return compile(macro, unit);
             } catch (CompileException inner) {
+                java.util.function.Function<Pos, String> place = macroPlaces.get(name);
+                String where = place == null ? inner.pos().toString() : place.apply(inner.pos());
                 throw new CompileException(
-                        e.pos(), inner.kind(), "in macro " + name + " (" + inner.pos() + "): " + inner.getMessage());
+                        e.pos(), inner.kind(), "in macro " + name + " (" + where + "): " + inner.getMessage());
             } finally {
                 unit.expanding.removeLast();
             }

@@ -53,8 +53,13 @@ public final class PolicyLoader {
         Map<String, Definitions.Macro> macros = macros(files, reports);
         Map<String, Definitions.Rule> rules = rules(files, reports);
         Map<String, Expr> macroTrees = new HashMap<>();
+        Map<String, java.util.function.Function<Pos, String>> macroPlaces = new HashMap<>();
         for (Definitions.Macro macro : macros.values()) {
             parseMacro(macro, reports).ifPresent(tree -> macroTrees.put(macro.id(), tree));
+            Definitions.Text text = macro.expression();
+            if (text != null) {
+                macroPlaces.put(macro.id(), text::where);
+            }
         }
         Map<String, VariableType> variables = new HashMap<>(BUILTINS);
         List<Definitions.Rule> active = new ArrayList<>();
@@ -81,7 +86,7 @@ public final class PolicyLoader {
         boolean progress = true;
         while (progress && !pending.isEmpty()) {
             progress = false;
-            Compiler partial = new Compiler(catalog, constants, macroTrees, variables);
+            Compiler partial = new Compiler(catalog, constants, macroTrees, variables, macroPlaces);
             List<Map.Entry<String, Definitions.SetAction>> left = new ArrayList<>();
             for (Map.Entry<String, Definitions.SetAction> set : pending) {
                 if (defineVariable(set.getValue(), partial, variables).isEmpty()) {
@@ -92,12 +97,12 @@ public final class PolicyLoader {
             }
             pending = left;
         }
-        Compiler last = new Compiler(catalog, constants, macroTrees, variables);
+        Compiler last = new Compiler(catalog, constants, macroTrees, variables, macroPlaces);
         for (Map.Entry<String, Definitions.SetAction> set : pending) {
             defineVariable(set.getValue(), last, variables)
                     .ifPresent(problem -> variableErrors.putIfAbsent(set.getKey(), problem));
         }
-        Compiler compiler = new Compiler(catalog, constants, macroTrees, variables);
+        Compiler compiler = new Compiler(catalog, constants, macroTrees, variables, macroPlaces);
         List<RuleSet.Loaded> loaded = new ArrayList<>();
         for (Definitions.Rule rule : active) {
             String variableError = variableErrors.get(rule.id());

@@ -1,0 +1,48 @@
+package vigil.threats.rules.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import vigil.threats.rules.engine.Constants;
+import vigil.threats.rules.event.FieldCatalog;
+
+class PolicyLoaderTest {
+    private static RuleSet load(String policy) {
+        return new PolicyLoader(
+                        FieldCatalog.linux(),
+                        Constants.linux(),
+                        Environment.linux(6, 18),
+                        SensorProfile.linuxTracepoints())
+                .load(List.of(PolicyReader.read("p.policy", policy)));
+    }
+
+    /** An error inside a macro names the rule that uses it and where, in the file, the macro goes wrong. */
+    @Test
+    void anErrorInAMacroNamesTheMacrosLineAndColumn() {
+        RuleSet set = load("""
+                version: 1
+                macros:
+                  - id: outer
+                    expression: |-
+                      exec.file.name == "a" &&
+                        inner
+                  - id: inner
+                    expression: |-
+                      exec.file.path == "/bin/sh" ||
+                      exec.file.nme == "x"
+                rules:
+                  - id: uses_bad
+                    expression: exec.comm == "sh" && outer
+                """);
+        RuleReport report = set.reports().stream()
+                .filter(r -> r.id().equals("uses_bad"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(report.status()).isEqualTo(RuleStatus.ERROR);
+        assertThat(report.reason())
+                .contains("in macro outer (p.policy:6:9)")
+                .contains("in macro inner (p.policy:10:7)")
+                .contains("unknown field, macro or constant 'exec.file.nme'");
+    }
+}
