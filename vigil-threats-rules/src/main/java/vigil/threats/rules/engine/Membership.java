@@ -161,11 +161,31 @@ final class Membership {
                 matchers.add(matcher);
             }
         }
+        if (!ignoreCase && matchers.isEmpty() && scalars.size() <= 4) {
+            // a few values: compared one by one (a length check each) rather than hashed
+            String[] few = scalars.toArray(String[]::new);
+            return (event, scope) -> {
+                for (String candidate : read.read(event, scope)) {
+                    boolean found = false;
+                    for (String member : few) {
+                        if (member.equals(candidate)) {
+                            found = true;
+                            break;
+                        }
+                    }
+                    if (found != all) {
+                        return found;
+                    }
+                }
+                return all;
+            };
+        }
+        StringMatcher[] patterns = matchers.toArray(StringMatcher[]::new);
         return (event, scope) -> {
             for (String candidate : read.read(event, scope)) {
                 boolean found = scalars.contains(ignoreCase ? candidate.toLowerCase(java.util.Locale.ROOT) : candidate);
-                for (int i = 0; !found && i < matchers.size(); i++) {
-                    found = matchers.get(i).matches(candidate);
+                for (int i = 0; !found && i < patterns.length; i++) {
+                    found = patterns[i].matches(candidate);
                 }
                 if (found && !all) {
                     return true;
