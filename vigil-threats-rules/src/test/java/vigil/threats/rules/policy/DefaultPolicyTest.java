@@ -17,11 +17,11 @@ import vigil.threats.rules.event.FieldCatalog;
  * Linux host every rule loads, is filtered out (Windows rules, older agents) or is reported unsupported with what is
  * missing; none is in error.
  */
-class DefaultPolicyTest {
+public class DefaultPolicyTest {
     static final Path POLICY =
             Path.of(System.getProperty("vigil.fixtures", "../../shared/fixtures"), "secl", "default.policy");
 
-    static RuleSet load(SensorProfile sensor) throws IOException {
+    public static RuleSet load(SensorProfile sensor) throws IOException {
         PolicyReader.Read read = PolicyReader.read("default.policy", Files.readString(POLICY));
         return new PolicyLoader(FieldCatalog.linux(), Constants.linux(), Environment.linux(6, 18), sensor)
                 .load(List.of(read));
