@@ -28,7 +28,7 @@ public final class IntakeTraining {
     /** Source packages in the generated root; each has two binary packages and two advisories. */
     static final int SOURCES = 150;
 
-    private static final int NEW_AGENTS = 12;
+    static final int NEW_AGENTS = 12;
 
     private IntakeTraining() {}
 
