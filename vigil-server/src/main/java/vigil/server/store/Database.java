@@ -30,6 +30,9 @@ public final class Database implements AutoCloseable {
      */
     static final int WAL_BACKSTOP_PAGES = 20_000;
 
+    /** The page size of a new SQLite store, in bytes (ADR 0040). */
+    static final int PAGE_SIZE = 16_384;
+
     /** How long a write transaction waits for SQLite's one write lock (as {@code busy_timeout} does). */
     static final java.time.Duration WRITE_WAIT = java.time.Duration.ofSeconds(30);
 
@@ -126,6 +129,34 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives a new (empty) SQLite store {@link #PAGE_SIZE} pages before anything else writes its header: the driver
+     * sets WAL mode before any other pragma, and from then on a page size changes only by a VACUUM. An existing
+     * store keeps its page size. A new host's findings go to random places of four indexes; with 16 KiB pages they
+     * dirty, and write to the log and back, fewer and larger pages, in fewer system calls (ADR 0040).
+     */
+    private static void newStorePageSize(String jdbcUrl) throws IOException {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        file = query >= 0 ? file.substring(0, query) : file;
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return;
+        }
+        Path path = Path.of(file);
+        try {
+            if (Files.exists(path) && Files.size(path) > 0) {
+                return;
+            }
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl);
+                    java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA page_size = " + PAGE_SIZE);
+                statement.execute("PRAGMA journal_mode = WAL");
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot create the store " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The checkpointer's own connection (not one of the pool's few), used only by its thread. */
     private volatile java.sql.@org.jspecify.annotations.Nullable Connection checkpointConnection;
 
@@ -177,13 +208,15 @@ public final class Database implements AutoCloseable {
                 jdbcUrl = "jdbc:sqlite:" + dataDirectory.resolve("server.db");
             }
             config.setJdbcUrl(jdbcUrl);
+            newStorePageSize(jdbcUrl);
             // WAL lets readers run beside the writer; busy_timeout makes concurrent writers wait, not fail.
             config.addDataSourceProperty("journal_mode", "WAL");
             config.addDataSourceProperty("busy_timeout", "30000");
             config.addDataSourceProperty("synchronous", "NORMAL");
-            // 32 MiB of page cache per connection (SQLite's default is 2 MiB): a scan's findings go to random places
-            // of five indexes, and with the default each host's batch read most of their pages back from the OS
-            config.addDataSourceProperty("cache_size", "-32768");
+            // 64 MiB of page cache per connection (SQLite's default is 2 MiB; allocated as used): a scan's findings go
+            // to random places of four indexes, and with less each host's batch read most of their pages back from
+            // the OS (ADR 0038, 0040)
+            config.addDataSourceProperty("cache_size", "-65536");
             config.addDataSourceProperty("foreign_keys", "true");
             config.addDataSourceProperty("wal_autocheckpoint", String.valueOf(WAL_BACKSTOP_PAGES));
             // Writers take the lock when they begin, so two transactions never deadlock upgrading a read lock.
