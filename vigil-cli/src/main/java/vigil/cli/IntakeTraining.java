@@ -16,7 +16,7 @@ import vigil.model.ProgressListener;
 import vigil.server.VigilServer;
 
 /**
- * The training run of the server's AOT cache (ADR 0040): the launcher runs it once after a build with {@code
+ * The training run of the server's AOT cache (ADR 0041): the launcher runs it once after a build with {@code
  * -XX:AOTCacheOutput}, with the server's JVM options, so that {@code vigil server} starts with the classes of its
  * intake path loaded and linked and with the method profiles (JEP 515) its compilers would otherwise first have to
  * collect on a real agent's batch. In a scratch directory it imports a small generated advisory database, starts a

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The server cache's training run (ADR 0040) takes the path of a real first batch: every batch is accepted, and the
+ * The server cache's training run (ADR 0041) takes the path of a real first batch: every batch is accepted, and the
  * new agents' findings are stored, not just sent (a training that found nothing would leave the writer's insert
  * path, which the cold round spends its time in, out of the cache).
  */

@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
      */
     static final int WAL_BACKSTOP_PAGES = 20_000;
 
-    /** The page size of a new SQLite store, in bytes (ADR 0040). */
+    /** The page size of a new SQLite store, in bytes (ADR 0041). */
     static final int PAGE_SIZE = 16_384;
 
     /** How long a write transaction waits for SQLite's one write lock (as {@code busy_timeout} does). */
@@ -133,7 +133,7 @@ public final class Database implements AutoCloseable {
      * Gives a new (empty) SQLite store {@link #PAGE_SIZE} pages before anything else writes its header: the driver
      * sets WAL mode before any other pragma, and from then on a page size changes only by a VACUUM. An existing
      * store keeps its page size. A new host's findings go to random places of four indexes; with 16 KiB pages they
-     * dirty, and write to the log and back, fewer and larger pages, in fewer system calls (ADR 0040).
+     * dirty, and write to the log and back, fewer and larger pages, in fewer system calls (ADR 0041).
      */
     private static void newStorePageSize(String jdbcUrl) throws IOException {
         String file = jdbcUrl.substring("jdbc:sqlite:".length());
@@ -215,7 +215,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("synchronous", "NORMAL");
             // 64 MiB of page cache per connection (SQLite's default is 2 MiB; allocated as used): a scan's findings go
             // to random places of four indexes, and with less each host's batch read most of their pages back from
-            // the OS (ADR 0038, 0040)
+            // the OS (ADR 0038, 0041)
             config.addDataSourceProperty("cache_size", "-65536");
             config.addDataSourceProperty("foreign_keys", "true");
             config.addDataSourceProperty("wal_autocheckpoint", String.valueOf(WAL_BACKSTOP_PAGES));

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A new SQLite store gets 16 KiB pages (ADR 0040); a store made before keeps its pages and opens as before. */
+/** A new SQLite store gets 16 KiB pages (ADR 0041); a store made before keeps its pages and opens as before. */
 class PageSizeIT {
     @TempDir
     Path temp;
