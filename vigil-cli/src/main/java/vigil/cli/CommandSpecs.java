@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Commands built with picocli's programmatic model instead of its annotations, for the commands that run often and
- * briefly (ADR 0041). Reading an annotation makes the JDK generate a proxy class for its type (the AOT cache stores
+ * briefly (ADR 0042). Reading an annotation makes the JDK generate a proxy class for its type (the AOT cache stores
  * none), and binding annotated fields goes through reflection that spins method handles: together most of the time
  * picocli took before a scan started. Each builder here gives what the annotation of the same name gives, so help,
  * usage errors and exit codes stay the same ({@code CommandLineTextTest}).

@@ -49,7 +49,7 @@ public final class Main {
     /**
      * picocli's default factory looks for Groovy's {@code Closure} class the first time it is used (annotations may
      * hold Groovy closures). Vigil has no Groovy, and to say that a class is missing the application class loader
-     * opens and indexes every jar of the class path: about 90 in the distribution, 50 ms of every command (ADR 0041).
+     * opens and indexes every jar of the class path: about 90 in the distribution, 50 ms of every command (ADR 0042).
      * Vigil's annotations hold no closures; picocli's own switch turns the look-up off.
      */
     private static void withoutGroovyClosures() {

@@ -50,7 +50,7 @@ final class ReportWriter {
     }
 
     /**
-     * The JSON report as bytes (ADR 0041), then the line separator that {@code render} ends a report with: the same
+     * The JSON report as bytes (ADR 0042), then the line separator that {@code render} ends a report with: the same
      * bytes as rendering it through a UTF-8 {@code PrintWriter}.
      */
     private static void writeJson(ScanResult result, @Nullable Path output) throws IOException {

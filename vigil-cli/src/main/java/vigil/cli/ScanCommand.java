@@ -24,7 +24,7 @@ import vigil.vulndb.store.AdvisoryStore;
 
 /**
  * {@code vigil scan}: find the vulnerable OS packages of a host, root filesystem, image or SBOM. Built in code, not
- * from picocli's annotations, like every command a scan passes through ({@link CommandSpecs}, ADR 0041).
+ * from picocli's annotations, like every command a scan passes through ({@link CommandSpecs}, ADR 0042).
  */
 final class ScanCommand {
     private ScanCommand() {}

@@ -16,7 +16,7 @@ import picocli.CommandLine;
  * What the command line says before a command runs: help, usage errors, the conversion of option values, and their
  * exit codes, for the commands whose tree is built in code and a few built from annotations beside them. The text
  * is compared with {@code command-line-text.txt}, recorded from the annotated tree before the scan commands were
- * built in code (ADR 0041); {@code -Dvigil.recordCommandLineText=true} writes it again.
+ * built in code (ADR 0042); {@code -Dvigil.recordCommandLineText=true} writes it again.
  */
 class CommandLineTextTest {
     private static final Path RECORDED = Path.of("src/test/resources/vigil/cli/command-line-text.txt");

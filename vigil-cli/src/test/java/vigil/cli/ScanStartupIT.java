@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A scan's command line is built in code (ADR 0041): from start to report, {@code java -jar vigil-cli.jar scan host}
+ * A scan's command line is built in code (ADR 0042): from start to report, {@code java -jar vigil-cli.jar scan host}
  * reads no annotation, so the JDK generates no annotation proxy class (which the AOT cache cannot hold).
  */
 class ScanStartupIT {

@@ -49,7 +49,7 @@ public final class JsonReport {
     /**
      * The same text as {@link #write(ScanResult, Writer)} through a UTF-8 writer, as bytes: Jackson's byte generator
      * encodes as it escapes, where the writer's way copies every string into a char buffer and encodes it again
-     * (ADR 0041). The two differ only on a surrogate without its pair, which a UTF-8 writer replaces with {@code ?}
+     * (ADR 0042). The two differ only on a surrogate without its pair, which a UTF-8 writer replaces with {@code ?}
      * and the byte generator rejects: strings are given to it with that replacement made ({@code JsonReportTest}).
      */
     public static void write(ScanResult result, OutputStream out) {
