@@ -1,5 +1,6 @@
 package vigil.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -25,6 +26,10 @@ final class ReportWriter {
     private ReportWriter() {}
 
     static void write(ScanResult result, ReportFormat format, @Nullable Path output) throws IOException {
+        if (format == ReportFormat.JSON) {
+            writeJson(result, output);
+            return;
+        }
         if (output == null) {
             PrintWriter out = Console.out();
             // the inventory's warnings were said on standard error (Inventories.warn): a table on the terminal
@@ -41,6 +46,30 @@ final class ReportWriter {
                 Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
                 PrintWriter out = new PrintWriter(writer)) {
             render(result, format, out, false);
+        }
+    }
+
+    /**
+     * The JSON report as bytes (ADR 0042), then the line separator that {@code render} ends a report with: the same
+     * bytes as rendering it through a UTF-8 {@code PrintWriter}.
+     */
+    private static void writeJson(ScanResult result, @Nullable Path output) throws IOException {
+        byte[] end = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
+        if (output == null) {
+            Console.out().flush();
+            OutputStream stream = new BufferedOutputStream(System.out, 1 << 16);
+            JsonReport.write(result, stream);
+            stream.write(end);
+            stream.flush();
+            return;
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream stream = Files.newOutputStream(output)) {
+            JsonReport.write(result, stream);
+            stream.write(end);
         }
     }
 

@@ -5,11 +5,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import vigil.cli.output.ReportFormat;
 import vigil.model.DatabaseInfo;
 import vigil.model.Inventory;
@@ -23,47 +22,131 @@ import vigil.vulndb.Ecosystems;
 import vigil.vulndb.match.VulnerabilityMatcher;
 import vigil.vulndb.store.AdvisoryStore;
 
-/** {@code vigil scan}: find the vulnerable OS packages of a host, root filesystem, image or SBOM. */
-@Command(
-        name = "scan",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Find vulnerable OS packages.",
-            "  vigil scan host [--root DIR]     the live host (or a host's root mounted elsewhere)",
-            "  vigil scan rootfs DIR            an unpacked root filesystem",
-            "  vigil scan image FILE|DIR        a docker save archive or an OCI image layout (directory or tar)",
-            "  vigil scan --sbom FILE           an existing CycloneDX SBOM"
-        },
-        subcommands = {ScanCommand.Host.class, ScanCommand.Rootfs.class, ScanCommand.Image.class})
-final class ScanCommand implements Callable<Integer> {
-    @Option(names = "--sbom", paramLabel = "FILE", description = "Scan the packages of a CycloneDX SBOM.")
-    @Nullable
-    Path sbom;
+/**
+ * {@code vigil scan}: find the vulnerable OS packages of a host, root filesystem, image or SBOM. Built in code, not
+ * from picocli's annotations, like every command a scan passes through ({@link CommandSpecs}, ADR 0042).
+ */
+final class ScanCommand {
+    private ScanCommand() {}
 
-    @Mixin
-    ScanOptions options = new ScanOptions();
+    /** {@code scan} and its subcommands {@code host}, {@code rootfs} and {@code image}. */
+    static CommandSpec spec() {
+        OptionSpec sbom =
+                CommandSpecs.option(Path.class, null, "FILE", "Scan the packages of a CycloneDX SBOM.", "--sbom");
+        ScanOptions options = new ScanOptions();
+        DataDirOption.Specs data = DataDirOption.Specs.create();
+        CommandSpec scan = scanCommand(
+                "scan",
+                () -> {
+                    Path file = sbom.getValue();
+                    if (file == null) {
+                        throw new UserError(
+                                "say what to scan: 'vigil scan host', 'vigil scan rootfs DIR', 'vigil scan image FILE'"
+                                        + " or 'vigil scan --sbom FILE' (see 'vigil scan --help')",
+                                ExitCodes.USAGE);
+                    }
+                    return run(new TargetSpec.Sbom(file), options, data.values());
+                },
+                options,
+                data,
+                new String[] {
+                    "Find vulnerable OS packages.",
+                    "  vigil scan host [--root DIR]     the live host (or a host's root mounted elsewhere)",
+                    "  vigil scan rootfs DIR            an unpacked root filesystem",
+                    "  vigil scan image FILE|DIR        a docker save archive or an OCI image layout (directory or tar)",
+                    "  vigil scan --sbom FILE           an existing CycloneDX SBOM"
+                },
+                sbom);
+        scan.addSubcommand("host", new CommandLine(host()));
+        scan.addSubcommand("rootfs", new CommandLine(rootfs()));
+        scan.addSubcommand("image", new CommandLine(image()));
+        return scan;
+    }
 
-    @Mixin
-    DataDirOption data = new DataDirOption();
+    private static CommandSpec host() {
+        OptionSpec root = CommandSpecs.option(
+                Path.class, Path.of("/"), "DIR", "The host's root directory (default: /).", "--root");
+        ScanOptions options = new ScanOptions();
+        DataDirOption.Specs data = DataDirOption.Specs.create();
+        return scanCommand(
+                "host",
+                () -> run(new TargetSpec.Host(root.getValue()), options, data.values()),
+                options,
+                data,
+                new String[] {"Scan this host (or a host root mounted elsewhere)."},
+                root);
+    }
 
-    @Override
-    public Integer call() throws IOException {
-        if (sbom == null) {
-            throw new UserError(
-                    "say what to scan: 'vigil scan host', 'vigil scan rootfs DIR', 'vigil scan image FILE'"
-                            + " or 'vigil scan --sbom FILE' (see 'vigil scan --help')",
-                    ExitCodes.USAGE);
+    private static CommandSpec rootfs() {
+        PositionalParamSpec directory =
+                CommandSpecs.parameter(Path.class, Path.of("."), "DIR", "The root filesystem directory.");
+        ScanOptions options = new ScanOptions();
+        DataDirOption.Specs data = DataDirOption.Specs.create();
+        CommandSpec rootfs = scanCommand(
+                "rootfs",
+                () -> run(new TargetSpec.Rootfs(directory.getValue()), options, data.values()),
+                options,
+                data,
+                new String[] {"Scan an unpacked root filesystem."});
+        rootfs.addPositional(directory);
+        return rootfs;
+    }
+
+    private static CommandSpec image() {
+        PositionalParamSpec image =
+                CommandSpecs.parameter(Path.class, Path.of("."), "FILE|DIR", "The image archive or layout.");
+        OptionSpec platform = CommandSpecs.option(
+                String.class,
+                null,
+                "OS/ARCH",
+                "Platform to pick from a multi-platform image (default: linux/amd64).",
+                "--platform");
+        ScanOptions options = new ScanOptions();
+        DataDirOption.Specs data = DataDirOption.Specs.create();
+        CommandSpec command = scanCommand(
+                "image",
+                () -> run(new TargetSpec.Image(image.getValue(), platform.getValue()), options, data.values()),
+                options,
+                data,
+                new String[] {
+                    "Scan a container image: a docker save archive, or an OCI image layout (directory or tar)."
+                },
+                platform);
+        command.addPositional(image);
+        return command;
+    }
+
+    /**
+     * A scan command as its annotated class declared it: its own options, then the mixins {@code options} and
+     * {@code data}, then {@code mixinStandardHelpOptions}.
+     */
+    private static CommandSpec scanCommand(
+            String name,
+            Callable<Integer> call,
+            ScanOptions options,
+            DataDirOption.Specs data,
+            String[] description,
+            OptionSpec... own) {
+        CommandSpec spec = CommandSpecs.command(name, call, description);
+        for (OptionSpec option : own) {
+            spec.addOption(option);
         }
-        return run(new TargetSpec.Sbom(sbom), options, data);
+        spec.addMixin("options", options.mixin());
+        CommandSpec dataMixin = CommandSpec.create();
+        dataMixin.addOption(data.dataDir());
+        dataMixin.addOption(data.offline());
+        spec.addMixin("data", dataMixin);
+        CommandSpecs.addStandardHelpOptions(spec);
+        return spec;
     }
 
     static int run(TargetSpec spec, ScanOptions options, DataDirOption data) throws IOException {
         options.reportFormat();
         ScanPolicy policy = options.policy();
-        ProgressListener progress = TerminalProgress.forConsole(options.quiet);
+        ProgressListener progress = TerminalProgress.forConsole(options.quiet());
         // the file lists only go where a report or a server reads them: an SBOM format, or --send-to
         ReportFormat format = options.reportFormat();
-        boolean fileLists = format == ReportFormat.CYCLONEDX || format == ReportFormat.SPDX || options.sendTo != null;
+        boolean fileLists = format == ReportFormat.CYCLONEDX || format == ReportFormat.SPDX || options.sendTo() != null;
         Path dataDirectory = data.resolve();
         ScanResult result;
         Inventory inventory;
@@ -105,9 +188,10 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         ScanResult filtered = policy.apply(result);
-        ReportWriter.write(filtered, options.reportFormat(), options.output);
+        ReportWriter.write(filtered, options.reportFormat(), options.output());
         int exitCode = policy.exitCode(filtered);
-        if (options.sendTo != null && !send(options.sendTo, inventory, data)) {
+        String sendTo = options.sendTo();
+        if (sendTo != null && !send(sendTo, inventory, data)) {
             return exitCode == ExitCodes.OK ? ExitCodes.ERROR : exitCode;
         }
         return exitCode;
@@ -181,69 +265,5 @@ final class ScanCommand implements Callable<Integer> {
                 inventory.packages(),
                 inventory.warnings(),
                 inventory.createdAt());
-    }
-
-    @Command(
-            name = "host",
-            mixinStandardHelpOptions = true,
-            description = "Scan this host (or a host root mounted elsewhere).")
-    static final class Host implements Callable<Integer> {
-        @Option(names = "--root", paramLabel = "DIR", description = "The host's root directory (default: /).")
-        Path root = Path.of("/");
-
-        @Mixin
-        ScanOptions options = new ScanOptions();
-
-        @Mixin
-        DataDirOption data = new DataDirOption();
-
-        @Override
-        public Integer call() throws IOException {
-            return run(new TargetSpec.Host(root), options, data);
-        }
-    }
-
-    @Command(name = "rootfs", mixinStandardHelpOptions = true, description = "Scan an unpacked root filesystem.")
-    static final class Rootfs implements Callable<Integer> {
-        @Parameters(paramLabel = "DIR", description = "The root filesystem directory.")
-        Path directory = Path.of(".");
-
-        @Mixin
-        ScanOptions options = new ScanOptions();
-
-        @Mixin
-        DataDirOption data = new DataDirOption();
-
-        @Override
-        public Integer call() throws IOException {
-            return run(new TargetSpec.Rootfs(directory), options, data);
-        }
-    }
-
-    @Command(
-            name = "image",
-            mixinStandardHelpOptions = true,
-            description = "Scan a container image: a docker save archive, or an OCI image layout (directory or tar).")
-    static final class Image implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE|DIR", description = "The image archive or layout.")
-        Path image = Path.of(".");
-
-        @Option(
-                names = "--platform",
-                paramLabel = "OS/ARCH",
-                description = "Platform to pick from a multi-platform image (default: linux/amd64).")
-        @Nullable
-        String platform;
-
-        @Mixin
-        ScanOptions options = new ScanOptions();
-
-        @Mixin
-        DataDirOption data = new DataDirOption();
-
-        @Override
-        public Integer call() throws IOException {
-            return run(new TargetSpec.Image(image, platform), options, data);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package vigil.cli.output;
 
+import java.io.OutputStream;
 import java.io.Writer;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -41,8 +42,44 @@ public final class JsonReport {
      */
     public static void write(ScanResult result, Writer out) {
         try (JsonGenerator json = STREAM.createGenerator(PRETTY, out)) {
-            new Streamed(json).report(result);
+            new Streamed(json, false).report(result);
         }
+    }
+
+    /**
+     * The same text as {@link #write(ScanResult, Writer)} through a UTF-8 writer, as bytes: Jackson's byte generator
+     * encodes as it escapes, where the writer's way copies every string into a char buffer and encodes it again
+     * (ADR 0042). The two differ only on a surrogate without its pair, which a UTF-8 writer replaces with {@code ?}
+     * and the byte generator rejects: strings are given to it with that replacement made ({@code JsonReportTest}).
+     */
+    public static void write(ScanResult result, OutputStream out) {
+        try (JsonGenerator json = STREAM.createGenerator(PRETTY, out)) {
+            new Streamed(json, true).report(result);
+        }
+    }
+
+    /**
+     * {@code text} with each surrogate that is not half of a pair replaced with {@code ?}, as Java's UTF-8 encoder
+     * replaces it; the same string when it has none.
+     */
+    static String withUnpairedSurrogatesReplaced(String text) {
+        char[] chars = null;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            if (chars == null) {
+                chars = text.toCharArray();
+            }
+            chars[i] = '?';
+        }
+        return chars == null ? text : new String(chars);
     }
 
     /** A generator's factory and an indenting context: no mapper (and its serializers) for a report written by hand. */
@@ -61,33 +98,33 @@ public final class JsonReport {
         }
     };
 
-    private record Streamed(JsonGenerator json) {
+    /** {@code bytes}: the generator encodes UTF-8 itself, so unpaired surrogates are replaced first. */
+    private record Streamed(JsonGenerator json, boolean bytes) {
         void report(ScanResult result) {
             Inventory inventory = result.inventory();
             json.writeStartObject();
             json.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
-            json.writeStringProperty("createdAt", inventory.createdAt().toString());
+            property("createdAt", inventory.createdAt().toString());
             json.writeObjectPropertyStart("target");
-            json.writeStringProperty("kind", inventory.target().kind().name().toLowerCase(java.util.Locale.ROOT));
-            json.writeStringProperty("name", inventory.target().name());
+            property("kind", inventory.target().kind().name().toLowerCase(java.util.Locale.ROOT));
+            property("name", inventory.target().name());
             if (inventory.target().digest() != null) {
-                json.writeStringProperty("digest", inventory.target().digest());
+                property("digest", inventory.target().digest());
             }
             json.writeEndObject();
             json.writeObjectPropertyStart("os");
             if (inventory.os() != null) {
-                json.writeStringProperty("family", inventory.os().family().id());
-                json.writeStringProperty("version", inventory.os().version());
-                json.writeStringProperty("name", inventory.os().prettyName());
+                property("family", inventory.os().family().id());
+                property("version", inventory.os().version());
+                property("name", inventory.os().prettyName());
             }
-            json.writeStringProperty(
-                    "support", inventory.osSupport().level().name().toLowerCase(java.util.Locale.ROOT));
+            property("support", inventory.osSupport().level().name().toLowerCase(java.util.Locale.ROOT));
             json.writeBooleanProperty("scanned", inventory.osSupport().scannable());
-            json.writeStringProperty("reason", inventory.osSupport().reason());
+            property("reason", inventory.osSupport().reason());
             json.writeEndObject();
             json.writeObjectPropertyStart("database");
-            json.writeStringProperty("path", result.database().path());
-            json.writeStringProperty(
+            property("path", result.database().path());
+            property(
                     "builtAt",
                     result.database().builtAt() == null
                             ? null
@@ -160,14 +197,23 @@ public final class JsonReport {
 
         private void property(SerializableString name, @Nullable String value) {
             json.writeName(name);
-            json.writeString(value);
+            string(value);
+        }
+
+        private void property(String name, @Nullable String value) {
+            json.writeName(name);
+            string(value);
+        }
+
+        private void string(@Nullable String value) {
+            json.writeString(bytes && value != null ? withUnpairedSurrogatesReplaced(value) : value);
         }
 
         private void strings(SerializableString name, List<String> values) {
             json.writeName(name);
             json.writeStartArray();
             for (String value : values) {
-                json.writeString(value);
+                string(value);
             }
             json.writeEndArray();
         }
@@ -175,7 +221,7 @@ public final class JsonReport {
         private void strings(String name, List<String> values) {
             json.writeArrayPropertyStart(name);
             for (String value : values) {
-                json.writeString(value);
+                string(value);
             }
             json.writeEndArray();
         }

@@ -2,7 +2,13 @@ package vigil.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +27,10 @@ import vigil.model.Severity;
 import vigil.model.Target;
 import vigil.model.Vulnerability;
 
-/** The streamed report is, character for character, the tree the report was built as before. */
+/**
+ * The streamed report is, character for character, the tree the report was built as before; written as bytes, it is
+ * byte for byte what the characters become through a UTF-8 writer.
+ */
 class JsonReportTest {
     private static final String HOSTILE = "quote \" backslash \\ line\nbreak \u0001 <script> é ✓ 𝄞";
 
@@ -96,6 +105,43 @@ class JsonReportTest {
         StringWriter tree = new StringWriter();
         JsonReport.writeTree(JsonReport.tree(result), tree);
         assertThat(streamed.toString()).isEqualTo(tree.toString());
+        sameBytesAsThroughAWriter(result);
+    }
+
+    private static void sameBytesAsThroughAWriter(ScanResult result) {
+        ByteArrayOutputStream throughWriter = new ByteArrayOutputStream();
+        try (Writer writer = new OutputStreamWriter(throughWriter, StandardCharsets.UTF_8)) {
+            JsonReport.write(result, writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        JsonReport.write(result, bytes);
+        assertThat(bytes.toByteArray()).isEqualTo(throughWriter.toByteArray());
+    }
+
+    /**
+     * Surrogates without their pair (which a UTF-8 writer replaces with {@code ?}), and long strings whose pairs fall
+     * on every offset of the generators' buffers.
+     */
+    @Test
+    void unpairedSurrogatesAndLongStringsAreTheSameBytes() {
+        String unpaired =
+                "high \uD834 alone, low \uDD1E alone, reversed \uDD1E\uD834, paired \uD834\uDD1E, at the end \uD834";
+        StringBuilder pairs = new StringBuilder();
+        for (int i = 0; i < 9_000; i++) {
+            pairs.append(i % 7 == 0 ? "\"" : "a").append(i % 3 == 0 ? "\uD834\uDD1E" : "é");
+        }
+        String longText = pairs.toString();
+        sameBytesAsThroughAWriter(result(
+                new Target(Target.Kind.IMAGE, unpaired, "sha256:ab"),
+                new OperatingSystem(OsFamily.DEBIAN, "12", "\uDD1E" + longText),
+                new DatabaseInfo(longText + "\uD834", Instant.parse("2026-01-01T00:00:00Z"), 60_000),
+                List.of(unpaired, longText, "x" + longText, "xy" + longText, "\uD834")));
+        assertThat(JsonReport.withUnpairedSurrogatesReplaced(unpaired))
+                .isEqualTo("high ? alone, low ? alone, reversed ??, paired \uD834\uDD1E, at the end ?");
+        String plain = "nothing to replace ✓ \uD834\uDD1E";
+        assertThat(JsonReport.withUnpairedSurrogatesReplaced(plain)).isSameAs(plain);
     }
 
     @Test
