@@ -179,19 +179,26 @@ fi
 if wants rules; then
   echo "== rule engine (JMH): Datadog's default policy over a recorded mixed stream, one thread; compile time"
   policy="$(cd "$repo/.." && pwd)/shared/fixtures/secl/default.policy"
-  "$java" -jar "$bench_jar" RuleEngineBenchmark -p policy="$policy" -prof gc -rf json -rff "$work/rules.json" 2>&1 |
-    sed -n '/^Benchmark /,$p'
-  python3 - "$work/rules.json" <<'PY'
+  # the stream at two sizes (in one core's caches, and not), with and without the values of each match
+  "$java" -jar "$bench_jar" 'RuleEngineBenchmark.evaluateStream' -p policy="$policy" -prof gc \
+    -rf json -rff "$work/rules.json" 2>&1 | sed -n '/^Benchmark /,$p'
+  "$java" -jar "$bench_jar" 'RuleEngineBenchmark.compilePolicy' -p policy="$policy" -p stream=1024 \
+    -rf json -rff "$work/rules-compile.json" 2>&1 | sed -n '/^Benchmark /,$p'
+  python3 - "$work/rules.json" "$work/rules-compile.json" <<'PY'
 import json, sys
-for b in json.load(open(sys.argv[1])):
-    name = b["benchmark"].rsplit(".", 1)[-1]
-    m = b["primaryMetric"]
-    if name == "evaluateStream":
-        alloc = b["secondaryMetrics"]["gc.alloc.rate.norm"]["score"]
-        print(f"FIGURE rules: default policy over a mixed stream: {m['score']:,.0f} events/s on one thread"
-              f" (± {m['scoreError']:,.0f}), {alloc:,.0f} B allocated per event")
-    else:
-        print(f"FIGURE rules: reading and compiling the default policy: {m['score']:.1f} ms (± {m['scoreError']:.1f})")
+for path in sys.argv[1:]:
+    for b in json.load(open(path)):
+        name = b["benchmark"].rsplit(".", 1)[-1]
+        m = b["primaryMetric"]
+        if name.startswith("evaluateStream"):
+            alloc = b["secondaryMetrics"]["gc.alloc.rate.norm"]["score"]
+            what = "matches told to a sink" if name == "evaluateStream" else "a list of matches with their values"
+            print(f"FIGURE rules: default policy over a mixed stream of {int(b['params']['stream']):,} events,"
+                  f" {what}: {m['score']:,.0f} events/s on one thread (± {m['scoreError']:,.0f}),"
+                  f" {alloc:,.0f} B allocated per event")
+        else:
+            print(f"FIGURE rules: reading and compiling the default policy: {m['score']:.1f} ms"
+                  f" (± {m['scoreError']:.1f})")
 PY
 fi
 
