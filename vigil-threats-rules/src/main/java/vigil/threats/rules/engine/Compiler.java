@@ -55,9 +55,6 @@ public final class Compiler {
             @Nullable Approver approver,
             Partial partial) {}
 
-    /** Whether each rule gets a class of its own ({@link RuleClasses}); off with -Dvigil.rules.classes=false. */
-    private static final boolean SPECIALIZE = !"false".equals(System.getProperty("vigil.rules.classes"));
-
     /** A condition compiled alone, and the fields it reads. */
     record Leaf(Evaluator evaluator, Set<String> fields) {}
 
@@ -121,7 +118,7 @@ public final class Compiler {
         }
         String eventType = unit.eventTypes.iterator().next();
         return new Compiled(
-                SPECIALIZE ? RuleClasses.of(unit.finish(bool.eval())) : unit.finish(bool.eval()),
+                unit.finish(bool.eval()),
                 eventType,
                 unit.fields,
                 new ApproverFinder(catalog, macros, this, eventType).find(expr),
