@@ -62,15 +62,7 @@ final class CommandSpecs {
     /** {@code @Option(names = NAMES, paramLabel = LABEL, description = DESCRIPTION)} on a field of {@code type}. */
     static OptionSpec option(
             Class<?> type, @Nullable Object initial, String label, String description, String name, String... names) {
-        return OptionSpec.builder(name, names)
-                .paramLabel(label)
-                .description(description)
-                .type(type)
-                .initialValue(initial)
-                .hasInitialValue(true)
-                .descriptionKey("")
-                .prompt("")
-                .build();
+        return optionBuilder(type, initial, label, description, name, names).build();
     }
 
     /** The same, with {@code converter = ...} and no initial value. */
@@ -81,15 +73,8 @@ final class CommandSpecs {
             String description,
             String name,
             String... names) {
-        return OptionSpec.builder(name, names)
-                .paramLabel(label)
-                .description(description)
-                .type(type)
+        return optionBuilder(type, null, label, description, name, names)
                 .converters(converter)
-                .initialValue(null)
-                .hasInitialValue(true)
-                .descriptionKey("")
-                .prompt("")
                 .build();
     }
 
@@ -98,15 +83,20 @@ final class CommandSpecs {
      * the field's name, which it never shows (the option takes no value).
      */
     static OptionSpec flag(String field, String description, String name, String... names) {
+        return option(boolean.class, false, "<" + field + ">", description, name, names);
+    }
+
+    /** What picocli's annotation reader gives every option: an initial value, no description key, no prompt. */
+    private static OptionSpec.Builder optionBuilder(
+            Class<?> type, @Nullable Object initial, String label, String description, String name, String... names) {
         return OptionSpec.builder(name, names)
-                .paramLabel("<" + field + ">")
+                .paramLabel(label)
                 .description(description)
-                .type(boolean.class)
-                .initialValue(false)
+                .type(type)
+                .initialValue(initial)
                 .hasInitialValue(true)
                 .descriptionKey("")
-                .prompt("")
-                .build();
+                .prompt("");
     }
 
     /** {@code @Parameters(paramLabel = LABEL, description = DESCRIPTION)}: the one required positional parameter. */

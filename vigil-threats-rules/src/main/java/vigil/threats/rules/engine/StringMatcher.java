@@ -29,6 +29,17 @@ public sealed interface StringMatcher {
         return false;
     }
 
+    /** A pattern's text before its first {@code *} (all of it without one). */
+    private static String beforeFirstStar(String pattern) {
+        int star = pattern.indexOf('*');
+        return star < 0 ? pattern : pattern.substring(0, star);
+    }
+
+    /** A pattern's text after its last {@code *} (all of it without one). */
+    private static String afterLastStar(String pattern) {
+        return pattern.substring(pattern.lastIndexOf('*') + 1);
+    }
+
     record Scalar(String value) implements StringMatcher {
         @Override
         public boolean matches(String candidate) {
@@ -85,13 +96,12 @@ public sealed interface StringMatcher {
 
         @Override
         public String literalPrefix() {
-            int star = pattern.indexOf('*');
-            return star < 0 ? pattern : pattern.substring(0, star);
+            return beforeFirstStar(pattern);
         }
 
         @Override
         public String literalSuffix() {
-            return pattern.substring(pattern.lastIndexOf('*') + 1);
+            return afterLastStar(pattern);
         }
 
         @Override
@@ -187,14 +197,13 @@ public sealed interface StringMatcher {
 
         @Override
         public String literalPrefix() {
-            int star = pattern.indexOf('*');
-            return star < 0 ? pattern : pattern.substring(0, star);
+            return beforeFirstStar(pattern);
         }
 
         /** After the last {@code *} only literal segments follow, and the last one ends the path. */
         @Override
         public String literalSuffix() {
-            return pattern.substring(pattern.lastIndexOf('*') + 1);
+            return afterLastStar(pattern);
         }
 
         @Override
@@ -292,14 +301,6 @@ public sealed interface StringMatcher {
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid regular expression: " + e.getDescription());
             }
-        }
-
-        public String source() {
-            return source;
-        }
-
-        public Pattern pattern() {
-            return pattern;
         }
 
         @Override

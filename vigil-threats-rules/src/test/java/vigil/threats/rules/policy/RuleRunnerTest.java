@@ -223,11 +223,24 @@ class RuleRunnerTest {
                             expression: open.file.path == "/etc/a" || process.comm == "evil"
                         """)));
         RuleRunner runner = new RuleRunner(set, catalog);
-        // not_tmp: /tmp/x makes its first part false; either: its second part may hold for another process
-        assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/tmp/x")), "open.file.path"))
-                .isFalse();
-        // both answer on the path alone only for not_tmp's negation: /tmp/y may match not_tmp
+        // /tmp/x: not_tmp cannot match (its negation is false), but either may (another process's comm decides)
+        Event tmp = event("open", Map.of("open.file.path", "/tmp/x"));
+        assertThat(runner.isDiscarder(tmp, "open.file.path")).isFalse();
+        // /tmp/y: the negation holds, so not_tmp may match whatever either says
         assertThat(runner.isDiscarder(event("open", Map.of("open.file.path", "/tmp/y")), "open.file.path"))
+                .isFalse();
+        // the same values with only not_tmp: /tmp/x is then a discarder (the negation decides alone)
+        RuleRunner alone = new RuleRunner(
+                new PolicyLoader(catalog, Constants.linux(), Environment.linux(6, 18), SensorProfile.linuxTracepoints())
+                        .load(List.of(PolicyReader.read("alone.policy", """
+                                version: 1
+                                rules:
+                                  - id: not_tmp
+                                    expression: open.file.path != "/tmp/x" && process.uid == 0
+                                """))),
+                catalog);
+        assertThat(alone.isDiscarder(tmp, "open.file.path")).isTrue();
+        assertThat(alone.isDiscarder(event("open", Map.of("open.file.path", "/tmp/y")), "open.file.path"))
                 .isFalse();
     }
 }
