@@ -79,35 +79,6 @@ public final class FindingWriter {
         Map<String, Finding> unique = new LinkedHashMap<>();
         found.forEach(finding -> unique.putIfAbsent(finding.id(), finding));
         Map<String, Known> known = known(handle, orgId, scope, category, unique.keySet());
-        RowBatch insert = new RowBatch(
-                handle,
-                "INSERT INTO findings (org_id, id, category, rule_id, title, severity, severity_rank, status,"
-                        + " resource_id, resource_type, resource_name, scope_kind, scope_id, evidence, remediation,"
-                        + " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        RowBatch insertDetails = new RowBatch(
-                handle,
-                "INSERT INTO vulnerability_details (org_id, finding_id, package_name, package_version, fixed_version,"
-                        + " fix_state) VALUES (?, ?, ?, ?, ?, ?)");
-        // the title only when it changed: rewriting it would update its index and the search terms for nothing
-        PreparedBatch retitle =
-                handle.prepareBatch("UPDATE findings SET title = :title WHERE org_id = :org AND id = :id");
-        RowBatch update = new RowBatch(
-                handle,
-                "UPDATE findings SET severity = ?, severity_rank = ?, status = ?, resolved_at = NULL, evidence = ?,"
-                        + " remediation = ?, last_seen = ? WHERE org_id = ? AND id = ?");
-        // the details only when they changed: a rescan mostly finds the same versions
-        RowBatch updateDetails = new RowBatch(
-                handle,
-                "UPDATE vulnerability_details SET package_version = ?, fixed_version = ?, fix_state = ?"
-                        + " WHERE org_id = ? AND finding_id = ?");
-        PreparedBatch events = handle.prepareBatch("INSERT INTO finding_events (org_id, finding_id, at, kind, actor,"
-                + " detail) VALUES (:org, :id, :now, :kind, NULL, NULL)");
-        int opened = 0;
-        int reopened = 0;
-        int refreshed = 0;
-        List<Finding> raised = new ArrayList<>();
-        List<Finding> reopenedFindings = new ArrayList<>();
-        StatusCounts counts = new StatusCounts(orgId, category.wireName());
         // a resource with no unresolved finding of the category before this scan (a new host): what it has
         // afterwards is this scan's
         java.util.Set<String> fresh = new java.util.HashSet<>();
@@ -124,145 +95,234 @@ public final class FindingWriter {
                         == 0) {
             fresh.add(resource.resourceId());
         }
-        KeyCounts rules =
-                new KeyCounts("vulnerability_counts", "rule_id", "f.rule_id", "", orgId, category.wireName(), fresh);
-        KeyCounts packages = new KeyCounts(
-                "package_counts",
-                "package_name",
-                "d.package_name",
-                " JOIN vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id",
-                orgId,
-                category.wireName(),
-                fresh);
+        ScanChanges changes = new ScanChanges(handle, orgId, scope, category, now, fresh);
+        // one small method per finding rather than one long loop: the JIT compiles each soon after start-up, where a
+        // loop body inside this method waited for an on-stack replacement of the whole (ADR 0043)
+        for (Finding finding : unique.values()) {
+            Known previous = known.remove(finding.id());
+            if (previous == null) {
+                changes.open(finding);
+            } else {
+                changes.refresh(finding, previous);
+            }
+        }
+        changes.writeSeen();
+        addSearchTerms(
+                handle,
+                changes.terms.stream().sorted().toList(),
+                changes.titleRules.stream()
+                        .sorted(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
+                        .toList());
+        // what is left of the scope's findings the result no longer reports (none for a stream: only its own were read)
+        if (scope.replaces()) {
+            known.forEach(changes::resolve);
+        }
+        return changes.apply();
+    }
+
+    /** The changes one complete scan makes, gathered finding by finding and written in batches. */
+    private static final class ScanChanges {
+        private final Handle handle;
+        private final String orgId;
+        private final Scope scope;
+        private final String category;
+        private final long now;
+        private final RowBatch insert;
+        private final RowBatch insertDetails;
+        // the title only when it changed: rewriting it would update its index and the search terms for nothing
+        private final PreparedBatch retitle;
+        private final RowBatch update;
+        // the details only when they changed: a rescan mostly finds the same versions
+        private final RowBatch updateDetails;
+        private final PreparedBatch events;
+        private final PreparedBatch resolve;
+        private int opened;
+        private int reopened;
+        private int refreshed;
+        private int resolved;
+        private final List<Finding> raised = new ArrayList<>();
+        private final List<Finding> reopenedFindings = new ArrayList<>();
+        private final StatusCounts counts;
+        private final KeyCounts rules;
+        private final KeyCounts packages;
         // the type and name of each resource the result reports, for its row of resource_counts
-        Map<String, Map.Entry<String, String>> resources = new HashMap<>();
+        private final Map<String, Map.Entry<String, String>> resources = new HashMap<>();
         // the searched values of new and retitled findings, and the rules their titles occur with, added to the
         // search index once per scan; collected unsorted and sorted once (a TreeSet per add cost more than the rest
         // of the loop)
-        java.util.Set<String> terms = new java.util.HashSet<>();
-        java.util.Set<Map.Entry<String, String>> titleRules = new java.util.HashSet<>();
-        for (Finding finding : unique.values()) {
-            Known previous = known.remove(finding.id());
+        final java.util.Set<String> terms = new java.util.HashSet<>();
+        final java.util.Set<Map.Entry<String, String>> titleRules = new java.util.HashSet<>();
+
+        ScanChanges(
+                Handle handle, String orgId, Scope scope, Category category, long now, java.util.Set<String> fresh) {
+            this.handle = handle;
+            this.orgId = orgId;
+            this.scope = scope;
+            this.category = category.wireName();
+            this.now = now;
+            insert = new RowBatch(
+                    handle,
+                    "INSERT INTO findings (org_id, id, category, rule_id, title, severity, severity_rank, status,"
+                            + " resource_id, resource_type, resource_name, scope_kind, scope_id, evidence,"
+                            + " remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?,"
+                            + " ?, ?, ?, ?, ?)");
+            insertDetails = new RowBatch(
+                    handle,
+                    "INSERT INTO vulnerability_details (org_id, finding_id, package_name, package_version,"
+                            + " fixed_version, fix_state) VALUES (?, ?, ?, ?, ?, ?)");
+            retitle = handle.prepareBatch("UPDATE findings SET title = :title WHERE org_id = :org AND id = :id");
+            update = new RowBatch(
+                    handle,
+                    "UPDATE findings SET severity = ?, severity_rank = ?, status = ?, resolved_at = NULL,"
+                            + " evidence = ?, remediation = ?, last_seen = ? WHERE org_id = ? AND id = ?");
+            updateDetails = new RowBatch(
+                    handle,
+                    "UPDATE vulnerability_details SET package_version = ?, fixed_version = ?, fix_state = ?"
+                            + " WHERE org_id = ? AND finding_id = ?");
+            events = handle.prepareBatch("INSERT INTO finding_events (org_id, finding_id, at, kind, actor,"
+                    + " detail) VALUES (:org, :id, :now, :kind, NULL, NULL)");
+            resolve = handle.prepareBatch("UPDATE findings SET status = 'resolved', resolved_at = :now"
+                    + " WHERE org_id = :org AND id = :id");
+            counts = new StatusCounts(orgId, this.category);
+            rules = new KeyCounts("vulnerability_counts", "rule_id", "f.rule_id", "", orgId, this.category, fresh);
+            packages = new KeyCounts(
+                    "package_counts",
+                    "package_name",
+                    "d.package_name",
+                    " JOIN vulnerability_details d ON d.org_id = f.org_id AND d.finding_id = f.id",
+                    orgId,
+                    this.category,
+                    fresh);
+        }
+
+        /** A finding the scope did not have. */
+        void open(Finding finding) {
             Evidence.VulnerablePackage pkg = finding.evidence() instanceof Evidence.VulnerablePackage p ? p : null;
             String title = FindingSql.truncate(finding.rule().title(), 1000);
-            String severity = finding.rule().severity().name();
+            int rank = finding.rule().severity().ordinal();
+            String resourceId = scope instanceof Scope.Resource r
+                    ? r.resourceId()
+                    : finding.resource().id();
+            resources.putIfAbsent(
+                    resourceId,
+                    Map.entry(finding.resource().type(), finding.resource().name()));
+            terms.add(title);
+            terms.add(finding.rule().id());
+            terms.add(finding.resource().name());
+            titleRules.add(Map.entry(title, finding.rule().id()));
+            if (pkg != null) {
+                terms.add(pkg.packageName());
+                insertDetails.add(
+                        orgId,
+                        finding.id(),
+                        pkg.packageName(),
+                        pkg.installedVersion(),
+                        pkg.fixedVersion(),
+                        pkg.fixState().name());
+            }
+            insert.add(
+                    orgId,
+                    finding.id(),
+                    category,
+                    finding.rule().id(),
+                    title,
+                    finding.rule().severity().name(),
+                    rank,
+                    resourceId,
+                    finding.resource().type(),
+                    finding.resource().name(),
+                    scope.kind(),
+                    scope.id(),
+                    evidenceJson(finding.evidence()),
+                    remediation(finding),
+                    now,
+                    now);
+            opened++;
+            raised.add(firstSeenAt(finding, now)); // as stored: a later reopening reports the same time
+            counts.add("open", rank, 1);
+            rules.add(resourceId, finding.rule().id(), "open", rank, 1);
+            packages.add(resourceId, pkg == null ? null : pkg.packageName(), "open", rank, 1);
+            // no event row: first_seen is the "opened" event, and history() reports it from there
+        }
+
+        /** A finding the scope had: refreshed, or reopened when it was resolved. */
+        void refresh(Finding finding, Known previous) {
+            Evidence.VulnerablePackage pkg = finding.evidence() instanceof Evidence.VulnerablePackage p ? p : null;
+            String title = FindingSql.truncate(finding.rule().title(), 1000);
             int rank = finding.rule().severity().ordinal();
             String version = pkg == null ? null : pkg.installedVersion();
             String fixed = pkg == null ? null : pkg.fixedVersion();
             String fixState = pkg == null ? null : pkg.fixState().name();
-            String evidence = evidenceJson(finding.evidence());
-            String remediation =
-                    finding.remediation() == null ? null : FindingSql.truncate(finding.remediation(), 2000);
-            if (previous == null) {
-                String resourceId = scope instanceof Scope.Resource r
-                        ? r.resourceId()
-                        : finding.resource().id();
-                resources.putIfAbsent(
-                        resourceId,
-                        Map.entry(finding.resource().type(), finding.resource().name()));
+            resources.putIfAbsent(
+                    previous.resourceId(),
+                    Map.entry(finding.resource().type(), finding.resource().name()));
+            boolean stillMuted =
+                    previous.status().equals("muted") && (previous.mutedUntil() == null || previous.mutedUntil() > now);
+            String status = stillMuted ? "muted" : "open";
+            update.add(
+                    finding.rule().severity().name(),
+                    rank,
+                    status,
+                    evidenceJson(finding.evidence()),
+                    remediation(finding),
+                    now,
+                    orgId,
+                    finding.id());
+            if (previous.pkg() != null
+                    && !(java.util.Objects.equals(version, previous.version())
+                            && java.util.Objects.equals(fixed, previous.fixed())
+                            && java.util.Objects.equals(fixState, previous.fixState()))) {
+                // as before the details had their table: the package name stays, its versions follow the scan
+                updateDetails.add(version, fixed, fixState, orgId, finding.id());
+            } else if (previous.pkg() == null && pkg != null) {
+                insertDetails.add(orgId, finding.id(), pkg.packageName(), version, fixed, fixState);
+            }
+            if (!title.equals(previous.title())) {
                 terms.add(title);
-                terms.add(finding.rule().id());
-                terms.add(finding.resource().name());
-                titleRules.add(Map.entry(title, finding.rule().id()));
-                if (pkg != null) {
-                    terms.add(pkg.packageName());
-                    insertDetails.add(orgId, finding.id(), pkg.packageName(), version, fixed, fixState);
-                }
-                insert.add(
-                        orgId,
-                        finding.id(),
-                        category.wireName(),
-                        finding.rule().id(),
-                        title,
-                        severity,
-                        rank,
-                        resourceId,
-                        finding.resource().type(),
-                        finding.resource().name(),
-                        scope.kind(),
-                        scope.id(),
-                        evidence,
-                        remediation,
-                        now,
-                        now);
-                opened++;
-                raised.add(firstSeenAt(finding, now)); // as stored: a later reopening reports the same time
-                counts.add("open", rank, 1);
-                rules.add(resourceId, finding.rule().id(), "open", rank, 1);
-                packages.add(resourceId, pkg == null ? null : pkg.packageName(), "open", rank, 1);
-                // no event row: first_seen is the "opened" event, and history() reports it from there
+                titleRules.add(Map.entry(title, previous.rule()));
+                retitle.bind("org", orgId)
+                        .bind("id", finding.id())
+                        .bind("title", title)
+                        .add();
+            }
+            counts.add(previous.status(), previous.rank(), -1);
+            counts.add(status, rank, 1);
+            // an update keeps the stored rule id and package name
+            rules.add(previous.resourceId(), previous.rule(), previous.status(), previous.rank(), -1);
+            rules.add(previous.resourceId(), previous.rule(), status, rank, 1);
+            packages.add(previous.resourceId(), previous.pkg(), previous.status(), previous.rank(), -1);
+            packages.add(previous.resourceId(), previous.pkg(), status, rank, 1);
+            if (previous.status().equals("resolved")) {
+                reopened++;
+                reopenedFindings.add(firstSeenAt(finding, previous.firstSeen()));
+                events.bind("org", orgId)
+                        .bind("id", finding.id())
+                        .bind("now", now)
+                        .bind("kind", "reopened");
+                events.add();
             } else {
-                resources.putIfAbsent(
-                        previous.resourceId(),
-                        Map.entry(finding.resource().type(), finding.resource().name()));
-                boolean stillMuted = previous.status().equals("muted")
-                        && (previous.mutedUntil() == null || previous.mutedUntil() > now);
-                String status = stillMuted ? "muted" : "open";
-                update.add(severity, rank, status, evidence, remediation, now, orgId, finding.id());
-                if (previous.pkg() != null
-                        && !(java.util.Objects.equals(version, previous.version())
-                                && java.util.Objects.equals(fixed, previous.fixed())
-                                && java.util.Objects.equals(fixState, previous.fixState()))) {
-                    // as before the details had their table: the package name stays, its versions follow the scan
-                    updateDetails.add(version, fixed, fixState, orgId, finding.id());
-                } else if (previous.pkg() == null && pkg != null) {
-                    insertDetails.add(orgId, finding.id(), pkg.packageName(), version, fixed, fixState);
-                }
-                if (!title.equals(previous.title())) {
-                    terms.add(title);
-                    titleRules.add(Map.entry(title, previous.rule()));
-                    retitle.bind("org", orgId)
-                            .bind("id", finding.id())
-                            .bind("title", title)
-                            .add();
-                }
-                counts.add(previous.status(), previous.rank(), -1);
-                counts.add(status, rank, 1);
-                // an update keeps the stored rule id and package name
-                rules.add(previous.resourceId(), previous.rule(), previous.status(), previous.rank(), -1);
-                rules.add(previous.resourceId(), previous.rule(), status, rank, 1);
-                packages.add(previous.resourceId(), previous.pkg(), previous.status(), previous.rank(), -1);
-                packages.add(previous.resourceId(), previous.pkg(), status, rank, 1);
-                if (previous.status().equals("resolved")) {
-                    reopened++;
-                    reopenedFindings.add(firstSeenAt(finding, previous.firstSeen()));
-                    events.bind("org", orgId)
-                            .bind("id", finding.id())
-                            .bind("now", now)
-                            .bind("kind", "reopened");
-                    events.add();
-                } else {
-                    refreshed++;
-                }
+                refreshed++;
             }
         }
-        insert.execute();
-        insertDetails.execute();
-        update.execute();
-        updateDetails.execute();
-        if (retitle.size() > 0) {
-            retitle.execute();
-        }
-        addSearchTerms(
-                handle,
-                terms.stream().sorted().toList(),
-                titleRules.stream()
-                        .sorted(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
-                        .toList());
-        int resolved = 0;
-        PreparedBatch resolve = handle.prepareBatch(
-                "UPDATE findings SET status = 'resolved', resolved_at = :now" + " WHERE org_id = :org AND id = :id");
-        // what is left of the scope's findings the result no longer reports (none for a stream: only its own were read)
-        for (Map.Entry<String, Known> gone : known.entrySet()) {
-            Known was = gone.getValue();
-            if (!scope.replaces() || was.status().equals("resolved")) {
-                continue;
+
+        /** Writes the new and refreshed findings gathered so far. */
+        void writeSeen() {
+            insert.execute();
+            insertDetails.execute();
+            update.execute();
+            updateDetails.execute();
+            if (retitle.size() > 0) {
+                retitle.execute();
             }
-            resolve.bind("now", now)
-                    .bind("org", orgId)
-                    .bind("id", gone.getKey())
-                    .add();
-            events.bind("org", orgId).bind("id", gone.getKey()).bind("now", now).bind("kind", "resolved");
+        }
+
+        /** A finding of the scope that the result no longer reports. */
+        void resolve(String id, Known was) {
+            if (was.status().equals("resolved")) {
+                return;
+            }
+            resolve.bind("now", now).bind("org", orgId).bind("id", id).add();
+            events.bind("org", orgId).bind("id", id).bind("now", now).bind("kind", "resolved");
             events.add();
             counts.add(was.status(), was.rank(), -1);
             counts.add("resolved", was.rank(), 1);
@@ -270,22 +330,29 @@ public final class FindingWriter {
             packages.add(was.resourceId(), was.pkg(), was.status(), was.rank(), -1);
             resolved++;
         }
-        if (resolve.size() > 0) {
-            resolve.execute();
+
+        /** Writes the resolutions, events and counts, and tells what the scan changed. */
+        Outcome apply() {
+            if (resolve.size() > 0) {
+                resolve.execute();
+            }
+            if (events.size() > 0) {
+                events.execute();
+            }
+            counts.apply(handle);
+            rules.apply(handle);
+            packages.apply(handle);
+            // sorted: concurrent transactions on PostgreSQL take the rows' locks in one order and cannot deadlock
+            new java.util.TreeMap<>(rules.totals()).forEach((resourceId, ranks) -> {
+                Map.Entry<String, String> named = resources.getOrDefault(resourceId, Map.entry("", ""));
+                applyResourceCounts(handle, orgId, category, resourceId, named.getKey(), named.getValue(), ranks);
+            });
+            return new Outcome(opened, reopened, refreshed, resolved, raised, reopenedFindings);
         }
-        if (events.size() > 0) {
-            events.execute();
+
+        private static @Nullable String remediation(Finding finding) {
+            return finding.remediation() == null ? null : FindingSql.truncate(finding.remediation(), 2000);
         }
-        counts.apply(handle);
-        rules.apply(handle);
-        packages.apply(handle);
-        // sorted: concurrent transactions on PostgreSQL take the rows' locks in one order and cannot deadlock
-        new java.util.TreeMap<>(rules.totals()).forEach((resourceId, ranks) -> {
-            Map.Entry<String, String> named = resources.getOrDefault(resourceId, Map.entry("", ""));
-            applyResourceCounts(
-                    handle, orgId, category.wireName(), resourceId, named.getKey(), named.getValue(), ranks);
-        });
-        return new Outcome(opened, reopened, refreshed, resolved, raised, reopenedFindings);
     }
 
     /**
