@@ -20,6 +20,12 @@ import vigil.threats.rules.secl.Pos;
  * event type per rule, as in the reference).
  */
 public final class Compiler {
+    private static final String[] NO_STRINGS = {};
+    private static final String[] EMPTY_STRING = {""};
+    private static final long[] NO_LONGS = {};
+    private static final long[] ZERO = {0};
+    private static final IpNet[] NO_IPS = {};
+
     private final FieldCatalog catalog;
     private final Constants constants;
     private final Map<String, Expr> macros;
@@ -118,7 +124,7 @@ public final class Compiler {
         }
         String eventType = unit.eventTypes.iterator().next();
         return new Compiled(
-                unit.finish(bool.eval()),
+                unit.finish(RuleClass.of(bool.eval())),
                 eventType,
                 unit.fields,
                 new ApproverFinder(catalog, macros, this, eventType).find(expr),
@@ -277,10 +283,7 @@ public final class Compiler {
     private Typed logical(Expr.Logical e, Unit unit) throws CompileException {
         Evaluator left = bool(e.left(), unit, "&&/||");
         Evaluator right = bool(e.right(), unit, "&&/||");
-        return new Typed.Bool(
-                e.op() == Expr.LogicalOp.AND
-                        ? (event, scope) -> left.matches(event, scope) && right.matches(event, scope)
-                        : (event, scope) -> left.matches(event, scope) || right.matches(event, scope));
+        return new Typed.Bool(e.op() == Expr.LogicalOp.AND ? new Logic.And(left, right) : new Logic.Or(left, right));
     }
 
     private Evaluator bool(Expr expr, Unit unit, String where) throws CompileException {
@@ -297,7 +300,7 @@ public final class Compiler {
             case NOT -> {
                 if (operand instanceof Typed.Bool bool) {
                     Evaluator inner = bool.eval();
-                    return new Typed.Bool((event, scope) -> !inner.matches(event, scope));
+                    return new Typed.Bool(new Logic.Not(inner));
                 }
                 throw new CompileException(e.pos(), "'!' needs a condition, not " + Typed.describe(operand));
             }
@@ -705,14 +708,16 @@ public final class Compiler {
             throw new CompileException(e.pos(), "unknown variable ${" + e.name() + "}");
         }
         String name = e.name();
+        // an unset variable reads as nothing (an array) or its zero value; shared, as no evaluator writes to what
+        // it reads
+        String[] unsetStrings = type.array() ? NO_STRINGS : EMPTY_STRING;
+        long[] unsetInts = type.array() ? NO_LONGS : ZERO;
         return switch (type.type()) {
             case STRING ->
                 new Typed.Strings(
                         (event, scope) -> {
                             Object value = scope.variable(name, event);
-                            return value == null
-                                    ? (type.array() ? new String[0] : new String[] {""})
-                                    : (String[]) value;
+                            return value == null ? unsetStrings : (String[]) value;
                         },
                         type.array(),
                         null,
@@ -721,7 +726,7 @@ public final class Compiler {
                 new Typed.Ints(
                         (event, scope) -> {
                             Object value = scope.variable(name, event);
-                            return value == null ? (type.array() ? new long[0] : new long[] {0}) : (long[]) value;
+                            return value == null ? unsetInts : (long[]) value;
                         },
                         type.array(),
                         null,
@@ -736,7 +741,7 @@ public final class Compiler {
                 new Typed.Ips(
                         (event, scope) -> {
                             Object value = scope.variable(name, event);
-                            return value == null ? new IpNet[0] : (IpNet[]) value;
+                            return value == null ? NO_IPS : (IpNet[]) value;
                         },
                         type.array(),
                         null);

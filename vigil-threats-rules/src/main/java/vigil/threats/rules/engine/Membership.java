@@ -3,6 +3,7 @@ package vigil.threats.rules.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.event.IpNet;
 import vigil.threats.rules.secl.Expr;
 
@@ -180,13 +181,10 @@ final class Membership {
                 return all;
             };
         }
-        StringMatcher[] patterns = matchers.toArray(StringMatcher[]::new);
+        MemberTest test = new MemberTest(scalars, matchers.toArray(StringMatcher[]::new), ignoreCase);
         return (event, scope) -> {
             for (String candidate : read.read(event, scope)) {
-                boolean found = scalars.contains(ignoreCase ? candidate.toLowerCase(java.util.Locale.ROOT) : candidate);
-                for (int i = 0; !found && i < patterns.length; i++) {
-                    found = patterns[i].matches(candidate);
-                }
+                boolean found = test.test(candidate);
                 if (found && !all) {
                     return true;
                 }
@@ -196,6 +194,53 @@ final class Membership {
             }
             return all;
         };
+    }
+
+    /**
+     * Whether a value is one of a list's values or matches one of its patterns, remembering recent answers by the
+     * value's hash (direct-mapped, overwritten in place): events repeat their binaries, paths and names, and a
+     * value's answer never changes. The memo is shared by the threads that run the rule; each slot of a table only
+     * ever holds a value with that table's answer, so a racing read can miss but never answer wrong.
+     */
+    static final class MemberTest {
+        private static final int MEMO = 256;
+        private final Set<String> scalars;
+        private final StringMatcher[] patterns;
+        private final boolean ignoreCase;
+        private final @Nullable String[] memoIn;
+        private final @Nullable String[] memoOut;
+
+        MemberTest(Set<String> scalars, StringMatcher[] patterns, boolean ignoreCase) {
+            this.scalars = Set.copyOf(scalars);
+            this.patterns = patterns;
+            this.ignoreCase = ignoreCase;
+            // a plain hash set answers as fast as the memo would, without a pattern or case to fold
+            boolean memo = patterns.length > 0 || ignoreCase;
+            this.memoIn = new String[memo ? MEMO : 0];
+            this.memoOut = new String[memo ? MEMO : 0];
+        }
+
+        boolean test(String candidate) {
+            if (memoIn.length == 0) {
+                return scalars.contains(candidate);
+            }
+            int hash = candidate.hashCode();
+            int at = (hash ^ hash >>> 16) & (MEMO - 1);
+            String in = memoIn[at];
+            if (in != null && (in == candidate || in.equals(candidate))) {
+                return true;
+            }
+            String out = memoOut[at];
+            if (out != null && (out == candidate || out.equals(candidate))) {
+                return false;
+            }
+            boolean found = scalars.contains(ignoreCase ? candidate.toLowerCase(java.util.Locale.ROOT) : candidate);
+            for (int i = 0; !found && i < patterns.length; i++) {
+                found = patterns[i].matches(candidate);
+            }
+            (found ? memoIn : memoOut)[at] = candidate;
+            return found;
+        }
     }
 
     private static Evaluator stringsInDynamic(Typed.Read<String[]> read, Typed.Read<String[]> pool, boolean all) {

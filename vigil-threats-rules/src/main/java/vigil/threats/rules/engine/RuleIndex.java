@@ -183,23 +183,20 @@ public final class RuleIndex<T> {
 
         void mark(Event event, long[] marks) {
             Object value = event.valueAt(slot);
-            // an absent field reads as its zero value when it holds one value, as nothing when it holds several
-            switch (value) {
-                case String[] strings -> {
-                    for (String one : strings) {
-                        markString(one, marks);
-                    }
+            // instanceof, not a pattern switch: the switch's bootstrap method was a call of its own in every profile
+            if (value instanceof String[] strings) {
+                for (String one : strings) {
+                    markString(one, marks);
                 }
-                case long[] longs -> markInts(longs, marks);
-                case boolean[] bools -> markBools(bools, marks);
-                case null -> {
-                    if (absentApproves) {
-                        for (int w = 0; w < marks.length; w++) {
-                            marks[w] |= absent[w];
-                        }
-                    }
+            } else if (value instanceof long[] longs) {
+                markInts(longs, marks);
+            } else if (value instanceof boolean[] bools) {
+                markBools(bools, marks);
+            } else if (value == null && absentApproves) {
+                // an absent field reads as its zero value when it holds one value, as nothing when it holds several
+                for (int w = 0; w < marks.length; w++) {
+                    marks[w] |= absent[w];
                 }
-                default -> {}
             }
         }
 

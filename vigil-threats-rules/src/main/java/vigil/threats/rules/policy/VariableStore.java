@@ -25,8 +25,24 @@ public final class VariableStore implements Scope {
     private final @Nullable Field timestamp;
 
     private final Map<String, @Nullable Field> scopeFields = new HashMap<>();
-    private final Map<String, Map<String, Value>> variables = new HashMap<>();
+    /** Each variable set so far, by name: rules read it by the name they were compiled with. */
+    private final Map<String, Slot> slots = new HashMap<>();
+
     private final Map<String, String> scopes = new HashMap<>();
+
+    /** A variable's values by key, and the field its reads are keyed by (resolved once, not per read). */
+    private static final class Slot {
+        /** Its scope ({@code process}, {@code container}, {@code cgroup}), or null for a global variable. */
+        final @Nullable String scope;
+
+        final @Nullable Field readField;
+        final Map<String, Value> keyed = new LinkedHashMap<>();
+
+        Slot(@Nullable String scope, @Nullable Field readField) {
+            this.scope = scope;
+            this.readField = readField;
+        }
+    }
 
     public VariableStore(FieldCatalog catalog, RuleSet rules) {
         this.catalog = catalog;
@@ -42,13 +58,13 @@ public final class VariableStore implements Scope {
 
     @Override
     public @Nullable Object variable(String name, Event event) {
-        Map<String, Value> keyed = variables.get(name);
-        if (keyed == null) {
+        Slot slot = slots.get(name);
+        if (slot == null) {
             return name.equals("builtins.uuid4")
                     ? new String[] {UUID.randomUUID().toString()}
                     : null;
         }
-        Value value = keyed.get(key(name, event, null));
+        Value value = slot.keyed.get(slot.scope != null ? key(slot.readField, event) : "");
         if (value == null || value.expiresAt() != 0 && value.expiresAt() <= now(event)) {
             return null;
         }
@@ -68,8 +84,10 @@ public final class VariableStore implements Scope {
     /** Runs a set action for a matched event. */
     void set(Definitions.SetAction set, Object values, Event event) {
         String name = set.qualifiedName();
-        Map<String, Value> keyed = variables.computeIfAbsent(name, n -> new LinkedHashMap<>());
-        String key = key(name, event, set.scopeField());
+        Slot slot = slots.computeIfAbsent(name, this::slot);
+        Map<String, Value> keyed = slot.keyed;
+        String scope = slot.scope;
+        String key = scope != null ? key(field(scopeField(scope, set.scopeField())), event) : "";
         long expires = set.ttlNanos() > 0 ? now(event) + set.ttlNanos() : 0;
         Object stored = values;
         Value before = keyed.get(key);
@@ -83,31 +101,38 @@ public final class VariableStore implements Scope {
         }
     }
 
+    private Slot slot(String name) {
+        String scope = scopes.get(name);
+        return new Slot(scope, scope == null ? null : field(scopeField(scope, null)));
+    }
+
+    private @Nullable Field field(String name) {
+        return scopeFields.computeIfAbsent(name, wanted -> catalog.find(wanted).orElse(null));
+    }
+
     /**
      * The last event a key was made for, and its keys by scope field: an event's rules read the same process's
      * variables many times, and a pid's key is a new string each time it is made.
      */
     private @Nullable Event keyedEvent;
 
-    /** At most a few scope fields: looked up by a walk, not a hash (this runs for every variable read). */
-    private final String[] eventKeyFields = new String[8];
+    /** At most a few scope fields: looked up by a walk over the resolved fields, not a hash (per variable read). */
+    private final @Nullable Field[] eventKeyFields = new Field[8];
 
     private final String[] eventKeys = new String[8];
     private int eventKeyCount;
 
-    /** The key of a scoped variable for an event: its process, container or cgroup. */
-    private String key(String name, Event event, @Nullable String scopeField) {
-        String scope = scopes.get(name);
-        if (scope == null) {
+    /** The key of a scoped variable for an event: its process, container or cgroup ("" without the field). */
+    private String key(@Nullable Field field, Event event) {
+        if (field == null) {
             return "";
         }
-        String field = scopeField(scope, scopeField);
         if (keyedEvent != event) {
             keyedEvent = event;
             eventKeyCount = 0;
         }
         for (int i = 0; i < eventKeyCount; i++) {
-            if (eventKeyFields[i].equals(field)) {
+            if (eventKeyFields[i] == field) {
                 return eventKeys[i];
             }
         }
@@ -129,15 +154,16 @@ public final class VariableStore implements Scope {
                 };
     }
 
-    private String keyOf(String field, Event event) {
-        Field found = scopeFields.computeIfAbsent(
-                field, wanted -> catalog.find(wanted).orElse(null));
-        Object value = found == null ? null : event.value(found);
-        return switch (value) {
-            case String[] strings when strings.length > 0 -> strings[0];
-            case long[] longs when longs.length > 0 -> number(longs[0]);
-            case null, default -> "";
-        };
+    private String keyOf(Field field, Event event) {
+        Object value = event.value(field);
+        // instanceof, not a pattern switch: this runs for the first variable read of each event
+        if (value instanceof String[] strings && strings.length > 0) {
+            return strings[0];
+        }
+        if (value instanceof long[] longs && longs.length > 0) {
+            return number(longs[0]);
+        }
+        return "";
     }
 
     /** Keys of recent numeric scopes (pids), by their low bits: a process's events read the same key again. */
