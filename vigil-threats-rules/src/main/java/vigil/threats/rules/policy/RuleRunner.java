@@ -33,11 +33,15 @@ public final class RuleRunner {
     private static final class Entry {
         final RuleSet.Loaded rule;
         final Compiler.Compiled variant;
+        /** The variant's evaluator, read once here rather than through the record for every candidate. */
+        final vigil.threats.rules.engine.Evaluator evaluator;
+
         final RuleSet.CompiledAction[] actions;
 
         Entry(RuleSet.Loaded rule, Compiler.Compiled variant) {
             this.rule = rule;
             this.variant = variant;
+            this.evaluator = variant.evaluator();
             this.actions = rule.actions().toArray(RuleSet.CompiledAction[]::new);
         }
 
@@ -46,8 +50,13 @@ public final class RuleRunner {
         }
     }
 
-    /** The rules of one event type, and the index's scratch marks. */
-    private record Indexed(RuleIndex<Entry> index, long[] marks) {}
+    /** The rules of one event type, in the index's order, and the index's scratch marks. */
+    private record Indexed(RuleIndex<Entry> index, Entry[] entries, long[] marks) {}
+
+    /** The last event type looked up, by identity: a sensor's events share their type's string. */
+    private @Nullable String lastType;
+
+    private @Nullable Indexed lastIndexed;
 
     /** A rule that matched: which, whether it raises a signal, and the values that decided. */
     public record Match(
@@ -76,7 +85,7 @@ public final class RuleRunner {
         int largest = 0;
         for (Map.Entry<String, List<Entry>> type : entries.entrySet()) {
             RuleIndex<Entry> index = new RuleIndex<>(type.getValue(), Entry::variant);
-            byType.put(type.getKey(), new Indexed(index, index.newMarks()));
+            byType.put(type.getKey(), new Indexed(index, type.getValue().toArray(Entry[]::new), index.newMarks()));
             largest = Math.max(largest, type.getValue().size());
         }
         candidates = new int[largest];
@@ -115,15 +124,24 @@ public final class RuleRunner {
     }
 
     private int run(Event event, @Nullable MatchSink sink, @Nullable List<Match> out) {
-        Indexed indexed = byType.get(event.type());
+        String type = event.type();
+        Indexed indexed;
+        if (type == lastType) {
+            indexed = lastIndexed;
+        } else {
+            indexed = byType.get(type);
+            lastType = type;
+            lastIndexed = indexed;
+        }
         if (indexed == null) {
             return 0;
         }
         int count = indexed.index().candidates(event, indexed.marks(), candidates);
+        Entry[] entries = indexed.entries();
         int matched = 0;
         for (int c = 0; c < count; c++) {
-            Entry entry = indexed.index().item(candidates[c]);
-            if (!entry.variant.evaluator().matches(event, variables)) {
+            Entry entry = entries[candidates[c]];
+            if (!entry.evaluator.matches(event, variables)) {
                 continue;
             }
             matched++;
