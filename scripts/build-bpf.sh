@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the sensor's eBPF object from vigil-threats-sensor/src/main/bpf/vigil.bpf.c and keeps it beside the Java
+# sources (ADR 0045), so that a build without clang uses it; records the source's SHA-256 with it, which a unit test
+# (BpfObjectTest) compares with the source, so that an edited program cannot ship with a stale object.
+# Needs clang, llvm-strip and bpftool (apt-get install clang llvm bpftool libbpf-dev) and a kernel with BTF, whose
+# types vmlinux.h is generated from (CO-RE: the object then loads on other kernels' layouts).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+src="$repo/vigil-threats-sensor/src/main/bpf/vigil.bpf.c"
+out="$repo/vigil-threats-sensor/src/main/resources/vigil/threats/sensor"
+for tool in clang llvm-strip bpftool; do
+  command -v "$tool" >/dev/null || { echo "build-bpf.sh: $tool is missing (apt-get install clang llvm bpftool libbpf-dev)" >&2; exit 1; }
+done
+[ -f /usr/include/bpf/bpf_helpers.h ] || { echo "build-bpf.sh: libbpf's headers are missing (apt-get install libbpf-dev)" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$work/vmlinux.h"
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$src" -o "$work/vigil.bpf.o"
+# the BTF stays (CO-RE needs it); the DWARF goes (ten times the size, unused at load)
+llvm-strip -g "$work/vigil.bpf.o" -o "$out/vigil.bpf.o"
+sha256sum "$src" | cut -d' ' -f1 >"$out/vigil.bpf.c.sha256"
+echo "build-bpf.sh: wrote $out/vigil.bpf.o ($(stat -c %s "$out/vigil.bpf.o") bytes)"

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+// Vigil's kernel sensor (ADR 0045): process and file/network events from tracepoints only, so that it loads where
+// kprobes, fentry and BPF-LSM are refused. Each event is one record in a ring buffer; the layout of every record is
+// read by vigil.threats.sensor.Records, which must change with it.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+
+// GPL-compatible, as the kernel requires for the helpers used here; BSD for everything else that links it
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define KIND_EXEC 1
+#define KIND_FORK 2
+#define KIND_EXIT 3
+#define KIND_OPEN 4
+#define KIND_CONNECT 5
+#define KINDS 6
+
+#define PATH_MAX_READ 256
+#define ARGS_MAX_READ 512
+
+// x86_64 system call numbers
+#define NR_OPEN 2
+#define NR_CONNECT 42
+#define NR_CREAT 85
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+
+struct header {
+    __u32 kind;
+    __u32 pid;      // thread group id
+    __u32 tid;
+    __u32 ppid;     // the real parent's thread group id
+    __u32 uid;
+    __u32 gid;
+    __u64 time_ns;  // CLOCK_MONOTONIC (bpf_ktime_get_ns)
+    __u64 cgroup_id;
+    char comm[16];
+};
+
+struct exec_record {
+    struct header h;
+    __u32 filename_len;
+    __u32 args_len;
+    char filename[PATH_MAX_READ];
+    char args[ARGS_MAX_READ]; // NUL-separated argv, as in /proc/PID/cmdline
+};
+
+struct fork_record {
+    struct header h;
+    __u32 child_pid;
+    __u32 pad;
+};
+
+struct exit_record {
+    struct header h;
+    __s32 exit_code;
+    __u32 pad;
+};
+
+struct open_record {
+    struct header h;
+    __s32 dfd;
+    __u32 flags;
+    __u32 mode;
+    __u32 path_len;
+    char path[PATH_MAX_READ];
+};
+
+struct connect_record {
+    struct header h;
+    __u16 family;
+    __u16 port;      // network order, as in the socket address
+    __u32 addr_len;
+    __u8 addr[16];   // IPv4 in the first four bytes
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 8 * 1024 * 1024);
+} events SEC(".maps");
+
+// events dropped because the ring buffer was full, per kind
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, KINDS);
+    __type(key, __u32);
+    __type(value, __u64);
+} lost SEC(".maps");
+
+// the sensor's own process, whose events are not reported (set by the loader before attaching)
+const volatile __u32 self_pid = 0;
+
+static __always_inline void count_lost(__u32 kind) {
+    __u64 *n = bpf_map_lookup_elem(&lost, &kind);
+    if (n) {
+        *n += 1;
+    }
+}
+
+static __always_inline void fill_header(struct header *h, __u32 kind, struct task_struct *task) {
+    h->kind = kind;
+    h->pid = BPF_CORE_READ(task, tgid);
+    h->tid = BPF_CORE_READ(task, pid);
+    h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+    h->uid = BPF_CORE_READ(task, cred, uid.val);
+    h->gid = BPF_CORE_READ(task, cred, gid.val);
+    h->time_ns = bpf_ktime_get_ns();
+    h->cgroup_id = bpf_get_current_cgroup_id();
+    BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
+    struct exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_EXEC);
+        return 0;
+    }
+    fill_header(&r->h, KIND_EXEC, task);
+    long n = bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, filename));
+    r->filename_len = n > 0 ? n - 1 : 0;
+    // the new image's arguments, from its memory (the exec has replaced the old one)
+    unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+    unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+    unsigned long len = end > start ? end - start : 0;
+    if (len > ARGS_MAX_READ - 1) {
+        len = ARGS_MAX_READ - 1; // a longer command line is cut, as /proc/PID/cmdline's first page would be
+    }
+    len &= ARGS_MAX_READ - 1; // a bound the verifier can see
+    r->args_len = 0;
+    if (len > 0 && bpf_probe_read_user(r->args, len, (void *)start) == 0) {
+        r->args_len = len;
+    }
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
+    __u32 child_tgid = BPF_CORE_READ(child, tgid);
+    __u32 child_tid = BPF_CORE_READ(child, pid);
+    if (child_tgid != child_tid) {
+        return 0; // a new thread, not a new process
+    }
+    struct fork_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_FORK);
+        return 0;
+    }
+    fill_header(&r->h, KIND_FORK, parent);
+    r->child_pid = child_tgid;
+    r->pad = 0;
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task) {
+    if (BPF_CORE_READ(task, tgid) != BPF_CORE_READ(task, pid)) {
+        return 0; // a thread ends; the process goes on
+    }
+    struct exit_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_EXIT);
+        return 0;
+    }
+    fill_header(&r->h, KIND_EXIT, task);
+    r->exit_code = BPF_CORE_READ(task, exit_code) >> 8;
+    r->pad = 0;
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+static __always_inline int on_open(struct pt_regs *regs, int dfd, const char *path, __u32 flags, __u32 mode) {
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+    struct open_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_OPEN);
+        return 0;
+    }
+    fill_header(&r->h, KIND_OPEN, task);
+    r->dfd = dfd;
+    r->flags = flags;
+    r->mode = mode;
+    long n = bpf_probe_read_user_str(r->path, sizeof(r->path), path);
+    r->path_len = n > 0 ? n - 1 : 0;
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+static __always_inline int on_connect(struct pt_regs *regs) {
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+    const void *addr = (const void *)BPF_CORE_READ(regs, si);
+    __u32 addrlen = (__u32)BPF_CORE_READ(regs, dx);
+    __u16 family = 0;
+    if (bpf_probe_read_user(&family, sizeof(family), addr) != 0) {
+        return 0;
+    }
+    if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */) {
+        return 0;
+    }
+    struct connect_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_CONNECT);
+        return 0;
+    }
+    fill_header(&r->h, KIND_CONNECT, task);
+    r->family = family;
+    r->port = 0;
+    r->addr_len = 0;
+    __builtin_memset(r->addr, 0, sizeof(r->addr));
+    if (family == 2 && addrlen >= 16) {
+        struct sockaddr_in in = {};
+        if (bpf_probe_read_user(&in, sizeof(in), addr) == 0) {
+            r->port = in.sin_port;
+            __builtin_memcpy(r->addr, &in.sin_addr.s_addr, 4);
+            r->addr_len = 4;
+        }
+    } else if (family == 10 && addrlen >= 24) {
+        struct sockaddr_in6 in6 = {};
+        if (bpf_probe_read_user(&in6, sizeof(in6), addr) == 0) {
+            r->port = in6.sin6_port;
+            __builtin_memcpy(r->addr, &in6.sin6_addr, 16);
+            r->addr_len = 16;
+        }
+    }
+    bpf_ringbuf_submit(r, 0);
+    return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
+    if (id != NR_OPENAT && id != NR_OPEN && id != NR_CREAT && id != NR_OPENAT2 && id != NR_CONNECT) {
+        return 0;
+    }
+    __u32 pid = bpf_get_current_pid_tgid() >> 32;
+    if (pid == self_pid) {
+        return 0;
+    }
+    switch (id) {
+    case NR_OPENAT:
+        return on_open(regs, (int)BPF_CORE_READ(regs, di), (const char *)BPF_CORE_READ(regs, si),
+                       (__u32)BPF_CORE_READ(regs, dx), (__u32)BPF_CORE_READ(regs, r10));
+    case NR_OPEN:
+        return on_open(regs, -100 /* AT_FDCWD */, (const char *)BPF_CORE_READ(regs, di),
+                       (__u32)BPF_CORE_READ(regs, si), (__u32)BPF_CORE_READ(regs, dx));
+    case NR_CREAT:
+        return on_open(regs, -100, (const char *)BPF_CORE_READ(regs, di), 0x241 /* O_CREAT|O_WRONLY|O_TRUNC */,
+                       (__u32)BPF_CORE_READ(regs, si));
+    case NR_OPENAT2: {
+        struct open_how how = {};
+        bpf_probe_read_user(&how, sizeof(how), (const void *)BPF_CORE_READ(regs, dx));
+        return on_open(regs, (int)BPF_CORE_READ(regs, di), (const char *)BPF_CORE_READ(regs, si), (__u32)how.flags,
+                       (__u32)how.mode);
+    }
+    case NR_CONNECT:
+        return on_connect(regs);
+    }
+    return 0;
+}

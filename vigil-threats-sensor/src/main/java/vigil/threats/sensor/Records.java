@@ -1,0 +1,139 @@
+package vigil.threats.sensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the ring buffer's records, whose layouts are the structs of {@code src/main/bpf/vigil.bpf.c} (x86_64, little
+ * endian): a 56-byte header, then each kind's fields. A record of an unknown kind, or shorter than its kind's layout,
+ * is refused with an exception naming both: the program and this class are built together, so either means a bug.
+ */
+public final class Records {
+    static final int KIND_EXEC = 1;
+    static final int KIND_FORK = 2;
+    static final int KIND_EXIT = 3;
+    static final int KIND_OPEN = 4;
+    static final int KIND_CONNECT = 5;
+    /** Kinds are 1 to 5; the lost-record counters are indexed by kind. */
+    static final int KINDS = 6;
+
+    static final int HEADER = 56;
+    static final int EXEC_SIZE = HEADER + 8 + 256 + 512;
+    static final int FORK_SIZE = HEADER + 8;
+    static final int EXIT_SIZE = HEADER + 8;
+    static final int OPEN_SIZE = HEADER + 16 + 256;
+    static final int CONNECT_SIZE = HEADER + 8 + 16;
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private Records() {}
+
+    /** The name of a kind, as the lost-record counts are reported. */
+    public static String kindName(int kind) {
+        return switch (kind) {
+            case KIND_EXEC -> "exec";
+            case KIND_FORK -> "fork";
+            case KIND_EXIT -> "exit";
+            case KIND_OPEN -> "open";
+            case KIND_CONNECT -> "connect";
+            default -> "kind " + kind;
+        };
+    }
+
+    /** The record in {@code data} (exactly one record, as the ring buffer hands it over). */
+    public static SensorRecord read(MemorySegment data) {
+        if (data.byteSize() < HEADER) {
+            throw new IllegalArgumentException(
+                    "a sensor record of " + data.byteSize() + " bytes is shorter than its " + HEADER + "-byte header");
+        }
+        int kind = data.get(INT, 0);
+        int size = switch (kind) {
+            case KIND_EXEC -> EXEC_SIZE;
+            case KIND_FORK -> FORK_SIZE;
+            case KIND_EXIT -> EXIT_SIZE;
+            case KIND_OPEN -> OPEN_SIZE;
+            case KIND_CONNECT -> CONNECT_SIZE;
+            default -> throw new IllegalArgumentException("a sensor record of unknown kind " + kind);
+        };
+        if (data.byteSize() < size) {
+            throw new IllegalArgumentException(
+                    "a sensor " + kindName(kind) + " record of " + data.byteSize() + " bytes; its layout has " + size);
+        }
+        SensorRecord.Header header = new SensorRecord.Header(
+                data.get(INT, 4),
+                data.get(INT, 8),
+                data.get(INT, 12),
+                data.get(INT, 16),
+                data.get(INT, 20),
+                data.get(LONG, 24),
+                data.get(LONG, 32),
+                text(data, 40, 16, 16));
+        return switch (kind) {
+            case KIND_EXEC ->
+                new SensorRecord.Exec(
+                        header,
+                        text(data, HEADER + 8, data.get(INT, HEADER), 256),
+                        arguments(data, HEADER + 8 + 256, data.get(INT, HEADER + 4), 512));
+            case KIND_FORK -> new SensorRecord.Fork(header, data.get(INT, HEADER));
+            case KIND_EXIT -> new SensorRecord.Exit(header, data.get(INT, HEADER));
+            case KIND_OPEN ->
+                new SensorRecord.Open(
+                        header,
+                        data.get(INT, HEADER),
+                        data.get(INT, HEADER + 4),
+                        data.get(INT, HEADER + 8),
+                        text(data, HEADER + 16, data.get(INT, HEADER + 12), 256));
+            default -> connect(header, data);
+        };
+    }
+
+    private static SensorRecord connect(SensorRecord.Header header, MemorySegment data) {
+        int port = Short.toUnsignedInt(Short.reverseBytes(data.get(SHORT, HEADER + 2))); // network order
+        int length = data.get(INT, HEADER + 4);
+        if (length != 4 && length != 16) {
+            throw new IllegalArgumentException("a sensor connect record with a " + length + "-byte address");
+        }
+        byte[] address = data.asSlice(HEADER + 8, length).toArray(ValueLayout.JAVA_BYTE);
+        try {
+            return new SensorRecord.Connect(header, InetAddress.getByAddress(address), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // not for a 4- or 16-byte address
+        }
+    }
+
+    /** Text of at most {@code length} bytes (stopping at a NUL), the length bounded by the field's {@code room}. */
+    private static String text(MemorySegment data, long offset, int length, int room) {
+        int bounded = Math.clamp(length, 0, room);
+        byte[] bytes = data.asSlice(offset, bounded).toArray(ValueLayout.JAVA_BYTE);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /** NUL-separated arguments, as in {@code /proc/PID/cmdline}; the last may be cut. */
+    private static List<String> arguments(MemorySegment data, long offset, int length, int room) {
+        byte[] bytes = data.asSlice(offset, Math.clamp(length, 0, room)).toArray(ValueLayout.JAVA_BYTE);
+        List<String> args = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == 0) {
+                if (i > start || i < bytes.length) {
+                    args.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        return args;
+    }
+}

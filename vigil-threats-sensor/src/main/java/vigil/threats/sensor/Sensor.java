@@ -1,0 +1,268 @@
+package vigil.threats.sensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The kernel sensor: Vigil's eBPF program ({@code src/main/bpf/vigil.bpf.c}, built by {@code scripts/build-bpf.sh}),
+ * loaded and attached through libbpf, its ring buffer read by {@link #poll}. Tracepoints only ({@code tp_btf}), as
+ * kprobes, fentry and BPF-LSM are refused on many kernels. Needs root (or CAP_BPF and CAP_PERFMON) and a kernel
+ * with BTF. Not thread-safe: one thread polls; {@link #close} from that thread or after it stopped.
+ */
+public final class Sensor implements AutoCloseable {
+    /** The program's object, as built: beside its source, so that a build without clang can use it. */
+    static final String OBJECT = "vigil.bpf.o";
+
+    private final Libbpf libbpf;
+    private final Arena arena;
+    private MemorySegment object = MemorySegment.NULL;
+    private final List<MemorySegment> links = new ArrayList<>();
+    private final List<String> programs = new ArrayList<>();
+    private MemorySegment ringBuffer = MemorySegment.NULL;
+    private int lostFd = -1;
+    private final Consumer<SensorRecord> sink;
+    private final MemorySegment callState;
+    private long delivered;
+    private boolean closed;
+
+    @SuppressWarnings("MustBeClosedChecker") // the arena lives as long as the sensor: close() closes it
+    private Sensor(Consumer<SensorRecord> sink) {
+        this.sink = sink;
+        this.libbpf = Libbpf.load();
+        this.arena = Arena.ofShared();
+        this.callState = Libbpf.callState(arena);
+        try {
+            // libbpf prints through a variadic callback Java cannot implement: off; failures come back as errno
+            MemorySegment unusedPrevious = (MemorySegment) libbpf.setPrint.invokeExact(MemorySegment.NULL);
+            byte[] bytes = objectBytes();
+            MemorySegment buffer = arena.allocate(bytes.length, 8);
+            buffer.copyFrom(MemorySegment.ofArray(bytes));
+            object = (MemorySegment)
+                    libbpf.openMem.invokeExact(callState, buffer, (long) bytes.length, MemorySegment.NULL);
+            if (object.equals(MemorySegment.NULL)) {
+                throw SensorException.of("libbpf could not open the sensor's program", Libbpf.errno(callState));
+            }
+            setSelfPid(ProcessHandle.current().pid());
+            int loaded = (int) libbpf.load.invokeExact(callState, object);
+            if (loaded != 0) {
+                throw SensorException.of("the kernel refused to load the sensor's program", -loaded);
+            }
+            attachAll();
+            MemorySegment events = map("events");
+            lostFd = (int) libbpf.mapFd.invokeExact(map("lost"));
+            MethodHandle target = MethodHandles.lookup()
+                    .findVirtual(
+                            Sensor.class,
+                            "sample",
+                            MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class))
+                    .bindTo(this);
+            MemorySegment callback = Linker.nativeLinker()
+                    .upcallStub(
+                            target,
+                            FunctionDescriptor.of(
+                                    ValueLayout.JAVA_INT,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS,
+                                    ValueLayout.JAVA_LONG),
+                            arena);
+            int eventsFd = (int) libbpf.mapFd.invokeExact(events);
+            ringBuffer = (MemorySegment) libbpf.ringBufferNew.invokeExact(
+                    callState, eventsFd, callback, MemorySegment.NULL, MemorySegment.NULL);
+            if (ringBuffer.equals(MemorySegment.NULL)) {
+                throw SensorException.of("libbpf could not open the sensor's ring buffer", Libbpf.errno(callState));
+            }
+        } catch (RuntimeException | Error e) {
+            release();
+            throw e;
+        } catch (Throwable e) {
+            release();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Loads and attaches the sensor; each record it reads goes to {@code sink}, on the polling thread. */
+    public static Sensor start(Consumer<SensorRecord> sink) {
+        return new Sensor(sink);
+    }
+
+    private static byte[] objectBytes() {
+        try (InputStream in = Sensor.class.getResourceAsStream(OBJECT)) {
+            if (in == null) {
+                throw new SensorException(
+                        "the sensor's program " + OBJECT + " is missing from the build: run" + " scripts/build-bpf.sh");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new SensorException("cannot read the sensor's program " + OBJECT + ": " + e.getMessage());
+        }
+    }
+
+    /** The sensor's own events would feed on themselves: the program skips this process's file and socket calls. */
+    private void setSelfPid(long pid) throws Throwable {
+        MemorySegment rodata = MemorySegment.NULL;
+        for (MemorySegment map = next(MemorySegment.NULL); !map.equals(MemorySegment.NULL); map = next(map)) {
+            if (Libbpf.string((MemorySegment) libbpf.mapName.invokeExact(map)).endsWith(".rodata")) {
+                rodata = map;
+            }
+        }
+        if (rodata.equals(MemorySegment.NULL)) {
+            throw new SensorException("the sensor's program has no read-only data for its settings");
+        }
+        MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+        MemorySegment data = (MemorySegment) libbpf.mapInitialValue.invokeExact(rodata, size);
+        if (data.equals(MemorySegment.NULL) || size.get(ValueLayout.JAVA_LONG, 0) < 4) {
+            throw new SensorException("the sensor's settings are not where the loader expects them");
+        }
+        data.reinterpret(4).set(ValueLayout.JAVA_INT, 0, (int) pid);
+    }
+
+    private MemorySegment next(MemorySegment map) throws Throwable {
+        return (MemorySegment) libbpf.nextMap.invokeExact(object, map);
+    }
+
+    private MemorySegment map(String name) throws Throwable {
+        for (MemorySegment map = next(MemorySegment.NULL); !map.equals(MemorySegment.NULL); map = next(map)) {
+            if (Libbpf.string((MemorySegment) libbpf.mapName.invokeExact(map)).equals(name)) {
+                return map;
+            }
+        }
+        throw new SensorException("the sensor's program has no map " + name);
+    }
+
+    private void attachAll() throws Throwable {
+        for (MemorySegment program = (MemorySegment) libbpf.nextProgram.invokeExact(object, MemorySegment.NULL);
+                !program.equals(MemorySegment.NULL);
+                program = (MemorySegment) libbpf.nextProgram.invokeExact(object, program)) {
+            String name = Libbpf.string((MemorySegment) libbpf.programName.invokeExact(program));
+            MemorySegment link = (MemorySegment) libbpf.attach.invokeExact(callState, program);
+            if (link.equals(MemorySegment.NULL)) {
+                throw SensorException.of("the kernel refused to attach the sensor's " + name, Libbpf.errno(callState));
+            }
+            links.add(link);
+            programs.add(name);
+        }
+    }
+
+    /** The ring buffer's callback: one record. An exception would unwind into C, so a bad record stops the poll. */
+    @SuppressWarnings({"UnusedMethod", "UnusedVariable"}) // called from C through the upcall stub; no context is passed
+    private int sample(MemorySegment context, MemorySegment data, long size) {
+        try {
+            sink.accept(Records.read(data.reinterpret(size)));
+            delivered++;
+            return 0;
+        } catch (RuntimeException e) {
+            failure = e;
+            return -1;
+        }
+    }
+
+    private @Nullable RuntimeException failure;
+
+    /**
+     * Reads what the ring buffer holds, waiting up to {@code timeoutMillis} for the first record; returns how many
+     * were read. A record the sink or the decoder refused is rethrown here.
+     */
+    public int poll(int timeoutMillis) {
+        if (closed) {
+            throw new IllegalStateException("the sensor is closed");
+        }
+        int read;
+        try {
+            read = (int) libbpf.ringBufferPoll.invokeExact(ringBuffer, timeoutMillis);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        RuntimeException failed = failure;
+        if (failed != null) {
+            failure = null;
+            throw failed;
+        }
+        if (read == -4) {
+            return 0; // EINTR: a signal; the caller polls again
+        }
+        if (read < 0) {
+            throw SensorException.of("reading the sensor's ring buffer failed", -read);
+        }
+        return read;
+    }
+
+    /** Records given to the sink since the start. */
+    public long delivered() {
+        return delivered;
+    }
+
+    /** The programs attached, by name. */
+    public List<String> programs() {
+        return List.copyOf(programs);
+    }
+
+    /** Records the kernel dropped because the ring buffer was full, by kind (exec, fork, exit, open, connect). */
+    public Map<String, Long> lost() {
+        Map<String, Long> lost = new LinkedHashMap<>();
+        try (Arena scratch = Arena.ofConfined()) {
+            int cpus = (int) libbpf.possibleCpus.invokeExact();
+            MemorySegment key = scratch.allocate(ValueLayout.JAVA_INT);
+            MemorySegment values = scratch.allocate(ValueLayout.JAVA_LONG, Math.max(1, cpus));
+            MemorySegment state = Libbpf.callState(scratch);
+            for (int kind = 1; kind < Records.KINDS; kind++) {
+                key.set(ValueLayout.JAVA_INT, 0, kind);
+                int result = (int) libbpf.mapLookup.invokeExact(state, lostFd, key, values);
+                if (result != 0) {
+                    throw SensorException.of("reading the sensor's lost-record counts failed", Libbpf.errno(state));
+                }
+                long sum = 0;
+                for (int cpu = 0; cpu < cpus; cpu++) {
+                    sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
+                }
+                lost.put(Records.kindName(kind), sum);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+        return lost;
+    }
+
+    /** Detaches every program and frees the kernel's objects. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            release();
+        }
+    }
+
+    private void release() {
+        try {
+            if (!ringBuffer.equals(MemorySegment.NULL)) {
+                libbpf.ringBufferFree.invokeExact(ringBuffer);
+            }
+            for (MemorySegment link : links) {
+                int unusedResult = (int) libbpf.linkDestroy.invokeExact(link);
+            }
+            links.clear();
+            if (!object.equals(MemorySegment.NULL)) {
+                libbpf.close.invokeExact(object);
+            }
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        } finally {
+            arena.close();
+        }
+    }
+}

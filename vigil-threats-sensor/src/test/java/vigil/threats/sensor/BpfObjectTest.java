@@ -1,0 +1,43 @@
+package vigil.threats.sensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The eBPF object kept beside its source is the one built from it (scripts/build-bpf.sh records the source's hash). */
+class BpfObjectTest {
+    @Test
+    void theObjectIsBuiltFromTheCurrentSource() throws Exception {
+        byte[] source = Files.readAllBytes(Path.of("src/main/bpf/vigil.bpf.c"));
+        String built;
+        try (InputStream in = Sensor.class.getResourceAsStream("vigil.bpf.c.sha256")) {
+            assertThat(in).as("the recorded hash of the built source").isNotNull();
+            built = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        String current =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(source));
+        assertThat(current)
+                .as("vigil.bpf.c changed since vigil.bpf.o was built: run scripts/build-bpf.sh and commit both")
+                .isEqualTo(built);
+    }
+
+    @Test
+    void theObjectIsAnEbpfElfFileWithItsTypes() throws Exception {
+        byte[] object;
+        try (InputStream in = Sensor.class.getResourceAsStream(Sensor.OBJECT)) {
+            assertThat(in).isNotNull();
+            object = in.readAllBytes();
+        }
+        assertThat(object).startsWith(0x7f, 'E', 'L', 'F');
+        int machine = (object[18] & 0xff) | (object[19] & 0xff) << 8;
+        assertThat(machine).as("e_machine EM_BPF").isEqualTo(247);
+        // CO-RE relocations need the program's BTF: the build strips DWARF only
+        assertThat(new String(object, StandardCharsets.ISO_8859_1)).contains(".BTF", ".BTF.ext");
+    }
+}

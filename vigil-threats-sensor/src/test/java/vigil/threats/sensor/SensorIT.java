@@ -1,0 +1,125 @@
+package vigil.threats.sensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real sensor in this kernel (CI runs as root): processes started here must come back as the records the
+ * kernel's tracepoints gave, with their pids, parents, paths, arguments and addresses.
+ */
+class SensorIT {
+    private final List<SensorRecord> seen = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private Sensor sensor;
+    private Thread poller;
+
+    @BeforeEach
+    void start() {
+        sensor = Sensor.start(seen::add);
+        poller = Thread.ofPlatform().name("sensor-poll").start(() -> {
+            while (running.get()) {
+                sensor.poll(50);
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        running.set(false);
+        poller.join();
+        sensor.close();
+    }
+
+    private <T extends SensorRecord> T await(Class<T> type, Predicate<T> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SensorRecord record : seen) {
+                if (type.isInstance(record) && wanted.test(type.cast(record))) {
+                    return type.cast(record);
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " record as wanted among " + seen.size() + " records");
+    }
+
+    @Test
+    void attachesEveryProgramOnTracepoints() {
+        assertThat(sensor.programs()).containsExactlyInAnyOrder("on_exec", "on_fork", "on_exit", "on_sys_enter");
+        assertThat(sensor.lost()).containsOnlyKeys("exec", "fork", "exit", "open", "connect");
+    }
+
+    @Test
+    void seesAProcessForkExecOpenAndExit(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(
+                dir.resolve("watched-" + ProcessHandle.current().pid()), "secret");
+        Process shell =
+                new ProcessBuilder("/bin/sh", "-c", "/bin/cat \"$0\" >/dev/null; exit 3", file.toString()).start();
+        long shellPid = shell.pid();
+        assertThat(shell.waitFor()).isEqualTo(3);
+
+        // the JDK starts a child through its jspawnhelper, which then runs the program: two execs of one pid
+        SensorRecord.Exec sh = await(
+                SensorRecord.Exec.class,
+                e -> e.header().pid() == shellPid && e.filename().equals("/bin/sh"));
+        assertThat(sh.filename()).isEqualTo("/bin/sh");
+        assertThat(sh.args()).containsExactly("/bin/sh", "-c", "/bin/cat \"$0\" >/dev/null; exit 3", file.toString());
+        assertThat(sh.header().ppid()).isEqualTo((int) ProcessHandle.current().pid());
+        assertThat(sh.header().uid()).isZero(); // CI runs as root
+
+        SensorRecord.Fork fork = await(SensorRecord.Fork.class, f -> f.header().pid() == shellPid);
+        int catPid = fork.childPid();
+        SensorRecord.Exec cat = await(SensorRecord.Exec.class, e -> e.header().pid() == catPid);
+        assertThat(cat.filename()).isEqualTo("/bin/cat");
+        assertThat(cat.header().ppid()).isEqualTo((int) shellPid);
+        assertThat(cat.header().comm()).isEqualTo("cat");
+
+        SensorRecord.Open open = await(
+                SensorRecord.Open.class,
+                o -> o.header().pid() == catPid && o.path().equals(file.toString()));
+        assertThat(open.flags() & 3).as("O_RDONLY").isZero();
+
+        await(SensorRecord.Exit.class, e -> e.header().pid() == catPid && e.exitCode() == 0);
+        await(SensorRecord.Exit.class, e -> e.header().pid() == shellPid && e.exitCode() == 3);
+    }
+
+    @Test
+    void seesAConnectionWithItsAddressAndPort() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            Process bash = new ProcessBuilder("/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port).start();
+            long pid = bash.pid();
+            bash.waitFor();
+            SensorRecord.Connect connect =
+                    await(SensorRecord.Connect.class, c -> c.header().pid() == pid);
+            assertThat(connect.address().getHostAddress()).isEqualTo("127.0.0.1");
+            assertThat(connect.port()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void skipsItsOwnFileCalls(@TempDir Path dir) throws Exception {
+        Path own = Files.writeString(dir.resolve("own"), "x");
+        Files.readString(own);
+        Process marker = new ProcessBuilder("/bin/true").start();
+        long pid = marker.pid();
+        marker.waitFor();
+        await(SensorRecord.Exit.class, e -> e.header().pid() == pid); // records up to here were read
+        assertThat(seen)
+                .filteredOn(r -> r instanceof SensorRecord.Open o && o.path().equals(own.toString()))
+                .isEmpty();
+    }
+}
