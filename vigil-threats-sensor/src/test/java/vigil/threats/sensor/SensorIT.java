@@ -122,4 +122,55 @@ class SensorIT {
                 .filteredOn(r -> r instanceof SensorRecord.Open o && o.path().equals(own.toString()))
                 .isEmpty();
     }
+
+    /**
+     * The whole path: the sensor's records, the process cache and the mapper, then rules: an exec with its parent and
+     * ancestors, an open of a file, a connection, as SECL rules read them.
+     */
+    @Test
+    void rulesMatchTheSensorsEvents(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("watched"), "secret");
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            String policy = """
+                    rules:
+                      - id: cat_from_a_shell_of_java
+                        expression: >-
+                          exec.file.name == "cat" && process.parent.file.name in ["sh", "dash", "bash"]
+                          && process.ancestors.file.name == "java" && exec.argv == "%s"
+                      - id: watched_file_read
+                        expression: open.file.path == "%s" && process.file.name == "cat" && open.flags & O_CREAT == 0
+                      - id: local_connection
+                        expression: connect.addr.ip == 127.0.0.1/32 && connect.addr.port == %d
+                    """.formatted(file, file, port);
+            vigil.threats.rules.event.FieldCatalog catalog = vigil.threats.rules.event.FieldCatalog.linux();
+            vigil.threats.rules.policy.RuleSet rules = new vigil.threats.rules.policy.PolicyLoader(
+                            catalog,
+                            vigil.threats.rules.engine.Constants.linux(),
+                            vigil.threats.rules.policy.Environment.ofThisHost(),
+                            vigil.threats.rules.policy.SensorProfile.linuxTracepoints())
+                    .load(List.of(vigil.threats.rules.policy.PolicyReader.read("it.policy", policy)));
+            assertThat(rules.rules()).hasSize(3);
+            vigil.threats.rules.policy.RuleRunner runner = new vigil.threats.rules.policy.RuleRunner(rules, catalog);
+            EventMapper mapper = new EventMapper(ProcessCache.fromProc(Path.of("/proc")), catalog, Path.of("/proc"));
+
+            Process shell = new ProcessBuilder(
+                            "/bin/bash",
+                            "-c",
+                            "/bin/cat \"$0\" >/dev/null; exec 3<>/dev/tcp/127.0.0.1/$1; exit 0",
+                            file.toString(),
+                            Integer.toString(port))
+                    .start();
+            long pid = shell.pid();
+            shell.waitFor();
+            await(SensorRecord.Exit.class, e -> e.header().pid() == pid);
+
+            java.util.Set<String> matched = new java.util.TreeSet<>();
+            for (SensorRecord record : seen) {
+                mapper.map(record)
+                        .ifPresent(event -> runner.evaluate(event).forEach(match -> matched.add(match.ruleId())));
+            }
+            assertThat(matched).contains("cat_from_a_shell_of_java", "watched_file_read", "local_connection");
+        }
+    }
 }

@@ -1,0 +1,147 @@
+package vigil.threats.sensor;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.EventBuilder;
+import vigil.threats.rules.event.FieldCatalog;
+
+/**
+ * The sensor's records as the rule engine's events, with SECL's field names: the record's own fields, and the
+ * process context from the {@link ProcessCache} (the process's file, arguments, ids, parent and ancestors). A fork
+ * only updates the cache; exec, open, connect and exit become events of those types.
+ */
+public final class EventMapper {
+    private final ProcessCache processes;
+    private final EventBuilder builder;
+    private final Path proc;
+
+    public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc) {
+        this.processes = processes;
+        this.builder = new EventBuilder(catalog);
+        this.proc = proc;
+    }
+
+    /** The record's event, after the cache has taken the record in (a fork has none). */
+    public Optional<Event> map(SensorRecord record) {
+        // an exit's process is read before the cache forgets it
+        ProcessCache.CachedProcess exiting = record instanceof SensorRecord.Exit
+                ? processes.known(record.header().pid(), record.header())
+                : null;
+        processes.apply(record);
+        SensorRecord.Header h = record.header();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        String type;
+        switch (record) {
+            case SensorRecord.Fork fork -> {
+                return Optional.empty();
+            }
+            case SensorRecord.Exec exec -> {
+                type = "exec";
+                ProcessCache.CachedProcess self = processes.known(h.pid(), h);
+                context(fields, self, h);
+                fields.put("exec.file.path", self.path());
+                fields.put("exec.file.name", self.name());
+                fields.put("exec.comm", h.comm());
+                fields.put("exec.pid", BigInteger.valueOf(h.pid()));
+                fields.put("exec.ppid", BigInteger.valueOf(h.ppid()));
+                fields.put("exec.uid", BigInteger.valueOf(h.uid()));
+                arguments(fields, "exec", self.argv());
+            }
+            case SensorRecord.Open open -> {
+                type = "open";
+                context(fields, processes.known(h.pid(), h), h);
+                String path = absolute(h.pid(), open.directoryFd(), open.path());
+                fields.put("open.file.path", path);
+                fields.put("open.file.name", path.substring(path.lastIndexOf('/') + 1));
+                fields.put("open.flags", BigInteger.valueOf(Integer.toUnsignedLong(open.flags())));
+                fields.put("open.file.mode", BigInteger.valueOf(Integer.toUnsignedLong(open.mode())));
+            }
+            case SensorRecord.Connect connect -> {
+                type = "connect";
+                context(fields, processes.known(h.pid(), h), h);
+                fields.put("connect.addr.ip", connect.address().getHostAddress());
+                fields.put("connect.addr.port", BigInteger.valueOf(connect.port()));
+                fields.put(
+                        "connect.addr.family",
+                        BigInteger.valueOf(connect.address() instanceof java.net.Inet6Address ? 10 : 2));
+            }
+            case SensorRecord.Exit exit -> {
+                type = "exit";
+                context(fields, exiting == null ? processes.known(h.pid(), h) : exiting, h);
+                fields.put("exit.code", BigInteger.valueOf(exit.exitCode()));
+            }
+        }
+        try {
+            return Optional.of(builder.build(type, fields));
+        } catch (EventBuilder.EventFormatException e) {
+            throw new IllegalStateException(
+                    "the sensor's " + type + " event does not fit the catalog: " + e.getMessage(), e);
+        }
+    }
+
+    /** The fields of the process an event is about, and of its parent and ancestors. */
+    private void context(Map<String, Object> fields, ProcessCache.CachedProcess self, SensorRecord.Header h) {
+        fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos()));
+        fields.put("process.pid", BigInteger.valueOf(h.pid()));
+        fields.put("process.tid", BigInteger.valueOf(h.tid()));
+        fields.put("process.ppid", BigInteger.valueOf(h.ppid()));
+        fields.put("process.uid", BigInteger.valueOf(Integer.toUnsignedLong(h.uid())));
+        fields.put("process.gid", BigInteger.valueOf(Integer.toUnsignedLong(h.gid())));
+        fields.put("process.comm", h.comm());
+        fields.put("process.cgroup.id", Long.toUnsignedString(h.cgroupId()));
+        fields.put("process.file.path", self.path());
+        fields.put("process.file.name", self.name());
+        arguments(fields, "process", self.argv());
+        List<ProcessCache.CachedProcess> ancestors = processes.ancestors(h.pid());
+        if (!ancestors.isEmpty()) {
+            ProcessCache.CachedProcess parent = ancestors.getFirst();
+            fields.put("process.parent.pid", BigInteger.valueOf(parent.pid()));
+            fields.put("process.parent.file.path", parent.path());
+            fields.put("process.parent.file.name", parent.name());
+            fields.put("process.parent.comm", parent.comm());
+            fields.put(
+                    "process.ancestors.file.path",
+                    ancestors.stream().map(ProcessCache.CachedProcess::path).toList());
+            fields.put(
+                    "process.ancestors.file.name",
+                    ancestors.stream().map(ProcessCache.CachedProcess::name).toList());
+            fields.put(
+                    "process.ancestors.comm",
+                    ancestors.stream().map(ProcessCache.CachedProcess::comm).toList());
+        }
+    }
+
+    /** argv0, the other arguments as a list, and as one string joined by spaces (as the reference does). */
+    private static void arguments(Map<String, Object> fields, String prefix, List<String> argv) {
+        if (argv.isEmpty()) {
+            return;
+        }
+        fields.put(prefix + ".argv0", argv.getFirst());
+        List<String> rest = argv.subList(1, argv.size());
+        fields.put(prefix + ".argv", List.copyOf(rest));
+        fields.put(prefix + ".args", String.join(" ", rest));
+    }
+
+    /** A path relative to the working directory made absolute through {@code /proc/PID/cwd}, when it is readable. */
+    private String absolute(int pid, int directoryFd, String path) {
+        if (path.startsWith("/") || directoryFd != -100) {
+            return path; // absolute, or relative to a directory descriptor this slice does not resolve
+        }
+        try {
+            return Path.of(Files.readSymbolicLink(
+                                    proc.resolve(Integer.toString(pid)).resolve("cwd"))
+                            .toString())
+                    .resolve(path)
+                    .normalize()
+                    .toString();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return path;
+        }
+    }
+}

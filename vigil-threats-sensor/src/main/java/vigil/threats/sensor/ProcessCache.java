@@ -1,0 +1,208 @@
+package vigil.threats.sensor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the sensor knows of each running process, as rules read it (its file, arguments, ids and ancestors): filled
+ * by a walk of {@code /proc} at start, then kept by the sensor's fork, exec and exit records. Bounded: at most
+ * {@link #MAX_PROCESSES} entries (a fork storm beyond it forgets the oldest), ancestors at most {@link #MAX_DEPTH}
+ * deep. One thread.
+ */
+public final class ProcessCache {
+    static final int MAX_PROCESSES = 65_536;
+    static final int MAX_DEPTH = 64;
+
+    /** A process: its pid and parent's, its executable's path, arguments (argv), command name and ids. */
+    public record CachedProcess(int pid, int ppid, String path, List<String> argv, String comm, int uid, int gid) {
+        public CachedProcess {
+            argv = List.copyOf(argv);
+        }
+
+        /** The executable's name: the last part of its path, or the command name when the path is unknown. */
+        public String name() {
+            return path.isEmpty() ? comm : path.substring(path.lastIndexOf('/') + 1);
+        }
+    }
+
+    private final Map<Integer, CachedProcess> processes = new java.util.LinkedHashMap<>();
+    private final Path proc;
+
+    private ProcessCache(Path proc) {
+        this.proc = proc;
+    }
+
+    /** The processes running now, read from {@code proc} (normally {@code /proc}); unreadable ones are skipped. */
+    public static ProcessCache fromProc(Path proc) {
+        ProcessCache cache = new ProcessCache(proc);
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path entry : entries) {
+                CachedProcess process =
+                        cache.read(Integer.parseInt(entry.getFileName().toString()));
+                if (process != null) {
+                    cache.put(process);
+                }
+            }
+        } catch (IOException e) {
+            throw new SensorException("cannot list the processes in " + proc + ": " + e.getMessage());
+        }
+        return cache;
+    }
+
+    private static boolean isPid(String name) {
+        if (name.isEmpty() || name.length() > 10) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A process from its {@code /proc} entry, or null when it is gone or unreadable. */
+    @Nullable
+    CachedProcess read(int pid) {
+        Path dir = proc.resolve(Integer.toString(pid));
+        try {
+            String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
+            // "pid (comm) state ppid ...": the command name may hold spaces and parentheses; it ends at the last ')'
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')');
+            if (open < 0 || close < open) {
+                return null;
+            }
+            String comm = stat.substring(open + 1, close);
+            String[] rest = stat.substring(close + 2).split(" ");
+            int ppid = rest.length > 1 ? Integer.parseInt(rest[1]) : 0;
+            int uid = 0;
+            int gid = 0;
+            for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) {
+                    uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                } else if (line.startsWith("Gid:")) {
+                    gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                }
+            }
+            String path = "";
+            try {
+                path = Files.readSymbolicLink(dir.resolve("exe")).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                // a kernel thread has no executable
+            }
+            List<String> argv = arguments(Files.readAllBytes(dir.resolve("cmdline")));
+            return new CachedProcess(pid, ppid, path, argv, comm, uid, gid);
+        } catch (IOException | RuntimeException e) {
+            return null; // gone while read, or not a process's entry
+        }
+    }
+
+    private static List<String> arguments(byte[] cmdline) {
+        List<String> argv = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                argv.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (start < cmdline.length) {
+            argv.add(new String(cmdline, start, cmdline.length - start, StandardCharsets.UTF_8));
+        }
+        return argv;
+    }
+
+    private void put(CachedProcess process) {
+        processes.remove(process.pid());
+        processes.put(process.pid(), process);
+        if (processes.size() > MAX_PROCESSES) {
+            processes.remove(processes.keySet().iterator().next());
+        }
+    }
+
+    public @Nullable CachedProcess get(int pid) {
+        return processes.get(pid);
+    }
+
+    /** How many processes it knows. */
+    public int size() {
+        return processes.size();
+    }
+
+    /** The parent, its parent and so on, nearest first (not the process itself); a cycle or a gap ends it. */
+    public List<CachedProcess> ancestors(int pid) {
+        List<CachedProcess> ancestors = new ArrayList<>();
+        CachedProcess process = processes.get(pid);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        seen.add(pid);
+        while (process != null && ancestors.size() < MAX_DEPTH && seen.add(process.ppid())) {
+            process = processes.get(process.ppid());
+            if (process != null) {
+                ancestors.add(process);
+            }
+        }
+        return ancestors;
+    }
+
+    /** Keeps the cache up to date with a record: a fork copies its parent, an exec replaces the program. */
+    public void apply(SensorRecord record) {
+        SensorRecord.Header h = record.header();
+        switch (record) {
+            case SensorRecord.Fork fork -> {
+                CachedProcess parent = known(h.pid(), h);
+                put(new CachedProcess(
+                        fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
+            }
+            case SensorRecord.Exec exec -> {
+                String path = exec.filename().startsWith("/") ? exec.filename() : executable(h.pid(), exec.filename());
+                put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
+            }
+            case SensorRecord.Exit exit -> processes.remove(h.pid());
+            case SensorRecord.Open open -> known(h.pid(), h);
+            case SensorRecord.Connect connect -> known(h.pid(), h);
+        }
+    }
+
+    /** The process of a record, read from /proc or made from the record when it started before the sensor saw it. */
+    CachedProcess known(int pid, SensorRecord.Header h) {
+        CachedProcess process = processes.get(pid);
+        if (process == null) {
+            process = read(pid);
+            if (process == null) {
+                process = new CachedProcess(pid, h.ppid(), "", List.of(), h.comm(), h.uid(), h.gid());
+            }
+            put(process);
+        }
+        return process;
+    }
+
+    /** A relative exec path made absolute by the process's executable link, or kept as given. */
+    private String executable(int pid, String given) {
+        try {
+            return Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe"))
+                    .toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return given;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessCache[" + processes.size() + " processes]";
+    }
+
+    /** For tests: every process known, by pid. */
+    Map<Integer, CachedProcess> snapshot() {
+        return new HashMap<>(processes);
+    }
+}

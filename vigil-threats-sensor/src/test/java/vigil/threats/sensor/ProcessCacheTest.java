@@ -1,0 +1,88 @@
+package vigil.threats.sensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessCacheTest {
+    private static void process(Path proc, int pid, int ppid, String comm, String exe, String cmdline, int uid)
+            throws IOException {
+        Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)));
+        Files.writeString(dir.resolve("stat"), pid + " (" + comm + ") S " + ppid + " " + pid + " 0 0 -1\n");
+        Files.writeString(
+                dir.resolve("status"),
+                "Name:\t" + comm + "\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\nGid:\t" + (uid + 1)
+                        + "\t0\t0\t0\n");
+        Files.write(dir.resolve("cmdline"), cmdline.getBytes(StandardCharsets.UTF_8));
+        if (!exe.isEmpty()) {
+            Files.createSymbolicLink(dir.resolve("exe"), Path.of(exe));
+        }
+    }
+
+    private static SensorRecord.Header header(int pid, int ppid, String comm) {
+        return new SensorRecord.Header(pid, pid, ppid, 1000, 1000, 1L, 2L, comm);
+    }
+
+    @Test
+    void readsProcAndKeepsUpWithForksExecsAndExits(@TempDir Path proc) throws IOException {
+        process(proc, 1, 0, "systemd", "/usr/lib/systemd/systemd", "/sbin/init\0splash\0", 0);
+        process(proc, 100, 1, "sshd", "/usr/sbin/sshd", "sshd: dev [priv]\0", 0);
+        process(proc, 200, 100, "my (odd) shell", "/usr/bin/bash", "-bash\0", 1000);
+        process(proc, 2, 0, "kthreadd", "", "", 0);
+        Files.createDirectories(proc.resolve("self"));
+        Files.createDirectories(proc.resolve("300x"));
+        Files.createDirectories(proc.resolve("400")); // gone while read: no files
+        ProcessCache cache = ProcessCache.fromProc(proc);
+
+        assertThat(cache.snapshot()).containsOnlyKeys(1, 2, 100, 200);
+        ProcessCache.CachedProcess shell = cache.get(200);
+        assertThat(shell)
+                .isEqualTo(new ProcessCache.CachedProcess(
+                        200, 100, "/usr/bin/bash", List.of("-bash"), "my (odd) shell", 1000, 1001));
+        assertThat(shell.name()).isEqualTo("bash");
+        assertThat(cache.get(2).name()).as("a kernel thread: no executable").isEqualTo("kthreadd");
+        assertThat(cache.ancestors(200))
+                .extracting(ProcessCache.CachedProcess::name)
+                .containsExactly("sshd", "systemd");
+
+        cache.apply(new SensorRecord.Fork(header(200, 100, "bash"), 201));
+        assertThat(cache.get(201))
+                .extracting(ProcessCache.CachedProcess::path, ProcessCache.CachedProcess::ppid)
+                .containsExactly("/usr/bin/bash", 200);
+        cache.apply(new SensorRecord.Exec(header(201, 200, "curl"), "/usr/bin/curl", List.of("curl", "-s", "x")));
+        assertThat(cache.get(201).argv()).containsExactly("curl", "-s", "x");
+        assertThat(cache.ancestors(201))
+                .extracting(ProcessCache.CachedProcess::pid)
+                .containsExactly(200, 100, 1);
+        cache.apply(new SensorRecord.Exit(header(201, 200, "curl"), 0));
+        assertThat(cache.get(201)).isNull();
+    }
+
+    @Test
+    void aProcessSeenBeforeTheCacheIsReadOrMadeFromTheRecord(@TempDir Path proc) throws IOException {
+        ProcessCache cache = ProcessCache.fromProc(proc);
+        process(proc, 50, 1, "late", "/opt/late", "late\0", 0);
+        cache.apply(new SensorRecord.Open(header(50, 1, "late"), -100, 0, 0, "/etc/hosts"));
+        assertThat(cache.get(50).path()).isEqualTo("/opt/late");
+        cache.apply(new SensorRecord.Open(header(60, 1, "ghost"), -100, 0, 0, "/etc/hosts"));
+        assertThat(cache.get(60)).isEqualTo(new ProcessCache.CachedProcess(60, 1, "", List.of(), "ghost", 1000, 1000));
+    }
+
+    @Test
+    void ancestorsStopAtACycleOrAGap(@TempDir Path proc) throws IOException {
+        process(proc, 5, 6, "a", "/a", "a\0", 0);
+        process(proc, 6, 5, "b", "/b", "b\0", 0);
+        process(proc, 7, 99, "c", "/c", "c\0", 0);
+        ProcessCache cache = ProcessCache.fromProc(proc);
+        assertThat(cache.ancestors(5))
+                .extracting(ProcessCache.CachedProcess::pid)
+                .containsExactly(6);
+        assertThat(cache.ancestors(7)).isEmpty();
+    }
+}
