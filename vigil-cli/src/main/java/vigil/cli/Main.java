@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main {
     /** The subcommands in the order help lists them; see {@link #subcommandsFor}. */
     static final List<String> SUBCOMMANDS =
-            List.of("scan", "sbom", "db", "rules", "agent", "server", "start", "version", "help");
+            List.of("scan", "sbom", "db", "rules", "threats", "agent", "server", "start", "version", "help");
 
     /** The commands that run for long and log through SLF4J (logback); the others print their own messages. */
     private static final List<String> LOGGING = List.of("server", "start", "agent");
@@ -145,6 +145,7 @@ public final class Main {
             case "sbom" -> new SbomCommand();
             case "db" -> new DbCommand();
             case "rules" -> new RulesCommand();
+            case "threats" -> new ThreatsCommand();
             case "agent" -> new AgentCommand();
             case "server" -> new ServerCommand();
             case "start" -> new StartCommand();

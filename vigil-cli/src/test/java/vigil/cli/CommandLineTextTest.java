@@ -71,7 +71,9 @@ class CommandLineTextTest {
             List.of("agent", "--help"),
             List.of("server", "--help"),
             List.of("start", "--help"),
-            List.of("rules", "--help"));
+            List.of("rules", "--help"),
+            List.of("threats", "--help"),
+            List.of("threats", "watch", "--help"));
 
     /** One command line's exit code, standard output and standard error as picocli's writers received them. */
     private static String run(List<String> args) {

@@ -38,7 +38,8 @@ class WingArchitectureTest {
         "vigil.vulndb..",
         "vigil.agent..",
         "vigil.kafka..",
-        "vigil.threats.rules.."
+        "vigil.threats.rules..",
+        "vigil.threats.sensor.."
     };
 
     /** Cloud providers' SDKs: only the cloud collectors' modules ({@code vigil.cloud..}) may use them. */

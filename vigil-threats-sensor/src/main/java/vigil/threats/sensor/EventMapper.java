@@ -20,11 +20,18 @@ public final class EventMapper {
     private final ProcessCache processes;
     private final EventBuilder builder;
     private final Path proc;
+    /**
+     * The records' times are the kernel's monotonic clock ({@code bpf_ktime_get_ns}, the clock of
+     * {@link System#nanoTime} on Linux); events carry nanoseconds since the epoch, as SECL's {@code event.timestamp}.
+     */
+    private final long epochOffset;
 
     public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc) {
         this.processes = processes;
         this.builder = new EventBuilder(catalog);
         this.proc = proc;
+        java.time.Instant now = java.time.Instant.now();
+        this.epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
     }
 
     /** The record's event, after the cache has taken the record in (a fork has none). */
@@ -87,7 +94,7 @@ public final class EventMapper {
 
     /** The fields of the process an event is about, and of its parent and ancestors. */
     private void context(Map<String, Object> fields, ProcessCache.CachedProcess self, SensorRecord.Header h) {
-        fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos()));
+        fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos() + epochOffset));
         fields.put("process.pid", BigInteger.valueOf(h.pid()));
         fields.put("process.tid", BigInteger.valueOf(h.tid()));
         fields.put("process.ppid", BigInteger.valueOf(h.ppid()));
