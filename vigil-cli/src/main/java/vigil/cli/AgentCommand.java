@@ -84,7 +84,9 @@ final class AgentCommand implements Callable<Integer> {
                 matrix = matrix.withAgentMinimumVersion(minimumVersion);
             }
             Facts facts = collector.collect();
-            List<CapabilityStatus> statuses = new CapabilityCheck(matrix).evaluate(facts);
+            // on this machine the sensor itself is tried (loaded, attached, detached): it decides Threats
+            List<CapabilityStatus> statuses =
+                    new CapabilityCheck(matrix, vigil.threats.sensor.Sensor::probe).evaluate(facts);
             PrintWriter out = Console.out();
             if (format.equals("json")) {
                 out.println(json(facts, statuses));

@@ -20,9 +20,17 @@ public final class CapabilityCheck {
     private static final Pattern EL7_BACKPORT = Pattern.compile("^3\\.10\\.0-(\\d+)\\..*el7");
 
     private final FeatureMatrix matrix;
+    private final @Nullable SensorProbe probe;
 
+    /** The seed's lists alone decide: for facts sent from another machine, or where the sensor cannot be tried. */
     public CapabilityCheck(FeatureMatrix matrix) {
+        this(matrix, null);
+    }
+
+    /** On the machine itself: the sensor tried by {@code probe} decides Threats, the seed's lists add notes. */
+    public CapabilityCheck(FeatureMatrix matrix, @Nullable SensorProbe probe) {
         this.matrix = matrix;
+        this.probe = probe;
     }
 
     public List<CapabilityStatus> evaluate(Facts facts) {
@@ -55,7 +63,11 @@ public final class CapabilityCheck {
                     + "; upgrade the agent");
         }
         switch (capability) {
-            case THREATS -> threats(facts, unmet, notes);
+            case THREATS -> {
+                List<String> outsideTheLists = new ArrayList<>();
+                threats(facts, outsideTheLists, notes);
+                probed(facts, outsideTheLists, unmet, notes);
+            }
             case VULNERABILITIES -> vulnerabilities(facts, unmet, notes);
             default -> {}
         }
@@ -66,6 +78,28 @@ public final class CapabilityCheck {
                 unmet,
                 notes,
                 offeredOn);
+    }
+
+    /**
+     * The probe's verdict over the lists': a sensor that loads runs, on a kernel or distribution outside the seed's
+     * lists too (said in a note); one that does not load says why, with the lists' reasons.
+     */
+    private void probed(Facts facts, List<String> outsideTheLists, List<String> unmet, List<String> notes) {
+        boolean linux = facts.deployment() != DeploymentType.WINDOWS && facts.deployment() != DeploymentType.FARGATE;
+        if (probe == null || !linux) {
+            unmet.addAll(outsideTheLists);
+            return;
+        }
+        String failure = probe.failure();
+        if (failure == null) {
+            notes.add("the sensor loaded and attached its tracepoint programs on this kernel");
+            for (String reason : outsideTheLists) {
+                notes.add("outside what the seed supports, but the sensor runs: " + reason);
+            }
+        } else {
+            unmet.add("the sensor did not load: " + failure);
+            unmet.addAll(outsideTheLists);
+        }
     }
 
     private void threats(Facts facts, List<String> unmet, List<String> notes) {

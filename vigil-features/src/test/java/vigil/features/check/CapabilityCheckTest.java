@@ -53,6 +53,35 @@ class CapabilityCheckTest {
                 .containsExactly(DeploymentType.AWS_ACCOUNT, DeploymentType.AZURE_ACCOUNT);
     }
 
+    /** Where the sensor can be tried, it decides: a custom kernel that runs it is enabled, with the lists' reasons as notes. */
+    @Test
+    void aSensorThatLoadsEnablesThreatsOutsideTheListsAndOneThatFailsSaysWhy() {
+        Facts custom = facts(DeploymentType.LINUX, os(OsFamily.DEBIAN, "12.5"), "6.18.44-fc-v657", List.of(), null);
+        CapabilityStatus runs =
+                new CapabilityCheck(FeatureMatrix.defaults(), () -> null).evaluate(Capability.THREATS, custom);
+        assertThat(runs.state()).isEqualTo(CapabilityStatus.State.ENABLED);
+        assertThat(runs.unmet()).isEmpty();
+        assertThat(runs.notes())
+                .contains("the sensor loaded and attached its tracepoint programs on this kernel")
+                .anySatisfy(note -> assertThat(note)
+                        .startsWith("outside what the seed supports, but the sensor runs:")
+                        .contains("custom kernel builds are not supported"));
+
+        Facts stock = facts(DeploymentType.LINUX, os(OsFamily.DEBIAN, "12.5"), "6.1.0-18-amd64", List.of(), null);
+        CapabilityStatus refused = new CapabilityCheck(
+                        FeatureMatrix.defaults(), () -> "the kernel refused to attach the sensor's on_exec (EPERM)")
+                .evaluate(Capability.THREATS, stock);
+        assertThat(refused.state()).isEqualTo(CapabilityStatus.State.UNAVAILABLE);
+        assertThat(refused.unmet())
+                .containsExactly("the sensor did not load: the kernel refused to attach the sensor's on_exec (EPERM)");
+
+        // Windows is not probed: its sensor is not built, whatever a probe would say
+        Facts windows = facts(DeploymentType.WINDOWS, null, "10.0.20348", List.of(), null);
+        CapabilityStatus onWindows =
+                new CapabilityCheck(FeatureMatrix.defaults(), () -> null).evaluate(Capability.THREATS, windows);
+        assertThat(onWindows.unmet()).singleElement().asString().contains("a Windows sensor is not built yet");
+    }
+
     @Test
     void customKernelsAndUnlistedDistributionsTurnThreatsOff() {
         CapabilityStatus custom = check.evaluate(

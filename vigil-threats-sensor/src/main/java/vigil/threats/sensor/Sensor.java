@@ -99,6 +99,20 @@ public final class Sensor implements AutoCloseable {
         return new Sensor(sink);
     }
 
+    /**
+     * Tries the sensor on this machine: loads and attaches every program, then detaches them. Null when it runs;
+     * otherwise why not (what {@code vigil agent check} reports).
+     */
+    public static @Nullable String probe() {
+        try (Sensor sensor = new Sensor(record -> {})) {
+            return sensor.programs().isEmpty() ? "the sensor's program attached nothing" : null;
+        } catch (SensorException e) {
+            return e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+            return "the sensor could not be tried: " + e;
+        }
+    }
+
     private static byte[] objectBytes() {
         try (InputStream in = Sensor.class.getResourceAsStream(OBJECT)) {
             if (in == null) {
