@@ -4,7 +4,7 @@
 #
 #   scripts/bench/run.sh                         # everything (about 30 minutes on 2 cores; see docs/benchmarks.md)
 #   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh rules
-#                                                              # intake postgres store
+#                                                              # intake postgres store sensor
 # Installs hyperfine with apt-get when missing (needs root) and builds the debootstrap root of
 # scripts/test-rootfs.sh when missing (needs root and the Debian mirror). Stops exactly the processes it started.
 set -euo pipefail
@@ -14,7 +14,7 @@ java="$JAVA_HOME/bin/java"
 # The same root as the tests (scripts/test-rootfs.sh), built once and shared.
 root="${VIGIL_BENCH_ROOTFS:-${VIGIL_TEST_ROOTFS:-/var/cache/vigil/rootfs-bookworm}}"
 work="${VIGIL_BENCH_WORK:-/tmp/vigil-bench}"
-sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store} "
+sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store sensor} "
 bench_jar="$repo/vigil-benchmarks/target/benchmarks.jar"
 mkdir -p "$work"
 cd "$repo"
@@ -276,6 +276,49 @@ if wants store; then
   intake_rounds http://127.0.0.1:8741 "$(credential "$work/store" intake-api-key)" "intake into the million-finding store"
   stop "$server_pid"
   unset credentials
+fi
+
+if wants sensor; then
+  echo "== threat sensor (root): open/close and exec loops without and with 'vigil threats watch' (built-in policy)"
+  if [ "$(id -u)" != 0 ]; then
+    echo "run.sh: the sensor section loads an eBPF program and needs root; skipped" >&2
+  else
+    load() { python3 scripts/bench/sensor-load.py "$1" "$2" | cut -d' ' -f1; } # KIND COUNT -> seconds
+    load open 100000 >/dev/null && load exec 200 >/dev/null # the page cache and the interpreter, warm
+    off_open="" off_exec="" on_open="" on_exec=""
+    for _ in 1 2 3; do off_open+=" $(load open 1000000)"; off_exec+=" $(load exec 3000)"; done
+    ./vigil threats watch --format json >"$work/watch.out" 2>"$work/watch.err" &
+    watch_pid=$!
+    started+=("$watch_pid")
+    for _ in $(seq 1 120); do grep -q '^vigil: watching' "$work/watch.err" && break; sleep 0.5; done
+    grep -q '^vigil: watching' "$work/watch.err" || { cat "$work/watch.err" >&2; echo "run.sh: the sensor did not start" >&2; exit 1; }
+    cpu_before="$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")"
+    for _ in 1 2 3; do on_open+=" $(load open 1000000)"; on_exec+=" $(load exec 3000)"; done
+    cpu_after="$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")"
+    rss="$(($(awk '/VmRSS/ {print $2}' "/proc/$watch_pid/status") / 1024))"
+    kill -INT "$watch_pid"
+    wait "$watch_pid" 2>/dev/null || true
+    stop "$watch_pid"
+    summary="$(grep -E '^vigil: [0-9]+ events' "$work/watch.err" | tail -n1)"
+    python3 - "$off_open" "$on_open" "$off_exec" "$on_exec" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" \
+      "$rss" "$summary" <<'PY'
+import re, statistics, sys
+off_open, on_open, off_exec, on_exec = ([float(x) for x in a.split()] for a in sys.argv[1:5])
+ticks, hz, rss, summary = int(sys.argv[5]), int(sys.argv[6]), sys.argv[7], sys.argv[8]
+def line(name, count, off, on):
+    a, b = statistics.median(off), statistics.median(on)
+    print(f"FIGURE sensor {name}: {a:.3f} s without the sensor, {b:.3f} s with it (median of 3, {count});"
+          f" slowdown {100 * (b - a) / a:.1f} %")
+line("open/close loop", "1,000,000 opens", off_open, on_open)
+line("exec loop", "3,000 runs of /bin/true", off_exec, on_exec)
+loaded = sum(on_open) + sum(on_exec)
+events = re.match(r"vigil: (\d+) events, (\d+) signals, (.*)", summary)
+print(f"FIGURE sensor delivered {int(events.group(1)):,} events to the rules while loaded for {loaded:.1f} s"
+      f" ({int(events.group(1)) / loaded:,.0f} events/s); {events.group(3)}")
+print(f"FIGURE vigil threats watch under that load: {ticks / hz:.2f} s CPU in {loaded:.1f} s"
+      f" ({100 * ticks / hz / loaded:.0f} % of one core), {rss} MiB RSS")
+PY
+  fi
 fi
 
 echo "== done in $(((SECONDS - began) / 60)) min $(((SECONDS - began) % 60)) s"

@@ -164,7 +164,9 @@ public final class ProcessCache {
                         fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
             }
             case SensorRecord.Exec exec -> {
-                String path = exec.filename().startsWith("/") ? exec.filename() : executable(h.pid(), exec.filename());
+                String path = exec.filename().startsWith("/")
+                        ? canonical(h.pid(), exec.filename())
+                        : executable(h.pid(), exec.filename());
                 put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
             }
             case SensorRecord.Exit exit -> processes.remove(h.pid());
@@ -184,6 +186,29 @@ public final class ProcessCache {
             put(process);
         }
         return process;
+    }
+
+    /**
+     * The path an exec named, with its symbolic links resolved (on Debian {@code /bin/cat} is {@code /usr/bin/cat}),
+     * as the kernel's own path of the file reads; only while the file is there. A process known to see another root
+     * (a container's) keeps the path as given, since it names a file of that root; one already gone is resolved in
+     * this root, where short-lived host processes run.
+     */
+    private String canonical(int pid, String given) {
+        try {
+            Path root =
+                    Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("root"));
+            if (!root.toString().equals("/")) {
+                return given;
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the process ended before its record was read: resolved below
+        }
+        try {
+            return Path.of(given).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return given; // the file is gone too: the path as the exec named it
+        }
     }
 
     /** A relative exec path made absolute by the process's executable link, or kept as given. */

@@ -1,0 +1,216 @@
+package vigil.threats.sensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import vigil.threats.rules.engine.Constants;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.FieldCatalog;
+import vigil.threats.rules.policy.BuiltInPolicy;
+import vigil.threats.rules.policy.Environment;
+import vigil.threats.rules.policy.PolicyLoader;
+import vigil.threats.rules.policy.RuleRunner;
+import vigil.threats.rules.policy.RuleSet;
+import vigil.threats.rules.policy.SensorProfile;
+
+/**
+ * Every rule of Vigil's built-in policy, fired on this machine by doing what it is about, harmlessly (CI runs as
+ * root): the real sensor, the process cache and the engine, as {@code vigil threats watch} runs them. The files a
+ * rule is about are created empty under names of the test's own and removed; system files are opened, never
+ * written. docs/threats-coverage.md lists these triggers.
+ */
+class BuiltInPolicyIT {
+    private static final FieldCatalog CATALOG = FieldCatalog.linux();
+    private static final List<Fired> FIRED = new CopyOnWriteArrayList<>();
+    private static final AtomicBoolean RUNNING = new AtomicBoolean(true);
+    private static Sensor sensor;
+    private static Thread poller;
+
+    /** A signal: the rule and the event's process. */
+    record Fired(String rule, long pid, String processPath, Event event) {}
+
+    @BeforeAll
+    static void start() {
+        RuleSet rules = new PolicyLoader(
+                        CATALOG, Constants.linux(), Environment.ofThisHost(), SensorProfile.linuxTracepoints())
+                .load(List.of(BuiltInPolicy.read()));
+        RuleRunner runner = new RuleRunner(rules, CATALOG);
+        Path proc = Path.of("/proc");
+        EventMapper mapper = new EventMapper(ProcessCache.fromProc(proc), CATALOG, proc);
+        RuleRunner.MatchSink sink = (rule, variant, signal, event) -> FIRED.add(new Fired(
+                rule.definition().id(), number(event, "process.pid"), text(event, "process.file.path"), event));
+        sensor = Sensor.start(record -> mapper.map(record).ifPresent(event -> runner.evaluate(event, sink)));
+        poller = Thread.ofPlatform().name("sensor-poll").start(() -> {
+            while (RUNNING.get()) {
+                sensor.poll(50);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        RUNNING.set(false);
+        poller.join();
+        sensor.close();
+    }
+
+    private static long number(Event event, String field) {
+        return CATALOG.find(field).map(event::value).orElse(null) instanceof long[] v && v.length > 0 ? v[0] : -1;
+    }
+
+    private static String text(Event event, String field) {
+        return CATALOG.find(field).map(event::value).orElse(null) instanceof String[] v && v.length > 0 ? v[0] : "";
+    }
+
+    /** Runs a command to its end; returns its pid. */
+    private static long run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        process.waitFor();
+        return process.pid();
+    }
+
+    /** The rule's signal for the process {@code pid}, waited for. */
+    private static Fired fired(String rule, long pid) throws InterruptedException {
+        return fired(rule, fired -> fired.pid() == pid);
+    }
+
+    /** The first signal of the rule that {@code which} accepts, waited for (10 s). */
+    private static Fired fired(String rule, java.util.function.Predicate<Fired> which) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Fired fired : FIRED) {
+                if (fired.rule().equals(rule) && which.test(fired)) {
+                    return fired;
+                }
+            }
+            Thread.sleep(20);
+        }
+        List<String> seen = new ArrayList<>();
+        FIRED.forEach(f -> seen.add(f.rule() + "@" + f.pid() + ":" + f.processPath()));
+        throw new AssertionError("no " + rule + " signal as expected; fired: " + seen);
+    }
+
+    @Test
+    void execFromTemporaryDirectory(@TempDir Path temp) throws Exception {
+        Path dropped = Files.copy(Path.of("/bin/true"), temp.resolve("dropped"), StandardCopyOption.REPLACE_EXISTING);
+        long pid = run(dropped.toString());
+        assertThat(fired("exec_from_temporary_directory", pid).processPath()).isEqualTo(dropped.toString());
+    }
+
+    @Test
+    void shadowFileRead() throws Exception {
+        long pid = run("/bin/cat", "/etc/shadow");
+        assertThat(fired("shadow_file_read", pid).processPath()).isEqualTo("/usr/bin/cat");
+    }
+
+    @Test
+    void sshPrivateKeyRead() throws Exception {
+        Path ssh = Path.of("/root/.ssh");
+        boolean made = !Files.isDirectory(ssh);
+        Path key = ssh.resolve("vigil-test-key-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(ssh);
+            Files.writeString(key, "not a key");
+            long pid = run("/bin/cat", key.toString());
+            assertThat(text(fired("ssh_private_key_read", pid).event(), "open.file.path"))
+                    .isEqualTo(key.toString());
+        } finally {
+            Files.deleteIfExists(key);
+            if (made) {
+                Files.deleteIfExists(ssh);
+            }
+        }
+    }
+
+    /** Opens a file for writing (creating it empty when {@code create}) through the shell's redirection. */
+    private static long openForWriting(Path file, boolean append) throws IOException, InterruptedException {
+        return run("/bin/sh", "-c", (append ? ": >> \"$0\"" : ": > \"$0\""), file.toString());
+    }
+
+    @Test
+    void cronJobWritten() throws Exception {
+        Path job = Path.of("/etc/cron.d/vigil-test-" + ProcessHandle.current().pid());
+        try {
+            long pid = openForWriting(job, false);
+            assertThat(text(fired("cron_job_written", pid).event(), "open.file.path"))
+                    .isEqualTo(job.toString());
+        } finally {
+            Files.deleteIfExists(job);
+        }
+    }
+
+    @Test
+    void sudoersWritten() throws Exception {
+        Path rules =
+                Path.of("/etc/sudoers.d/vigil-test-" + ProcessHandle.current().pid());
+        try {
+            long pid = openForWriting(rules, false);
+            assertThat(text(fired("sudoers_written", pid).event(), "open.file.path"))
+                    .isEqualTo(rules.toString());
+        } finally {
+            Files.deleteIfExists(rules);
+        }
+    }
+
+    @Test
+    void accountFilesWritten() throws Exception {
+        // opened for appending, nothing written: the file is unchanged
+        byte[] before = Files.readAllBytes(Path.of("/etc/group"));
+        long pid = openForWriting(Path.of("/etc/group"), true);
+        assertThat(fired("account_files_written", pid).processPath()).endsWith("sh");
+        assertThat(Files.readAllBytes(Path.of("/etc/group"))).isEqualTo(before);
+    }
+
+    @Test
+    void cloudMetadataConnection() throws Exception {
+        // the address answers nothing here: the connection attempt is what the rule is about
+        run("/usr/bin/timeout", "2", "/bin/bash", "-c", "exec 3<>/dev/tcp/169.254.169.254/80");
+        Fired fired = fired(
+                "cloud_metadata_connection",
+                f -> text(f.event(), "process.file.name").equals("bash"));
+        assertThat(CATALOG.find("connect.addr.ip").map(fired.event()::value).orElseThrow())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.ARRAY)
+                .singleElement()
+                .asString()
+                .startsWith("169.254.169.254");
+        assertThat(number(fired.event(), "connect.addr.port")).isEqualTo(80);
+    }
+
+    @Test
+    void shellFromWebServer(@TempDir Path temp) throws Exception {
+        // a program named like a web server that starts a shell
+        Path nginx = Files.copy(Path.of("/bin/bash"), temp.resolve("nginx"), StandardCopyOption.REPLACE_EXISTING);
+        run(nginx.toString(), "-c", "/bin/sh -c 'exit 0'; exit 0");
+        Fired fired = fired(
+                "shell_from_web_server",
+                f -> text(f.event(), "process.parent.file.path").equals(nginx.toString()));
+        assertThat(text(fired.event(), "exec.file.name")).isIn("sh", "dash"); // /bin/sh, resolved
+    }
+
+    @Test
+    void logFileTruncated() throws Exception {
+        Path log = Path.of("/var/log/vigil-test-" + ProcessHandle.current().pid() + ".log");
+        try {
+            long pid = openForWriting(log, false);
+            assertThat(text(fired("log_file_truncated", pid).event(), "open.file.path"))
+                    .isEqualTo(log.toString());
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
