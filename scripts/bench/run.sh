@@ -296,7 +296,7 @@ if wants sensor; then
     for _ in 1 2 3; do on_open+=" $(load open 1000000)"; on_exec+=" $(load exec 3000)"; done
     cpu_after="$(awk '{print $14 + $15}' "/proc/$watch_pid/stat")"
     rss="$(($(awk '/VmRSS/ {print $2}' "/proc/$watch_pid/status") / 1024))"
-    kill -INT "$watch_pid"
+    kill -TERM "$watch_pid" # a background job ignores SIGINT; SIGTERM stops it as Ctrl-C would, with its summary
     wait "$watch_pid" 2>/dev/null || true
     stop "$watch_pid"
     summary="$(grep -E '^vigil: [0-9]+ events' "$work/watch.err" | tail -n1)"
