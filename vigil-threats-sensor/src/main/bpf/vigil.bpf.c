@@ -89,6 +89,15 @@ struct {
     __type(value, __u64);
 } lost SEC(".maps");
 
+// Below this much unread data a record does not wake the reader, which reads at least every 100 ms anyway: under load
+// one wake-up carries many records instead of one each
+#define WAKEUP_BYTES (256 * 1024)
+
+static __always_inline void submit(void *record) {
+    __u64 unread = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    bpf_ringbuf_submit(record, unread >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 // the sensor's own process, whose events are not reported (set by the loader before attaching)
 const volatile __u32 self_pid = 0;
 
@@ -133,7 +142,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
     if (len > 0 && bpf_probe_read_user(r->args, len, (void *)start) == 0) {
         r->args_len = len;
     }
-    bpf_ringbuf_submit(r, 0);
+    submit(r);
     return 0;
 }
 
@@ -152,7 +161,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child) {
     fill_header(&r->h, KIND_FORK, parent);
     r->child_pid = child_tgid;
     r->pad = 0;
-    bpf_ringbuf_submit(r, 0);
+    submit(r);
     return 0;
 }
 
@@ -169,7 +178,7 @@ int BPF_PROG(on_exit, struct task_struct *task) {
     fill_header(&r->h, KIND_EXIT, task);
     r->exit_code = BPF_CORE_READ(task, exit_code) >> 8;
     r->pad = 0;
-    bpf_ringbuf_submit(r, 0);
+    submit(r);
     return 0;
 }
 
@@ -186,7 +195,7 @@ static __always_inline int on_open(struct pt_regs *regs, int dfd, const char *pa
     r->mode = mode;
     long n = bpf_probe_read_user_str(r->path, sizeof(r->path), path);
     r->path_len = n > 0 ? n - 1 : 0;
-    bpf_ringbuf_submit(r, 0);
+    submit(r);
     return 0;
 }
 
@@ -226,7 +235,7 @@ static __always_inline int on_connect(struct pt_regs *regs) {
             r->addr_len = 16;
         }
     }
-    bpf_ringbuf_submit(r, 0);
+    submit(r);
     return 0;
 }
 

@@ -49,6 +49,7 @@ final class Libbpf {
     final MethodHandle mapLookup;
     final MethodHandle ringBufferNew;
     final MethodHandle ringBufferPoll;
+    final MethodHandle ringBufferConsume;
     final MethodHandle ringBufferFree;
     final MethodHandle setPrint;
     final MethodHandle possibleCpus;
@@ -75,6 +76,7 @@ final class Libbpf {
                 FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
                 errno);
         ringBufferPoll = handle(library, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        ringBufferConsume = handle(library, "ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         ringBufferFree = handle(library, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
         setPrint = handle(library, "libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
         possibleCpus = handle(library, "libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));

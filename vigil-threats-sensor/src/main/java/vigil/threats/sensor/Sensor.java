@@ -187,8 +187,10 @@ public final class Sensor implements AutoCloseable {
     private @Nullable RuntimeException failure;
 
     /**
-     * Reads what the ring buffer holds, waiting up to {@code timeoutMillis} for the first record; returns how many
-     * were read. A record the sink or the decoder refused is rethrown here.
+     * Reads what the ring buffer holds, waiting up to {@code timeoutMillis} for a wake-up; returns how many records
+     * were read. The program wakes the reader only once enough is waiting (fewer wake-ups under load), so what came
+     * without one is read when the wait ends: a record waits at most about {@code timeoutMillis}. A record the sink
+     * or the decoder refused is rethrown here.
      */
     public int poll(int timeoutMillis) {
         if (closed) {
@@ -197,6 +199,10 @@ public final class Sensor implements AutoCloseable {
         int read;
         try {
             read = (int) libbpf.ringBufferPoll.invokeExact(ringBuffer, timeoutMillis);
+            if (read >= 0 && failure == null) {
+                int more = (int) libbpf.ringBufferConsume.invokeExact(ringBuffer);
+                read = more < 0 ? more : read + more;
+            }
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

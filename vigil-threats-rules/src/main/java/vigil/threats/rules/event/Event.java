@@ -32,9 +32,7 @@ public final class Event {
                 count++;
             }
         }
-        if (count > Short.MAX_VALUE - 1) {
-            throw new IllegalArgumentException("an event of " + count + " fields");
-        }
+        checkSize(count);
         this.slots = new int[count];
         this.values = new Object[count];
         int at = 0;
@@ -45,7 +43,37 @@ public final class Event {
                 this.values[at++] = value;
             }
         }
-        this.table = new short[Math.max(4, Integer.highestOneBit(Math.max(1, count) * 2 - 1) << 1)];
+        this.table = table(slots);
+    }
+
+    /** An event from its first {@code count} slots (distinct, in any order) and their values (none null). */
+    Event(String type, int[] slots, Object[] values, int count) {
+        this.type = Objects.requireNonNull(type);
+        checkSize(count);
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(slots[a], slots[b]));
+        this.slots = new int[count];
+        this.values = new Object[count];
+        for (int i = 0; i < count; i++) {
+            this.slots[i] = slots[order[i]];
+            this.values[i] = Objects.requireNonNull(values[order[i]]);
+        }
+        this.table = table(this.slots);
+    }
+
+    private static void checkSize(int count) {
+        if (count > Short.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("an event of " + count + " fields");
+        }
+    }
+
+    /** By a slot's hash, one plus its index in {@code slots}. */
+    private static short[] table(int[] slots) {
+        int count = slots.length;
+        short[] table = new short[Math.max(4, Integer.highestOneBit(Math.max(1, count) * 2 - 1) << 1)];
         int mask = table.length - 1;
         for (int i = 0; i < count; i++) {
             int place = hash(slots[i]) & mask;
@@ -54,6 +82,7 @@ public final class Event {
             }
             table[place] = (short) (i + 1);
         }
+        return table;
     }
 
     private static int hash(int slot) {

@@ -31,7 +31,11 @@ public final class EventBuilder {
             throw new EventFormatException("unknown event type " + abbreviate(type) + "; the types are "
                     + String.join(", ", catalog.eventTypes()));
         }
-        @Nullable Object[] values = new Object[catalog.size()];
+        // the event's own slots and values, not the catalog's width (thousands of slots): a sensor builds an event
+        // per system call it reports
+        int[] slots = new int[fields.size() * 2];
+        Object[] values = new Object[fields.size() * 2];
+        int count = 0;
         for (Map.Entry<String, ?> entry : fields.entrySet()) {
             Field field = catalog.find(entry.getKey())
                     .orElseThrow(() -> new EventFormatException("unknown field " + abbreviate(entry.getKey())));
@@ -52,12 +56,25 @@ public final class EventBuilder {
                     flat.addAll(group);
                     sizes[i] = group.size();
                 }
-                values[field.groupSlot()] = sizes;
+                count = put(slots, values, count, field.groupSlot(), sizes);
                 raw = flat;
             }
-            values[field.slot()] = value(field, raw);
+            count = put(slots, values, count, field.slot(), value(field, raw));
         }
-        return new Event(type, values);
+        return new Event(type, slots, values, count);
+    }
+
+    /** Sets a slot's value among the first {@code count} (a later value of a slot replaces the earlier). */
+    private static int put(int[] slots, Object[] values, int count, int slot, Object value) {
+        for (int i = 0; i < count; i++) {
+            if (slots[i] == slot) {
+                values[i] = value;
+                return count;
+            }
+        }
+        slots[count] = slot;
+        values[count] = value;
+        return count + 1;
     }
 
     private static Object value(Field field, @Nullable Object raw) throws EventFormatException {
