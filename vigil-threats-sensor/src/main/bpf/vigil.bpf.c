@@ -98,8 +98,48 @@ static __always_inline void submit(void *record) {
     bpf_ringbuf_submit(record, unread >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
-// the sensor's own process, whose events are not reported (set by the loader before attaching)
-const volatile __u32 self_pid = 0;
+// In-kernel approvers for opens (ADR 0045): when every open rule is about paths, the literal starts of the paths they
+// are about; an open whose path starts with none of them cannot match any rule and is not recorded. Set by the loader:
+// filter_opens before load, the prefixes after.
+#define PREFIX_MAX 128
+
+struct path_key {
+    __u32 prefixlen; // in bits, as the LPM trie counts
+    char data[PREFIX_MAX];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+    __uint(max_entries, 4096);
+    __type(key, struct path_key);
+    __type(value, __u8);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+} open_prefixes SEC(".maps");
+
+// a path read before a record is reserved, per CPU (too large for the BPF stack)
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct path_key);
+} path_scratch SEC(".maps");
+
+
+// opens dropped by the approvers, per CPU (not lost: no rule could match them)
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u64);
+} approver_drops SEC(".maps");
+
+// What the loader sets before load, in read-only data (one struct, so its layout is known to the loader: Sensor.java):
+// the sensor's own process, whose events are not reported, and whether opens are filtered by open_prefixes.
+struct settings {
+    __u32 self_pid;
+    __u32 filter_opens;
+};
+const volatile struct settings settings = {};
 
 static __always_inline void count_lost(__u32 kind) {
     __u64 *n = bpf_map_lookup_elem(&lost, &kind);
@@ -182,7 +222,34 @@ int BPF_PROG(on_exit, struct task_struct *task) {
     return 0;
 }
 
+// Whether an absolute path starts with no approved prefix. Relative paths, and paths that cannot be read here, are
+// left to user space, which resolves and checks them.
+static __always_inline bool unapproved(const char *path) {
+    __u32 zero = 0;
+    struct path_key *key = bpf_map_lookup_elem(&path_scratch, &zero);
+    if (!key) {
+        return false;
+    }
+    long n = bpf_probe_read_user_str(key->data, sizeof(key->data), path);
+    if (n <= 1 || key->data[0] != '/') {
+        return false;
+    }
+    // a path of PREFIX_MAX bytes or more is cut: its first PREFIX_MAX - 1 decide, and the loader cuts prefixes alike
+    key->prefixlen = (__u32)(n - 1) * 8;
+    if (bpf_map_lookup_elem(&open_prefixes, key)) {
+        return false;
+    }
+    __u64 *dropped = bpf_map_lookup_elem(&approver_drops, &zero);
+    if (dropped) {
+        *dropped += 1;
+    }
+    return true;
+}
+
 static __always_inline int on_open(struct pt_regs *regs, int dfd, const char *path, __u32 flags, __u32 mode) {
+    if (settings.filter_opens && unapproved(path)) {
+        return 0;
+    }
     struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
     struct open_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
     if (!r) {
@@ -245,7 +312,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
         return 0;
     }
     __u32 pid = bpf_get_current_pid_tgid() >> 32;
-    if (pid == self_pid) {
+    if (pid == settings.self_pid) {
         return 0;
     }
     switch (id) {

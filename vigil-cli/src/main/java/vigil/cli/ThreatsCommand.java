@@ -120,10 +120,15 @@ final class ThreatsCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             long deadline = duration == 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
-            try (Sensor sensor = Sensor.start(record -> mapper.map(record).ifPresent(event -> {
-                counts[0]++;
-                runner.evaluate(event, sink);
-            }))) {
+            java.util.function.Consumer<vigil.threats.sensor.SensorRecord> records =
+                    record -> mapper.map(record).ifPresent(event -> {
+                        counts[0]++;
+                        runner.evaluate(event, sink);
+                    });
+            // opens no rule can match are not recorded in the kernel, when the rules allow it (ADR 0045)
+            java.util.Optional<java.util.TreeSet<String>> approvers = vigil.threats.sensor.OpenApprovers.of(rules);
+            try (Sensor sensor =
+                    approvers.isPresent() ? Sensor.start(records, approvers.get()) : Sensor.start(records)) {
                 err.println("vigil: watching with " + rules.rules().size() + " rules on "
                         + sensor.programs().size() + " tracepoint programs"
                         + (duration == 0 ? "; Ctrl-C stops" : " for " + duration + " s"));
@@ -133,7 +138,11 @@ final class ThreatsCommand implements Callable<Integer> {
                 Map<String, Long> lost = sensor.lost();
                 long lostAll = lost.values().stream().mapToLong(Long::longValue).sum();
                 err.println("vigil: " + counts[0] + " events, " + counts[1] + " signals"
-                        + (lostAll == 0 ? ", none lost" : ", lost by the kernel (ring buffer full): " + lost));
+                        + (lostAll == 0 ? ", none lost" : ", lost by the kernel (ring buffer full): " + lost)
+                        + (approvers.isPresent()
+                                ? "; " + sensor.approverDrops() + " opens left out in the kernel (no rule is about"
+                                        + " their paths)"
+                                : "; every open recorded (a rule on opens is not about paths alone)"));
             } catch (SensorException e) {
                 throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
             } finally {

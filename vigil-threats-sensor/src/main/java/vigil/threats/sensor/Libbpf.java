@@ -47,6 +47,7 @@ final class Libbpf {
     final MethodHandle mapFd;
     final MethodHandle mapInitialValue;
     final MethodHandle mapLookup;
+    final MethodHandle mapUpdate;
     final MethodHandle ringBufferNew;
     final MethodHandle ringBufferPoll;
     final MethodHandle ringBufferConsume;
@@ -70,6 +71,11 @@ final class Libbpf {
         mapInitialValue = handle(library, "bpf_map__initial_value", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         mapLookup = handle(
                 library, "bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+        mapUpdate = handle(
+                library,
+                "bpf_map_update_elem",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG),
+                errno);
         ringBufferNew = handle(
                 library,
                 "ring_buffer__new",

@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,14 @@ public final class Sensor implements AutoCloseable {
     private final List<String> programs = new ArrayList<>();
     private MemorySegment ringBuffer = MemorySegment.NULL;
     private int lostFd = -1;
+    private int dropsFd = -1;
     private final Consumer<SensorRecord> sink;
     private final MemorySegment callState;
     private long delivered;
     private boolean closed;
 
     @SuppressWarnings("MustBeClosedChecker") // the arena lives as long as the sensor: close() closes it
-    private Sensor(Consumer<SensorRecord> sink) {
+    private Sensor(Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes) {
         this.sink = sink;
         this.libbpf = Libbpf.load();
         this.arena = Arena.ofShared();
@@ -56,14 +58,18 @@ public final class Sensor implements AutoCloseable {
             if (object.equals(MemorySegment.NULL)) {
                 throw SensorException.of("libbpf could not open the sensor's program", Libbpf.errno(callState));
             }
-            setSelfPid(ProcessHandle.current().pid());
+            setSettings(ProcessHandle.current().pid(), openPrefixes != null);
             int loaded = (int) libbpf.load.invokeExact(callState, object);
             if (loaded != 0) {
                 throw SensorException.of("the kernel refused to load the sensor's program", -loaded);
             }
+            if (openPrefixes != null) {
+                approve(openPrefixes);
+            }
             attachAll();
             MemorySegment events = map("events");
             lostFd = (int) libbpf.mapFd.invokeExact(map("lost"));
+            dropsFd = (int) libbpf.mapFd.invokeExact(map("approver_drops"));
             MethodHandle target = MethodHandles.lookup()
                     .findVirtual(
                             Sensor.class,
@@ -96,7 +102,15 @@ public final class Sensor implements AutoCloseable {
 
     /** Loads and attaches the sensor; each record it reads goes to {@code sink}, on the polling thread. */
     public static Sensor start(Consumer<SensorRecord> sink) {
-        return new Sensor(sink);
+        return new Sensor(sink, null);
+    }
+
+    /**
+     * The same, recording only the opens whose absolute path starts with one of {@code openPrefixes}
+     * ({@link OpenApprovers}); opens of relative paths are all recorded.
+     */
+    public static Sensor start(Consumer<SensorRecord> sink, Collection<String> openPrefixes) {
+        return new Sensor(sink, openPrefixes);
     }
 
     /**
@@ -104,7 +118,7 @@ public final class Sensor implements AutoCloseable {
      * otherwise why not (what {@code vigil agent check} reports).
      */
     public static @Nullable String probe() {
-        try (Sensor sensor = new Sensor(record -> {})) {
+        try (Sensor sensor = new Sensor(record -> {}, null)) {
             return sensor.programs().isEmpty() ? "the sensor's program attached nothing" : null;
         } catch (SensorException e) {
             return e.getMessage();
@@ -125,8 +139,12 @@ public final class Sensor implements AutoCloseable {
         }
     }
 
-    /** The sensor's own events would feed on themselves: the program skips this process's file and socket calls. */
-    private void setSelfPid(long pid) throws Throwable {
+    /**
+     * The program's settings (its {@code struct settings}, in read-only data, written before load): this process,
+     * whose file and socket calls it skips (the sensor's own events would feed on themselves), and whether opens are
+     * filtered by their path.
+     */
+    private void setSettings(long pid, boolean filterOpens) throws Throwable {
         MemorySegment rodata = MemorySegment.NULL;
         for (MemorySegment map = next(MemorySegment.NULL); !map.equals(MemorySegment.NULL); map = next(map)) {
             if (Libbpf.string((MemorySegment) libbpf.mapName.invokeExact(map)).endsWith(".rodata")) {
@@ -138,10 +156,36 @@ public final class Sensor implements AutoCloseable {
         }
         MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
         MemorySegment data = (MemorySegment) libbpf.mapInitialValue.invokeExact(rodata, size);
-        if (data.equals(MemorySegment.NULL) || size.get(ValueLayout.JAVA_LONG, 0) < 4) {
+        if (data.equals(MemorySegment.NULL) || size.get(ValueLayout.JAVA_LONG, 0) < 8) {
             throw new SensorException("the sensor's settings are not where the loader expects them");
         }
-        data.reinterpret(4).set(ValueLayout.JAVA_INT, 0, (int) pid);
+        MemorySegment settings = data.reinterpret(8);
+        settings.set(ValueLayout.JAVA_INT, 0, (int) pid);
+        settings.set(ValueLayout.JAVA_INT, 4, filterOpens ? 1 : 0);
+    }
+
+    /** The open approvers into the program's prefix tree ({@code struct path_key}: bits, then the bytes). */
+    private void approve(Collection<String> prefixes) throws Throwable {
+        int fd = (int) libbpf.mapFd.invokeExact(map("open_prefixes"));
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment key = scratch.allocate(4 + OpenApprovers.PREFIX_MAX + 1, 4);
+            MemorySegment value = scratch.allocate(1);
+            value.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            for (String prefix : prefixes) {
+                byte[] bytes = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                if (bytes.length > OpenApprovers.PREFIX_MAX) {
+                    throw new IllegalArgumentException(
+                            "an open approver longer than " + OpenApprovers.PREFIX_MAX + " bytes: " + prefix);
+                }
+                key.fill((byte) 0);
+                key.set(ValueLayout.JAVA_INT, 0, bytes.length * 8);
+                MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 4, bytes.length);
+                int result = (int) libbpf.mapUpdate.invokeExact(callState, fd, key, value, 0L);
+                if (result != 0) {
+                    throw SensorException.of("the kernel refused the open approver " + prefix, Libbpf.errno(callState));
+                }
+            }
+        }
     }
 
     private MemorySegment next(MemorySegment map) throws Throwable {
@@ -220,6 +264,34 @@ public final class Sensor implements AutoCloseable {
         return read;
     }
 
+    /** Opens the kernel did not record because no rule could match their path (the approvers); not lost. */
+    public long approverDrops() {
+        return perCpuSum(dropsFd, 0);
+    }
+
+    private long perCpuSum(int fd, int index) {
+        try (Arena scratch = Arena.ofConfined()) {
+            int cpus = (int) libbpf.possibleCpus.invokeExact();
+            MemorySegment key = scratch.allocate(ValueLayout.JAVA_INT);
+            MemorySegment values = scratch.allocate(ValueLayout.JAVA_LONG, Math.max(1, cpus));
+            MemorySegment state = Libbpf.callState(scratch);
+            key.set(ValueLayout.JAVA_INT, 0, index);
+            int result = (int) libbpf.mapLookup.invokeExact(state, fd, key, values);
+            if (result != 0) {
+                throw SensorException.of("reading the sensor's counts failed", Libbpf.errno(state));
+            }
+            long sum = 0;
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
+            }
+            return sum;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Records given to the sink since the start. */
     public long delivered() {
         return delivered;
@@ -233,27 +305,8 @@ public final class Sensor implements AutoCloseable {
     /** Records the kernel dropped because the ring buffer was full, by kind (exec, fork, exit, open, connect). */
     public Map<String, Long> lost() {
         Map<String, Long> lost = new LinkedHashMap<>();
-        try (Arena scratch = Arena.ofConfined()) {
-            int cpus = (int) libbpf.possibleCpus.invokeExact();
-            MemorySegment key = scratch.allocate(ValueLayout.JAVA_INT);
-            MemorySegment values = scratch.allocate(ValueLayout.JAVA_LONG, Math.max(1, cpus));
-            MemorySegment state = Libbpf.callState(scratch);
-            for (int kind = 1; kind < Records.KINDS; kind++) {
-                key.set(ValueLayout.JAVA_INT, 0, kind);
-                int result = (int) libbpf.mapLookup.invokeExact(state, lostFd, key, values);
-                if (result != 0) {
-                    throw SensorException.of("reading the sensor's lost-record counts failed", Libbpf.errno(state));
-                }
-                long sum = 0;
-                for (int cpu = 0; cpu < cpus; cpu++) {
-                    sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
-                }
-                lost.put(Records.kindName(kind), sum);
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
+        for (int kind = 1; kind < Records.KINDS; kind++) {
+            lost.put(Records.kindName(kind), perCpuSum(lostFd, kind));
         }
         return lost;
     }

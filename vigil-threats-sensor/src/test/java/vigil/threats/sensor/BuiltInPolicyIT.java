@@ -29,7 +29,8 @@ import vigil.threats.rules.policy.SensorProfile;
  * Every rule of Vigil's built-in policy, fired on this machine by doing what it is about, harmlessly (CI runs as
  * root): the real sensor, the process cache and the engine, as {@code vigil threats watch} runs them. The files a
  * rule is about are created empty under names of the test's own and removed; system files are opened, never
- * written. docs/threats-coverage.md lists these triggers.
+ * written. The sensor runs with the policy's open approvers, so an approver that left out an open a rule is about
+ * would fail its rule's test. docs/threats-coverage.md lists these triggers.
  */
 class BuiltInPolicyIT {
     private static final FieldCatalog CATALOG = FieldCatalog.linux();
@@ -51,7 +52,10 @@ class BuiltInPolicyIT {
         EventMapper mapper = new EventMapper(ProcessCache.fromProc(proc), CATALOG, proc);
         RuleRunner.MatchSink sink = (rule, variant, signal, event) -> FIRED.add(new Fired(
                 rule.definition().id(), number(event, "process.pid"), text(event, "process.file.path"), event));
-        sensor = Sensor.start(record -> mapper.map(record).ifPresent(event -> runner.evaluate(event, sink)));
+        // as vigil threats watch runs it: with the policy's open approvers in the kernel
+        sensor = Sensor.start(
+                record -> mapper.map(record).ifPresent(event -> runner.evaluate(event, sink)),
+                OpenApprovers.of(rules).orElseThrow());
         poller = Thread.ofPlatform().name("sensor-poll").start(() -> {
             while (RUNNING.get()) {
                 sensor.poll(50);

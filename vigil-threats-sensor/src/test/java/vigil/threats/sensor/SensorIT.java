@@ -61,6 +61,36 @@ class SensorIT {
         assertThat(Sensor.probe()).isNull(); // what 'vigil agent check' asks; a second sensor may load beside one
     }
 
+    /** With open approvers, opens under no approved prefix are left out in the kernel, and counted. */
+    @Test
+    void opensNoRuleIsAboutAreLeftOutInTheKernel(@TempDir Path dir) throws Exception {
+        List<SensorRecord> filtered = new CopyOnWriteArrayList<>();
+        Path approved = Files.writeString(dir.resolve("approved"), "x");
+        Path other = Files.writeString(dir.resolve("other"), "x");
+        try (Sensor narrow = Sensor.start(filtered::add, List.of(approved.toString()))) {
+            long pid = new ProcessBuilder("/bin/cat", approved.toString(), other.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .pid();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline
+                    && filtered.stream()
+                            .noneMatch(r -> r instanceof SensorRecord.Exit e
+                                    && e.header().pid() == pid)) {
+                narrow.poll(50);
+            }
+            assertThat(filtered)
+                    .filteredOn(
+                            r -> r instanceof SensorRecord.Open o && o.header().pid() == pid)
+                    .extracting(r -> ((SensorRecord.Open) r).path())
+                    .contains(approved.toString())
+                    .doesNotContain(other.toString(), "/etc/ld.so.cache");
+            assertThat(narrow.approverDrops()).isPositive();
+        }
+        // the unfiltered sensor of this test saw both
+        await(SensorRecord.Open.class, o -> o.path().equals(other.toString()));
+    }
+
     @Test
     void attachesEveryProgramOnTracepoints() {
         assertThat(sensor.programs()).containsExactlyInAnyOrder("on_exec", "on_fork", "on_exit", "on_sys_enter");
