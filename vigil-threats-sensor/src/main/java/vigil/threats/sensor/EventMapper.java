@@ -57,7 +57,7 @@ public final class EventMapper {
                 fields.put("exec.comm", h.comm());
                 fields.put("exec.pid", BigInteger.valueOf(h.pid()));
                 fields.put("exec.ppid", BigInteger.valueOf(h.ppid()));
-                fields.put("exec.uid", BigInteger.valueOf(h.uid()));
+                fields.put("exec.uid", BigInteger.valueOf(Integer.toUnsignedLong(h.uid())));
                 arguments(fields, "exec", self.argv());
             }
             case SensorRecord.Open open -> {
