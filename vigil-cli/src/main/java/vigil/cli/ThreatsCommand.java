@@ -90,7 +90,12 @@ final class ThreatsCommand implements Callable<Integer> {
             FieldCatalog catalog = FieldCatalog.linux();
             RuleRunner runner = new RuleRunner(rules, catalog);
             Path proc = Path.of("/proc");
-            EventMapper mapper = new EventMapper(ProcessCache.fromProc(proc), catalog, proc);
+            EventMapper mapper;
+            try {
+                mapper = new EventMapper(ProcessCache.fromProc(proc), catalog, proc);
+            } catch (SensorException e) {
+                throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
+            }
             PrintWriter out = Console.out();
             PrintWriter err = Console.err();
             long[] counts = new long[2]; // events, signals

@@ -25,12 +25,7 @@ class AgentCheckIT {
     }
 
     private static String vigil(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                Path.of("target", "vigil-cli.jar").toString()));
-        command.addAll(List.of(args));
+        List<String> command = BuiltJar.command(args);
         return run(command.toArray(String[]::new));
     }
 

@@ -72,12 +72,7 @@ class CliStderrIT {
 
     /** {@code java -jar target/vigil-cli.jar ARGS}. */
     private static Run jar(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                Path.of("target", "vigil-cli.jar").toString()));
-        command.addAll(List.of(args));
+        List<String> command = BuiltJar.command(args);
         return run(Map.of(), command);
     }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,12 +76,7 @@ class RulesCommandIT {
     record Run(int exitCode, String out, String err) {}
 
     private static Run vigil(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                Path.of("target", "vigil-cli.jar").toString()));
-        command.addAll(List.of(args));
+        List<String> command = BuiltJar.command(args);
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {

@@ -26,13 +26,7 @@ class ThreatsWatchIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static List<String> vigil(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-jar",
-                Path.of("target", "vigil-cli.jar").toString()));
-        command.addAll(List.of(args));
-        return command;
+        return BuiltJar.command(args);
     }
 
     @Test

@@ -100,26 +100,11 @@ public final class ProcessCache {
             } catch (IOException | UnsupportedOperationException e) {
                 // a kernel thread has no executable
             }
-            List<String> argv = arguments(Files.readAllBytes(dir.resolve("cmdline")));
+            List<String> argv = Records.argv(Files.readAllBytes(dir.resolve("cmdline")));
             return new CachedProcess(pid, ppid, path, argv, comm, uid, gid);
         } catch (IOException | RuntimeException e) {
             return null; // gone while read, or not a process's entry
         }
-    }
-
-    private static List<String> arguments(byte[] cmdline) {
-        List<String> argv = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < cmdline.length; i++) {
-            if (cmdline[i] == 0) {
-                argv.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        if (start < cmdline.length) {
-            argv.add(new String(cmdline, start, cmdline.length - start, StandardCharsets.UTF_8));
-        }
-        return argv;
     }
 
     private void put(CachedProcess process) {

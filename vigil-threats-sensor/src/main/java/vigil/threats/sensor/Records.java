@@ -123,7 +123,14 @@ public final class Records {
 
     /** NUL-separated arguments, as in {@code /proc/PID/cmdline}; the last may be cut. */
     private static List<String> arguments(MemorySegment data, long offset, int length, int room) {
-        byte[] bytes = data.asSlice(offset, Math.clamp(length, 0, room)).toArray(ValueLayout.JAVA_BYTE);
+        return argv(data.asSlice(offset, Math.clamp(length, 0, room)).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    /**
+     * Arguments separated by NULs (the exec record's, {@code /proc/PID/cmdline}): a final NUL ends the last one, an
+     * empty argument between two NULs is kept, a last one without its NUL (cut) is kept as it is.
+     */
+    static List<String> argv(byte[] bytes) {
         List<String> args = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= bytes.length; i++) {
