@@ -72,7 +72,15 @@ class ThreatsWatchIT {
             assertThat(signal.path("rule_id").asString()).isEqualTo("exec_from_temporary_directory");
             assertThat(signal.path("severity").asString()).isEqualTo("medium");
             assertThat(signal.path("process").path("path").asString()).startsWith(temp.toString());
-            assertThat(signal.path("event").path("type").asString()).isEqualTo("exec");
+            assertThat(signal.path("event_type").asString()).isEqualTo("exec");
+            assertThat(signal.path("file").path("operation").asString()).isEqualTo("exec");
+            // the process tree up to this test's JVM: the watch's parent is an ancestor of the dropped program too
+            assertThat(signal.path("ancestors").isArray()).isTrue();
+            assertThat(signal.path("ancestors")).isNotEmpty();
+            assertThat(signal.path("ancestors").get(0).path("pid").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
+            assertThat(signal.path("id").asString()).hasSize(36);
+            assertThat(signal.path("count").asLong()).isEqualTo(1);
         });
         assertThat(signals).anySatisfy(signal -> {
             assertThat(signal.path("rule_id").asString()).isEqualTo("shadow_file_read");
@@ -82,6 +90,13 @@ class ThreatsWatchIT {
             assertThat(signal.path("event").path("open.file.path").asString()).isEqualTo("/etc/shadow");
             assertThat(signal.path("event").path("process.ancestors.file.name").isArray())
                     .isTrue();
+            assertThat(signal.path("file").path("path").asString()).isEqualTo("/etc/shadow");
+            assertThat(signal.path("file").path("operation").asString()).isEqualTo("open_read");
+            assertThat(signal.path("process").path("user").asString()).isEqualTo("root");
+            assertThat(signal.has("container"))
+                    .as("a host process: container is null, not left out")
+                    .isTrue();
+            assertThat(signal.path("container").isNull()).isTrue();
         });
     }
 

@@ -20,6 +20,8 @@ public final class EventMapper {
     private final ProcessCache processes;
     private final EventBuilder builder;
     private final Path proc;
+    private final Containers containers;
+    private final Users users;
     /**
      * The records' times are the kernel's monotonic clock ({@code bpf_ktime_get_ns}, the clock of
      * {@link System#nanoTime} on Linux); events carry nanoseconds since the epoch, as SECL's {@code event.timestamp}.
@@ -27,7 +29,13 @@ public final class EventMapper {
     private final long epochOffset;
 
     public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc) {
+        this(processes, catalog, proc, new Containers(proc), new Users(Path.of("/etc")));
+    }
+
+    public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc, Containers containers, Users users) {
         this.processes = processes;
+        this.containers = containers;
+        this.users = users;
         this.builder = new EventBuilder(catalog);
         this.proc = proc;
         java.time.Instant now = java.time.Instant.now();
@@ -100,6 +108,18 @@ public final class EventMapper {
         fields.put("process.ppid", BigInteger.valueOf(h.ppid()));
         fields.put("process.uid", BigInteger.valueOf(Integer.toUnsignedLong(h.uid())));
         fields.put("process.gid", BigInteger.valueOf(Integer.toUnsignedLong(h.gid())));
+        String user = users.user(Integer.toUnsignedLong(h.uid()));
+        if (user != null) {
+            fields.put("process.user", user);
+        }
+        String group = users.group(Integer.toUnsignedLong(h.gid()));
+        if (group != null) {
+            fields.put("process.group", group);
+        }
+        Containers.Container container = containers.of(h.pid(), h.cgroupId());
+        if (container != null) {
+            fields.put("process.container.id", container.id());
+        }
         fields.put("process.comm", h.comm());
         fields.put("process.cgroup.id", Long.toUnsignedString(h.cgroupId()));
         fields.put("process.file.path", self.path());

@@ -91,6 +91,14 @@ public final class RuleRunner {
         candidates = new int[largest];
     }
 
+    /**
+     * Whether {@code action}'s filter holds for {@code event} with the variables as they are now: what a sensor asks
+     * before it carries out a {@code kill} or {@code hash} the runner only reports.
+     */
+    public boolean applies(RuleSet.CompiledAction action, Event event) {
+        return action.filter().matches(event, variables);
+    }
+
     /** The rules {@code event} matches, each with the values that decided and the actions it ran. */
     public List<Match> evaluate(Event event) {
         List<Match> matches = new ArrayList<>(0);

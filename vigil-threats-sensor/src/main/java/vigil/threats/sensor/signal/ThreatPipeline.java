@@ -1,0 +1,227 @@
+package vigil.threats.sensor.signal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import vigil.threats.rules.event.Event;
+import vigil.threats.rules.event.FieldCatalog;
+import vigil.threats.rules.policy.Definitions;
+import vigil.threats.rules.policy.RuleRunner;
+import vigil.threats.rules.policy.RuleSet;
+import vigil.threats.sensor.Containers;
+import vigil.threats.sensor.EventMapper;
+import vigil.threats.sensor.OpenApprovers;
+import vigil.threats.sensor.ProcessCache;
+import vigil.threats.sensor.Sensor;
+import vigil.threats.sensor.SensorException;
+import vigil.threats.sensor.SensorRecord;
+import vigil.threats.sensor.Users;
+
+/**
+ * The sensor, the rules and the signals together, as {@code vigil threats watch} and the agent run them: each record
+ * the sensor reads is mapped to an event (with the process cache's context), run through the rules; a match runs
+ * its rule's {@code kill} action at once, and its signal (with {@code hash}) is made unless the throttle folds or
+ * limits it. One thread polls ({@link #poll}); any thread takes the signals due ({@link #take}) and the status.
+ */
+public final class ThreatPipeline implements AutoCloseable {
+    /** How the pipeline behaves: the throttle's window and per-rule limit, and whether {@code kill} is carried out. */
+    public record Options(Duration window, int perRule, boolean enforce) {
+        /** One follow-up per rule and process per 30 s, 100 new signals per rule per 30 s; kill carried out. */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(30), 100, true);
+        }
+    }
+
+    private final RuleRunner runner;
+    private final EventMapper mapper;
+    private final SignalMaker maker;
+    private final Actions actions;
+    private final SignalThrottle throttle;
+    private final Clock clock;
+    private final AtomicLong events = new AtomicLong();
+    private final Instant since;
+    private @Nullable Sensor sensor;
+    private final @Nullable TreeSet<String> openPrefixes;
+    private volatile SensorStatus status;
+    private long statusAt = Long.MIN_VALUE;
+
+    /** A pipeline for {@code rules} reading processes, containers and users from {@code proc} and {@code etc}. */
+    public ThreatPipeline(RuleSet rules, Options options, Path proc, Path etc, SignalMaker.Images images, Clock clock) {
+        FieldCatalog catalog = FieldCatalog.linux();
+        ProcessCache processes = ProcessCache.fromProc(proc);
+        Containers containers = new Containers(proc);
+        Users users = new Users(etc);
+        this.runner = new RuleRunner(rules, catalog);
+        this.mapper = new EventMapper(processes, catalog, proc, containers, users);
+        this.maker = new SignalMaker(catalog, processes, containers, users, images);
+        this.actions = new Actions(proc, options.enforce());
+        this.throttle = new SignalThrottle(options.window(), options.perRule());
+        this.clock = clock;
+        this.since = clock.instant();
+        this.openPrefixes = OpenApprovers.of(rules).orElse(null);
+        this.status = SensorStatus.off("the sensor has not started yet", since);
+    }
+
+    /** Loads and attaches the sensor; its records reach the rules on the thread that calls {@link #poll}. */
+    public ThreatPipeline start() {
+        if (sensor != null) {
+            throw new IllegalStateException("the pipeline runs already");
+        }
+        try {
+            sensor = openPrefixes == null ? Sensor.start(this::accept) : Sensor.start(this::accept, openPrefixes);
+        } catch (SensorException e) {
+            status = SensorStatus.off(String.valueOf(e.getMessage()), since);
+            throw e;
+        }
+        refreshStatus(true);
+        return this;
+    }
+
+    /** Whether opens no rule is about are left out in the kernel (the rules' approvers, ADR 0045). */
+    public Optional<TreeSet<String>> openPrefixes() {
+        return Optional.ofNullable(openPrefixes);
+    }
+
+    /** Reads what the sensor has, waiting up to {@code timeoutMillis}; refreshes the status about once a second. */
+    public int poll(int timeoutMillis) {
+        Sensor running = sensor;
+        if (running == null) {
+            throw new IllegalStateException("start the pipeline first");
+        }
+        int read = running.poll(timeoutMillis);
+        refreshStatus(false);
+        return read;
+    }
+
+    /** One record of the sensor, through the rules. */
+    public void accept(SensorRecord record) {
+        mapper.map(record).ifPresent(this::evaluate);
+    }
+
+    /** One event through the rules: what {@link #accept} does after mapping, and what recorded events replay. */
+    public void evaluate(Event event) {
+        events.incrementAndGet();
+        runner.evaluate(event, this::matched);
+    }
+
+    private void matched(
+            RuleSet.Loaded rule, vigil.threats.rules.engine.Compiler.Compiled variant, boolean signal, Event event) {
+        long pid = maker.number(event, "process.pid");
+        List<Signal.ActionResult> results = new ArrayList<>();
+        List<RuleSet.CompiledAction> hashes = new ArrayList<>();
+        for (RuleSet.CompiledAction action : rule.actions()) {
+            switch (action.action()) {
+                case Definitions.Kill kill -> {
+                    if (runner.applies(action, event)) {
+                        String container = maker.text(event, "process.container.id");
+                        results.add(
+                                actions.kill(pid, kill.signal(), kill.scope(), container.isEmpty() ? null : container));
+                    }
+                }
+                case Definitions.Hash hash -> {
+                    if (runner.applies(action, event)) {
+                        hashes.add(action);
+                    }
+                }
+                case Definitions.Set set ->
+                    results.add(new Signal.ActionResult("set", "done", set.set().qualifiedName()));
+                case Definitions.Other other ->
+                    results.add(new Signal.ActionResult(
+                            other.kind(), "skipped", "Vigil does not run '" + other.kind() + "' actions"));
+            }
+        }
+        if (!signal) {
+            return; // silent, or its 'every' interval has not passed: the actions ran, no signal
+        }
+        Instant at = Instant.ofEpochSecond(0, maker.number(event, "event.timestamp"));
+        throttle.offer(rule.id(), pid, maker.text(event, "process.file.path"), System.nanoTime(), at, () -> {
+            // hashing reads a file: only for a signal that is made, not for each repeat folded into one
+            for (RuleSet.CompiledAction unused : hashes) {
+                results.add(actions.hash(pid, hashPath(event)));
+            }
+            return maker.make(rule, event, results);
+        });
+    }
+
+    /** The file a {@code hash} action hashes: the event's file, else the process's executable. */
+    private String hashPath(Event event) {
+        return switch (event.type()) {
+            case "open" -> maker.text(event, "open.file.path");
+            case "exec" -> maker.text(event, "exec.file.path");
+            default -> maker.text(event, "process.file.path");
+        };
+    }
+
+    /** The signals due now (first signals at once, follow-ups when their window ends). */
+    public List<Signal> take() {
+        return throttle.take(System.nanoTime());
+    }
+
+    /** Every signal waiting, due or not (when stopping). */
+    public List<Signal> takeAll() {
+        return throttle.takeAll();
+    }
+
+    /** The sensor's status as of the last refresh (about once a second while polling). */
+    public SensorStatus status() {
+        return status;
+    }
+
+    /** Events the rules saw. */
+    public long events() {
+        return events.get();
+    }
+
+    private void refreshStatus(boolean now) {
+        long tick = System.nanoTime();
+        Sensor running = sensor;
+        if (running == null || (!now && statusAt != Long.MIN_VALUE && tick - statusAt < 1_000_000_000L)) {
+            return;
+        }
+        statusAt = tick;
+        Map<String, Long> lost = running.lost();
+        long lostTotal = lost.values().stream().mapToLong(Long::longValue).sum();
+        status = new SensorStatus(
+                lostTotal == 0 ? SensorStatus.State.RUNNING : SensorStatus.State.DEGRADED,
+                lostTotal == 0 ? null : lostTotal + " kernel records lost: the ring buffer was full",
+                "ebpf",
+                running.programs(),
+                since,
+                events.get(),
+                lost,
+                openPrefixes == null ? 0 : running.approverDrops(),
+                throttle.suppressed());
+    }
+
+    /** The status with the throttle's counts as they are now (for tests and the last section). */
+    public SensorStatus statusNow() {
+        refreshStatus(true);
+        return status;
+    }
+
+    /** A pipeline that will not run: its status says why. */
+    public void stopped(String reason) {
+        status = SensorStatus.off(reason, since);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        Sensor running = sensor;
+        sensor = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+}
