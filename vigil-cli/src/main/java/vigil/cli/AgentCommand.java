@@ -201,6 +201,25 @@ final class AgentCommand implements Callable<Integer> {
         @Nullable
         String spoolMax;
 
+        @Option(
+                names = "--threats",
+                paramLabel = "MODE",
+                description = "CSM Threats: run the kernel sensor and the rules and send their signals: auto (the"
+                        + " default: on Linux, reported as off with why when the sensor cannot run), on (an error"
+                        + " when it cannot) or off.")
+        String threats = "auto";
+
+        @Option(
+                names = "--policy",
+                paramLabel = "FILE",
+                description = "SECL policy files for the sensor, in load order (default: Vigil's built-in policy).")
+        java.util.List<Path> policies = new java.util.ArrayList<>();
+
+        @Option(
+                names = "--no-kill",
+                description = "Report what the rules' kill actions would do instead of sending the signal.")
+        boolean noKill;
+
         @Mixin
         DataDirOption data = new DataDirOption();
 
@@ -214,8 +233,19 @@ final class AgentCommand implements Callable<Integer> {
                             ? server
                             : java.util.Objects.requireNonNullElse(
                                     System.getenv("VIGIL_SERVER_URL"), "http://127.0.0.1:8700"));
-            vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv(), bound);
             PrintWriter out = Console.out();
+            java.util.List<vigil.agent.collect.Collector> collectors = new java.util.ArrayList<>();
+            // a single cycle cannot watch anything: the sensor runs with --once only when asked for
+            vigil.threats.sensor.agent.SignalCollector sensor = once && !threats.equals("on")
+                    ? null
+                    : threats(data.resolve(), line -> {
+                        out.println(java.time.Instant.now() + " " + line);
+                        out.flush();
+                    });
+            if (sensor != null) {
+                collectors.add(sensor);
+            }
+            vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv(), bound, collectors);
             if (once) {
                 vigil.agent.run.AgentRunner.Cycle cycle = runner.cycle(true);
                 out.println(describe(cycle));
@@ -235,6 +265,64 @@ final class AgentCommand implements Callable<Integer> {
                             })
                     .run();
             return ExitCodes.OK;
+        }
+
+        /**
+         * CSM Threats on this host: the sensor and the rules in the agent (ADR 0047), unless {@code --threats off};
+         * with {@code auto} (the default) only on Linux. A sensor that cannot start is reported to the server as off,
+         * with why, and the agent goes on with its other work; {@code --threats on} makes that an error instead.
+         */
+        private vigil.threats.sensor.agent.@Nullable SignalCollector threats(
+                Path dataDirectory, java.util.function.Consumer<String> log) {
+            boolean linux = System.getProperty("os.name", "")
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("linux");
+            switch (threats) {
+                case "off" -> {
+                    return null;
+                }
+                case "auto", "on" -> {
+                    if (!linux) {
+                        if (threats.equals("on")) {
+                            throw new UserError("--threats on: the sensor runs on Linux only", ExitCodes.USAGE);
+                        }
+                        return null;
+                    }
+                }
+                default ->
+                    throw new UserError("--threats must be auto, on or off, not '" + threats + "'", ExitCodes.USAGE);
+            }
+            ThreatsCommand.Watch rules = new ThreatsCommand.Watch();
+            rules.policies = policies;
+            vigil.threats.rules.policy.RuleSet ruleSet = rules.rules();
+            vigil.threats.sensor.signal.ThreatPipeline pipeline;
+            try {
+                pipeline = new vigil.threats.sensor.signal.ThreatPipeline(
+                        ruleSet,
+                        new vigil.threats.sensor.signal.ThreatPipeline.Options(
+                                java.time.Duration.ofSeconds(30), 100, !noKill),
+                        Path.of("/proc"),
+                        Path.of("/etc"),
+                        vigil.threats.sensor.signal.SignalMaker.Images.NONE,
+                        java.time.Clock.systemUTC());
+            } catch (vigil.threats.sensor.SensorException e) {
+                if (threats.equals("on")) {
+                    throw new UserError("--threats on: the sensor cannot run: " + e.getMessage(), ExitCodes.ERROR);
+                }
+                log.accept("threats: the sensor cannot run: " + e.getMessage());
+                return null;
+            }
+            vigil.threats.sensor.agent.SignalCollector collector = new vigil.threats.sensor.agent.SignalCollector(
+                    pipeline, dataDirectory.resolve("agent"), java.time.Clock.systemUTC(), log);
+            collector.start();
+            if (threats.equals("on")
+                    && pipeline.status().state() == vigil.threats.sensor.signal.SensorStatus.State.OFF) {
+                throw new UserError(
+                        "--threats on: the sensor cannot run: "
+                                + pipeline.status().reason(),
+                        ExitCodes.ERROR);
+            }
+            return collector;
         }
 
         /** {@code --interval}: 30s, 15m, 2h, 1d, or ISO-8601; a usage error below the minimum or unreadable. */
@@ -372,6 +460,17 @@ final class AgentCommand implements Callable<Integer> {
             java.util.Map<String, String> environment,
             long spoolMax)
             throws java.io.IOException {
+        return runner(dataDirectory, server, apiKey, environment, spoolMax, java.util.List.of());
+    }
+
+    static vigil.agent.run.AgentRunner runner(
+            Path dataDirectory,
+            java.net.URI server,
+            String apiKey,
+            java.util.Map<String, String> environment,
+            long spoolMax,
+            java.util.List<vigil.agent.collect.Collector> collectors)
+            throws java.io.IOException {
         Path agentData = dataDirectory.resolve("agent");
         PrintWriter err = Console.err();
         return new vigil.agent.run.AgentRunner(
@@ -381,7 +480,8 @@ final class AgentCommand implements Callable<Integer> {
                             err.println(java.time.Instant.now() + " warning: " + warning);
                             err.flush();
                         }),
-                uploader(server, apiKey));
+                uploader(server, apiKey),
+                collectors);
     }
 
     static vigil.agent.run.Uploader uploader(java.net.URI server, String apiKey) {
@@ -453,9 +553,19 @@ final class AgentCommand implements Callable<Integer> {
                     refused = files.count();
                 }
             }
+            // the sensor's state as the running agent last wrote it (absent when Threats never ran here)
+            Path threatsFile = agentData.resolve("threats-status.json");
+            tools.jackson.databind.JsonNode threats = null;
+            if (java.nio.file.Files.isRegularFile(threatsFile)) {
+                try {
+                    threats = JsonMapper.builder().build().readTree(java.nio.file.Files.readString(threatsFile));
+                } catch (tools.jackson.core.JacksonException e) {
+                    threats = null; // half written by an older agent: shown as unknown
+                }
+            }
             PrintWriter out = Console.out();
             if (format.equals("json")) {
-                out.println(statusJson(id, spool, refused, rejected));
+                out.println(statusJson(id, spool, refused, rejected, threats));
             } else {
                 out.println("Agent id:    " + (id == null ? "(not run yet)" : id));
                 out.println("Spooled:     " + spool.pending() + " batches, " + spool.pendingBytes() + " bytes"
@@ -467,13 +577,50 @@ final class AgentCommand implements Callable<Integer> {
                 out.println("Last error:  "
                         + (spool.lastError() == null ? "none" : spool.lastErrorAt() + " " + spool.lastError()));
                 out.println("Refused:     " + refused + " batches (kept in " + rejected + ")");
+                out.println("Threats:     " + threatsLine(threats));
             }
             out.flush();
             return ExitCodes.OK;
         }
 
+        /** The sensor in one line: its state, why, its events and what the kernel lost, per kind. */
+        static String threatsLine(tools.jackson.databind.@Nullable JsonNode threats) {
+            if (threats == null) {
+                return "not running (the agent has not run the sensor here)";
+            }
+            String state = threats.path("state").asString("unknown");
+            StringBuilder line = new StringBuilder("sensor ").append(state);
+            if (threats.hasNonNull("reason")) {
+                line.append(" (").append(threats.path("reason").asString()).append(')');
+            }
+            if (!state.equals("off")) {
+                line.append(", ")
+                        .append(threats.path("events").asLong())
+                        .append(" events since ")
+                        .append(threats.path("since").asString());
+                java.util.List<String> lost = new java.util.ArrayList<>();
+                for (java.util.Map.Entry<String, tools.jackson.databind.JsonNode> kind :
+                        threats.path("lost").properties()) {
+                    if (kind.getValue().asLong() > 0) {
+                        lost.add(kind.getKey() + " " + kind.getValue().asLong());
+                    }
+                }
+                line.append(lost.isEmpty() ? ", none lost" : ", lost: " + String.join(", ", lost));
+                if (threats.path("suppressed").asLong() > 0) {
+                    line.append(", ")
+                            .append(threats.path("suppressed").asLong())
+                            .append(" matches over a rule's limit (counted)");
+                }
+            }
+            return line.toString();
+        }
+
         private static String statusJson(
-                @Nullable String id, vigil.agent.run.Spool.Status spool, long refused, Path rejected) {
+                @Nullable String id,
+                vigil.agent.run.Spool.Status spool,
+                long refused,
+                Path rejected,
+                tools.jackson.databind.@Nullable JsonNode threats) {
             tools.jackson.databind.node.ObjectNode root =
                     JsonMapper.builder().build().createObjectNode();
             root.put("agentId", id);
@@ -504,6 +651,11 @@ final class AgentCommand implements Callable<Integer> {
             }
             root.put("refused", refused);
             root.put("refusedDirectory", rejected.toString());
+            if (threats == null) {
+                root.putNull("threats");
+            } else {
+                root.set("threats", threats);
+            }
             return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root);
         }
     }

@@ -164,7 +164,7 @@ final class ThreatsCommand implements Callable<Integer> {
         }
 
         /** The policy files, or Vigil's built-in policy; rules that do not load are told, and none loading is an error. */
-        private RuleSet rules() {
+        RuleSet rules() {
             List<PolicyReader.Read> reads;
             if (policies.isEmpty()) {
                 reads = List.of(BuiltInPolicy.read());

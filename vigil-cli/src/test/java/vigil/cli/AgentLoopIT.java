@@ -222,6 +222,9 @@ class AgentLoopIT {
                         "10s",
                         "--spool-max",
                         "64KiB",
+                        // the spool's bound is under test: the sensor's signals sections are AgentThreatsIT's
+                        "--threats",
+                        "off",
                         "--data-dir",
                         agentData.toString())
                 .redirectOutput(temp.resolve("agent.out").toFile())

@@ -19,9 +19,22 @@ public final class AgentLoop {
     /** The shortest interval (and heartbeat) the agent takes: shorter only loads the host and the server. */
     public static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(10);
 
-    /** When the loop does what. */
-    public record Settings(Duration interval, Duration heartbeat, Duration firstRetry, Duration maxRetry) {
+    /**
+     * When the loop does what; {@code collectEvery} is how often the collectors that run between batches (the
+     * sensor's signals) are asked for what is new, so a signal leaves the host within seconds, not at the next
+     * heartbeat.
+     */
+    public record Settings(
+            Duration interval, Duration heartbeat, Duration firstRetry, Duration maxRetry, Duration collectEvery) {
+        public Settings(Duration interval, Duration heartbeat, Duration firstRetry, Duration maxRetry) {
+            this(interval, heartbeat, firstRetry, maxRetry, Duration.ofSeconds(5));
+        }
+
         public Settings {
+            if (collectEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(
+                        "collectors are asked at most once a second, not every " + collectEvery);
+            }
             if (interval.compareTo(MINIMUM_INTERVAL) < 0 || heartbeat.compareTo(MINIMUM_INTERVAL) < 0) {
                 throw new IllegalArgumentException("the interval and the heartbeat must be at least "
                         + MINIMUM_INTERVAL.toSeconds() + " s, not " + interval + " and " + heartbeat);
@@ -63,6 +76,7 @@ public final class AgentLoop {
     private Instant nextInventory = Instant.MIN;
     private Instant nextHeartbeat = Instant.MIN;
     private Instant nextSend = Instant.MIN;
+    private Instant nextCollect = Instant.MIN;
     private int failures;
 
     public AgentLoop(
@@ -112,8 +126,16 @@ public final class AgentLoop {
             nextHeartbeat = now.plus(settings.heartbeat());
             made = runner.make(false);
         }
+        boolean collected = false;
+        if (made == null && runner.collects() && !now.isBefore(nextCollect)) {
+            // a batch made above ran the collectors already
+            collected = runner.collectAll() > 0;
+        }
+        if (runner.collects() && (made != null || !now.isBefore(nextCollect))) {
+            nextCollect = now.plus(settings.collectEvery());
+        }
         String prefix = made == null
-                ? "retry"
+                ? collected ? "signals" : "retry"
                 : "batch " + made.batchId()
                         + (made.inventory() ? " with " + made.packages() + " packages" : " (heartbeat)");
         boolean pending = !runner.spool().entries().isEmpty();
@@ -134,6 +156,9 @@ public final class AgentLoop {
             log.accept(now + " " + prefix + ": spooled, next try in " + seconds(Duration.between(now, nextSend)));
         }
         Instant wake = nextInventory.isBefore(nextHeartbeat) ? nextInventory : nextHeartbeat;
+        if (runner.collects() && nextCollect.isBefore(wake)) {
+            wake = nextCollect;
+        }
         if (!runner.spool().entries().isEmpty() && nextSend.isBefore(wake)) {
             wake = nextSend.isBefore(now) ? now : nextSend;
         }

@@ -95,7 +95,7 @@ public final class AgentRunner {
     }
 
     /** Spools one batch of a collector's sections under its policy; nothing when it has nothing new. */
-    public void collect(Collector collector) throws IOException {
+    public boolean collect(Collector collector) throws IOException {
         BatchMaker.Batch batch = sectionMaker.make(collector, spool.status());
         if (batch.gzipped().length > 0) {
             spool.add(
@@ -103,7 +103,25 @@ public final class AgentRunner {
                     batch.gzipped(),
                     collector.policy(),
                     collector.section().wire());
+            return true;
         }
+        return false;
+    }
+
+    /** Whether there are collectors to ask between batches. */
+    public boolean collects() {
+        return !collectors.isEmpty();
+    }
+
+    /** Asks every collector for what is new (between batches); how many batches were spooled. */
+    public int collectAll() throws IOException {
+        int spooled = 0;
+        for (Collector collector : collectors) {
+            if (collect(collector)) {
+                spooled++;
+            }
+        }
+        return spooled;
     }
 
     /** Sends what is spooled, in order, and remembers how it went for {@code vigil agent status}. */

@@ -287,6 +287,75 @@ class AgentLoopTest {
     }
 
     @Test
+    void collectorsAreAskedEveryFewSecondsSoSignalsLeaveWithinSeconds() throws Exception {
+        FakeServer server = new FakeServer(time, 0);
+        List<Double> asked = new ArrayList<>();
+        List<Double> withSignals = List.of(7.0, 30.0);
+        vigil.agent.collect.Collector signals = new vigil.agent.collect.Collector() {
+            @Override
+            public vigil.model.batch.SectionType section() {
+                return vigil.model.batch.SectionType.SIGNALS;
+            }
+
+            @Override
+            public vigil.agent.collect.SpoolPolicy policy() {
+                return vigil.agent.collect.SpoolPolicy.KEEP;
+            }
+
+            @Override
+            public List<tools.jackson.databind.node.ObjectNode> collect() {
+                asked.add(time.seconds());
+                return List.of();
+            }
+        };
+        Spool spool = new Spool(temp.resolve("spool"), 1 << 20, time, log::add);
+        AgentRunner.SectionBatches sections = (collector, status) -> {
+            collector.collect();
+            double at = time.seconds();
+            boolean some = withSignals.stream().anyMatch(t -> at >= t && at < t + 5);
+            String id = "signals-" + at;
+            return new BatchMaker.Batch(
+                    id,
+                    some ? ("{\"batchId\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8) : new byte[0],
+                    false,
+                    0);
+        };
+        AgentRunner runner = new AgentRunner(
+                batches, sections, spool, new Uploader(URI.create("http://vigil.test:8700"), server), List.of(signals));
+        AgentLoop loop = new AgentLoop(
+                runner,
+                new AgentLoop.Settings(
+                        Duration.ofSeconds(3600),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(5)),
+                time,
+                time,
+                () -> 0L,
+                log::add);
+        runUntil(loop, 61);
+        // with the inventory at 0, then every 5 s, and with the heartbeat at 60
+        assertThat(asked).startsWith(0.0, 5.0, 10.0, 15.0).contains(55.0, 60.0);
+        assertThat(batches.made).containsExactly("0.0 inventory", "60.0 heartbeat");
+        // a batch of signals made at 10 s is sent at 10 s, not at the next heartbeat
+        assertThat(server.taken()).extracting(Attempt::batchId).contains("signals-10.0", "signals-30.0");
+        assertThat(server.taken().stream()
+                        .filter(a -> a.batchId().equals("signals-10.0"))
+                        .findFirst()
+                        .orElseThrow()
+                        .at())
+                .isEqualTo(10.0);
+        assertThatThrownBy(() -> new AgentLoop.Settings(
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(5),
+                        Duration.ofMillis(100)))
+                .hasMessageContaining("at most once a second");
+    }
+
+    @Test
     void intervalsBelowTheMinimumAreRefused() {
         assertThatThrownBy(() -> AgentLoop.Settings.every(Duration.ofSeconds(5)))
                 .isInstanceOf(IllegalArgumentException.class)

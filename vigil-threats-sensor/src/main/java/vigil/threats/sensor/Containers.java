@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which container a process runs in, read from its {@code /proc/PID/cgroup} as Datadog's agent and Falco do: the
  * runtimes put the container's 64-hex id in the cgroup path ({@code /docker/ID}, {@code docker-ID.scope},
- * {@code cri-containerd-ID.scope}, {@code crio-ID.scope}, {@code libpod-ID.scope}). Cached by the kernel's cgroup id,
+ * {@code cri-containerd-ID.scope}, {@code crio-ID.scope}, {@code libpod-ID.scope}, containerd's {@code ...slice:cri-containerd:ID}). Cached by the kernel's cgroup id,
  * so a container's processes cost one read; bounded. One thread.
  */
 public final class Containers {
     static final int MAX_CGROUPS = 4_096;
     private static final Pattern ID = Pattern.compile(
-            "(?:^|/)(?:(docker|cri-containerd|crio|libpod|containerd)-|(docker|kubepods[^/]*|containerd|crio)/)?"
+            "(?:^|[/:])(?:(docker|cri-containerd|crio|libpod|containerd)[-:]|(docker|kubepods[^/]*|containerd|crio)/)?"
                     + "([0-9a-f]{64})(?:\\.scope)?(?:/|$)");
 
     /** A container: its id and the runtime named by its cgroup path ({@code docker}, {@code containerd}, ...). */

@@ -94,6 +94,7 @@ public final class SignalCollector implements Collector, AutoCloseable {
     public List<ObjectNode> collect() throws IOException {
         SensorStatus status = pipeline.status();
         writeStatus(status);
+        ready.addAll(pipeline.take());
         List<Signal> signals = new ArrayList<>();
         for (Signal signal; (signal = ready.poll()) != null; ) {
             signals.add(signal);
