@@ -15,7 +15,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define KIND_EXIT 3
 #define KIND_OPEN 4
 #define KIND_CONNECT 5
-#define KINDS 6
+#define KIND_SYSCALL 6
+#define KIND_BIND 7
+#define KINDS 8
 
 #define PATH_MAX_READ 256
 #define ARGS_MAX_READ 512
@@ -26,6 +28,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_CREAT 85
 #define NR_OPENAT 257
 #define NR_OPENAT2 437
+#define NR_BIND 49
+#define NR_BPF 321
+#define NR_CAPSET 126
+#define NR_PRCTL 157
+#define PR_SET_NAME 15
+#define SYSCALLS 512
 
 struct header {
     __u32 kind;
@@ -75,6 +83,32 @@ struct connect_record {
     __u32 addr_len;
     __u8 addr[16];   // IPv4 in the first four bytes
 };
+
+#define NAME_MAX_READ 64
+
+// Every other system call an event type is made of (chmod, unlink, rename, ptrace, bpf, mount, setuid, ...): its
+// number and raw arguments, up to two paths and one short name (an xattr's, a module's, a file system type) read
+// from the caller's memory as the call's number says. The call is recorded as asked (on entry: its result is not
+// known here); vigil.threats.sensor.Syscalls says which argument is which, per number.
+struct syscall_record {
+    struct header h;
+    __u32 nr;
+    __u32 path_len[2];
+    __u32 name_len;
+    __u64 args[6];
+    __u64 extra;     // bpf: the attribute's first word (program or map type); capset: effective and permitted
+    char path[2][PATH_MAX_READ];
+    char name[NAME_MAX_READ];
+};
+
+// The system calls user space asked for (1 at the call's number), from the event types its rules are about: a call
+// no rule is about costs one array lookup and is not recorded (the in-kernel discarder by event type).
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, SYSCALLS);
+    __type(key, __u32);
+    __type(value, __u8);
+} wanted SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -266,7 +300,7 @@ static __always_inline int on_open(struct pt_regs *regs, int dfd, const char *pa
     return 0;
 }
 
-static __always_inline int on_connect(struct pt_regs *regs) {
+static __always_inline int on_connect(struct pt_regs *regs, __u32 kind) {
     struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
     const void *addr = (const void *)BPF_CORE_READ(regs, si);
     __u32 addrlen = (__u32)BPF_CORE_READ(regs, dx);
@@ -279,10 +313,10 @@ static __always_inline int on_connect(struct pt_regs *regs) {
     }
     struct connect_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
     if (!r) {
-        count_lost(KIND_CONNECT);
+        count_lost(kind);
         return 0;
     }
-    fill_header(&r->h, KIND_CONNECT, task);
+    fill_header(&r->h, kind, task);
     r->family = family;
     r->port = 0;
     r->addr_len = 0;
@@ -302,6 +336,104 @@ static __always_inline int on_connect(struct pt_regs *regs) {
             r->addr_len = 16;
         }
     }
+    if (r->addr_len == 0) {
+        // an address too short for its family, or unreadable: the call fails in the kernel too; nothing to report
+        bpf_ringbuf_discard(r, 0);
+        return 0;
+    }
+    submit(r);
+    return 0;
+}
+
+// Which arguments of call nr are paths (first and second, -1 for none) and which is a short name (-1 for none)
+static __always_inline void string_args(long nr, int *p0, int *p1, int *name) {
+    *p0 = -1;
+    *p1 = -1;
+    *name = -1;
+    switch (nr) {
+    case 82: /* rename */ case 86: /* link */ case 88: /* symlink */
+        *p0 = 0; *p1 = 1; break;
+    case 264: /* renameat */ case 316: /* renameat2 */ case 265: /* linkat */
+        *p0 = 1; *p1 = 3; break;
+    case 266: /* symlinkat */
+        *p0 = 0; *p1 = 2; break;
+    case 83: /* mkdir */ case 84: /* rmdir */ case 87: /* unlink */ case 90: /* chmod */ case 92: /* chown */
+    case 94: /* lchown */ case 80: /* chdir */ case 132: /* utime */ case 235: /* utimes */ case 166: /* umount2 */
+        *p0 = 0; break;
+    case 258: /* mkdirat */ case 263: /* unlinkat */ case 268: /* fchmodat */ case 452: /* fchmodat2 */
+    case 260: /* fchownat */ case 261: /* futimesat */ case 280: /* utimensat */
+        *p0 = 1; break;
+    case 188: /* setxattr */ case 189: /* lsetxattr */ case 197: /* removexattr */ case 198: /* lremovexattr */
+        *p0 = 0; *name = 1; break;
+    case 190: /* fsetxattr */ case 199: /* fremovexattr */
+        *name = 1; break;
+    case 165: /* mount */
+        *p0 = 0; *p1 = 1; *name = 2; break;
+    case 176: /* delete_module */
+        *name = 0; break;
+    }
+}
+
+static __always_inline __u64 arg(struct pt_regs *regs, int i) {
+    switch (i) {
+    case 0: return BPF_CORE_READ(regs, di);
+    case 1: return BPF_CORE_READ(regs, si);
+    case 2: return BPF_CORE_READ(regs, dx);
+    case 3: return BPF_CORE_READ(regs, r10);
+    case 4: return BPF_CORE_READ(regs, r8);
+    case 5: return BPF_CORE_READ(regs, r9);
+    }
+    return 0;
+}
+
+static __always_inline int on_syscall(struct pt_regs *regs, long nr) {
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+    struct syscall_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+    if (!r) {
+        count_lost(KIND_SYSCALL);
+        return 0;
+    }
+    fill_header(&r->h, KIND_SYSCALL, task);
+    r->nr = (__u32)nr;
+    r->args[0] = BPF_CORE_READ(regs, di);
+    r->args[1] = BPF_CORE_READ(regs, si);
+    r->args[2] = BPF_CORE_READ(regs, dx);
+    r->args[3] = BPF_CORE_READ(regs, r10);
+    r->args[4] = BPF_CORE_READ(regs, r8);
+    r->args[5] = BPF_CORE_READ(regs, r9);
+    int p0, p1, name;
+    string_args(nr, &p0, &p1, &name);
+    r->path_len[0] = 0;
+    r->path_len[1] = 0;
+    r->name_len = 0;
+    r->extra = 0;
+    r->path[0][0] = 0;
+    r->path[1][0] = 0;
+    r->name[0] = 0;
+    if (p0 >= 0 && p0 < 6) {
+        long n = bpf_probe_read_user_str(r->path[0], PATH_MAX_READ, (const void *)arg(regs, p0));
+        r->path_len[0] = n > 0 ? n - 1 : 0;
+    }
+    if (p1 >= 0 && p1 < 6) {
+        long n = bpf_probe_read_user_str(r->path[1], PATH_MAX_READ, (const void *)arg(regs, p1));
+        r->path_len[1] = n > 0 ? n - 1 : 0;
+    }
+    if (nr == NR_PRCTL && r->args[0] == PR_SET_NAME) {
+        name = 1;
+    }
+    if (name >= 0 && name < 6) {
+        long n = bpf_probe_read_user_str(r->name, NAME_MAX_READ, (const void *)arg(regs, name));
+        r->name_len = n > 0 ? n - 1 : 0;
+    }
+    if (nr == NR_BPF) {
+        __u32 first = 0;
+        bpf_probe_read_user(&first, sizeof(first), (const void *)r->args[1]);
+        r->extra = first;
+    } else if (nr == NR_CAPSET) {
+        __u32 data[2] = {};
+        bpf_probe_read_user(&data, sizeof(data), (const void *)r->args[1]);
+        r->extra = ((__u64)data[1] << 32) | data[0];
+    }
     submit(r);
     return 0;
 }
@@ -309,7 +441,21 @@ static __always_inline int on_connect(struct pt_regs *regs) {
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
     if (id != NR_OPENAT && id != NR_OPEN && id != NR_CREAT && id != NR_OPENAT2 && id != NR_CONNECT) {
-        return 0;
+        if (id < 0 || id >= SYSCALLS) {
+            return 0;
+        }
+        __u32 key = (__u32)id;
+        __u8 *want = bpf_map_lookup_elem(&wanted, &key);
+        if (!want || !*want) {
+            return 0;
+        }
+        if ((bpf_get_current_pid_tgid() >> 32) == settings.self_pid) {
+            return 0;
+        }
+        if (id == NR_BIND) {
+            return on_connect(regs, KIND_BIND);
+        }
+        return on_syscall(regs, id);
     }
     __u32 pid = bpf_get_current_pid_tgid() >> 32;
     if (pid == settings.self_pid) {
@@ -332,7 +478,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id) {
                        (__u32)how.mode);
     }
     case NR_CONNECT:
-        return on_connect(regs);
+        return on_connect(regs, KIND_CONNECT);
     }
     return 0;
 }

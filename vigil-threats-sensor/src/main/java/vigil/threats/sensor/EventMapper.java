@@ -1,7 +1,6 @@
 package vigil.threats.sensor;
 
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ public final class EventMapper {
     private final Path proc;
     private final Containers containers;
     private final Users users;
+    private final SyscallFields syscalls;
     /**
      * The records' times are the kernel's monotonic clock ({@code bpf_ktime_get_ns}, the clock of
      * {@link System#nanoTime} on Linux); events carry nanoseconds since the epoch, as SECL's {@code event.timestamp}.
@@ -36,6 +36,7 @@ public final class EventMapper {
         this.processes = processes;
         this.containers = containers;
         this.users = users;
+        this.syscalls = new SyscallFields(catalog, processes, users, proc);
         this.builder = new EventBuilder(catalog);
         this.proc = proc;
         java.time.Instant now = java.time.Instant.now();
@@ -85,6 +86,23 @@ public final class EventMapper {
                 fields.put(
                         "connect.addr.family",
                         BigInteger.valueOf(connect.address() instanceof java.net.Inet6Address ? 10 : 2));
+            }
+            case SensorRecord.Bind bind -> {
+                type = "bind";
+                context(fields, processes.known(h.pid(), h), h);
+                fields.put("bind.addr.ip", bind.address().getHostAddress());
+                fields.put("bind.addr.port", BigInteger.valueOf(bind.port()));
+                fields.put(
+                        "bind.addr.family",
+                        BigInteger.valueOf(bind.address() instanceof java.net.Inet6Address ? 10 : 2));
+            }
+            case SensorRecord.Syscall call -> {
+                context(fields, processes.known(h.pid(), h), h);
+                String mapped = syscalls.map(call, fields);
+                if (mapped == null) {
+                    return Optional.empty();
+                }
+                type = mapped;
             }
             case SensorRecord.Exit exit -> {
                 type = "exit";
@@ -160,15 +178,7 @@ public final class EventMapper {
         if (path.startsWith("/") || directoryFd != -100) {
             return path; // absolute, or relative to a directory descriptor this slice does not resolve
         }
-        try {
-            return Path.of(Files.readSymbolicLink(
-                                    proc.resolve(Integer.toString(pid)).resolve("cwd"))
-                            .toString())
-                    .resolve(path)
-                    .normalize()
-                    .toString();
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return path;
-        }
+        String cwd = processes.cwd(pid);
+        return cwd.isEmpty() ? path : Path.of(cwd).resolve(path).normalize().toString();
     }
 }

@@ -34,6 +34,12 @@ public final class ProcessCache {
     }
 
     private final Map<Integer, CachedProcess> processes = new java.util.LinkedHashMap<>();
+    /**
+     * Each known process's working directory: read from /proc when first seen, inherited at fork, moved by the
+     * chdir calls the sensor records; so a short-lived process's relative paths resolve after it is gone.
+     */
+    private final Map<Integer, String> cwds = new HashMap<>();
+
     private final Path proc;
 
     private ProcessCache(Path proc) {
@@ -111,8 +117,31 @@ public final class ProcessCache {
         processes.remove(process.pid());
         processes.put(process.pid(), process);
         if (processes.size() > MAX_PROCESSES) {
-            processes.remove(processes.keySet().iterator().next());
+            int eldest = processes.keySet().iterator().next();
+            processes.remove(eldest);
+            cwds.remove(eldest);
         }
+        if (!cwds.containsKey(process.pid())) {
+            String cwd = readCwd(process.pid());
+            if (!cwd.isEmpty()) {
+                cwds.put(process.pid(), cwd);
+            }
+        }
+    }
+
+    private String readCwd(int pid) {
+        try {
+            return Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("cwd"))
+                    .toString();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The working directory of {@code pid} as last known, else as /proc says now; empty when neither knows. */
+    public String cwd(int pid) {
+        String known = cwds.get(pid);
+        return known != null ? known : readCwd(pid);
     }
 
     public @Nullable CachedProcess get(int pid) {
@@ -145,6 +174,10 @@ public final class ProcessCache {
         switch (record) {
             case SensorRecord.Fork fork -> {
                 CachedProcess parent = known(h.pid(), h);
+                String cwd = cwds.get(h.pid());
+                if (cwd != null) {
+                    cwds.put(fork.childPid(), cwd);
+                }
                 put(new CachedProcess(
                         fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
             }
@@ -154,9 +187,25 @@ public final class ProcessCache {
                         : executable(h.pid(), exec.filename());
                 put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
             }
-            case SensorRecord.Exit exit -> processes.remove(h.pid());
+            case SensorRecord.Exit exit -> {
+                processes.remove(h.pid());
+                cwds.remove(h.pid());
+            }
             case SensorRecord.Open open -> known(h.pid(), h);
             case SensorRecord.Connect connect -> known(h.pid(), h);
+            case SensorRecord.Bind bind -> known(h.pid(), h);
+            case SensorRecord.Syscall call -> {
+                known(h.pid(), h);
+                if (Syscalls.name(call.nr()).equals("chdir") && !call.path0().isEmpty()) {
+                    String from = cwd(h.pid());
+                    String to = call.path0().startsWith("/") || from.isEmpty()
+                            ? call.path0()
+                            : Path.of(from).resolve(call.path0()).normalize().toString();
+                    if (to.startsWith("/")) {
+                        cwds.put(h.pid(), Path.of(to).normalize().toString());
+                    }
+                }
+            }
         }
     }
 

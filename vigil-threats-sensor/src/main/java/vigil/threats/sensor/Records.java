@@ -20,8 +20,10 @@ public final class Records {
     static final int KIND_EXIT = 3;
     static final int KIND_OPEN = 4;
     static final int KIND_CONNECT = 5;
-    /** Kinds are 1 to 5; the lost-record counters are indexed by kind. */
-    static final int KINDS = 6;
+    static final int KIND_SYSCALL = 6;
+    static final int KIND_BIND = 7;
+    /** Kinds are 1 to 7; the lost-record counters are indexed by kind. */
+    static final int KINDS = 8;
 
     static final int HEADER = 56;
     static final int EXEC_SIZE = HEADER + 8 + 256 + 512;
@@ -29,6 +31,7 @@ public final class Records {
     static final int EXIT_SIZE = HEADER + 8;
     static final int OPEN_SIZE = HEADER + 16 + 256;
     static final int CONNECT_SIZE = HEADER + 8 + 16;
+    static final int SYSCALL_SIZE = HEADER + 16 + 48 + 8 + 2 * 256 + 64;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -45,6 +48,8 @@ public final class Records {
             case KIND_EXIT -> "exit";
             case KIND_OPEN -> "open";
             case KIND_CONNECT -> "connect";
+            case KIND_SYSCALL -> "syscall";
+            case KIND_BIND -> "bind";
             default -> "kind " + kind;
         };
     }
@@ -61,7 +66,8 @@ public final class Records {
             case KIND_FORK -> FORK_SIZE;
             case KIND_EXIT -> EXIT_SIZE;
             case KIND_OPEN -> OPEN_SIZE;
-            case KIND_CONNECT -> CONNECT_SIZE;
+            case KIND_CONNECT, KIND_BIND -> CONNECT_SIZE;
+            case KIND_SYSCALL -> SYSCALL_SIZE;
             default -> throw new IllegalArgumentException("a sensor record of unknown kind " + kind);
         };
         if (data.byteSize() < size) {
@@ -92,19 +98,37 @@ public final class Records {
                         data.get(INT, HEADER + 4),
                         data.get(INT, HEADER + 8),
                         text(data, HEADER + 16, data.get(INT, HEADER + 12), 256));
-            default -> connect(header, data);
+            case KIND_SYSCALL -> syscall(header, data);
+            default -> connect(header, data, kind == KIND_BIND);
         };
     }
 
-    private static SensorRecord connect(SensorRecord.Header header, MemorySegment data) {
+    private static SensorRecord syscall(SensorRecord.Header header, MemorySegment data) {
+        long[] args = new long[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = data.get(LONG, HEADER + 16 + 8L * i);
+        }
+        return new SensorRecord.Syscall(
+                header,
+                data.get(INT, HEADER),
+                args,
+                text(data, HEADER + 72, data.get(INT, HEADER + 4), 256),
+                text(data, HEADER + 72 + 256, data.get(INT, HEADER + 8), 256),
+                text(data, HEADER + 72 + 512, data.get(INT, HEADER + 12), 64),
+                data.get(LONG, HEADER + 64));
+    }
+
+    private static SensorRecord connect(SensorRecord.Header header, MemorySegment data, boolean bind) {
         int port = Short.toUnsignedInt(Short.reverseBytes(data.get(SHORT, HEADER + 2))); // network order
         int length = data.get(INT, HEADER + 4);
         if (length != 4 && length != 16) {
-            throw new IllegalArgumentException("a sensor connect record with a " + length + "-byte address");
+            throw new IllegalArgumentException(
+                    "a sensor " + (bind ? "bind" : "connect") + " record with a " + length + "-byte address");
         }
         byte[] address = data.asSlice(HEADER + 8, length).toArray(ValueLayout.JAVA_BYTE);
         try {
-            return new SensorRecord.Connect(header, InetAddress.getByAddress(address), port);
+            InetAddress inet = InetAddress.getByAddress(address);
+            return bind ? new SensorRecord.Bind(header, inet, port) : new SensorRecord.Connect(header, inet, port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // not for a 4- or 16-byte address
         }

@@ -42,7 +42,8 @@ public final class Sensor implements AutoCloseable {
     private boolean closed;
 
     @SuppressWarnings("MustBeClosedChecker") // the arena lives as long as the sensor: close() closes it
-    private Sensor(Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes) {
+    private Sensor(
+            Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes, Collection<Integer> syscalls) {
         this.sink = sink;
         this.libbpf = Libbpf.load();
         this.arena = Arena.ofShared();
@@ -66,6 +67,7 @@ public final class Sensor implements AutoCloseable {
             if (openPrefixes != null) {
                 approve(openPrefixes);
             }
+            want(syscalls);
             attachAll();
             MemorySegment events = map("events");
             lostFd = (int) libbpf.mapFd.invokeExact(map("lost"));
@@ -102,7 +104,16 @@ public final class Sensor implements AutoCloseable {
 
     /** Loads and attaches the sensor; each record it reads goes to {@code sink}, on the polling thread. */
     public static Sensor start(Consumer<SensorRecord> sink) {
-        return new Sensor(sink, null);
+        return new Sensor(sink, null, java.util.List.of());
+    }
+
+    /**
+     * The sensor with the open approvers ({@code openPrefixes}, null for every open) and the further system calls
+     * {@code syscalls} recorded ({@link Syscalls#wanted}: the calls the rules' event types are made of).
+     */
+    public static Sensor start(
+            Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes, Collection<Integer> syscalls) {
+        return new Sensor(sink, openPrefixes, syscalls);
     }
 
     /**
@@ -110,7 +121,7 @@ public final class Sensor implements AutoCloseable {
      * ({@link OpenApprovers}); opens of relative paths are all recorded.
      */
     public static Sensor start(Consumer<SensorRecord> sink, Collection<String> openPrefixes) {
-        return new Sensor(sink, openPrefixes);
+        return new Sensor(sink, openPrefixes, java.util.List.of());
     }
 
     /**
@@ -118,7 +129,7 @@ public final class Sensor implements AutoCloseable {
      * otherwise why not (what {@code vigil agent check} reports).
      */
     public static @Nullable String probe() {
-        try (Sensor sensor = new Sensor(record -> {}, null)) {
+        try (Sensor sensor = new Sensor(record -> {}, null, java.util.List.of())) {
             return sensor.programs().isEmpty() ? "the sensor's program attached nothing" : null;
         } catch (SensorException e) {
             return e.getMessage();
@@ -183,6 +194,30 @@ public final class Sensor implements AutoCloseable {
                 int result = (int) libbpf.mapUpdate.invokeExact(callState, fd, key, value, 0L);
                 if (result != 0) {
                     throw SensorException.of("the kernel refused the open approver " + prefix, Libbpf.errno(callState));
+                }
+            }
+        }
+    }
+
+    /** The further system calls to record, into the program's {@code wanted} array (1 at each call's number). */
+    private void want(Collection<Integer> syscalls) throws Throwable {
+        if (syscalls.isEmpty()) {
+            return;
+        }
+        int fd = (int) libbpf.mapFd.invokeExact(map("wanted"));
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment key = scratch.allocate(ValueLayout.JAVA_INT);
+            MemorySegment value = scratch.allocate(1);
+            value.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            for (int nr : syscalls) {
+                if (Syscalls.call(nr) == null) {
+                    throw new IllegalArgumentException("the sensor does not record system call " + nr);
+                }
+                key.set(ValueLayout.JAVA_INT, 0, nr);
+                int result = (int) libbpf.mapUpdate.invokeExact(callState, fd, key, value, 0L);
+                if (result != 0) {
+                    throw SensorException.of(
+                            "the kernel refused to record system call " + Syscalls.name(nr), Libbpf.errno(callState));
                 }
             }
         }

@@ -36,4 +36,54 @@ public sealed interface SensorRecord {
 
     /** A process asked to connect a socket to an IPv4 or IPv6 address. */
     record Connect(Header header, InetAddress address, int port) implements SensorRecord {}
+
+    /** A process asked to bind a socket to an IPv4 or IPv6 address. */
+    record Bind(Header header, InetAddress address, int port) implements SensorRecord {}
+
+    /**
+     * Another system call an event type is made of ({@link Syscalls} names it by {@code nr}): its six raw arguments,
+     * the paths and the short name the program read for it (empty where it has none), and {@code extra} (bpf: the
+     * attribute's first word; capset: effective and permitted, high and low halves).
+     */
+    record Syscall(Header header, int nr, long[] args, String path0, String path1, String name, long extra)
+            implements SensorRecord {
+        public Syscall {
+            if (args.length != 6) {
+                throw new IllegalArgumentException("a system call has six argument registers, not " + args.length);
+            }
+            args = args.clone();
+        }
+
+        public long arg(int i) {
+            return args[i];
+        }
+
+        @Override
+        public long[] args() {
+            return args.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Syscall that
+                    && header.equals(that.header)
+                    && nr == that.nr
+                    && java.util.Arrays.equals(args, that.args)
+                    && path0.equals(that.path0)
+                    && path1.equals(that.path1)
+                    && name.equals(that.name)
+                    && extra == that.extra;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(header, nr, java.util.Arrays.hashCode(args), path0, path1, name, extra);
+        }
+
+        @Override
+        public String toString() {
+            return "Syscall[" + Syscalls.name(nr) + " " + java.util.Arrays.toString(args) + " " + path0 + " " + path1
+                    + " " + name + " " + extra + "]";
+        }
+    }
 }

@@ -85,4 +85,19 @@ class ProcessCacheTest {
                 .containsExactly(6);
         assertThat(cache.ancestors(7)).isEmpty();
     }
+
+    @Test
+    void workingDirectoriesFollowChdirAndForkAfterTheProcessesAreGone(@org.junit.jupiter.api.io.TempDir Path proc) {
+        ProcessCache cache = ProcessCache.fromProc(proc);
+        long[] noArgs = new long[6];
+        cache.apply(new SensorRecord.Syscall(header(449, 1, "dash"), 80, noArgs, "/srv/files", "", "", 0));
+        assertThat(cache.cwd(449)).isEqualTo("/srv/files");
+        cache.apply(new SensorRecord.Syscall(header(449, 1, "dash"), 80, noArgs, "sub/../other", "", "", 0));
+        assertThat(cache.cwd(449)).isEqualTo("/srv/files/other");
+        cache.apply(new SensorRecord.Fork(header(449, 1, "dash"), 451));
+        cache.apply(new SensorRecord.Exec(header(451, 449, "chmod"), "/usr/bin/chmod", java.util.List.of("chmod")));
+        assertThat(cache.cwd(451)).as("inherited at fork, kept at exec").isEqualTo("/srv/files/other");
+        cache.apply(new SensorRecord.Exit(header(451, 449, "chmod"), 0));
+        assertThat(cache.cwd(451)).as("forgotten at exit").isEmpty();
+    }
 }

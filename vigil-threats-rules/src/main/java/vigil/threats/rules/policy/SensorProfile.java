@@ -9,7 +9,8 @@ import java.util.Optional;
  * scheduler/module tracepoints; no kprobes, fentry or LSM hooks, ADR 0039), so events that need network packets,
  * the LSM or kernel internals reached only by kprobes are not provided. Vigil's extensions of SECL's model
  * ({@code symlink} and {@code dup} events, {@code process.cwd}, {@code container.privileged}...) are not listed as
- * missing: the sensor provides them (docs/threats-events.md, "Vigil's extensions").
+ * missing: the sensor provides them (docs/threats-events.md, "Vigil's extensions"). The sensor records system calls as
+ * they are made (on entry), so the {@code *.retval} fields are not given: a rule about a call's result never matches.
  */
 public record SensorProfile(String name, Map<String, String> missing) {
     /** What Vigil's eBPF sensor (tracepoints only) cannot provide, by event type, with the reason. */
@@ -25,7 +26,12 @@ public record SensorProfile(String name, Map<String, String> missing) {
                         Map.entry("selinux", "needs SELinux hooks (kprobes on selinuxfs writes)"),
                         Map.entry(
                                 "sysctl", "needs the cgroup sysctl hook (a BPF program type the sensor does not load)"),
-                        Map.entry("cgroup_write", "needs kprobes on cgroup file writes")));
+                        Map.entry("cgroup_write", "needs kprobes on cgroup file writes"),
+                        Map.entry(
+                                "accept",
+                                "needs the accepted address, known only when the call returns; the sensor records"
+                                        + " calls as they are made"),
+                        Map.entry("capabilities", "needs kprobes on the kernel's capability checks")));
     }
 
     /** Every event type (a rule check that ignores the sensor). */

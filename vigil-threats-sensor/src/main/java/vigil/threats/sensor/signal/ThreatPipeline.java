@@ -50,6 +50,9 @@ public final class ThreatPipeline implements AutoCloseable {
     private final Instant since;
     private @Nullable Sensor sensor;
     private final @Nullable TreeSet<String> openPrefixes;
+    /** The further system calls the rules' event types are made of: the only ones the kernel records. */
+    private final java.util.Set<Integer> syscalls;
+
     private volatile SensorStatus status;
     private long statusAt = Long.MIN_VALUE;
 
@@ -67,6 +70,13 @@ public final class ThreatPipeline implements AutoCloseable {
         this.clock = clock;
         this.since = clock.instant();
         this.openPrefixes = OpenApprovers.of(rules).orElse(null);
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        for (RuleSet.Loaded rule : rules.rules()) {
+            rule.variants().forEach(variant -> types.add(variant.eventType()));
+        }
+        // chdir always: the process cache follows working directories, so relative paths resolve (a rare call)
+        types.add("chdir");
+        this.syscalls = vigil.threats.sensor.Syscalls.wanted(types);
         this.status = SensorStatus.off("the sensor has not started yet", since);
     }
 
@@ -76,7 +86,7 @@ public final class ThreatPipeline implements AutoCloseable {
             throw new IllegalStateException("the pipeline runs already");
         }
         try {
-            sensor = openPrefixes == null ? Sensor.start(this::accept) : Sensor.start(this::accept, openPrefixes);
+            sensor = Sensor.start(this::accept, openPrefixes, syscalls);
         } catch (SensorException e) {
             status = SensorStatus.off(String.valueOf(e.getMessage()), since);
             throw e;
