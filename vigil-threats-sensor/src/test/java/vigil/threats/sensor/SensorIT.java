@@ -94,7 +94,7 @@ class SensorIT {
     @Test
     void attachesEveryProgramOnTracepoints() {
         assertThat(sensor.programs()).containsExactlyInAnyOrder("on_exec", "on_fork", "on_exit", "on_sys_enter");
-        assertThat(sensor.lost()).containsOnlyKeys("exec", "fork", "exit", "open", "connect");
+        assertThat(sensor.lost()).containsOnlyKeys("exec", "fork", "exit", "open", "connect", "syscall", "bind");
     }
 
     @Test
