@@ -61,7 +61,9 @@ class ThreatPagesIT {
             page.fill("input[name=password]", first.password());
             page.click("button[type=submit]");
             page.waitForURL(base + "/threats");
-            assertThat(page.textContent("#no-sensor")).contains("No host sends signals yet").contains("not an all clear");
+            assertThat(page.textContent("#no-sensor"))
+                    .contains("No host sends signals yet")
+                    .contains("not an all clear");
             assertThat(page.locator("#no-signals").count()).isZero();
 
             HttpClient http = HttpClient.newHttpClient();
@@ -88,7 +90,10 @@ class ThreatPagesIT {
             page.waitForURL(url -> url.endsWith("/threats"));
             assertThat(page.locator("#signals tbody tr").count()).isEqualTo(2);
             assertThat(page.locator("#no-sensor").count()).isZero();
-            assertThat(page.textContent("#sensors")).contains("web-1").contains("degraded").contains("open: 12");
+            assertThat(page.textContent("#sensors"))
+                    .contains("web-1")
+                    .contains("degraded")
+                    .contains("open: 12");
             assertThat(page.locator("#timeline rect.bucket").count()).isEqualTo(8); // a day per bar over 7 days
             long drawn = page.locator("#timeline rect.bucket").all().stream()
                     .mapToLong(bar -> Long.parseLong(bar.getAttribute("data-count")))

@@ -93,10 +93,22 @@ class ThreatSignalsIT {
                 .put("uid", 0)
                 .put("user", "root");
         ArrayNode ancestors = signal.putArray("ancestors");
-        ancestors.addObject().put("pid", 4200).put("path", "/usr/bin/bash").put("comm", "bash").put("args", "bash");
-        ancestors.addObject().put("pid", 1).put("path", "/usr/lib/systemd/systemd").put("comm", "systemd");
+        ancestors
+                .addObject()
+                .put("pid", 4200)
+                .put("path", "/usr/bin/bash")
+                .put("comm", "bash")
+                .put("args", "bash");
+        ancestors
+                .addObject()
+                .put("pid", 1)
+                .put("path", "/usr/lib/systemd/systemd")
+                .put("comm", "systemd");
         if (image != null) {
-            signal.putObject("container").put("id", "3f9a").put("runtime", "docker").put("image", image);
+            signal.putObject("container")
+                    .put("id", "3f9a")
+                    .put("runtime", "docker")
+                    .put("image", image);
         }
         signal.putObject("file").put("path", "/etc/shadow").put("operation", "open_read");
         signal.putNull("connection");
@@ -170,7 +182,9 @@ class ThreatSignalsIT {
 
     private JsonNode get(String path, String token) throws Exception {
         HttpResponse<String> response = send("GET", path, token, new byte[0], false);
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s: %s", path, response.body())
+                .isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
@@ -186,8 +200,18 @@ class ThreatSignalsIT {
         return JSON.readTree(response.body()).path("token").asString();
     }
 
+    private static long count(VigilServer server, String sql) {
+        Long n = server.database()
+                .jdbi()
+                .withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+        return n;
+    }
+
     private static List<String> ids(JsonNode page) {
-        return page.path("signals").valueStream().map(s -> s.path("id").asString()).toList();
+        return page.path("signals")
+                .valueStream()
+                .map(s -> s.path("id").asString())
+                .toList();
     }
 
     @ParameterizedTest
@@ -199,7 +223,9 @@ class ThreatSignalsIT {
             String key = first.intakeKey();
             String admin = login(first.email(), first.password(), null);
             var jdbi = server.database().jdbi();
-            String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations").mapTo(String.class).one());
+            String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations")
+                    .mapTo(String.class)
+                    .one());
             // a notification rule for threats, so that new signals queue a delivery
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO notification_rules (org_id, id, name, category,"
                             + " min_severity, kind, target, created_at) VALUES (:org, 'rule-1', 'threats', 'threat',"
@@ -229,35 +255,38 @@ class ThreatSignalsIT {
                     .isEqualTo(202);
             JsonNode all = get("/api/v1/threats/signals", admin);
             assertThat(ids(all)).containsExactlyInAnyOrder("sig-1", "sig-2", "sig-3");
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM findings WHERE category = 'threat'")
-                            .mapTo(Long.class)
-                            .one()))
+            assertThat(count(server, "SELECT COUNT(*) FROM findings WHERE category = 'threat'"))
                     .isEqualTo(3);
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM notification_outbox")
-                            .mapTo(Long.class)
-                            .one()))
+            assertThat(count(server, "SELECT COUNT(*) FROM notification_outbox"))
                     .as("each batch with new signals queued one delivery")
                     .isEqualTo(2);
 
             // filters and the cursor
             assertThat(ids(get("/api/v1/threats/signals?rule=shadow_file_read", admin)))
                     .containsExactlyInAnyOrder("sig-1", "sig-3");
-            assertThat(ids(get("/api/v1/threats/signals?severity=critical", admin))).containsExactly("sig-3");
-            assertThat(ids(get("/api/v1/threats/signals?image=nginx:1.27", admin))).containsExactly("sig-1");
+            assertThat(ids(get("/api/v1/threats/signals?severity=critical", admin)))
+                    .containsExactly("sig-3");
+            assertThat(ids(get("/api/v1/threats/signals?image=nginx:1.27", admin)))
+                    .containsExactly("sig-1");
             assertThat(ids(get("/api/v1/threats/signals?process=/usr/bin/curl", admin)))
                     .containsExactly("sig-2");
             assertThat(ids(get("/api/v1/threats/signals?host=web-1&tactic=TA0006&state=open", admin)))
                     .hasSize(3);
-            assertThat(ids(get("/api/v1/threats/signals?from=2026-12-08T00:00:00Z", admin))).isEmpty();
+            assertThat(ids(get("/api/v1/threats/signals?from=2026-12-08T00:00:00Z", admin)))
+                    .isEmpty();
             JsonNode page = get("/api/v1/threats/signals?limit=2", admin);
             assertThat(ids(page)).hasSize(2);
-            JsonNode rest = get("/api/v1/threats/signals?limit=2&cursor=" + page.path("next").asString(), admin);
+            JsonNode rest = get(
+                    "/api/v1/threats/signals?limit=2&cursor="
+                            + page.path("next").asString(),
+                    admin);
             assertThat(ids(rest)).hasSize(1).doesNotContainAnyElementsOf(ids(page));
             assertThat(rest.path("next").isNull()).isTrue();
             HttpResponse<String> bad = send("GET", "/api/v1/threats/signals?severity=scary", admin, new byte[0], false);
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("severity must be one of");
-            assertThat(send("GET", "/api/v1/threats/signals?limit=0", admin, new byte[0], false).body())
+            assertThat(send("GET", "/api/v1/threats/signals?limit=0", admin, new byte[0], false)
+                            .body())
                     .contains("limit must be");
 
             // one signal, whole
@@ -265,26 +294,34 @@ class ThreatSignalsIT {
             assertThat(sig1.path("title").asString()).isEqualTo("A process read /etc/shadow");
             assertThat(sig1.path("evidence").path("ancestors")).hasSize(2);
             assertThat(sig1.path("evidence").path("count").asLong()).isEqualTo(3);
-            assertThat(sig1.path("evidence").path("workload").path("containerRuntime").asString())
+            assertThat(sig1.path("evidence")
+                            .path("workload")
+                            .path("containerRuntime")
+                            .asString())
                     .isEqualTo("docker");
-            assertThat(sig1.path("evidence").path("actions").get(0).path("action").asString())
+            assertThat(sig1.path("evidence")
+                            .path("actions")
+                            .get(0)
+                            .path("action")
+                            .asString())
                     .isEqualTo("kill");
 
             // the life cycle, by a person, with its history
-            assertThat(post("/api/v1/threats/signals/sig-1/acknowledge", admin, "").statusCode())
+            assertThat(post("/api/v1/threats/signals/sig-1/acknowledge", admin, "")
+                            .statusCode())
                     .isEqualTo(200);
-            assertThat(post("/api/v1/threats/signals/sig-1/acknowledge", admin, "").statusCode())
+            assertThat(post("/api/v1/threats/signals/sig-1/acknowledge", admin, "")
+                            .statusCode())
                     .as("not from acknowledged")
                     .isEqualTo(409);
             assertThat(post("/api/v1/threats/signals/sig-1/archive", admin, "").statusCode())
                     .isEqualTo(200);
             String findingId = sig1.path("finding_id").asString();
-            assertThat(jdbi.withHandle(h -> h.createQuery("SELECT status FROM findings WHERE id = :id")
-                            .bind("id", findingId)
-                            .mapTo(String.class)
-                            .one()))
-                    .as("an archived signal's finding is muted")
-                    .isEqualTo("muted");
+            String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM findings WHERE id = :id")
+                    .bind("id", findingId)
+                    .mapTo(String.class)
+                    .one());
+            assertThat(status).as("an archived signal's finding is muted").isEqualTo("muted");
             assertThat(post("/api/v1/threats/signals/sig-1/reopen", admin, "").statusCode())
                     .isEqualTo(200);
             JsonNode history = get("/api/v1/threats/signals/sig-1", admin).path("history");
@@ -295,7 +332,9 @@ class ThreatSignalsIT {
                     .isEqualTo(404);
             // a later batch never resolves a signal
             intake(key, batch("batch-sig-0003", "agent-web-0001", "web-1"));
-            assertThat(get("/api/v1/findings?category=threat&status=resolved", admin).path("total").asLong())
+            assertThat(get("/api/v1/findings?category=threat&status=resolved", admin)
+                            .path("total")
+                            .asLong())
                     .isZero();
 
             // mutes: later matching signals arrive archived, muted by the mute, and do not notify
@@ -305,10 +344,10 @@ class ThreatSignalsIT {
                     "{\"rule_id\":\"shadow_file_read\",\"process_path\":\"/usr/bin/*\",\"reason\":\"backup job\"}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String muteId = JSON.readTree(created.body()).path("id").asString();
-            assertThat(post("/api/v1/threats/mutes", admin, "{\"rule_id\":\"x\"}").body())
+            assertThat(post("/api/v1/threats/mutes", admin, "{\"rule_id\":\"x\"}")
+                            .body())
                     .contains("process_path or container_image");
-            long outbox = jdbi.withHandle(h ->
-                    h.createQuery("SELECT COUNT(*) FROM notification_outbox").mapTo(Long.class).one());
+            long outbox = count(server, "SELECT COUNT(*) FROM notification_outbox");
             intake(
                     key,
                     batch(
@@ -320,12 +359,12 @@ class ThreatSignalsIT {
             assertThat(sig4.path("state").asString()).isEqualTo("archived");
             assertThat(sig4.path("muted_by").asString()).isEqualTo(muteId);
             assertThat(sig4.path("history").get(0).path("detail").asString()).contains("muted by mute " + muteId);
-            assertThat(jdbi.withHandle(h ->
-                            h.createQuery("SELECT COUNT(*) FROM notification_outbox").mapTo(Long.class).one()))
+            assertThat(count(server, "SELECT COUNT(*) FROM notification_outbox"))
                     .as("a muted signal notifies nobody")
                     .isEqualTo(outbox);
             assertThat(get("/api/v1/threats/mutes", admin).path("mutes")).hasSize(1);
-            assertThat(send("DELETE", "/api/v1/threats/mutes/" + muteId, admin, new byte[0], false).statusCode())
+            assertThat(send("DELETE", "/api/v1/threats/mutes/" + muteId, admin, new byte[0], false)
+                            .statusCode())
                     .isEqualTo(204);
             assertThat(get("/api/v1/threats/mutes", admin).path("mutes")).isEmpty();
             intake(
@@ -335,29 +374,42 @@ class ThreatSignalsIT {
                             "agent-web-0001",
                             "web-1",
                             signal("sig-5", "shadow_file_read", "high", "/usr/bin/cat", null)));
-            assertThat(get("/api/v1/threats/signals/sig-5", admin).path("state").asString()).isEqualTo("open");
+            assertThat(get("/api/v1/threats/signals/sig-5", admin).path("state").asString())
+                    .isEqualTo("open");
 
             // the sensor per host
-            JsonNode sensor = get("/api/v1/threats/sensors", admin).path("sensors").get(0);
+            JsonNode sensor =
+                    get("/api/v1/threats/sensors", admin).path("sensors").get(0);
             assertThat(sensor.path("host").asString()).isEqualTo("web-1");
             assertThat(sensor.path("state").asString()).isEqualTo("degraded");
             assertThat(sensor.path("lost").path("open").asLong()).isEqualTo(12);
 
             // the OCSF export carries each signal as a Detection Finding
-            HttpResponse<String> export =
-                    send("GET", "/api/v1/findings/export?format=ocsf", admin, new byte[0], false);
+            HttpResponse<String> export = send("GET", "/api/v1/findings/export?format=ocsf", admin, new byte[0], false);
             assertThat(export.statusCode()).isEqualTo(200);
             JsonNode detection = JSON.readTree(export.body())
                     .valueStream()
                     .filter(event -> event.path("class_uid").asInt() == 2004)
-                    .filter(event -> event.path("unmapped").path("evidence").path("signal_id").asString().equals("sig-1"))
+                    .filter(event -> event.path("unmapped")
+                            .path("evidence")
+                            .path("signal_id")
+                            .asString()
+                            .equals("sig-1"))
                     .findFirst()
                     .orElseThrow();
             assertThat(detection.path("count").asLong()).isEqualTo(3);
-            assertThat(detection.path("finding_info").path("attacks").get(0).path("technique").path("uid").asString())
+            assertThat(detection
+                            .path("finding_info")
+                            .path("attacks")
+                            .get(0)
+                            .path("technique")
+                            .path("uid")
+                            .asString())
                     .isEqualTo("T1003.008");
-            assertThat(detection.path("evidences").get(0).path("process").path("lineage")).hasSize(2);
-            assertThat(vigil.model.ocsf.OcsfMapper.fromOcsf(JSON.convertValue(detection, java.util.Map.class)).category())
+            assertThat(detection.path("evidences").get(0).path("process").path("lineage"))
+                    .hasSize(2);
+            assertThat(vigil.model.ocsf.OcsfMapper.fromOcsf(JSON.convertValue(detection, java.util.Map.class))
+                            .category())
                     .isEqualTo(vigil.model.finding.Category.THREAT);
 
             // bad signals are refused with 400 naming section, signal and field; a section no wing takes with 422
@@ -379,18 +431,26 @@ class ThreatSignalsIT {
             accounts.createUser(other, "analyst@other.example", "a long password 42".toCharArray(), Role.ANALYST);
             String analyst = login("analyst@other.example", "a long password 42", "other");
             assertThat(ids(get("/api/v1/threats/signals", analyst))).isEmpty();
-            assertThat(send("GET", "/api/v1/threats/signals/sig-1", analyst, new byte[0], false).statusCode())
+            assertThat(send("GET", "/api/v1/threats/signals/sig-1", analyst, new byte[0], false)
+                            .statusCode())
                     .isEqualTo(404);
-            assertThat(post("/api/v1/threats/signals/sig-1/archive", analyst, "").statusCode())
+            assertThat(post("/api/v1/threats/signals/sig-1/archive", analyst, "")
+                            .statusCode())
                     .isEqualTo(404);
             assertThat(get("/api/v1/threats/sensors", analyst).path("sensors")).isEmpty();
             assertThat(get("/api/v1/threats/mutes", analyst).path("mutes")).isEmpty();
-            String otherPage = send("GET", "/threats?period=all", analyst, new byte[0], false).body();
-            assertThat(otherPage).doesNotContain("shadow_file_read").doesNotContain("web-1").contains("no-sensor");
-            assertThat(send("GET", "/threats/signals/sig-1", analyst, new byte[0], false).statusCode())
+            String otherPage = send("GET", "/threats?period=all", analyst, new byte[0], false)
+                    .body();
+            assertThat(otherPage)
+                    .doesNotContain("shadow_file_read")
+                    .doesNotContain("web-1")
+                    .contains("no-sensor");
+            assertThat(send("GET", "/threats/signals/sig-1", analyst, new byte[0], false)
+                            .statusCode())
                     .isEqualTo(404);
             // the same signal id in another organization is another signal
-            String otherKey = accounts.createApiKey(other, "agents", ApiKeyScope.INTAKE).token();
+            String otherKey =
+                    accounts.createApiKey(other, "agents", ApiKeyScope.INTAKE).token();
             assertThat(intake(
                                     otherKey,
                                     batch(
@@ -401,7 +461,9 @@ class ThreatSignalsIT {
                             .statusCode())
                     .isEqualTo(202);
             assertThat(ids(get("/api/v1/threats/signals", analyst))).containsExactly("sig-1");
-            assertThat(get("/api/v1/threats/signals/sig-1", admin).path("rule_id").asString())
+            assertThat(get("/api/v1/threats/signals/sig-1", admin)
+                            .path("rule_id")
+                            .asString())
                     .isEqualTo("shadow_file_read");
         }
     }

@@ -359,7 +359,8 @@ public final class SignalStore {
         Map<String, Object> binds = new LinkedHashMap<>();
         binds.put("bucket", bucketMillis);
         where(filter, sql, binds);
-        sql.append(" GROUP BY (s.at / :bucket) * :bucket ORDER BY b");
+        // by position: PostgreSQL sees the two uses of :bucket as two parameters, so not as one expression
+        sql.append(" GROUP BY 1 ORDER BY 1");
         return jdbi.withHandle(handle -> bound(handle.createQuery(sql.toString()), orgId, binds)
                 .map((rs, ctx) -> new Bucket(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2)))
                 .list());
