@@ -142,7 +142,8 @@ class ArchitectureTest {
     void nothingDependsOnTheServerButTheCliAndTheWings() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages("vigil.server..", "vigil.cli..", "vigil.vulnerabilities..")
+                .resideOutsideOfPackages(
+                        "vigil.server..", "vigil.cli..", "vigil.vulnerabilities..", "vigil.threats.wing..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("vigil.server..")

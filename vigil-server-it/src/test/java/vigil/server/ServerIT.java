@@ -366,7 +366,8 @@ class ServerIT {
                             new vigil.server.findings.FindingWriter(jdbi, Clock.systemUTC()),
                             new vigil.server.findings.FindingQueries(jdbi, Clock.systemUTC()),
                             notifications,
-                            new vigil.server.ui.FindingTables(jdbi)));
+                            new vigil.server.ui.FindingTables(jdbi),
+                            new vigil.server.findings.Triage(jdbi, Clock.systemUTC())));
             String org = jdbi.withHandle(h -> h.createQuery("SELECT id FROM organizations")
                     .mapTo(String.class)
                     .one());

@@ -230,7 +230,8 @@ public final class VigilServer implements AutoCloseable {
                     writer,
                     findings,
                     notifications,
-                    new FindingTables(database.jdbi())));
+                    new FindingTables(database.jdbi()),
+                    triage));
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -302,6 +303,7 @@ public final class VigilServer implements AutoCloseable {
                 config.concurrency.useVirtualThreads = true;
                 SecuredRoutes routes = new SecuredRoutes(config.routes, accounts, limiter);
                 api.register(routes);
+                wings.api().forEach(routes::api); // the wings' own API routes (ADR 0046)
                 ui.register(routes);
                 holder[0] = routes;
                 config.routes.before(SecurityHeaders::apply);

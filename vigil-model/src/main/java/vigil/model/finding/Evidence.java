@@ -93,7 +93,16 @@ public sealed interface Evidence {
      *
      * @param eventType the kernel or audit event that matched ({@code open}, {@code execve}, {@code connect})
      * @param at when the event happened (not when it was stored)
-     * @param fields further output fields of the rule, at most {@link #MAX_FIELDS}, keys at most 128 characters
+     * @param fields further output fields of the rule (the event's SECL fields as text), at most {@link #MAX_FIELDS},
+     *     keys at most 128 characters
+     * @param ancestors the process's ancestors, parent first, at most {@link #MAX_ANCESTORS} (ADR 0046)
+     * @param count how many matching events the signal stands for (a rate limit folds repeats into one signal), at
+     *     least 1
+     * @param lastTime the last event folded into it; null when it stands for one
+     * @param actions what the rule's actions did (kill, hash, set)
+     * @param signalId the id the sensor gave the signal (one signal per organization); null for detections without
+     * @param mitreTactic the rule's MITRE ATT&CK tactic ({@code TA0006}), when it names one
+     * @param mitreTechnique the rule's MITRE ATT&CK technique ({@code T1003.008}), when it names one
      */
     record ThreatSignal(
             String ruleName,
@@ -103,9 +112,20 @@ public sealed interface Evidence {
             @Nullable FileAccess file,
             @Nullable Connection connection,
             Workload workload,
-            Map<String, String> fields)
+            Map<String, String> fields,
+            List<Process> ancestors,
+            long count,
+            @Nullable Instant lastTime,
+            List<Action> actions,
+            @Nullable String signalId,
+            @Nullable String mitreTactic,
+            @Nullable String mitreTechnique)
             implements Evidence {
-        public static final int MAX_FIELDS = 32;
+        /** The event's fields a signal carries (the wire format's limit, ADR 0046; it was 32 before). */
+        public static final int MAX_FIELDS = 128;
+
+        public static final int MAX_ANCESTORS = 32;
+        public static final int MAX_ACTIONS = 32;
 
         public ThreatSignal {
             requireNonNull(ruleName, "ruleName is null");
@@ -123,20 +143,79 @@ public sealed interface Evidence {
                 }
             }
             fields = Map.copyOf(new TreeMap<>(fields));
+            ancestors = List.copyOf(ancestors);
+            actions = List.copyOf(actions);
+            if (ancestors.size() > MAX_ANCESTORS || actions.size() > MAX_ACTIONS) {
+                throw new IllegalArgumentException("a threat signal carries at most " + MAX_ANCESTORS
+                        + " ancestors and " + MAX_ACTIONS + " actions");
+            }
+            if (count < 1) {
+                throw new IllegalArgumentException("a threat signal stands for at least one event, not " + count);
+            }
+            if (lastTime != null && lastTime.isBefore(at)) {
+                throw new IllegalArgumentException(
+                        "a threat signal's last event " + lastTime + " is before its first " + at);
+            }
         }
 
-        /** The process that caused the event ({@code proc.*}). */
+        /** A single detection without lineage, rate limit or actions (the shape before ADR 0046). */
+        public ThreatSignal(
+                String ruleName,
+                String eventType,
+                Instant at,
+                @Nullable Process process,
+                @Nullable FileAccess file,
+                @Nullable Connection connection,
+                Workload workload,
+                Map<String, String> fields) {
+            this(
+                    ruleName,
+                    eventType,
+                    at,
+                    process,
+                    file,
+                    connection,
+                    workload,
+                    fields,
+                    List.of(),
+                    1,
+                    null,
+                    List.of(),
+                    null,
+                    null,
+                    null);
+        }
+
+        /**
+         * The process that caused the event ({@code proc.*}), or one of its ancestors; {@code pid} is 0 when unknown,
+         * the ids null when unknown.
+         */
         public record Process(
                 long pid,
                 String name,
                 String executable,
                 String commandLine,
                 @Nullable String user,
-                @Nullable String parentName) {
+                @Nullable String parentName,
+                @Nullable Long ppid,
+                @Nullable Long uid,
+                @Nullable Long gid,
+                @Nullable String group) {
             public Process {
                 requireNonNull(name, "name is null");
                 requireNonNull(executable, "executable is null");
                 requireNonNull(commandLine, "commandLine is null");
+            }
+
+            /** Without the parent's pid and the numeric ids (the shape before ADR 0046). */
+            public Process(
+                    long pid,
+                    String name,
+                    String executable,
+                    String commandLine,
+                    @Nullable String user,
+                    @Nullable String parentName) {
+                this(pid, name, executable, commandLine, user, parentName, null, null, null, null);
             }
         }
 
@@ -163,13 +242,31 @@ public sealed interface Evidence {
             }
         }
 
-        /** Where the event happened: the host, and the container and its image when it ran in one. */
+        /** Where the event happened: the host, and the container, its runtime and its image when it ran in one. */
         public record Workload(
                 String host,
                 @Nullable String containerId,
-                @Nullable String image) {
+                @Nullable String image,
+                @Nullable String containerRuntime) {
             public Workload {
                 requireNonNull(host, "host is null");
+            }
+
+            public Workload(String host, @Nullable String containerId, @Nullable String image) {
+                this(host, containerId, image, null);
+            }
+        }
+
+        /**
+         * What one of the rule's actions did: {@code action} ({@code kill}, {@code hash}, {@code set}), {@code result}
+         * ({@code done}, {@code failed}, {@code skipped}) and its detail (the signal sent, the file's hash, why it
+         * failed).
+         */
+        public record Action(
+                String action, String result, @Nullable String detail) {
+            public Action {
+                requireNonNull(action, "action is null");
+                requireNonNull(result, "result is null");
             }
         }
     }

@@ -119,15 +119,7 @@ public final class EvidenceCodec {
         if (t.process() == null) {
             json.writeNull();
         } else {
-            Evidence.ThreatSignal.Process p = t.process();
-            json.writeStartObject();
-            json.writeNumberProperty("pid", p.pid());
-            json.writeStringProperty("name", p.name());
-            json.writeStringProperty("executable", p.executable());
-            json.writeStringProperty("commandLine", p.commandLine());
-            json.writeStringProperty("user", p.user());
-            json.writeStringProperty("parentName", p.parentName());
-            json.writeEndObject();
+            writeProcess(json, t.process());
         }
         json.writeName("file");
         if (t.file() == null) {
@@ -155,8 +147,66 @@ public final class EvidenceCodec {
         json.writeStringProperty("host", t.workload().host());
         json.writeStringProperty("containerId", t.workload().containerId());
         json.writeStringProperty("image", t.workload().image());
+        // added by ADR 0046, each only when it has a value: evidence stored before reads back the same
+        if (t.workload().containerRuntime() != null) {
+            json.writeStringProperty("containerRuntime", t.workload().containerRuntime());
+        }
         json.writeEndObject();
         writeTextMap(json, "fields", t.fields());
+        if (!t.ancestors().isEmpty()) {
+            json.writeArrayPropertyStart("ancestors");
+            for (Evidence.ThreatSignal.Process ancestor : t.ancestors()) {
+                writeProcess(json, ancestor);
+            }
+            json.writeEndArray();
+        }
+        if (t.count() != 1) {
+            json.writeNumberProperty("count", t.count());
+        }
+        if (t.lastTime() != null) {
+            json.writeStringProperty("lastTime", t.lastTime().toString());
+        }
+        if (!t.actions().isEmpty()) {
+            json.writeArrayPropertyStart("actions");
+            for (Evidence.ThreatSignal.Action action : t.actions()) {
+                json.writeStartObject();
+                json.writeStringProperty("action", action.action());
+                json.writeStringProperty("result", action.result());
+                json.writeStringProperty("detail", action.detail());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        writeIfPresent(json, "signalId", t.signalId());
+        writeIfPresent(json, "mitreTactic", t.mitreTactic());
+        writeIfPresent(json, "mitreTechnique", t.mitreTechnique());
+    }
+
+    private static void writeProcess(JsonGenerator json, Evidence.ThreatSignal.Process p) {
+        json.writeStartObject();
+        json.writeNumberProperty("pid", p.pid());
+        json.writeStringProperty("name", p.name());
+        json.writeStringProperty("executable", p.executable());
+        json.writeStringProperty("commandLine", p.commandLine());
+        json.writeStringProperty("user", p.user());
+        json.writeStringProperty("parentName", p.parentName());
+        if (p.ppid() != null) {
+            json.writeNumberProperty("ppid", p.ppid());
+        }
+        if (p.uid() != null) {
+            json.writeNumberProperty("uid", p.uid());
+        }
+        if (p.gid() != null) {
+            json.writeNumberProperty("gid", p.gid());
+        }
+        writeIfPresent(json, "group", p.group());
+        json.writeEndObject();
+    }
+
+    private static void writeIfPresent(JsonGenerator json, String name, @Nullable String value) {
+        if (value != null) {
+            json.writeStringProperty(name, value);
+        }
     }
 
     private static void writeTexts(JsonGenerator json, String name, List<String> values) {
@@ -263,19 +313,28 @@ public final class EvidenceCodec {
         Fields file = fields.optionalObject("file");
         Fields connection = fields.optionalObject("connection");
         Fields workload = fields.object("workload");
+        Map<String, String> signalFields = fields.textMap("fields");
+        // ADR 0046's fields: absent in evidence stored before
+        List<Evidence.ThreatSignal.Process> ancestors = new ArrayList<>();
+        if (fields.present("ancestors") != null) {
+            for (Fields ancestor : fields.objects("ancestors")) {
+                ancestors.add(process(ancestor));
+            }
+        }
+        long count = fields.present("count") == null ? 1 : fields.whole("count", 1, Long.MAX_VALUE);
+        Instant lastTime = fields.present("lastTime") == null ? null : fields.instant("lastTime");
+        List<Evidence.ThreatSignal.Action> actions = new ArrayList<>();
+        if (fields.present("actions") != null) {
+            for (Fields action : fields.objects("actions")) {
+                actions.add(new Evidence.ThreatSignal.Action(
+                        action.text("action"), action.text("result"), action.optionalText("detail")));
+            }
+        }
         return new Evidence.ThreatSignal(
                 ruleName,
                 eventType,
                 at,
-                process == null
-                        ? null
-                        : new Evidence.ThreatSignal.Process(
-                                process.whole("pid", 0, Long.MAX_VALUE),
-                                process.text("name"),
-                                process.text("executable"),
-                                process.text("commandLine"),
-                                process.optionalText("user"),
-                                process.optionalText("parentName")),
+                process == null ? null : process(process),
                 file == null ? null : new Evidence.ThreatSignal.FileAccess(file.text("path"), file.text("operation")),
                 connection == null
                         ? null
@@ -286,8 +345,32 @@ public final class EvidenceCodec {
                                 connection.text("destinationAddress"),
                                 (int) connection.whole("destinationPort", 0, 65_535)),
                 new Evidence.ThreatSignal.Workload(
-                        workload.text("host"), workload.optionalText("containerId"), workload.optionalText("image")),
-                fields.textMap("fields"));
+                        workload.text("host"),
+                        workload.optionalText("containerId"),
+                        workload.optionalText("image"),
+                        workload.optionalText("containerRuntime")),
+                signalFields,
+                ancestors,
+                count,
+                lastTime,
+                actions,
+                fields.optionalText("signalId"),
+                fields.optionalText("mitreTactic"),
+                fields.optionalText("mitreTechnique"));
+    }
+
+    private static Evidence.ThreatSignal.Process process(Fields process) {
+        return new Evidence.ThreatSignal.Process(
+                process.whole("pid", 0, Long.MAX_VALUE),
+                process.text("name"),
+                process.text("executable"),
+                process.text("commandLine"),
+                process.optionalText("user"),
+                process.optionalText("parentName"),
+                process.optionalWhole("ppid"),
+                process.optionalWhole("uid"),
+                process.optionalWhole("gid"),
+                process.optionalText("group"));
     }
 
     /** A JSON value as maps, lists, strings, numbers, booleans and {@link #NULL}, at most {@link #MAX_DEPTH} deep. */
@@ -431,6 +514,11 @@ public final class EvidenceCodec {
                 throw wrong(name, "a whole number from " + min + " to " + max, value);
             }
             return ((Number) value).longValue();
+        }
+
+        @Nullable
+        Long optionalWhole(String name) {
+            return present(name) == null ? null : whole(name, 0, Long.MAX_VALUE);
         }
 
         double decimal(String name) {

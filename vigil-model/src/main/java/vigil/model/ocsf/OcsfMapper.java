@@ -140,9 +140,19 @@ public final class OcsfMapper {
                 event.put("evidences", List.of(ThreatOcsf.evidence(signal)));
                 info(event).put("created_time", signal.at().toEpochMilli());
                 info(event).put("created_time_dt", signal.at().toString());
+                List<Map<String, Object>> attacks = ThreatOcsf.attacks(signal);
+                if (!attacks.isEmpty()) {
+                    info(event).put("attacks", attacks);
+                }
+                // OCSF's count and end time: the events a rate-limited signal stands for and the last of them
+                event.put("count", signal.count());
+                if (signal.lastTime() != null) {
+                    event.put("end_time", signal.lastTime().toEpochMilli());
+                }
                 Map<String, Object> rest = new TreeMap<>();
                 rest.put("rule_name", signal.ruleName());
                 rest.put("event_type", signal.eventType());
+                ThreatOcsf.unmapped(signal, rest);
                 unmapped.put("evidence", rest);
             }
         }
@@ -389,7 +399,9 @@ public final class OcsfMapper {
                     string(rest, "rule_name"),
                     string(rest, "event_type"),
                     Instant.parse(string(map(event, "finding_info"), "created_time_dt")),
-                    cast(list(event, "evidences").getFirst()));
+                    cast(list(event, "evidences").getFirst()),
+                    event,
+                    rest);
         }
         throw new IllegalArgumentException("OCSF event has unknown vigil_evidence_type '" + type + "'");
     }

@@ -140,6 +140,29 @@ class EvidenceCodecTest {
                 .hasSize(Evidence.class.getPermittedSubclasses().length);
     }
 
+    /** Evidence stored before ADR 0046 reads as one event without lineage or actions, and is written back the same. */
+    @Test
+    void threatSignalsStoredBeforeTheirLineageReadBackUnchanged() {
+        String stored = "{\"type\":\"threat_signal\",\"ruleName\":\"r\",\"eventType\":\"open\","
+                + "\"at\":\"2026-01-01T00:00:00Z\",\"process\":{\"pid\":1,\"name\":\"cat\",\"executable\":"
+                + "\"/usr/bin/cat\",\"commandLine\":\"cat\",\"user\":null,\"parentName\":null},\"file\":null,"
+                + "\"connection\":null,\"workload\":{\"host\":\"h\",\"containerId\":null,\"image\":null},"
+                + "\"fields\":{}}";
+        Evidence.ThreatSignal read = (Evidence.ThreatSignal) EvidenceCodec.decode(stored);
+        assertThat(read.count()).isEqualTo(1);
+        assertThat(read.ancestors()).isEmpty();
+        assertThat(read.actions()).isEmpty();
+        assertThat(read.lastTime()).isNull();
+        assertThat(read.signalId()).isNull();
+        assertThat(read.workload().containerRuntime()).isNull();
+        assertThat(read.process()).isNotNull();
+        assertThat(read.process().ppid()).isNull();
+        assertThat(EvidenceCodec.encode(read)).isEqualTo(stored);
+        assertThatThrownBy(() -> EvidenceCodec.decode(stored.replace("\"fields\":{}", "\"fields\":{},\"count\":0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'count'");
+    }
+
     @Test
     void signalFieldsAreBounded() {
         Map<String, String> many = new java.util.HashMap<>();

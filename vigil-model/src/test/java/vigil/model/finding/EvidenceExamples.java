@@ -42,11 +42,42 @@ final class EvidenceExamples {
                     text.get(),
                     text.get(),
                     Instant.parse("2026-12-06T23:41:07.123456789Z"),
-                    new Evidence.ThreatSignal.Process(4242, text.get(), text.get(), text.get(), text.get(), text.get()),
+                    new Evidence.ThreatSignal.Process(
+                            4242,
+                            text.get(),
+                            text.get(),
+                            text.get(),
+                            text.get(),
+                            text.get(),
+                            4200L,
+                            1001L,
+                            1002L,
+                            text.get()),
                     new Evidence.ThreatSignal.FileAccess(text.get(), text.get()),
                     new Evidence.ThreatSignal.Connection(text.get(), text.get(), 51234, text.get(), 443),
-                    new Evidence.ThreatSignal.Workload(text.get(), text.get(), text.get()),
-                    Map.of(text.get(), text.get()));
+                    new Evidence.ThreatSignal.Workload(text.get(), text.get(), text.get(), text.get()),
+                    Map.of(text.get(), text.get()),
+                    List.of(
+                            new Evidence.ThreatSignal.Process(
+                                    4200,
+                                    text.get(),
+                                    text.get(),
+                                    text.get(),
+                                    text.get(),
+                                    text.get(),
+                                    4100L,
+                                    1003L,
+                                    1004L,
+                                    text.get()),
+                            new Evidence.ThreatSignal.Process(4100, text.get(), text.get(), text.get(), null, null)),
+                    7,
+                    Instant.parse("2026-12-06T23:41:09.000000001Z"),
+                    List.of(
+                            new Evidence.ThreatSignal.Action(text.get(), text.get(), text.get()),
+                            new Evidence.ThreatSignal.Action(text.get(), text.get(), null)),
+                    text.get(),
+                    text.get(),
+                    text.get());
         } else if (type == Evidence.IdentityRisk.class) {
             return new Evidence.IdentityRisk(
                     text.get(),

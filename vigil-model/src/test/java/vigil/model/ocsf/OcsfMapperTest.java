@@ -139,4 +139,54 @@ class OcsfMapperTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("finding_info");
     }
+
+    /** A signal is a Detection Finding with its tactic and technique, count, lineage and container runtime (ADR 0046). */
+    @Test
+    void aThreatSignalIsADetectionFindingWithItsAttackAndLineage() {
+        Evidence.ThreatSignal signal = new Evidence.ThreatSignal(
+                "shadow_file_read",
+                "open",
+                Instant.parse("2026-12-07T12:00:01.123456789Z"),
+                new Evidence.ThreatSignal.Process(
+                        4242, "cat", "/usr/bin/cat", "cat /etc/shadow", "root", "bash", 4200L, 0L, 0L, "root"),
+                new Evidence.ThreatSignal.FileAccess("/etc/shadow", "open_read"),
+                null,
+                new Evidence.ThreatSignal.Workload("web-01", "3f9a", "nginx:1.27", "docker"),
+                Map.of("open.file.path", "/etc/shadow"),
+                List.of(
+                        new Evidence.ThreatSignal.Process(4200, "bash", "/usr/bin/bash", "bash", null, null),
+                        new Evidence.ThreatSignal.Process(1, "systemd", "/usr/lib/systemd/systemd", "", null, null)),
+                3,
+                Instant.parse("2026-12-07T12:00:04.000000001Z"),
+                List.of(new Evidence.ThreatSignal.Action("kill", "done", "SIGKILL sent to 4242")),
+                "5f0b3c1e-2a8c-4a8e-9d0e-3b1f0c6d7a21",
+                "TA0006",
+                "T1003.008");
+        Finding finding = new Finding(
+                Fingerprint.of(Category.THREAT, "signal", "", "5f0b3c1e"),
+                Category.THREAT,
+                new RuleRef("shadow_file_read", "A process read /etc/shadow", Severity.HIGH, List.of()),
+                new Resource("host", "host:agent-1", "web-01", null, "web-01", null, Map.of()),
+                new FindingStatus.Open(),
+                FIRST,
+                LAST,
+                signal,
+                null);
+        Map<String, Object> event = OcsfMapper.toOcsf(finding);
+        assertThat(event).containsEntry("class_uid", 2004).containsEntry("count", 3L);
+        assertThat(event.get("type_uid")).isEqualTo(200401L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) event.get("finding_info");
+        assertThat(info.get("attacks"))
+                .isEqualTo(List.of(Map.of("tactic", Map.of("uid", "TA0006"), "technique", Map.of("uid", "T1003.008"))));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> evidence = (Map<String, Object>) ((List<Object>) event.get("evidences")).getFirst();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> process = (Map<String, Object>) evidence.get("process");
+        assertThat(process.get("lineage")).isEqualTo(List.of("/usr/bin/bash", "/usr/lib/systemd/systemd"));
+        assertThat(process.get("parent_process")).isEqualTo(Map.of("name", "bash", "pid", 4200L));
+        assertThat(evidence.get("container"))
+                .isEqualTo(Map.of("uid", "3f9a", "image", Map.of("name", "nginx:1.27"), "runtime", "docker"));
+        assertThat(OcsfMapper.fromOcsf(event)).isEqualTo(finding);
+    }
 }

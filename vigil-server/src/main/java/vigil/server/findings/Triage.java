@@ -36,8 +36,33 @@ public final class Triage {
      */
     private boolean transition(
             String orgId, String findingId, String to, @Nullable String reason, @Nullable Long until, String actor) {
+        return jdbi.inTransaction(handle -> transition(handle, orgId, findingId, to, reason, until, actor));
+    }
+
+    /**
+     * {@link #mute} in the caller's transaction: a wing whose findings have a life cycle of their own keeps their
+     * status with it (an archived threat signal is a muted finding, ADR 0046).
+     */
+    public boolean mute(
+            Handle handle, String orgId, String findingId, String reason, @Nullable Long until, String actor) {
+        return transition(handle, orgId, findingId, "muted", reason, until, actor);
+    }
+
+    /** {@link #unmute} in the caller's transaction. */
+    public boolean unmute(Handle handle, String orgId, String findingId, String actor) {
+        return transition(handle, orgId, findingId, "open", null, null, actor);
+    }
+
+    private boolean transition(
+            Handle handle,
+            String orgId,
+            String findingId,
+            String to,
+            @Nullable String reason,
+            @Nullable Long until,
+            String actor) {
         long now = clock.millis();
-        return jdbi.inTransaction(handle -> {
+        {
             record Current(String status, int rank, String category) {}
             Optional<Current> current = handle.createQuery("SELECT status, severity_rank, category FROM findings"
                             + " WHERE org_id = :org AND id = :id")
@@ -70,7 +95,7 @@ public final class Triage {
             counts.apply(handle);
             event(handle, orgId, findingId, now, to.equals("muted") ? "muted" : "unmuted", actor, reason);
             return true;
-        });
+        }
     }
 
     /**

@@ -78,6 +78,11 @@ public final class SecuredRoutes {
         add(Method.DELETE, path, permission, handler, false);
     }
 
+    /** A wing's API route, registered as the core registers its own. */
+    public void api(ApiRoute route) {
+        add(route.method(), route.path(), route.permission(), route.handler(), false);
+    }
+
     private void add(Method method, String path, Permission permission, Handler handler, boolean page) {
         add(method, path, permission, handler, page, true);
     }

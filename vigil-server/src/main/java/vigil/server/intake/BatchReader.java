@@ -51,6 +51,11 @@ final class BatchReader {
     static final int MAX_COMPONENTS = 100_000;
     /** Tokens of one object held as a tree: a component, an inventory's metadata, the agent with its facts. */
     static final int MAX_TREE_TOKENS = 50_000;
+    /**
+     * JSON values of all the batch's sections other than inventories together, each held as a tree for the wing that
+     * claims it (ADR 0046): a section of 1,000 signals is about 200,000, one with every field at its limit 700,000.
+     */
+    static final int MAX_SECTION_VALUES = 1_000_000;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -69,15 +74,24 @@ final class BatchReader {
      * a version 1 batch (its agent is its source); a version 2 batch's inventory sections are its inventories.
      */
     record Parts(
-            JsonNode batchId, JsonNode source, JsonNode agent, List<Inventory> inventories, long decompressedBytes) {}
+            JsonNode batchId,
+            JsonNode source,
+            JsonNode agent,
+            List<Inventory> inventories,
+            List<Intake.Section> sections,
+            long decompressedBytes) {}
 
-    /** The section types a batch may carry (ADR 0030); only {@code inventory} is taken until their wings exist. */
+    /**
+     * The section types a batch may carry (ADR 0030). An {@code inventory} section is read as its packages; any other
+     * is kept as a bounded tree for the wing that claims its type (ADR 0046).
+     */
     static final java.util.Set<String> SECTION_TYPES = java.util.Arrays.stream(vigil.model.batch.SectionType.values())
             .map(vigil.model.batch.SectionType::wire)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JsonParser parser;
     private long tokens;
+    private long sectionValues;
     private int components;
     private @Nullable String batchId;
 
@@ -120,6 +134,7 @@ final class BatchReader {
         JsonNode agent = NODES.missingNode();
         JsonNode source = NODES.missingNode();
         List<Inventory> inventories = new ArrayList<>();
+        List<Intake.Section> others = new ArrayList<>();
         boolean sawInventories = false;
         boolean sawSections = false;
         for (JsonToken token = next(); token == JsonToken.PROPERTY_NAME; token = next()) {
@@ -144,7 +159,7 @@ final class BatchReader {
                         throw twoBodies();
                     }
                     sawSections = true;
-                    sections(value, inventories);
+                    sections(value, inventories, others);
                 }
                 default -> skip(value);
             }
@@ -152,7 +167,7 @@ final class BatchReader {
         if (parser.nextToken() != null) {
             throw new IntakeException(400, "the batch has content after its JSON object");
         }
-        return new Parts(id, source, agent, inventories, in.read);
+        return new Parts(id, source, agent, inventories, others, in.read);
     }
 
     private static IntakeException twoBodies() {
@@ -163,21 +178,26 @@ final class BatchReader {
     }
 
     /**
-     * Version 2: {@code [{"type": "inventory", "cyclonedx": {...}}, ...]}. A section of another known type is refused
-     * with 422 naming it (no wing takes it yet); an unknown type is malformed.
+     * Version 2: {@code [{"type": "inventory", "cyclonedx": {...}}, {"type": "signals", ...}, ...]}. An inventory
+     * section is read as its packages; a section of another known type is kept whole as a tree, within
+     * {@link #MAX_SECTION_VALUES}, for the wing that claims it (a type no wing claims is refused by {@link Intake} with
+     * 422 naming it); an unknown type is malformed.
      */
-    private void sections(JsonToken token, List<Inventory> into) throws IntakeException {
+    private void sections(JsonToken token, List<Inventory> into, List<Intake.Section> others) throws IntakeException {
         if (token != JsonToken.START_ARRAY) {
             throw new IntakeException(400, "\"sections\" must be an array of {\"type\": ..., ...} objects");
         }
+        String inventoryType = vigil.model.batch.SectionType.INVENTORY.wire();
         int count = 0;
         for (JsonToken element = next(); element != JsonToken.END_ARRAY; element = next()) {
             element(++count, "sections");
+            int index = count - 1;
             if (element != JsonToken.START_OBJECT) {
-                throw new IntakeException(400, "section " + (count - 1) + " of the batch is not a JSON object");
+                throw new IntakeException(400, "section " + index + " of the batch is not a JSON object");
             }
             String type = null;
             boolean inventory = false;
+            ObjectNode body = NODES.objectNode();
             for (JsonToken field = next(); field == JsonToken.PROPERTY_NAME; field = next()) {
                 String property = parser.currentName();
                 JsonToken value = next();
@@ -187,9 +207,11 @@ final class BatchReader {
                         type = named.isString() ? named.asString() : "(not a string)";
                     }
                     case "cyclonedx" -> {
+                        if (type != null && !type.equals(inventoryType)) {
+                            throw onlyInventories(index, type);
+                        }
                         if (inventory) {
-                            throw new IntakeException(
-                                    400, "section " + (count - 1) + " has two \"cyclonedx\" documents");
+                            throw new IntakeException(400, "section " + index + " has two \"cyclonedx\" documents");
                         }
                         if (into.size() >= MAX_INVENTORIES) {
                             throw tooManyInventories();
@@ -197,28 +219,66 @@ final class BatchReader {
                         inventory = true;
                         into.add(inventory(value, into.size()));
                     }
-                    default -> skip(value);
+                    default -> {
+                        if (inventoryType.equals(type)) {
+                            skip(value); // an inventory section's other fields were never read
+                        } else {
+                            body.set(property, held(value, index, type));
+                        }
+                    }
                 }
             }
             if (type == null || !SECTION_TYPES.contains(type)) {
                 throw new IntakeException(
                         400,
-                        "section " + (count - 1) + " of the batch has "
+                        "section " + index + " of the batch has "
                                 + (type == null ? "no \"type\"" : "type '" + type + "'")
                                 + "; a section's type is one of " + new java.util.TreeSet<>(SECTION_TYPES));
             }
-            if (!type.equals(vigil.model.batch.SectionType.INVENTORY.wire())) {
-                throw new IntakeException(
-                        422,
-                        "the batch has a '" + type + "' section, which this server does not take yet: it stores"
-                                + " 'inventory' sections only; send the other sections to a server that has the"
-                                + " capability, or leave them out");
+            if (!type.equals(inventoryType)) {
+                if (inventory) {
+                    throw onlyInventories(index, type);
+                }
+                body.put("type", type);
+                others.add(new Intake.Section(index, type, body));
+                continue;
             }
             if (!inventory) {
                 throw new IntakeException(
-                        400, "inventory section " + (count - 1) + " has no \"cyclonedx\" document; put the SBOM there");
+                        400, "inventory section " + index + " has no \"cyclonedx\" document; put the SBOM there");
             }
         }
+    }
+
+    private static IntakeException onlyInventories(int index, String type) {
+        return new IntakeException(
+                400,
+                "section " + index + " is a '" + type + "' section with a \"cyclonedx\" document; only inventory"
+                        + " sections carry one");
+    }
+
+    /** A value of a section kept for its wing, charged to {@link #MAX_SECTION_VALUES}. */
+    private JsonNode held(JsonToken token, int index, @Nullable String type) throws IntakeException {
+        long start = tokens;
+        JsonNode value = value(
+                token,
+                start,
+                MAX_SECTION_VALUES - sectionValues,
+                "section " + index + (type == null ? "" : " ('" + type + "')"),
+                "the limit for the sections of a batch other than inventories; send fewer per batch");
+        sectionValues += tokens - start;
+        if (sectionValues > MAX_SECTION_VALUES) {
+            throw sectionsTooLarge(index, type);
+        }
+        return value;
+    }
+
+    private static IntakeException sectionsTooLarge(int index, @Nullable String type) {
+        return new IntakeException(
+                413,
+                "section " + index + (type == null ? "" : " ('" + type + "')") + " takes the batch's sections past "
+                        + MAX_SECTION_VALUES + " JSON values, the limit for the sections of a batch other than"
+                        + " inventories; send fewer per batch");
     }
 
     private static IntakeException tooManyInventories() {
@@ -287,22 +347,25 @@ final class BatchReader {
 
     /** Reads a value (already at its first token) as a tree of at most {@link #MAX_TREE_TOKENS} tokens. */
     private JsonNode tree(JsonToken token, String what) throws IntakeException {
-        return value(token, tokens, what);
+        return value(
+                token,
+                tokens,
+                MAX_TREE_TOKENS,
+                what,
+                "the limit for one object of a batch; the Vigil agent never sends such an object, check what made this"
+                        + " batch");
     }
 
-    private JsonNode value(JsonToken token, long start, String what) throws IntakeException {
-        if (tokens - start > MAX_TREE_TOKENS) {
-            throw new IntakeException(
-                    413,
-                    what + " has more than " + MAX_TREE_TOKENS + " JSON values, the limit for one object of a batch;"
-                            + " the Vigil agent never sends such an object, check what made this batch");
+    private JsonNode value(JsonToken token, long start, long limit, String what, String why) throws IntakeException {
+        if (tokens - start > limit) {
+            throw new IntakeException(413, what + " has more than " + limit + " JSON values, " + why);
         }
         return switch (token) {
             case START_OBJECT -> {
                 ObjectNode object = NODES.objectNode();
                 for (JsonToken field = next(); field == JsonToken.PROPERTY_NAME; field = next()) {
                     String name = parser.currentName();
-                    object.set(name, value(next(), start, what));
+                    object.set(name, value(next(), start, limit, what, why));
                 }
                 yield object;
             }
@@ -311,7 +374,7 @@ final class BatchReader {
                 int count = 0;
                 for (JsonToken element = next(); element != JsonToken.END_ARRAY; element = next()) {
                     element(++count, what);
-                    array.add(value(element, start, what));
+                    array.add(value(element, start, limit, what, why));
                 }
                 yield array;
             }

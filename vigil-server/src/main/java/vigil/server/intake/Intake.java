@@ -120,6 +120,7 @@ public final class Intake {
      * @param spool null when the agent does not report it (older agents)
      * @param droppedSections what the source's spool dropped of sections it keeps in order, per section type, as it
      *     reported it ({@code agent.spool.droppedSections}); empty when it reported none
+     * @param sections the sections other than inventories, in the batch's order, each for the wing that claims its type
      */
     public record ParsedBatch(
             String batchId,
@@ -131,16 +132,32 @@ public final class Intake {
             JsonNode agent,
             List<Inventory> inventories,
             @Nullable Spool spool,
-            java.util.SortedMap<String, Long> droppedSections) {
+            java.util.SortedMap<String, Long> droppedSections,
+            List<Section> sections) {
         public ParsedBatch {
             inventories = List.copyOf(inventories);
+            sections = List.copyOf(sections);
             droppedSections = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(droppedSections));
         }
 
         public boolean fromAnAgent() {
             return source.kind() == Source.Kind.AGENT;
         }
+
+        /** The batch's sections of one type ({@code signals}), in order. */
+        public List<Section> sections(String type) {
+            return sections.stream()
+                    .filter(section -> section.type().equals(type))
+                    .toList();
+        }
     }
+
+    /**
+     * A section of a batch other than an inventory, as read: its position among the batch's sections, its type and its
+     * whole object (type included) as a tree, bounded by the reader's limits (ADR 0046). The wing that claims the type
+     * reads and checks it; the core never looks inside.
+     */
+    public record Section(int index, String type, JsonNode body) {}
 
     /** A batch naming an agent or image bound to another API key; the message says what to do. */
     public static final class BindingRefused extends RuntimeException {
@@ -169,6 +186,7 @@ public final class Intake {
         if (unhandled.isPresent()) {
             throw new IntakeException(422, unhandled.get());
         }
+        check(parsed);
         // Refused before anything is matched or queued. With a queue the binding is claimed now, so that of two keys
         // registering one new agent the loser hears it now, not from a worker; without one, reading it is enough
         // (the claim in the store's transaction decides) and costs no write transaction.
@@ -283,6 +301,11 @@ public final class Intake {
             return new BatchSink.NotABatch(unhandled.get());
         }
         try {
+            check(batch);
+        } catch (IntakeException e) {
+            return new BatchSink.NotABatch(String.valueOf(e.getMessage()));
+        }
+        try {
             Result result = store(orgId, keyId, batch);
             return new BatchSink.Stored(result.batchId(), result.duplicate());
         } catch (RuntimeException e) {
@@ -388,7 +411,27 @@ public final class Intake {
                     + " that stores them (it was built without the vulnerability wing); send it to a server that has"
                     + " one");
         }
+        for (Section section : batch.sections()) {
+            if (!sections.containsKey(section.type())) {
+                return Optional.of("the batch has a '" + section.type() + "' section (section " + section.index()
+                        + "), which this server does not take yet: no capability of this server stores '"
+                        + section.type() + "' sections; send them to a server that has the capability, or leave"
+                        + " them out");
+            }
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Each wing checks the sections it claims (a signal without its rule, a value out of range): 400 naming the
+     * section and what is wrong, before anything is queued or stored.
+     */
+    private void check(ParsedBatch batch) throws IntakeException {
+        for (SectionHandler handler : sections.values()) {
+            if (handler.present(batch)) {
+                handler.check(batch);
+            }
+        }
     }
 
     /** The section name of inventories in the batch envelope. */
@@ -429,7 +472,8 @@ public final class Intake {
                     JsonNodeFactory.instance.objectNode(),
                     batch.inventories(),
                     null,
-                    new java.util.TreeMap<>());
+                    new java.util.TreeMap<>(),
+                    batch.sections());
         }
         String agentId = source.id();
         String hostname = text(agent, "hostname", 255);
@@ -445,7 +489,8 @@ public final class Intake {
                 agent,
                 batch.inventories(),
                 spool(agent),
-                droppedSections(agent));
+                droppedSections(agent),
+                batch.sections());
     }
 
     /**

@@ -137,6 +137,9 @@ public final class UiRoutes {
         routes.form("/ui/findings/{id}/assign", Permission.TRIAGE, this::assign);
         routes.page("/setup", Permission.READ, this::setupPage);
         for (UiWing wing : wings) {
+            for (UiForm form : wing.forms(renderer)) {
+                routes.form(form.path(), form.permission(), form.handler());
+            }
             for (UiPage page : wing.pages(renderer)) {
                 routes.page(page.path(), page.permission(), page.handler());
             }

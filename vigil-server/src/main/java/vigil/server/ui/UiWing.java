@@ -17,4 +17,9 @@ public interface UiWing {
 
     /** Its pages; {@code renderer} renders a template inside the layout. */
     List<UiPage> pages(PageRenderer renderer);
+
+    /** Its form posts (triage buttons); none by default. */
+    default List<UiForm> forms(PageRenderer renderer) {
+        return List.of();
+    }
 }

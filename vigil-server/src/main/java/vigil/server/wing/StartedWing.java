@@ -2,6 +2,7 @@ package vigil.server.wing;
 
 import java.io.IOException;
 import java.util.List;
+import vigil.server.http.ApiRoute;
 import vigil.server.ui.UiWing;
 
 /** A started wing: what it adds to intake, the web UI and the background work, and how it stops. */
@@ -11,6 +12,11 @@ public interface StartedWing extends AutoCloseable {
 
     /** Its pages and navigation entries. */
     List<UiWing> ui();
+
+    /** Its routes under {@code /api/v1/}, each with its permission (ADR 0046); none by default. */
+    default List<ApiRoute> api() {
+        return List.of();
+    }
 
     /** Work it repeats in the background while the server runs. */
     List<BackgroundTask> tasks();

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vigil.features.matrix.Capability;
+import vigil.server.http.ApiRoute;
 import vigil.server.ui.UiWing;
 
 /** The wings on the class path, started: what the core's intake, web UI and background work take from them. */
@@ -73,6 +74,11 @@ public final class Wings implements AutoCloseable {
 
     public List<UiWing> ui() {
         return started.stream().flatMap(wing -> wing.ui().stream()).toList();
+    }
+
+    /** The wings' API routes (ADR 0046). */
+    public List<ApiRoute> api() {
+        return started.stream().flatMap(wing -> wing.api().stream()).toList();
     }
 
     public List<BackgroundTask> tasks() {

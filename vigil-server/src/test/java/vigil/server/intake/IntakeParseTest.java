@@ -223,15 +223,17 @@ class IntakeParseTest {
     }
 
     @Test
-    void sectionsOtherThanInventoryAreRefusedWith422NamingThem() throws Exception {
+    void sectionsNoWingClaimsAreRefusedWith422NamingThem() throws Exception {
         for (String type : List.of("signals", "posture", "identity")) {
             ObjectNode batch = batch("batch-" + type + "-01");
             ArrayNode sections = batch.putArray("sections");
-            sections.addObject()
-                    .put("type", "inventory")
-                    .set("cyclonedx", CycloneDx.tree(host("curl"), List.of(), "test", UUID.randomUUID()));
             sections.addObject().put("type", type).putArray("events");
-            assertRefused(gzip(batch), 422, "has a '" + type + "' section, which this server does not take yet");
+            assertRefused(
+                    gzip(batch), 422, "has a '" + type + "' section (section 0), which this server does not take");
+            assertThat(intake.storeQueued("org", "key-id", gzip(batch), true))
+                    .isInstanceOfSatisfying(
+                            vigil.spi.intake.BatchSink.NotABatch.class,
+                            refused -> assertThat(refused.reason()).contains("'" + type + "' section"));
         }
         ObjectNode unknown = batch("batch-unknown-01");
         unknown.putArray("sections").addObject().put("type", "telemetry");
@@ -343,6 +345,94 @@ class IntakeParseTest {
             return e;
         }
         throw new AssertionError("the statement did not fail");
+    }
+
+    /** A section of another type is carried whole, type included, for the wing that claims it; the core reads none. */
+    @Test
+    void otherSectionsAreCarriedAsTreesInOrder() throws Exception {
+        ObjectNode batch = batch("batch-carry-001");
+        ArrayNode sections = batch.putArray("sections");
+        sections.addObject().putArray("signals").addObject().put("id", "s1");
+        ((ObjectNode) sections.get(0)).put("type", "signals"); // the type may come after the content
+        sections.addObject()
+                .put("type", "inventory")
+                .set("cyclonedx", CycloneDx.tree(host("curl"), List.of(), "test", UUID.randomUUID()));
+        sections.addObject().put("type", "signals").putObject("sensor").put("state", "off");
+        Intake.ParsedBatch parsed = Intake.parseBatch(gzip(batch), true);
+        assertThat(parsed.inventories()).hasSize(1);
+        assertThat(parsed.sections()).extracting(Intake.Section::index).containsExactly(0, 2);
+        assertThat(parsed.sections("signals")).hasSize(2);
+        assertThat(parsed.sections("posture")).isEmpty();
+        assertThat(parsed.sections()
+                        .get(0)
+                        .body()
+                        .path("signals")
+                        .get(0)
+                        .path("id")
+                        .asString())
+                .isEqualTo("s1");
+        assertThat(parsed.sections().get(1).body().path("type").asString()).isEqualTo("signals");
+
+        ObjectNode cyclone = batch("batch-carry-002");
+        cyclone.putArray("sections")
+                .addObject()
+                .put("type", "signals")
+                .set("cyclonedx", CycloneDx.tree(host("curl"), List.of(), "test", UUID.randomUUID()));
+        assertRefused(gzip(cyclone), 400, "only inventory sections carry one");
+    }
+
+    /** What the sections other than inventories hold is bounded per batch, whatever their number. */
+    @Test
+    void otherSectionsAreBoundedTogether() throws Exception {
+        ObjectNode batch = batch("batch-bound-001");
+        ArrayNode sections = batch.putArray("sections");
+        for (int s = 0; s < 12; s++) {
+            ArrayNode values = sections.addObject().put("type", "signals").putArray("signals");
+            for (int i = 0; i < 90_000; i++) {
+                values.add(i);
+            }
+        }
+        assertRefused(gzip(batch), 413, "the limit for the sections of a batch other than inventories");
+    }
+
+    /** A wing checks its sections before anything is stored: its 400 refuses the batch, on both paths. */
+    @Test
+    void aWingChecksTheSectionsItClaims() throws Exception {
+        vigil.server.wing.SectionHandler strict = new vigil.server.wing.SectionHandler() {
+            @Override
+            public String section() {
+                return "signals";
+            }
+
+            @Override
+            public boolean present(Intake.ParsedBatch batch) {
+                return !batch.sections("signals").isEmpty();
+            }
+
+            @Override
+            public void check(Intake.ParsedBatch batch) throws IntakeException {
+                throw new IntakeException(400, "signals section 0, signal 0: \"rule_id\" is missing");
+            }
+
+            @Override
+            public Prepared prepare(Intake.ParsedBatch batch) {
+                throw new AssertionError("a batch that failed its check is never prepared");
+            }
+        };
+        Intake claimed = new Intake(
+                org.jdbi.v3.core.Jdbi.create("jdbc:sqlite::memory:"),
+                java.util.Map.of("signals", strict),
+                Clock.systemUTC());
+        ObjectNode batch = batch("batch-check-001");
+        batch.putArray("sections").addObject().put("type", "signals").putArray("signals");
+        assertThatThrownBy(() -> claimed.accept(agent, gzip(batch), true))
+                .isInstanceOf(IntakeException.class)
+                .hasMessageContaining("\"rule_id\" is missing")
+                .satisfies(e -> assertThat(((IntakeException) e).status()).isEqualTo(400));
+        assertThat(claimed.storeQueued("org", "key-id", gzip(batch), true))
+                .isInstanceOfSatisfying(
+                        vigil.spi.intake.BatchSink.NotABatch.class,
+                        refused -> assertThat(refused.reason()).contains("\"rule_id\" is missing"));
     }
 
     /**

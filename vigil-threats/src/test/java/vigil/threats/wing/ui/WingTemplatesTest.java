@@ -1,0 +1,132 @@
+package vigil.threats.wing.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static vigil.server.ui.TemplateEscapingTest.HOSTILE;
+import static vigil.server.ui.TemplateEscapingTest.h;
+
+import gg.jte.output.StringOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import vigil.server.ui.TemplateEscapingTest;
+import vigil.server.ui.TemplateSourcesTest;
+import vigil.server.ui.view.Badge;
+import vigil.server.ui.view.Link;
+import vigil.server.ui.view.Pager;
+
+/**
+ * The Threats templates held to the core's rules (ADR 0032, 0037): rendered with views whose every string is hostile
+ * they come out escaped, and no source has inline script, style, handlers or raw output.
+ */
+class WingTemplatesTest {
+    private static Map<String, Object> bodies() {
+        Map<String, Object> bodies = new LinkedHashMap<>();
+        Badge badge = new Badge(h("kind"), h("text"));
+        bodies.put(
+                "threats/signals.jte",
+                new SignalsPage(
+                        TemplateEscapingTest.frame(),
+                        List.of(
+                                new SignalsPage.Period(h("p"), "/threats?" + HOSTILE, false),
+                                new SignalsPage.Period(h("p"), "/t", true)),
+                        List.of(new Link("/threats?" + HOSTILE, h("active"))),
+                        List.of(new SignalsPage.Facet(
+                                h("facet"),
+                                List.of(new SignalsPage.FacetValue(h("value"), 3, "/threats?" + HOSTILE, true)))),
+                        new SignalsPage.Timeline(
+                                h("title"),
+                                720,
+                                120,
+                                4,
+                                List.of(new SignalsPage.Bar(h("start"), 2, h("x"), h("y"), h("w"), h("h"))),
+                                h("first"),
+                                h("last")),
+                        List.of(new SignalsPage.Row(
+                                "/threats/signals/" + HOSTILE,
+                                h("time"),
+                                h("rule"),
+                                badge,
+                                h("host"),
+                                h("process"),
+                                h("image"),
+                                badge,
+                                h("note"))),
+                        new SignalsPage.Empty(h("kind"), h("empty")),
+                        new Pager(null, new Link("/threats?" + HOSTILE, h("next")), null),
+                        List.of(new SignalsPage.SensorView(
+                                h("host"), badge, h("reason"), h("source"), 1, 2, h("lost"), 3, 4, h("reported"))),
+                        List.of(new SignalsPage.MuteView(
+                                h("id"),
+                                h("rule"),
+                                h("target"),
+                                h("reason"),
+                                h("by"),
+                                "/ui/threats/mutes/" + HOSTILE))));
+        bodies.put(
+                "threats/signal.jte",
+                new SignalPage(
+                        TemplateEscapingTest.frame(),
+                        h("id"),
+                        h("title"),
+                        List.of(new SignalPage.Fact(h("name"), h("value"))),
+                        badge,
+                        badge,
+                        List.of(
+                                new SignalPage.TreeNode(
+                                        0, h("indent"), h("pid"), h("path"), h("args"), h("user"), false),
+                                new SignalPage.TreeNode(
+                                        1, h("indent"), h("pid"), h("path"), h("args"), h("user"), true)),
+                        List.of(new SignalPage.Fact(h("field"), h("value"))),
+                        List.of(new SignalPage.ActionView(h("action"), h("result"), h("detail"))),
+                        List.of(new SignalPage.HistoryView(h("at"), h("change"), h("actor"), h("detail"))),
+                        new SignalPage.Buttons(
+                                "/ui/threats/signals/" + HOSTILE, true, true, true, h("rule"), h("path"), h("image"))));
+        return bodies;
+    }
+
+    private static Set<String> templates() throws IOException {
+        Set<String> templates = new TreeSet<>();
+        Path root = Path.of("src", "main", "jte");
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(file -> file.toString().endsWith(".jte"))
+                    .map(file -> root.relativize(file).toString().replace('\\', '/'))
+                    .forEach(templates::add);
+        }
+        return templates;
+    }
+
+    @Test
+    void everyTemplateHasAHostileView() throws IOException {
+        assertThat(templates()).contains("threats/signals.jte", "threats/signal.jte");
+        assertThat(bodies().keySet()).containsExactlyInAnyOrderElementsOf(templates());
+    }
+
+    @Test
+    void hostileStringsComeOutEscapedInEveryBody() {
+        bodies().forEach((template, view) -> {
+            StringOutput output = new StringOutput();
+            WingTemplates.body(template, view).writeTo(new gg.jte.html.OwaspHtmlTemplateOutput(output));
+            TemplateEscapingTest.assertEscaped(template, output.toString());
+        });
+    }
+
+    @Test
+    void sourcesHaveNoInlineScriptStyleHandlerOrRawOutput() throws IOException {
+        for (String template : templates()) {
+            String source = Files.readString(Path.of("src", "main", "jte", template));
+            for (Pattern forbidden : TemplateSourcesTest.FORBIDDEN) {
+                assertThat(forbidden.matcher(source).find())
+                        .as(template + " contains " + forbidden.pattern())
+                        .isFalse();
+            }
+        }
+    }
+}
