@@ -550,7 +550,9 @@ final class AgentCommand implements Callable<Integer> {
             long refused = 0;
             if (java.nio.file.Files.isDirectory(rejected)) {
                 try (var files = java.nio.file.Files.list(rejected)) {
-                    refused = files.count();
+                    // each refused batch, without the server's reasons kept beside them
+                    refused = files.filter(f -> !f.getFileName().toString().endsWith(".reason.txt"))
+                            .count();
                 }
             }
             // the sensor's state as the running agent last wrote it (absent when Threats never ran here)

@@ -141,7 +141,10 @@ public final class AgentRunner {
 
     static String describe(Uploader.Round round) {
         return "sent " + round.sent() + (round.duplicates() > 0 ? ", " + round.duplicates() + " already there" : "")
-                + (round.rejected() > 0 ? ", " + round.rejected() + " refused (kept in agent/rejected)" : "")
+                + (round.rejected() > 0
+                        ? ", " + round.rejected() + " refused (kept in agent/rejected"
+                                + (round.refusal() == null ? ")" : "; the server said: " + round.refusal() + ")")
+                        : "")
                 + ", " + round.remaining() + " spooled" + (round.problem() == null ? "" : "; " + round.problem());
     }
 }

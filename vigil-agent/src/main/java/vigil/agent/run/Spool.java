@@ -213,8 +213,16 @@ public final class Spool {
 
     /** Moves a batch the server refused as malformed aside, so it is kept for inspection but not retried. */
     public synchronized void reject(Entry entry) throws IOException {
+        reject(entry, null);
+    }
+
+    /** The same, keeping the server's reason beside the batch ({@code NAME.reason.txt}). */
+    public synchronized void reject(Entry entry, @org.jspecify.annotations.Nullable String reason) throws IOException {
         Path rejected = Files.createDirectories(directory.resolveSibling("rejected"));
         Files.move(entry.file(), rejected.resolve(entry.file().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        if (reason != null) {
+            Files.writeString(rejected.resolve(entry.file().getFileName() + ".reason.txt"), reason + "\n");
+        }
     }
 
     /** Batches dropped since counting began, across restarts. */

@@ -23,6 +23,7 @@ public final class Uploader {
      *
      * @param problem why the round stopped with batches left, or null when it sent all it could
      * @param retryAfter how long the server asked to wait before the next try (429, 503), or null
+     * @param refusal what the server said of the last batch it refused (400, 413), or null when it refused none
      */
     public record Round(
             int sent,
@@ -30,7 +31,18 @@ public final class Uploader {
             int rejected,
             int remaining,
             @Nullable String problem,
-            @Nullable Duration retryAfter) {}
+            @Nullable Duration retryAfter,
+            @Nullable String refusal) {
+        public Round(
+                int sent,
+                int duplicates,
+                int rejected,
+                int remaining,
+                @Nullable String problem,
+                @Nullable Duration retryAfter) {
+            this(sent, duplicates, rejected, remaining, problem, retryAfter, null);
+        }
+    }
 
     /** The server's answer to one batch. */
     public record Response(
@@ -62,6 +74,7 @@ public final class Uploader {
         int duplicates = 0;
         int rejected = 0;
         String problem = null;
+        String refusal = null;
         Duration retryAfter = null;
         for (Spool.Entry entry : spool.entries()) {
             byte[] body = Files.readAllBytes(entry.file());
@@ -87,7 +100,9 @@ public final class Uploader {
                     sent++;
                 }
             } else if (status == 400 || status == 413) {
-                spool.reject(entry);
+                // the reason is kept beside the batch and told, so that the refusal can be understood and fixed
+                refusal = status + " " + abbreviate(response.body());
+                spool.reject(entry, refusal);
                 rejected++;
             } else {
                 retryAfter = retryAfter(response.retryAfter(), java.time.Instant.now());
@@ -98,7 +113,7 @@ public final class Uploader {
                 break;
             }
         }
-        return new Round(sent, duplicates, rejected, spool.entries().size(), problem, retryAfter);
+        return new Round(sent, duplicates, rejected, spool.entries().size(), problem, retryAfter, refusal);
     }
 
     /** What the server answered one batch sent outside the spool. */

@@ -193,7 +193,8 @@ public final class SignalReader {
         return new Evidence.ThreatSignal.Process(
                 absent(node.path("pid")) ? 0 : whole(node, in, "pid", 0, 0xFFFF_FFFFL),
                 text(node, in, "comm", 1, 256),
-                text(node, in, "path", 1, MAX_PATH),
+                // empty when the executable is unknown: a kernel thread, or a process gone before it was read
+                text(node, in, "path", 0, MAX_PATH),
                 absent(node.path("args")) ? "" : text(node, in, "args", 0, MAX_ARGS),
                 optionalText(node, in, "user", 256),
                 null,

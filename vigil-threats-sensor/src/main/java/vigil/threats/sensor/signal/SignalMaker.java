@@ -109,6 +109,11 @@ public final class SignalMaker {
     }
 
     private Signal.@Nullable FileTouch file(Event event) {
+        Signal.FileTouch touch = touch(event);
+        return touch == null || touch.path().isEmpty() ? null : touch;
+    }
+
+    private Signal.@Nullable FileTouch touch(Event event) {
         return switch (event.type()) {
             case "exec" -> new Signal.FileTouch(text(event, "exec.file.path"), "exec");
             case "open" -> {

@@ -1,0 +1,169 @@
+package vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * CSM Threats end to end, as it ships: {@code vigil agent run} runs the real sensor (CI runs as root) with the built-in
+ * policy, a process on this host reads {@code /etc/shadow}, and the server's Threats wing has the signal, with its
+ * rule, severity, process tree and host, within seconds; {@code vigil agent status} shows the sensor running and the
+ * server's sensors list has the host.
+ */
+class AgentThreatsIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path temp;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Process startServer(Path data, int port) throws Exception {
+        Process process = new ProcessBuilder(
+                        BuiltJar.command("server", "--data-dir", data.toString(), "--port", String.valueOf(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(temp.resolve("server.log").toFile())
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200) {
+                    return process;
+                }
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        process.destroyForcibly();
+        throw new AssertionError("the server did not become healthy within 60 s");
+    }
+
+    private static Properties credentials(Path data) throws Exception {
+        Properties properties = new Properties();
+        try (var reader = Files.newBufferedReader(data.resolve("initial-credentials"))) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+
+    private static String login(int port, Properties credentials) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\""
+                                        + credentials.getProperty("email") + "\",\"password\":\""
+                                        + credentials.getProperty("password") + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body()).path("token").asString();
+    }
+
+    private static JsonNode get(int port, String token, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void aSignalOnThisHostReachesTheServer() throws Exception {
+        Path serverData = temp.resolve("server");
+        Path agentData = temp.resolve("agent");
+        int port = freePort();
+        Process server = startServer(serverData, port);
+        Process agent = null;
+        try {
+            Properties credentials = credentials(serverData);
+            ProcessBuilder builder = new ProcessBuilder(BuiltJar.command(
+                            "agent",
+                            "run",
+                            "--server",
+                            "http://127.0.0.1:" + port,
+                            "--threats",
+                            "on",
+                            "--data-dir",
+                            agentData.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(temp.resolve("agent.log").toFile());
+            builder.environment().put("VIGIL_API_KEY", credentials.getProperty("intake-api-key"));
+            builder.environment().put("VIGIL_DEPLOYMENT", "linux");
+            agent = builder.start();
+            Path log = temp.resolve("agent.log");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline
+                    && !(Files.exists(log) && Files.readString(log).contains("threats: the sensor runs"))) {
+                assertThat(agent.isAlive())
+                        .as(Files.exists(log) ? Files.readString(log) : "")
+                        .isTrue();
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(log)).contains("threats: the sensor runs");
+
+            assertThat(new ProcessBuilder("/bin/cat", "/etc/shadow")
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor())
+                    .isZero();
+
+            String token = login(port, credentials);
+            JsonNode signal = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (signal == null && System.nanoTime() < deadline) {
+                for (JsonNode item : get(port, token, "/api/v1/threats/signals?rule=shadow_file_read")
+                        .path("signals")) {
+                    signal = item;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(signal).as(Files.readString(log)).isNotNull();
+            assertThat(signal.toString())
+                    .contains("shadow_file_read")
+                    .contains("high")
+                    .contains("/usr/bin/cat");
+            JsonNode sensors = get(port, token, "/api/v1/threats/sensors");
+            assertThat(sensors.toString()).contains("running");
+
+            Process status = new ProcessBuilder(BuiltJar.command("agent", "status", "--data-dir", agentData.toString()))
+                    .redirectErrorStream(true)
+                    .start();
+            String text = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(status.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(text).containsPattern("Threats: +sensor running, \\d+ events since");
+        } finally {
+            if (agent != null) {
+                agent.destroy();
+                agent.waitFor(30, TimeUnit.SECONDS);
+            }
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
