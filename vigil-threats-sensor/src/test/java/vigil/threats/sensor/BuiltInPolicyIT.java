@@ -30,7 +30,8 @@ import vigil.threats.rules.policy.SensorProfile;
  * root): the real sensor, the process cache and the engine, as {@code vigil threats watch} runs them. The files a
  * rule is about are created empty under names of the test's own and removed; system files are opened, never
  * written. The sensor runs with the policy's open approvers, so an approver that left out an open a rule is about
- * would fail its rule's test. docs/threats-coverage.md lists these triggers.
+ * would fail its rule's test; it records the further system calls the policy's event types are made of (chmod, ptrace,
+ * bpf, load_module), and only those. docs/threats-coverage.md lists these triggers.
  */
 class BuiltInPolicyIT {
     private static final FieldCatalog CATALOG = FieldCatalog.linux();
@@ -53,9 +54,12 @@ class BuiltInPolicyIT {
         RuleRunner.MatchSink sink = (rule, variant, signal, event) -> FIRED.add(new Fired(
                 rule.definition().id(), number(event, "process.pid"), text(event, "process.file.path"), event));
         // as vigil threats watch runs it: with the policy's open approvers in the kernel
+        java.util.Set<String> types = new java.util.TreeSet<>(List.of("chdir"));
+        rules.rules().forEach(rule -> rule.variants().forEach(variant -> types.add(variant.eventType())));
         sensor = Sensor.start(
                 record -> mapper.map(record).ifPresent(event -> runner.evaluate(event, sink)),
-                OpenApprovers.of(rules).orElseThrow());
+                OpenApprovers.of(rules).orElseThrow(),
+                Syscalls.wanted(types));
         poller = Thread.ofPlatform().name("sensor-poll").start(() -> {
             while (RUNNING.get()) {
                 sensor.poll(50);
@@ -216,5 +220,61 @@ class BuiltInPolicyIT {
         } finally {
             Files.deleteIfExists(log);
         }
+    }
+
+    /** A command of {@link SyscallTrigger} in a JVM of its own (the sensor skips the test's own process). */
+    private static long trigger(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SyscallTrigger.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return process.pid();
+    }
+
+    @Test
+    void executableMadeInTemporaryDirectory(@TempDir Path temp) throws Exception {
+        Path file = Files.writeString(temp.resolve("payload"), "#!/bin/sh\n");
+        long pid = run("/bin/chmod", "755", file.toString());
+        Fired fired = fired("executable_made_in_temporary_directory", pid);
+        assertThat(text(fired.event(), "chmod.file.path")).isEqualTo(file.toString());
+        assertThat(number(fired.event(), "chmod.file.destination.mode")).isEqualTo(0755);
+    }
+
+    @Test
+    void processAttachedWithPtrace() throws Exception {
+        Process tracee = new ProcessBuilder("sleep", "30").start();
+        try {
+            long pid = trigger("ptrace-attach", Long.toString(tracee.pid()));
+            Fired fired = fired("process_attached_with_ptrace", pid);
+            assertThat(number(fired.event(), "ptrace.tracee.pid")).isEqualTo(tracee.pid());
+            assertThat(fired.processPath()).endsWith("/bin/java");
+        } finally {
+            tracee.destroyForcibly();
+        }
+    }
+
+    @Test
+    void bpfProgramLoaded() throws Exception {
+        long pid = trigger("bpf-prog-load");
+        assertThat(number(fired("bpf_program_loaded", pid).event(), "bpf.prog.type"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void kernelModuleLoadAttempted() throws Exception {
+        long pid = trigger("init-module-garbage");
+        Fired fired = fired("kernel_module_loaded", pid);
+        assertThat(CATALOG.find("load_module.loaded_from_memory")
+                        .map(fired.event()::value)
+                        .orElse(null))
+                .isEqualTo(new boolean[] {true});
     }
 }

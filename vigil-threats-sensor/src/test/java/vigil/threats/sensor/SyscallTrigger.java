@@ -13,7 +13,8 @@ import java.lang.invoke.MethodHandle;
 /**
  * Makes the system calls no shell command makes, in a process of its own (the sensor skips the process it runs in):
  * {@code bpf-prog-load} loads a two-instruction socket filter, {@code ptrace-attach PID} attaches to a process and
- * detaches, {@code prctl-name NAME} renames the thread. Run as {@code java -cp test-classes ...SyscallTrigger}.
+ * detaches, {@code prctl-name NAME} renames the thread, {@code init-module-garbage} asks the kernel to load
+ * a module of zeros (refused: nothing is loaded). Run as {@code java -cp test-classes ...SyscallTrigger}.
  */
 public final class SyscallTrigger {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -56,6 +57,13 @@ public final class SyscallTrigger {
                     MemorySegment name = arena.allocateFrom(args[1]);
                     long result = (long) SYSCALL.invokeExact(157L, 15L, name.address(), 0L);
                     System.out.println("prctl " + result);
+                }
+                case "init-module-garbage" -> {
+                    // 4 KiB of zeros is no module: the kernel refuses it (ENOEXEC), after the call was made
+                    MemorySegment image = arena.allocate(4096, 8);
+                    MemorySegment params = arena.allocateFrom("");
+                    long result = (long) SYSCALL.invokeExact(175L, image.address(), 4096L, params.address());
+                    System.out.println("init_module " + result);
                 }
                 default -> throw new IllegalArgumentException(args[0]);
             }

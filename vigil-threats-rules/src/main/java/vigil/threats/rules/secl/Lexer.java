@@ -69,9 +69,7 @@ final class Lexer {
                 tokens.add(new Token(Token.Kind.INT, c + number.text(), start));
             } else if (isAlpha(c) || c == '_') {
                 int from = at;
-                while (at < text.length() && isIdentPart(text.charAt(at))) {
-                    at++;
-                }
+                at = identEnd(at);
                 tokens.add(new Token(Token.Kind.IDENT, text.substring(from, at), start));
             } else {
                 tokens.add(operator(start));
@@ -123,6 +121,29 @@ final class Lexer {
 
     private static boolean isHex(char c) {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    /**
+     * Where an identifier starting at {@code from} ends: a {@code ]} belongs to it only when it closes a {@code [} of
+     * its own ({@code process.ancestors[A]}), so that the last constant of an array ({@code [PTRACE_ATTACH,
+     * PTRACE_SEIZE]}) does not swallow the array's end.
+     */
+    private int identEnd(int from) {
+        int end = from;
+        int open = 0;
+        while (end < text.length() && isIdentPart(text.charAt(end))) {
+            char c = text.charAt(end);
+            if (c == '[') {
+                open++;
+            } else if (c == ']') {
+                if (open == 0) {
+                    break;
+                }
+                open--;
+            }
+            end++;
+        }
+        return end;
     }
 
     private static boolean isIdentPart(char c) {

@@ -22,7 +22,7 @@ class BuiltInPolicyTest {
                 .allSatisfy(report -> assertThat(report.status())
                         .as(report.id() + ": " + report.reason())
                         .isEqualTo(RuleStatus.LOADED));
-        assertThat(rules.rules()).hasSize(9);
+        assertThat(rules.rules()).hasSize(13);
         for (RuleSet.Loaded rule : rules.rules()) {
             assertThat(rule.definition().tags())
                     .as(rule.definition().id())
@@ -34,7 +34,7 @@ class BuiltInPolicyTest {
         }
         List<RuleTests.Outcome> outcomes = RuleTests.run(
                 rules, rules.rules().stream().map(RuleSet.Loaded::definition).toList(), FieldCatalog.linux());
-        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(18);
+        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(26);
         assertThat(outcomes)
                 .allSatisfy(outcome -> assertThat(outcome.passed())
                         .as(outcome.ruleId() + " " + (outcome.match() ? "match" : "no_match") + ": " + outcome.detail())

@@ -274,6 +274,13 @@ class ParserRoundTripTest {
         assertThat(Parser.parseRule(Printer.print(parsed))).isEqualTo(parsed);
     }
 
+    @Test
+    void aConstantRightBeforeTheArraysEndIsNotPartOfIt() throws SeclSyntaxException {
+        Expr tight = Parser.parseRule("ptrace.request in [PTRACE_ATTACH, PTRACE_SEIZE] && process.pid > 1");
+        Expr spaced = Parser.parseRule("ptrace.request in [ PTRACE_ATTACH, PTRACE_SEIZE ] && process.pid > 1");
+        assertThat(Printer.print(tight)).isEqualTo(Printer.print(spaced));
+    }
+
     /** The expressions of Datadog's default policy: macros (expressions or lists) and rules. */
     @SuppressWarnings("unchecked")
     static List<PolicyExpression> defaultPolicy() throws IOException {
