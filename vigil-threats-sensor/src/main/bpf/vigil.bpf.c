@@ -47,12 +47,19 @@ struct header {
     char comm[16];
 };
 
+#define CGROUP_NAME 80
+
 struct exec_record {
     struct header h;
     __u32 filename_len;
     __u32 args_len;
     char filename[PATH_MAX_READ];
     char args[ARGS_MAX_READ]; // NUL-separated argv, as in /proc/PID/cmdline
+    // The new program's cgroup, as a container runtime names it, parent directory then leaf: in the unified (v2)
+    // hierarchy, and in the pids controller's (v1) where the host mounts v1. Read here because a short-lived
+    // process is gone before user space could read /proc/PID/cgroup (ADR 0047).
+    char cgroup_v2[2][CGROUP_NAME];
+    char cgroup_v1[2][CGROUP_NAME];
 };
 
 struct fork_record {
@@ -194,6 +201,50 @@ static __always_inline void fill_header(struct header *h, __u32 kind, struct tas
     BPF_CORE_READ_STR_INTO(&h->comm, task, comm);
 }
 
+// kernfs_node's parent is __parent since Linux 6.15 and parent before: CO-RE picks the one this kernel has
+struct kernfs_node___new {
+    struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___old {
+    struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn) {
+    if (bpf_core_field_exists(((struct kernfs_node___new *)0)->__parent)) {
+        return BPF_CORE_READ((struct kernfs_node___new *)kn, __parent);
+    }
+    return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+static __always_inline void kn_names(struct kernfs_node *leaf, char names[2][CGROUP_NAME]) {
+    names[0][0] = 0;
+    names[1][0] = 0;
+    if (!leaf) {
+        return;
+    }
+    struct kernfs_node *parent = kn_parent(leaf);
+    if (parent) {
+        bpf_probe_read_kernel_str(names[0], CGROUP_NAME, BPF_CORE_READ(parent, name));
+    }
+    bpf_probe_read_kernel_str(names[1], CGROUP_NAME, BPF_CORE_READ(leaf, name));
+}
+
+static __always_inline void cgroup_names(struct task_struct *task, struct exec_record *r) {
+    kn_names(BPF_CORE_READ(task, cgroups, dfl_cgrp, kn), r->cgroup_v2);
+    r->cgroup_v1[0][0] = 0;
+    r->cgroup_v1[1][0] = 0;
+    if (bpf_core_enum_value_exists(enum cgroup_subsys_id, pids_cgrp_id)) {
+        int id = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+        if (id >= 0 && id < 12) {
+            struct cgroup_subsys_state *css = BPF_CORE_READ(task, cgroups, subsys[id]);
+            if (css) {
+                kn_names(BPF_CORE_READ(css, cgroup, kn), r->cgroup_v1);
+            }
+        }
+    }
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
     struct exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -216,6 +267,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
     if (len > 0 && bpf_probe_read_user(r->args, len, (void *)start) == 0) {
         r->args_len = len;
     }
+    cgroup_names(task, r);
     submit(r);
     return 0;
 }

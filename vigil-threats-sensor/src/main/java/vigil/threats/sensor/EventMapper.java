@@ -18,8 +18,6 @@ import vigil.threats.rules.event.FieldCatalog;
 public final class EventMapper {
     private final ProcessCache processes;
     private final EventBuilder builder;
-    private final Path proc;
-    private final Containers containers;
     private final Users users;
     private final SyscallFields syscalls;
     /**
@@ -29,16 +27,14 @@ public final class EventMapper {
     private final long epochOffset;
 
     public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc) {
-        this(processes, catalog, proc, new Containers(proc), new Users(Path.of("/etc")));
+        this(processes, catalog, proc, new Users(Path.of("/etc")));
     }
 
-    public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc, Containers containers, Users users) {
+    public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc, Users users) {
         this.processes = processes;
-        this.containers = containers;
         this.users = users;
         this.syscalls = new SyscallFields(catalog, processes, users, proc);
         this.builder = new EventBuilder(catalog);
-        this.proc = proc;
         java.time.Instant now = java.time.Instant.now();
         this.epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
     }
@@ -134,7 +130,7 @@ public final class EventMapper {
         if (group != null) {
             fields.put("process.group", group);
         }
-        Containers.Container container = containers.of(h.pid(), h.cgroupId());
+        Containers.Container container = processes.container(h.pid());
         if (container != null) {
             fields.put("process.container.id", container.id());
         }

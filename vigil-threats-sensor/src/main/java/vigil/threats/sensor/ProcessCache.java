@@ -39,6 +39,14 @@ public final class ProcessCache {
      * chdir calls the sensor records; so a short-lived process's relative paths resolve after it is gone.
      */
     private final Map<Integer, String> cwds = new HashMap<>();
+    /**
+     * Each known process's container (or {@link #HOST}): read from /proc when first seen and again at exec (a runtime
+     * moves its process into the container's cgroup before it runs the entrypoint), inherited at fork. Not by the
+     * record's cgroup id: on a host with cgroup v1 every process has the same v2 id.
+     */
+    private final Map<Integer, Containers.Container> containers = new HashMap<>();
+
+    private static final Containers.Container HOST = new Containers.Container("", "");
 
     private final Path proc;
 
@@ -120,6 +128,13 @@ public final class ProcessCache {
             int eldest = processes.keySet().iterator().next();
             processes.remove(eldest);
             cwds.remove(eldest);
+            containers.remove(eldest);
+        }
+        if (!containers.containsKey(process.pid())) {
+            Containers.Container container = readContainer(process.pid());
+            if (container != null) {
+                containers.put(process.pid(), container);
+            }
         }
         if (!cwds.containsKey(process.pid())) {
             String cwd = readCwd(process.pid());
@@ -136,6 +151,37 @@ public final class ProcessCache {
         } catch (IOException | RuntimeException e) {
             return "";
         }
+    }
+
+    /** The container in {@code /proc/PID/cgroup}, {@link #HOST} for none, null when the process is gone. */
+    private Containers.@Nullable Container readContainer(int pid) {
+        try {
+            byte[] bytes =
+                    Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("cgroup"));
+            Containers.Container found =
+                    Containers.parse(new String(bytes, 0, Math.min(bytes.length, 64 << 10), StandardCharsets.UTF_8));
+            return found == null ? HOST : found;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The container an exec record's cgroup names, or {@link #HOST}: as the kernel had it when the program started. */
+    private static Containers.Container fromRecord(SensorRecord.Exec exec) {
+        Containers.Container found = Containers.parse("0::" + exec.cgroupV2());
+        if (found == null) {
+            found = Containers.parse("1:pids:" + exec.cgroupV1());
+        }
+        return found == null ? HOST : found;
+    }
+
+    /** The container process {@code pid} runs in, or null for a host process (or one never seen and gone). */
+    public Containers.@Nullable Container container(int pid) {
+        Containers.Container known = containers.get(pid);
+        if (known == null) {
+            known = readContainer(pid);
+        }
+        return known == null || known == HOST ? null : known;
     }
 
     /** The working directory of {@code pid} as last known, else as /proc says now; empty when neither knows. */
@@ -178,6 +224,10 @@ public final class ProcessCache {
                 if (cwd != null) {
                     cwds.put(fork.childPid(), cwd);
                 }
+                Containers.Container container = containers.get(h.pid());
+                if (container != null) {
+                    containers.put(fork.childPid(), container);
+                }
                 put(new CachedProcess(
                         fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
             }
@@ -186,10 +236,18 @@ public final class ProcessCache {
                         ? canonical(h.pid(), exec.filename())
                         : executable(h.pid(), exec.filename());
                 put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
+                Containers.Container container =
+                        exec.cgroupV2().isEmpty() && exec.cgroupV1().isEmpty()
+                                ? readContainer(h.pid())
+                                : fromRecord(exec);
+                if (container != null) {
+                    containers.put(h.pid(), container);
+                }
             }
             case SensorRecord.Exit exit -> {
                 processes.remove(h.pid());
                 cwds.remove(h.pid());
+                containers.remove(h.pid());
             }
             case SensorRecord.Open open -> known(h.pid(), h);
             case SensorRecord.Connect connect -> known(h.pid(), h);

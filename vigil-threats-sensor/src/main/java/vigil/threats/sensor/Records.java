@@ -26,7 +26,7 @@ public final class Records {
     static final int KINDS = 8;
 
     static final int HEADER = 56;
-    static final int EXEC_SIZE = HEADER + 8 + 256 + 512;
+    static final int EXEC_SIZE = HEADER + 8 + 256 + 512 + 4 * 80;
     static final int FORK_SIZE = HEADER + 8;
     static final int EXIT_SIZE = HEADER + 8;
     static final int OPEN_SIZE = HEADER + 16 + 256;
@@ -88,7 +88,9 @@ public final class Records {
                 new SensorRecord.Exec(
                         header,
                         text(data, HEADER + 8, data.get(INT, HEADER), 256),
-                        arguments(data, HEADER + 8 + 256, data.get(INT, HEADER + 4), 512));
+                        arguments(data, HEADER + 8 + 256, data.get(INT, HEADER + 4), 512),
+                        cgroup(data, HEADER + 8 + 256 + 512),
+                        cgroup(data, HEADER + 8 + 256 + 512 + 160));
             case KIND_FORK -> new SensorRecord.Fork(header, data.get(INT, HEADER));
             case KIND_EXIT -> new SensorRecord.Exit(header, data.get(INT, HEADER));
             case KIND_OPEN ->
@@ -132,6 +134,16 @@ public final class Records {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // not for a 4- or 16-byte address
         }
+    }
+
+    /** A cgroup's parent and leaf names (80 bytes each, NUL-terminated) as {@code /parent/leaf}; empty for none. */
+    private static String cgroup(MemorySegment data, long offset) {
+        String parent = text(data, offset, 80, 80);
+        String leaf = text(data, offset + 80, 80, 80);
+        if (leaf.isEmpty() || leaf.equals("/")) {
+            return leaf; // none, or the root cgroup
+        }
+        return (parent.isEmpty() || parent.equals("/") ? "" : "/" + parent) + "/" + leaf;
     }
 
     /** Text of at most {@code length} bytes (stopping at a NUL), the length bounded by the field's {@code room}. */

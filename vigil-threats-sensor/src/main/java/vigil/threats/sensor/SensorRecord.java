@@ -14,10 +14,18 @@ public sealed interface SensorRecord {
      */
     record Header(int pid, int tid, int ppid, int uid, int gid, long timeNanos, long cgroupId, String comm) {}
 
-    /** A process ran a new program: its path as passed to exec, and its arguments (cut at 511 bytes). */
-    record Exec(Header header, String filename, List<String> args) implements SensorRecord {
+    /**
+     * A process ran a new program: its path as passed to exec, its arguments (cut at 511 bytes), and its cgroup as
+     * {@code /parent/leaf} in the unified hierarchy and in the v1 pids controller (empty where there is none).
+     */
+    record Exec(Header header, String filename, List<String> args, String cgroupV2, String cgroupV1)
+            implements SensorRecord {
         public Exec {
             args = List.copyOf(args);
+        }
+
+        public Exec(Header header, String filename, List<String> args) {
+            this(header, filename, args, "", "");
         }
     }
 

@@ -38,10 +38,10 @@ class ContainersTest {
     }
 
     @Test
-    void thisProcessAndAGoneOneOnTheRealProc() {
-        Containers containers = new Containers(java.nio.file.Path.of("/proc"));
-        // the test runs on the host (CI too): no container, and a pid that does not exist is unknown, not cached
-        assertThat(containers.of((int) ProcessHandle.current().pid(), 0)).isNull();
-        assertThat(containers.of(Integer.MAX_VALUE, 42)).isNull();
+    void theProcessCacheKnowsThisProcessIsOnTheHost() {
+        ProcessCache cache = ProcessCache.fromProc(java.nio.file.Path.of("/proc"));
+        // the test runs on the host (CI too): no container; a pid that does not exist has none either
+        assertThat(cache.container((int) ProcessHandle.current().pid())).isNull();
+        assertThat(cache.container(Integer.MAX_VALUE)).isNull();
     }
 }

@@ -35,6 +35,15 @@ class RecordsTest {
                 .isEqualTo(new SensorRecord.Header(4242, 4243, 1, 1000, 1001, 123_456_789L, 77L, "bash"));
         assertThat(exec.filename()).isEqualTo("/usr/bin/curl");
         assertThat(exec.args()).containsExactly("curl", "-s", "", "http://x");
+        assertThat(exec.cgroupV2()).as("no cgroup names: empty").isEmpty();
+        // the cgroups' parent and leaf names, 80 bytes each: unified (v2), then v1's pids controller
+        int cgroups = 64 + 256 + 512;
+        b.put(cgroups, "system.slice\0".getBytes(StandardCharsets.US_ASCII));
+        b.put(cgroups + 80, "docker-abc.scope\0".getBytes(StandardCharsets.US_ASCII));
+        b.put(cgroups + 240, "/\0".getBytes(StandardCharsets.US_ASCII));
+        SensorRecord.Exec named = (SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b));
+        assertThat(named.cgroupV2()).isEqualTo("/system.slice/docker-abc.scope");
+        assertThat(named.cgroupV1()).as("the root cgroup").isEqualTo("/");
     }
 
     @Test

@@ -40,15 +40,12 @@ public final class SignalMaker {
 
     private final FieldCatalog catalog;
     private final ProcessCache processes;
-    private final Containers containers;
     private final Users users;
     private final Images images;
 
-    public SignalMaker(
-            FieldCatalog catalog, ProcessCache processes, Containers containers, Users users, Images images) {
+    public SignalMaker(FieldCatalog catalog, ProcessCache processes, Users users, Images images) {
         this.catalog = catalog;
         this.processes = processes;
-        this.containers = containers;
         this.users = users;
         this.images = images;
     }
@@ -85,7 +82,7 @@ public final class SignalMaker {
                     Integer.toUnsignedLong(ancestor.gid()),
                     users.group(Integer.toUnsignedLong(ancestor.gid()))));
         }
-        Containers.Container known = containers.of((int) pid, cgroup(text(event, "process.cgroup.id")));
+        Containers.Container known = processes.container((int) pid);
         Signal.Container container =
                 known == null ? null : new Signal.Container(known.id(), known.runtime(), images.image(known.id()));
         return new Signal(
@@ -168,14 +165,6 @@ public final class SignalMaker {
     private Instant time(Event event) {
         long nanos = number(event, "event.timestamp");
         return nanos == 0 ? Instant.now() : Instant.ofEpochSecond(0, nanos);
-    }
-
-    private static long cgroup(String id) {
-        try {
-            return id.isEmpty() ? 0 : Long.parseUnsignedLong(id);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static String commandLine(String argv0, String args) {

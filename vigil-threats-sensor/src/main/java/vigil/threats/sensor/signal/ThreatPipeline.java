@@ -16,7 +16,6 @@ import vigil.threats.rules.event.FieldCatalog;
 import vigil.threats.rules.policy.Definitions;
 import vigil.threats.rules.policy.RuleRunner;
 import vigil.threats.rules.policy.RuleSet;
-import vigil.threats.sensor.Containers;
 import vigil.threats.sensor.EventMapper;
 import vigil.threats.sensor.OpenApprovers;
 import vigil.threats.sensor.ProcessCache;
@@ -60,11 +59,10 @@ public final class ThreatPipeline implements AutoCloseable {
     public ThreatPipeline(RuleSet rules, Options options, Path proc, Path etc, SignalMaker.Images images, Clock clock) {
         FieldCatalog catalog = FieldCatalog.linux();
         ProcessCache processes = ProcessCache.fromProc(proc);
-        Containers containers = new Containers(proc);
         Users users = new Users(etc);
         this.runner = new RuleRunner(rules, catalog);
-        this.mapper = new EventMapper(processes, catalog, proc, containers, users);
-        this.maker = new SignalMaker(catalog, processes, containers, users, images);
+        this.mapper = new EventMapper(processes, catalog, proc, users);
+        this.maker = new SignalMaker(catalog, processes, users, images);
         this.actions = new Actions(proc, options.enforce());
         this.throttle = new SignalThrottle(options.window(), options.perRule());
         this.clock = clock;
