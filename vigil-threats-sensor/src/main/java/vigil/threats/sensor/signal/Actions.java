@@ -164,16 +164,35 @@ public final class Actions {
      * a regular file of at most {@link #MAX_HASHED} bytes.
      */
     public Signal.ActionResult hash(long pid, String path) {
+        return hash(pid, path, true);
+    }
+
+    /**
+     * The same; {@code hostProcess} says whether the process ran on the host, whose file is the host's file at the
+     * same path when the process is gone (killed, or short-lived): a container's file is not, and is then not hashed.
+     */
+    public Signal.ActionResult hash(long pid, String path, boolean hostProcess) {
         if (path.isEmpty() || !path.startsWith("/")) {
             return new Signal.ActionResult("hash", "skipped", "the event has no absolute file path to hash");
         }
         try {
             Path root = proc.resolve(Long.toString(pid)).resolve("root");
-            if (!Files.isDirectory(root)) {
-                // the process is gone, its root with it: the host's file, which is what a host process saw
-                root = Path.of("/");
+            Path file = null;
+            if (Files.isDirectory(root)) {
+                try {
+                    file = InRoot.resolve(root, path);
+                } catch (IOException goneWhileRead) {
+                    file = null;
+                }
             }
-            Path file = InRoot.resolve(root, path);
+            if ((file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) && !Files.isDirectory(root)) {
+                // the process is gone (or went while its root was read): its root with it
+                if (!hostProcess) {
+                    return new Signal.ActionResult(
+                            "hash", "failed", path + ": the process and its container's root are gone");
+                }
+                file = InRoot.resolve(Path.of("/"), path);
+            }
             if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return new Signal.ActionResult("hash", "failed", path + " is not a regular file (or is gone)");
             }

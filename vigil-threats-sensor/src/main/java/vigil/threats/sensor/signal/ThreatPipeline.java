@@ -153,7 +153,10 @@ public final class ThreatPipeline implements AutoCloseable {
         throttle.offer(rule.id(), pid, maker.text(event, "process.file.path"), System.nanoTime(), at, () -> {
             // hashing reads a file: only for a signal that is made, not for each repeat folded into one
             for (RuleSet.CompiledAction unused : hashes) {
-                results.add(actions.hash(pid, hashPath(event)));
+                results.add(actions.hash(
+                        pid,
+                        hashPath(event),
+                        maker.text(event, "process.container.id").isEmpty()));
             }
             return maker.make(rule, event, results);
         });

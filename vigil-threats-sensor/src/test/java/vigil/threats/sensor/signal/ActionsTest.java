@@ -63,8 +63,10 @@ class ActionsTest {
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         Signal.ActionResult result = actions.hash(ProcessHandle.current().pid(), file.toString());
         assertThat(result).isEqualTo(new Signal.ActionResult("hash", "done", file + " sha256:" + expected));
-        // a process that is gone: the host's file
+        // a process that is gone: the host's file, for a host process; never for a container's
         assertThat(actions.hash(Integer.MAX_VALUE, file.toString()).result()).isEqualTo("done");
+        assertThat(actions.hash(Integer.MAX_VALUE, file.toString(), false).detail())
+                .isEqualTo(file + ": the process and its container's root are gone");
         assertThat(actions.hash(ProcessHandle.current().pid(), temp.toString()).result())
                 .isEqualTo("failed");
         assertThat(actions.hash(ProcessHandle.current().pid(), "relative").result())
