@@ -216,6 +216,13 @@ final class AgentCommand implements Callable<Integer> {
         java.util.List<Path> policies = new java.util.ArrayList<>();
 
         @Option(
+                names = "--sensor",
+                paramLabel = "SOURCE",
+                description = "The Threats sensor: auto (the default: eBPF, else the fanotify and proc-connector"
+                        + " fallback), ebpf or fallback.")
+        String sensor = "auto";
+
+        @Option(
                 names = "--no-kill",
                 description = "Report what the rules' kill actions would do instead of sending the signal.")
         boolean noKill;
@@ -300,7 +307,8 @@ final class AgentCommand implements Callable<Integer> {
                 pipeline = new vigil.threats.sensor.signal.ThreatPipeline(
                         ruleSet,
                         new vigil.threats.sensor.signal.ThreatPipeline.Options(
-                                java.time.Duration.ofSeconds(30), 100, !noKill),
+                                        java.time.Duration.ofSeconds(30), 100, !noKill)
+                                .with(ThreatsCommand.Watch.source(sensor)),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         vigil.threats.sensor.signal.SignalMaker.Images.NONE,

@@ -66,6 +66,13 @@ final class ThreatsCommand implements Callable<Integer> {
         long duration;
 
         @Option(
+                names = "--sensor",
+                paramLabel = "SOURCE",
+                description = "auto (the default: eBPF, else the fanotify and proc-connector fallback), ebpf or"
+                        + " fallback.")
+        String sensor = "auto";
+
+        @Option(
                 names = "--no-kill",
                 description = "Report what the rules' kill actions would do instead of sending the signal.")
         boolean noKill;
@@ -88,7 +95,7 @@ final class ThreatsCommand implements Callable<Integer> {
             try {
                 pipeline = new ThreatPipeline(
                         rules,
-                        new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill),
+                        new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill).with(source(sensor)),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         SignalMaker.Images.NONE,
@@ -128,8 +135,11 @@ final class ThreatsCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             long deadline = duration == 0 ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
             try (ThreatPipeline running = pipeline.start()) {
+                SensorStatus started = running.status();
                 err.println("vigil: watching with " + rules.rules().size() + " rules on "
-                        + running.status().hooks().size() + " tracepoint programs"
+                        + (started.source().equals("ebpf")
+                                ? started.hooks().size() + " tracepoint programs"
+                                : "the fallback sensor (" + started.reason() + ")")
                         + (duration == 0 ? "; Ctrl-C stops" : " for " + duration + " s"));
                 while (!stop.get() && System.nanoTime() < deadline) {
                     running.poll(100);
@@ -161,6 +171,17 @@ final class ThreatsCommand implements Callable<Integer> {
                 }
             }
             return ExitCodes.OK;
+        }
+
+        /** {@code --sensor}: auto, ebpf or fallback. */
+        static ThreatPipeline.Source source(String text) {
+            return switch (text) {
+                case "auto" -> ThreatPipeline.Source.AUTO;
+                case "ebpf" -> ThreatPipeline.Source.EBPF;
+                case "fallback" -> ThreatPipeline.Source.FALLBACK;
+                default ->
+                    throw new UserError("--sensor must be auto, ebpf or fallback, not '" + text + "'", ExitCodes.USAGE);
+            };
         }
 
         /** The policy files, or Vigil's built-in policy; rules that do not load are told, and none loading is an error. */

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * kprobes, fentry and BPF-LSM are refused on many kernels. Needs root (or CAP_BPF and CAP_PERFMON) and a kernel
  * with BTF. Not thread-safe: one thread polls; {@link #close} from that thread or after it stopped.
  */
-public final class Sensor implements AutoCloseable {
+public final class Sensor implements EventSource {
     /** The program's object, as built: beside its source, so that a build without clang can use it. */
     static final String OBJECT = "vigil.bpf.o";
 
@@ -271,6 +271,7 @@ public final class Sensor implements AutoCloseable {
      * without one is read when the wait ends: a record waits at most about {@code timeoutMillis}. A record the sink
      * or the decoder refused is rethrown here.
      */
+    @Override
     public int poll(int timeoutMillis) {
         if (closed) {
             throw new IllegalStateException("the sensor is closed");
@@ -300,6 +301,7 @@ public final class Sensor implements AutoCloseable {
     }
 
     /** Opens the kernel did not record because no rule could match their path (the approvers); not lost. */
+    @Override
     public long approverDrops() {
         return perCpuSum(dropsFd, 0);
     }
@@ -333,11 +335,18 @@ public final class Sensor implements AutoCloseable {
     }
 
     /** The programs attached, by name. */
+    @Override
     public List<String> programs() {
         return List.copyOf(programs);
     }
 
+    @Override
+    public String kind() {
+        return "ebpf";
+    }
+
     /** Records the kernel dropped because the ring buffer was full, by kind (exec, fork, exit, open, connect). */
+    @Override
     public Map<String, Long> lost() {
         Map<String, Long> lost = new LinkedHashMap<>();
         for (int kind = 1; kind < Records.KINDS; kind++) {

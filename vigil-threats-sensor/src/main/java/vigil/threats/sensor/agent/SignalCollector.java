@@ -60,7 +60,11 @@ public final class SignalCollector implements Collector, AutoCloseable {
         polling.setDaemon(true);
         thread = polling;
         polling.start();
-        log.accept("threats: the sensor runs (" + pipeline.status().hooks().size() + " programs)");
+        SensorStatus status = pipeline.status();
+        log.accept("threats: the sensor runs ("
+                + (status.source().equals("ebpf")
+                        ? status.hooks().size() + " programs)"
+                        : status.source() + ": " + status.reason() + ")"));
         return this;
     }
 

@@ -17,6 +17,8 @@ import vigil.threats.rules.policy.Definitions;
 import vigil.threats.rules.policy.RuleRunner;
 import vigil.threats.rules.policy.RuleSet;
 import vigil.threats.sensor.EventMapper;
+import vigil.threats.sensor.EventSource;
+import vigil.threats.sensor.FallbackSensor;
 import vigil.threats.sensor.OpenApprovers;
 import vigil.threats.sensor.ProcessCache;
 import vigil.threats.sensor.Sensor;
@@ -32,11 +34,27 @@ import vigil.threats.sensor.Users;
  */
 public final class ThreatPipeline implements AutoCloseable {
     /** How the pipeline behaves: the throttle's window and per-rule limit, and whether {@code kill} is carried out. */
-    public record Options(Duration window, int perRule, boolean enforce) {
+    public record Options(Duration window, int perRule, boolean enforce, Source source) {
         /** One follow-up per rule and process per 30 s, 100 new signals per rule per 30 s; kill carried out. */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(30), 100, true);
         }
+
+        /** The same, with the event source chosen: eBPF, else the fallback ({@code auto}), or one of them only. */
+        public Options with(Source source) {
+            return new Options(window, perRule, enforce, source);
+        }
+
+        public Options(Duration window, int perRule, boolean enforce) {
+            this(window, perRule, enforce, Source.AUTO);
+        }
+    }
+
+    /** Which sensor runs: eBPF where it can, else the fallback (fanotify and the proc connector); or one only. */
+    public enum Source {
+        AUTO,
+        EBPF,
+        FALLBACK
     }
 
     private final RuleRunner runner;
@@ -47,7 +65,11 @@ public final class ThreatPipeline implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong events = new AtomicLong();
     private final Instant since;
-    private @Nullable Sensor sensor;
+    private @Nullable EventSource sensor;
+    /** Why eBPF did not run, when the fallback runs instead. */
+    private @Nullable String fallbackReason;
+
+    private final Source source;
     private final @Nullable TreeSet<String> openPrefixes;
     /** The further system calls the rules' event types are made of: the only ones the kernel records. */
     private final java.util.Set<Integer> syscalls;
@@ -66,6 +88,7 @@ public final class ThreatPipeline implements AutoCloseable {
         this.actions = new Actions(proc, options.enforce());
         this.throttle = new SignalThrottle(options.window(), options.perRule());
         this.clock = clock;
+        this.source = options.source();
         this.since = clock.instant();
         this.openPrefixes = OpenApprovers.of(rules).orElse(null);
         java.util.Set<String> types = new java.util.TreeSet<>();
@@ -83,11 +106,29 @@ public final class ThreatPipeline implements AutoCloseable {
         if (sensor != null) {
             throw new IllegalStateException("the pipeline runs already");
         }
-        try {
-            sensor = Sensor.start(this::accept, openPrefixes, syscalls);
-        } catch (SensorException e) {
-            status = SensorStatus.off(String.valueOf(e.getMessage()), since);
-            throw e;
+        if (source != Source.FALLBACK) {
+            try {
+                sensor = Sensor.start(this::accept, openPrefixes, syscalls);
+            } catch (SensorException | LinkageError e) {
+                if (source == Source.EBPF) {
+                    status = SensorStatus.off(String.valueOf(e.getMessage()), since);
+                    throw e instanceof SensorException se ? se : new SensorException(String.valueOf(e));
+                }
+                fallbackReason = "eBPF cannot run here (" + e.getMessage() + ")";
+            }
+        } else {
+            fallbackReason = "the fallback sensor was asked for";
+        }
+        if (sensor == null) {
+            try {
+                sensor = FallbackSensor.start(this::accept);
+            } catch (SensorException e) {
+                status = SensorStatus.off(
+                        (fallbackReason == null ? "" : fallbackReason + "; ") + "the fallback could not start either: "
+                                + e.getMessage(),
+                        since);
+                throw new SensorException(status.reason() == null ? String.valueOf(e.getMessage()) : status.reason());
+            }
         }
         refreshStatus(true);
         return this;
@@ -100,7 +141,7 @@ public final class ThreatPipeline implements AutoCloseable {
 
     /** Reads what the sensor has, waiting up to {@code timeoutMillis}; refreshes the status about once a second. */
     public int poll(int timeoutMillis) {
-        Sensor running = sensor;
+        EventSource running = sensor;
         if (running == null) {
             throw new IllegalStateException("start the pipeline first");
         }
@@ -193,17 +234,22 @@ public final class ThreatPipeline implements AutoCloseable {
 
     private void refreshStatus(boolean now) {
         long tick = System.nanoTime();
-        Sensor running = sensor;
+        EventSource running = sensor;
         if (running == null || (!now && statusAt != Long.MIN_VALUE && tick - statusAt < 1_000_000_000L)) {
             return;
         }
         statusAt = tick;
         Map<String, Long> lost = running.lost();
         long lostTotal = lost.values().stream().mapToLong(Long::longValue).sum();
+        String degraded = lostTotal == 0 ? null : lostTotal + " kernel records lost: the ring buffer was full";
+        if (fallbackReason != null) {
+            degraded = fallbackReason + "; the fallback sensor gives exec, fork, exit and open only, not "
+                    + FallbackSensor.MISSING + (degraded == null ? "" : "; " + degraded);
+        }
         status = new SensorStatus(
-                lostTotal == 0 ? SensorStatus.State.RUNNING : SensorStatus.State.DEGRADED,
-                lostTotal == 0 ? null : lostTotal + " kernel records lost: the ring buffer was full",
-                "ebpf",
+                degraded == null ? SensorStatus.State.RUNNING : SensorStatus.State.DEGRADED,
+                degraded,
+                running.kind(),
                 running.programs(),
                 since,
                 events.get(),
@@ -229,7 +275,7 @@ public final class ThreatPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        Sensor running = sensor;
+        EventSource running = sensor;
         sensor = null;
         if (running != null) {
             running.close();
