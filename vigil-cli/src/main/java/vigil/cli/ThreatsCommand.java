@@ -29,11 +29,88 @@ import vigil.threats.sensor.signal.ThreatPipeline;
         name = "threats",
         mixinStandardHelpOptions = true,
         description = "Runtime threat detection on this host: the kernel sensor and the rules.",
-        subcommands = {ThreatsCommand.Watch.class})
+        subcommands = {ThreatsCommand.Watch.class, ThreatsCommand.Record.class})
 final class ThreatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UserError("use 'vigil threats watch'", ExitCodes.USAGE);
+        throw new UserError("use 'vigil threats watch' or 'vigil threats record'", ExitCodes.USAGE);
+    }
+
+    @Command(
+            name = "record",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Record the kernel sensor's events as JSON lines (docs/threats-events.md), for 'vigil rules eval' and",
+                "the engine's tests: the events the policy is about (its event types, and the opens of the paths its",
+                "rules name), as the rules would see them. Needs root, as watch does."
+            })
+    static final class Record implements Callable<Integer> {
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the events.")
+        Path out = Path.of("");
+
+        @Option(
+                names = "--policy",
+                paramLabel = "FILE",
+                description = "SECL policy files deciding what is recorded (default: Vigil's built-in policy).")
+        List<Path> policies = new ArrayList<>();
+
+        @Option(
+                names = "--duration",
+                paramLabel = "SECONDS",
+                description = "Stop after this many seconds (default: 10).")
+        long duration = 10;
+
+        @Option(names = "--sensor", paramLabel = "SOURCE", description = "auto (the default), ebpf or fallback.")
+        String sensor = "auto";
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (duration < 1) {
+                throw new UserError("--duration must be 1 or more seconds", ExitCodes.USAGE);
+            }
+            Watch rules = new Watch();
+            rules.policies = policies;
+            RuleSet ruleSet = rules.rules();
+            vigil.threats.rules.event.EventJson json =
+                    new vigil.threats.rules.event.EventJson(vigil.threats.rules.event.FieldCatalog.linux());
+            long[] written = new long[1];
+            try (java.io.BufferedWriter writer = java.nio.file.Files.newBufferedWriter(out);
+                    ThreatPipeline pipeline = new ThreatPipeline(
+                                    ruleSet,
+                                    new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, false)
+                                            .with(Watch.source(sensor)),
+                                    Path.of("/proc"),
+                                    Path.of("/etc"),
+                                    SignalMaker.Images.NONE,
+                                    java.time.Clock.systemUTC())
+                            .start()) {
+                java.io.IOException[] failed = new java.io.IOException[1];
+                pipeline.record(event -> {
+                    try {
+                        writer.write(json.write(event));
+                        writer.newLine();
+                        written[0]++;
+                    } catch (java.io.IOException e) {
+                        failed[0] = e;
+                    }
+                });
+                Console.err().println("vigil: recording for " + duration + " s into " + out);
+                long deadline = System.nanoTime() + duration * 1_000_000_000L;
+                while (System.nanoTime() < deadline && failed[0] == null) {
+                    pipeline.poll(100);
+                }
+                if (failed[0] != null) {
+                    throw new UserError("cannot write " + out + ": " + failed[0].getMessage(), ExitCodes.ERROR);
+                }
+                SensorStatus status = pipeline.statusNow();
+                Console.err()
+                        .println("vigil: " + written[0] + " events recorded"
+                                + (status.lostTotal() == 0 ? ", none lost" : ", lost by the kernel: " + status.lost()));
+            } catch (SensorException e) {
+                throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
+            }
+            return ExitCodes.OK;
+        }
     }
 
     @Command(

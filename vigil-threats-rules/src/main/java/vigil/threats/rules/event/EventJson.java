@@ -27,9 +27,43 @@ public final class EventJson {
             .build();
 
     private final EventBuilder builder;
+    private final FieldCatalog catalog;
 
     public EventJson(FieldCatalog catalog) {
         this.builder = new EventBuilder(catalog);
+        this.catalog = catalog;
+    }
+
+    /**
+     * An event as one line, as {@link #parse} reads it back: its type and every field it carries, in the catalog's
+     * order; a field of several values as an array (lists per ancestor flattened, which the reader accepts).
+     */
+    public String write(Event event) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Field field : catalog.fields()) {
+            if (!field.belongsTo(event.type()) || field.name().equals("event.type")) {
+                continue;
+            }
+            Object value = event.value(field);
+            if (value == null) {
+                continue;
+            }
+            java.util.List<Object> items = new java.util.ArrayList<>();
+            int length = java.lang.reflect.Array.getLength(value);
+            for (int i = 0; i < length; i++) {
+                Object item = java.lang.reflect.Array.get(value, i);
+                items.add(item instanceof IpNet ? item.toString() : item);
+            }
+            if (field.multiple()) {
+                fields.put(field.name(), items);
+            } else if (!items.isEmpty()) {
+                fields.put(field.name(), items.getFirst());
+            }
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("type", event.type());
+        root.put("fields", fields);
+        return JSON.writeValueAsString(root);
     }
 
     public Event parse(String line) throws EventBuilder.EventFormatException {

@@ -75,6 +75,7 @@ public final class ThreatPipeline implements AutoCloseable {
     private final java.util.Set<Integer> syscalls;
 
     private volatile SensorStatus status;
+    private volatile java.util.function.@Nullable Consumer<Event> recorder;
     private long statusAt = Long.MIN_VALUE;
 
     /** A pipeline for {@code rules} reading processes, containers and users from {@code proc} and {@code etc}. */
@@ -155,9 +156,18 @@ public final class ThreatPipeline implements AutoCloseable {
         mapper.map(record).ifPresent(this::evaluate);
     }
 
+    /** Tells {@code recorder} of every event before the rules see it ({@code vigil threats record}). */
+    public void record(java.util.function.Consumer<Event> recorder) {
+        this.recorder = recorder;
+    }
+
     /** One event through the rules: what {@link #accept} does after mapping, and what recorded events replay. */
     public void evaluate(Event event) {
         events.incrementAndGet();
+        java.util.function.Consumer<Event> listening = recorder;
+        if (listening != null) {
+            listening.accept(event);
+        }
         runner.evaluate(event, this::matched);
     }
 
