@@ -94,6 +94,16 @@ class ThreatPagesIT {
                     .contains("web-1")
                     .contains("degraded")
                     .contains("open: 12");
+            // the setup page shows each host's sensor and its lost records too, with the agents
+            page.click("header nav >> text=Setup");
+            page.waitForURL(url -> url.endsWith("/setup"));
+            assertThat(page.textContent("#threat-sensors"))
+                    .contains("Threat sensors")
+                    .contains("web-1")
+                    .contains("degraded")
+                    .contains("open: 12");
+            page.click("header nav >> text=Threats");
+            page.waitForURL(url -> url.endsWith("/threats"));
             assertThat(page.locator("#timeline rect.bucket").count()).isEqualTo(8); // a day per bar over 7 days
             long drawn = page.locator("#timeline rect.bucket").all().stream()
                     .mapToLong(bar -> Long.parseLong(bar.getAttribute("data-count")))

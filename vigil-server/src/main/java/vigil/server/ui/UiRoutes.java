@@ -564,6 +564,9 @@ public final class UiRoutes {
                                 .map(Capability::displayName)
                                 .toList(),
                         rows,
+                        wings.stream()
+                                .flatMap(wing -> wing.setup(principal.orgId()).stream())
+                                .toList(),
                         matrixRows));
     }
 

@@ -18,6 +18,11 @@ public interface UiWing {
     /** Its pages; {@code renderer} renders a template inside the layout. */
     List<UiPage> pages(PageRenderer renderer);
 
+    /** Its sections of the setup page for organization {@code orgId}; none by default. */
+    default List<SetupSection> setup(String orgId) {
+        return List.of();
+    }
+
     /** Its form posts (triage buttons); none by default. */
     default List<UiForm> forms(PageRenderer renderer) {
         return List.of();

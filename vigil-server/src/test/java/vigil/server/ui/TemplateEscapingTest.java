@@ -136,6 +136,9 @@ public class TemplateEscapingTest {
                                                 h("cap"), new Badge(h("kind"), h("state")), false, List.of(h("unmet"))),
                                         new SetupPage.CapabilityCell(
                                                 h("cap"), new Badge(h("kind"), h("state")), true, List.of())))),
+                        // a wing's section: its id and title escaped by the core; its body is the wing's template's
+                        List.of(new vigil.server.ui.SetupSection(
+                                h("id"), h("title"), output -> output.writeContent(""))),
                         List.of(new SetupPage.MatrixRow(
                                 h("deployment"),
                                 true,

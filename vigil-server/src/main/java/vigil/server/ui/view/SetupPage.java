@@ -5,10 +5,16 @@ import org.jspecify.annotations.Nullable;
 
 /** Setup: the server's health, the agents with what each can run, and the matrix of what runs where. */
 public record SetupPage(
-        PageFrame frame, Status status, List<String> capabilities, List<AgentRow> agents, List<MatrixRow> matrix) {
+        PageFrame frame,
+        Status status,
+        List<String> capabilities,
+        List<AgentRow> agents,
+        List<vigil.server.ui.SetupSection> sections,
+        List<MatrixRow> matrix) {
     public SetupPage {
         capabilities = List.copyOf(capabilities);
         agents = List.copyOf(agents);
+        sections = List.copyOf(sections);
         matrix = List.copyOf(matrix);
     }
 

@@ -73,6 +73,15 @@ public final class ThreatPages implements UiWing {
         return List.of(new NavEntry("/threats", "Threats", 30));
     }
 
+    /** The setup page's section: each host's sensor, its state and lost records (issue 12). */
+    @Override
+    public List<vigil.server.ui.SetupSection> setup(String orgId) {
+        List<SignalsPage.SensorView> sensors =
+                store.sensors(orgId).stream().map(ThreatPages::sensor).toList();
+        return List.of(new vigil.server.ui.SetupSection(
+                "threat-sensors", "Threat sensors", WingTemplates.body("threats/sensors.jte", sensors)));
+    }
+
     @Override
     public List<UiPage> pages(PageRenderer renderer) {
         return List.of(

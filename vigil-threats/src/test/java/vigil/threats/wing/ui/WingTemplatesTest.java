@@ -70,6 +70,11 @@ class WingTemplatesTest {
                                 h("reason"),
                                 h("by"),
                                 "/ui/threats/mutes/" + HOSTILE))));
+        // the sensors, on the Threats page and the core's setup page
+        bodies.put(
+                "threats/sensors.jte",
+                List.of(new SignalsPage.SensorView(
+                        h("host"), badge, h("reason"), h("source"), 1, 2, h("lost"), 3, 4, h("reported"))));
         bodies.put(
                 "threats/signal.jte",
                 new SignalPage(
