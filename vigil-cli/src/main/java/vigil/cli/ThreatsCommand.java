@@ -175,7 +175,7 @@ final class ThreatsCommand implements Callable<Integer> {
                         new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill).with(source(sensor)),
                         Path.of("/proc"),
                         Path.of("/etc"),
-                        SignalMaker.Images.NONE,
+                        vigil.threats.sensor.signal.DockerImages.local(),
                         java.time.Clock.systemUTC());
             } catch (SensorException e) {
                 throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
