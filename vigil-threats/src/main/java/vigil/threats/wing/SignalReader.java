@@ -192,7 +192,8 @@ public final class SignalReader {
     private static Evidence.ThreatSignal.Process process(JsonNode node, Where in) throws IntakeException {
         return new Evidence.ThreatSignal.Process(
                 absent(node.path("pid")) ? 0 : whole(node, in, "pid", 0, 0xFFFF_FFFFL),
-                text(node, in, "comm", 1, 256),
+                // empty too when unknown: a process gone before the fallback sensor read it
+                text(node, in, "comm", 0, 256),
                 // empty when the executable is unknown: a kernel thread, or a process gone before it was read
                 text(node, in, "path", 0, MAX_PATH),
                 absent(node.path("args")) ? "" : text(node, in, "args", 0, MAX_ARGS),
