@@ -153,6 +153,18 @@ public final class PolicyLoader {
                                 RuleStatus.UNSUPPORTED,
                                 "event type " + compiled.eventType() + ": " + missing.get()));
             }
+            for (String field : compiled.fields()) {
+                Optional<String> missingField = sensor.missingField(field);
+                if (missingField.isPresent()) {
+                    return new Outcome(
+                            null,
+                            report(
+                                    rule,
+                                    text.locate(new Pos(1, 1)),
+                                    RuleStatus.UNSUPPORTED,
+                                    "field " + field + ": " + missingField.get()));
+                }
+            }
             variants.add(compiled);
         }
         List<RuleSet.CompiledAction> actions = new ArrayList<>();

@@ -12,12 +12,13 @@ import java.util.Optional;
  * missing: the sensor provides them (docs/threats-events.md, "Vigil's extensions"). The sensor records system calls as
  * they are made (on entry), so the {@code *.retval} fields are not given: a rule about a call's result never matches.
  */
-public record SensorProfile(String name, Map<String, String> missing) {
+public record SensorProfile(String name, Map<String, String> missing, boolean givesResults) {
     /** What Vigil's eBPF sensor (tracepoints only) cannot provide, by event type, with the reason. */
     public static SensorProfile linuxTracepoints() {
         String packets = "needs network packet capture, which the tracepoint sensor does not do";
         return new SensorProfile(
                 "linux-tracepoints",
+                false,
                 Map.ofEntries(
                         Map.entry("dns", packets),
                         Map.entry("imds", packets),
@@ -36,7 +37,23 @@ public record SensorProfile(String name, Map<String, String> missing) {
 
     /** Every event type (a rule check that ignores the sensor). */
     public static SensorProfile everything() {
-        return new SensorProfile("all", Map.of());
+        return new SensorProfile("all", Map.of(), true);
+    }
+
+    private SensorProfile(String name, boolean givesResults, Map<String, String> missing) {
+        this(name, missing, givesResults);
+    }
+
+    /**
+     * Why {@code field} is not provided, or empty when it is: a call's result ({@code *.retval}) where the sensor
+     * records calls as they are made.
+     */
+    public Optional<String> missingField(String field) {
+        if (!givesResults && field.endsWith(".retval")) {
+            return Optional.of("the tracepoint sensor records system calls as they are made, before their result is"
+                    + " known, so a rule on " + field + " would never match");
+        }
+        return Optional.empty();
     }
 
     /** Why events of {@code type} are not provided, or empty when they are. */

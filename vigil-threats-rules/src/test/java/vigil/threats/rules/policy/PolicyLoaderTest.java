@@ -45,4 +45,30 @@ class PolicyLoaderTest {
                 .contains("in macro inner (p.policy:10:7)")
                 .contains("unknown field, macro or constant 'exec.file.nme'");
     }
+
+    /** A call's result is not given by the tracepoint sensor: a rule on it is unsupported, and says why. */
+    @Test
+    void aRuleOnACallsResultIsUnsupportedOnTheTracepointSensor() {
+        RuleSet set = load("""
+                rules:
+                  - id: failed_chmod
+                    expression: chmod.file.path == "/etc/shadow" && chmod.retval == -1
+                  - id: chmod
+                    expression: chmod.file.path == "/etc/shadow"
+                """);
+        assertThat(set.rules()).extracting(RuleSet.Loaded::id).containsExactly("chmod");
+        RuleReport report = set.reports().stream()
+                .filter(r -> r.id().equals("failed_chmod"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(report.status()).isEqualTo(RuleStatus.UNSUPPORTED);
+        assertThat(report.reason())
+                .startsWith("field chmod.retval: the tracepoint sensor records system calls as they");
+        // a check that ignores the sensor loads it
+        RuleSet everything = new PolicyLoader(
+                        FieldCatalog.linux(), Constants.linux(), Environment.linux(6, 18), SensorProfile.everything())
+                .load(List.of(
+                        PolicyReader.read("p.policy", "rules:\n  - id: r\n    expression: chmod.retval == -1\n")));
+        assertThat(everything.rules()).hasSize(1);
+    }
 }
