@@ -231,10 +231,12 @@ final class ThreatsCommand implements Callable<Integer> {
                         + (status.lostTotal() == 0
                                 ? ", none lost"
                                 : ", lost by the kernel (ring buffer full): " + status.lost())
-                        + (running.openPrefixes().isPresent()
-                                ? "; " + status.approverDrops() + " opens left out in the kernel (no rule is about"
-                                        + " their paths)"
-                                : "; every open recorded (a rule on opens is not about paths alone)"));
+                        + (!status.source().equals("ebpf")
+                                ? "; the fallback sensor: every open seen (it has no approvers in the kernel)"
+                                : running.openPrefixes().isPresent()
+                                        ? "; " + status.approverDrops()
+                                                + " opens left out in the kernel (no rule is about" + " their paths)"
+                                        : "; every open recorded (a rule on opens is not about paths alone)"));
             } catch (SensorException e) {
                 throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
             } finally {

@@ -101,6 +101,24 @@ class ThreatsWatchIT {
     }
 
     @Test
+    void theFallbackSensorWatchesWhenAskedAndSaysWhatItLacks() throws Exception {
+        Process watch = new ProcessBuilder(vigil("threats", "watch", "--sensor", "fallback", "--duration", "3"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String err = read(watch.getErrorStream());
+        assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(watch.exitValue()).as(err).isZero();
+        assertThat(err)
+                .contains("vigil: watching with 13 rules on the fallback sensor (the fallback sensor was asked for;")
+                .contains("exec, fork, exit and open only")
+                .contains("; the fallback sensor: every open seen (it has no approvers in the kernel)");
+        Process bad = new ProcessBuilder(vigil("threats", "watch", "--sensor", "kprobe")).start();
+        assertThat(bad.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(bad.exitValue()).isEqualTo(ExitCodes.USAGE);
+        assertThat(read(bad.getErrorStream())).contains("--sensor must be auto, ebpf or fallback, not 'kprobe'");
+    }
+
+    @Test
     void refusesAnUnknownFormatAndFalcoFiles(@TempDir Path temp) throws Exception {
         Process format = new ProcessBuilder(vigil("threats", "watch", "--format", "xml")).start();
         assertThat(format.waitFor(1, TimeUnit.MINUTES)).isTrue();
