@@ -74,7 +74,21 @@ final class ThreatsCommand implements Callable<Integer> {
             vigil.threats.rules.event.EventJson json =
                     new vigil.threats.rules.event.EventJson(vigil.threats.rules.event.FieldCatalog.linux());
             long[] written = new long[1];
-            try (java.io.BufferedWriter writer = java.nio.file.Files.newBufferedWriter(out);
+            java.io.BufferedWriter opened;
+            try {
+                opened = java.nio.file.Files.newBufferedWriter(out);
+            } catch (java.io.IOException e) {
+                throw new UserError(
+                        "cannot write the events to " + out + ": "
+                                + (e instanceof java.nio.file.NoSuchFileException
+                                        ? "its directory does not exist"
+                                        : e instanceof java.nio.file.AccessDeniedException
+                                                ? "permission denied"
+                                                : String.valueOf(e.getMessage()))
+                                + "; give --out a file in a directory that exists and can be written",
+                        ExitCodes.USAGE);
+            }
+            try (java.io.BufferedWriter writer = opened;
                     ThreatPipeline pipeline = new ThreatPipeline(
                                     ruleSet,
                                     new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, false)

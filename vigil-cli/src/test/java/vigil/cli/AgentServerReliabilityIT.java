@@ -3,13 +3,11 @@ package vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,69 +32,20 @@ class AgentServerReliabilityIT {
     @TempDir
     Path temp;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private Process startServer(Path data, int port) throws Exception {
+        return ServerProcess.start(data, port, temp.resolve("server-" + port + "-" + System.nanoTime() + ".log"));
     }
 
-    private Process startServer(Path data, int port) throws Exception {
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-jar",
-                        Path.of("target", "vigil-cli.jar").toString(),
-                        "server",
-                        "--data-dir",
-                        data.toString(),
-                        "--port",
-                        String.valueOf(port))
-                .redirectErrorStream(true)
-                .redirectOutput(temp.resolve("server-" + port + "-" + System.nanoTime() + ".log")
-                        .toFile())
-                .start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the server did not become healthy within 60 s");
+    private static int freePort() throws Exception {
+        return ServerProcess.freePort();
     }
 
     private static Properties credentials(Path data) throws Exception {
-        Properties properties = new Properties();
-        try (var reader = Files.newBufferedReader(data.resolve("initial-credentials"))) {
-            properties.load(reader);
-        }
-        return properties;
+        return ServerProcess.credentials(data);
     }
 
     private static String login(int port, Properties credentials) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\""
-                                        + credentials.getProperty("email") + "\",\"password\":\""
-                                        + credentials.getProperty("password") + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return JsonMapper.builder()
-                .build()
-                .readTree(response.body())
-                .path("token")
-                .asString();
+        return ServerProcess.login(port, credentials);
     }
 
     private static long count(Path data, String table) throws Exception {

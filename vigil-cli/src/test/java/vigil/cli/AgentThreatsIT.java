@@ -2,7 +2,6 @@ package vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,58 +29,6 @@ class AgentThreatsIT {
     @TempDir
     Path temp;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private Process startServer(Path data, int port) throws Exception {
-        Process process = new ProcessBuilder(
-                        BuiltJar.command("server", "--data-dir", data.toString(), "--port", String.valueOf(port)))
-                .redirectErrorStream(true)
-                .redirectOutput(temp.resolve("server.log").toFile())
-                .start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200) {
-                    return process;
-                }
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the server did not become healthy within 60 s");
-    }
-
-    private static Properties credentials(Path data) throws Exception {
-        Properties properties = new Properties();
-        try (var reader = Files.newBufferedReader(data.resolve("initial-credentials"))) {
-            properties.load(reader);
-        }
-        return properties;
-    }
-
-    private static String login(int port, Properties credentials) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/login"))
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\""
-                                        + credentials.getProperty("email") + "\",\"password\":\""
-                                        + credentials.getProperty("password") + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body()).path("token").asString();
-    }
-
     private static JsonNode get(int port, String token, String path) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
@@ -97,11 +44,11 @@ class AgentThreatsIT {
     void aSignalOnThisHostReachesTheServer() throws Exception {
         Path serverData = temp.resolve("server");
         Path agentData = temp.resolve("agent");
-        int port = freePort();
-        Process server = startServer(serverData, port);
+        int port = ServerProcess.freePort();
+        Process server = ServerProcess.start(serverData, port, temp.resolve("server.log"));
         Process agent = null;
         try {
-            Properties credentials = credentials(serverData);
+            Properties credentials = ServerProcess.credentials(serverData);
             ProcessBuilder builder = new ProcessBuilder(BuiltJar.command(
                             "agent",
                             "run",
@@ -133,7 +80,7 @@ class AgentThreatsIT {
                             .waitFor())
                     .isZero();
 
-            String token = login(port, credentials);
+            String token = ServerProcess.login(port, credentials);
             JsonNode signal = null;
             deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (signal == null && System.nanoTime() < deadline) {

@@ -112,6 +112,14 @@ class ThreatsWatchIT {
                 .contains("vigil: watching with 13 rules on the fallback sensor (the fallback sensor was asked for;")
                 .contains("exec, fork, exit and open only")
                 .contains("; the fallback sensor: every open seen (it has no approvers in the kernel)");
+        Process unwritable = new ProcessBuilder(
+                        vigil("threats", "record", "--out", "/nonexistent-vigil-dir/events.jsonl", "--duration", "1"))
+                .start();
+        assertThat(unwritable.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(unwritable.exitValue()).isEqualTo(ExitCodes.USAGE);
+        assertThat(read(unwritable.getErrorStream()))
+                .contains("cannot write the events to /nonexistent-vigil-dir/events.jsonl: its directory does not"
+                        + " exist");
         Process bad = new ProcessBuilder(vigil("threats", "watch", "--sensor", "kprobe")).start();
         assertThat(bad.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(ExitCodes.USAGE);
