@@ -20,3 +20,9 @@ clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$src" -o "$work/vigil
 llvm-strip -g "$work/vigil.bpf.o" -o "$out/vigil.bpf.o"
 sha256sum "$src" | cut -d' ' -f1 >"$out/vigil.bpf.c.sha256"
 echo "build-bpf.sh: wrote $out/vigil.bpf.o ($(stat -c %s "$out/vigil.bpf.o") bytes)"
+# the sensor benchmark's floor (scripts/bench/run.sh), with its source's hash likewise
+floor="$repo/scripts/bench/sensor-floor.bpf"
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$floor.c" -o "$work/floor.o"
+llvm-strip -g "$work/floor.o" -o "$floor.o"
+sha256sum "$floor.c" | cut -d' ' -f1 >"$floor.c.sha256"
+echo "build-bpf.sh: wrote $floor.o ($(stat -c %s "$floor.o") bytes)"

@@ -265,11 +265,20 @@ public final class Sensor implements EventSource {
 
     private @Nullable RuntimeException failure;
 
+    /** A read of at least this many records is a burst: the caller polls again at once. */
+    static final int BURST = 64;
+
+    /** How long a trickle of records is left to gather before it is read (at most the caller's timeout). */
+    static final int PACE_MILLIS = 25;
+
     /**
-     * Reads what the ring buffer holds, waiting up to {@code timeoutMillis} for a wake-up; returns how many records
-     * were read. The program wakes the reader only once enough is waiting (fewer wake-ups under load), so what came
-     * without one is read when the wait ends: a record waits at most about {@code timeoutMillis}. A record the sink
-     * or the decoder refused is rethrown here.
+     * Reads what the ring buffer holds, waiting up to {@code timeoutMillis}; returns how many records were read. The
+     * program wakes the reader only once enough is waiting, but the ring buffer's epoll answers at once while anything
+     * is unread (level-triggered), which under a steady trickle woke this thread thousands of times a second in an exec
+     * loop, mostly to read nothing (ADR 0049). So what is waiting is read without epoll; an empty ring waits in epoll
+     * for the program's wake-up or the timeout; and unless the read was a burst, the call lasts at least {@link
+     * #PACE_MILLIS} and reads again what gathered meanwhile. A record waits at most about {@code timeoutMillis}. A record the sink or the decoder refused
+     * is rethrown here.
      */
     @Override
     public int poll(int timeoutMillis) {
@@ -278,11 +287,23 @@ public final class Sensor implements EventSource {
         }
         int read;
         try {
-            read = (int) libbpf.ringBufferPoll.invokeExact(ringBuffer, timeoutMillis);
-            if (read >= 0 && failure == null) {
+            long started = System.nanoTime();
+            read = (int) libbpf.ringBufferConsume.invokeExact(ringBuffer);
+            if (read == 0 && failure == null) {
+                read = (int) libbpf.ringBufferPoll.invokeExact(ringBuffer, timeoutMillis);
+            }
+            // a trickle, or an epoll that answered at once with little or nothing readable yet (a record still being
+            // written): let records gather for the rest of the pace instead of coming straight back
+            long waited = (System.nanoTime() - started) / 1_000_000;
+            long pace = Math.min(PACE_MILLIS, Math.max(timeoutMillis, 0));
+            if (read >= 0 && read < BURST && waited < pace && failure == null) {
+                Thread.sleep(pace - waited);
                 int more = (int) libbpf.ringBufferConsume.invokeExact(ringBuffer);
                 read = more < 0 ? more : read + more;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            read = 0;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -27,6 +27,21 @@ class BpfObjectTest {
                 .isEqualTo(built);
     }
 
+    /** The sensor benchmark's floor programs (scripts/bench/sensor-floor.bpf.c, ADR 0049), likewise. */
+    @Test
+    void theBenchmarksFloorObjectIsBuiltFromItsCurrentSource() throws Exception {
+        Path bench = Path.of("../scripts/bench");
+        String built = Files.readString(bench.resolve("sensor-floor.bpf.c.sha256"), StandardCharsets.US_ASCII)
+                .trim();
+        String current = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(bench.resolve("sensor-floor.bpf.c"))));
+        assertThat(current)
+                .as("sensor-floor.bpf.c changed since sensor-floor.bpf.o was built: run scripts/build-bpf.sh")
+                .isEqualTo(built);
+        assertThat(Files.readAllBytes(bench.resolve("sensor-floor.bpf.o"))).startsWith(0x7f, 'E', 'L', 'F');
+    }
+
     @Test
     void theObjectIsAnEbpfElfFileWithItsTypes() throws Exception {
         byte[] object;
