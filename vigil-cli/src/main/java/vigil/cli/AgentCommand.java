@@ -311,7 +311,7 @@ final class AgentCommand implements Callable<Integer> {
                                 .with(ThreatsCommand.Watch.source(sensor)),
                         Path.of("/proc"),
                         Path.of("/etc"),
-                        vigil.threats.sensor.signal.DockerImages.local(),
+                        vigil.threats.sensor.signal.SignalMaker.Images.local(),
                         java.time.Clock.systemUTC());
             } catch (vigil.threats.sensor.SensorException e) {
                 if (threats.equals("on")) {

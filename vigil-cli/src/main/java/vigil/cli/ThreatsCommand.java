@@ -189,7 +189,7 @@ final class ThreatsCommand implements Callable<Integer> {
                         new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill).with(source(sensor)),
                         Path.of("/proc"),
                         Path.of("/etc"),
-                        vigil.threats.sensor.signal.DockerImages.local(),
+                        vigil.threats.sensor.signal.SignalMaker.Images.local(),
                         java.time.Clock.systemUTC());
             } catch (SensorException e) {
                 throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * as the container was created from it: {@code Config.Image}), as Datadog's agent and Falco enrich events. Asked only
  * when a signal is made, answered from a bounded cache after that; an answer bigger than 1 MiB, a slow daemon (the
  * socket's read is bounded by the answer's size, the connect by the socket being local) or no daemon at all gives no
- * image, never an error. Containers of other runtimes (containerd, CRI-O) get no image yet.
+ * image, never an error. Kubernetes containers of containerd and CRI-O: {@link BundleImages}.
  */
 public final class DockerImages implements SignalMaker.Images {
     static final int MAX_ANSWER = 1 << 20;

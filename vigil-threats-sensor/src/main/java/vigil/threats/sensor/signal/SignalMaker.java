@@ -36,6 +36,28 @@ public final class SignalMaker {
         String image(String containerId);
 
         Images NONE = id -> null;
+
+        /** The first answer of these, asked in order. */
+        static Images firstOf(Images... sources) {
+            List<Images> all = List.of(sources);
+            return id -> {
+                for (Images source : all) {
+                    String image = source.image(id);
+                    if (image != null) {
+                        return image;
+                    }
+                }
+                return null;
+            };
+        }
+
+        /**
+         * This host's runtimes: the OCI bundles of containerd's and CRI-O's Kubernetes containers, then Docker's
+         * socket.
+         */
+        static Images local() {
+            return firstOf(BundleImages.local(), DockerImages.local());
+        }
     }
 
     private final FieldCatalog catalog;
