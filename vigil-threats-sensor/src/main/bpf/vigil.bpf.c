@@ -48,6 +48,10 @@ struct header {
 };
 
 #define CGROUP_NAME 80
+// A resolved path is written while it fits in the first half of its buffer: the verifier sees every write in bounds
+#define FILE_PATH_BUF (2 * FILE_PATH_HALF + 16)
+#define FILE_PATH_HALF 256
+#define PATH_DEPTH 32
 
 struct exec_record {
     struct header h;
@@ -60,6 +64,11 @@ struct exec_record {
     // process is gone before user space could read /proc/PID/cgroup (ADR 0047).
     char cgroup_v2[2][CGROUP_NAME];
     char cgroup_v1[2][CGROUP_NAME];
+    // The executed file as the kernel resolved it (bprm->file), from the process's root: links resolved, a
+    // container's files named as the container sees them; empty when deeper or longer than read here (ADR 0049)
+    __u32 file_path_len;
+    __u32 pad;
+    char file_path[FILE_PATH_BUF];
 };
 
 struct fork_record {
@@ -250,6 +259,95 @@ static __always_inline void cgroup_names(struct task_struct *task, struct exec_r
     }
 }
 
+// The walk from a file up to the task's root, one step a call of bpf_loop (a plain loop's states grew past the
+// verifier's limit). Reads go through helpers: after a mount crossing the pointers come from struct mount, which
+// direct loads cannot reach.
+struct path_walk {
+    struct dentry *dentry;
+    struct vfsmount *vfsmnt;
+    struct dentry *root_dentry;
+    struct vfsmount *root_mnt;
+    unsigned long mnt_offset;
+    __u32 depth;
+    __u32 complete;
+    const unsigned char *names[PATH_DEPTH];
+};
+
+static long path_step(__u32 index, void *ctx) {
+    struct path_walk *w = ctx;
+    // locals, not w's fields, in BPF_CORE_READ: it would relocate the access to this program's own struct too
+    struct dentry *dentry = w->dentry;
+    struct vfsmount *vfsmnt = w->vfsmnt;
+    if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
+        w->complete = 1;
+        return 1;
+    }
+    struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+    if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
+        // the top of a mount: go on from where it is mounted in its parent mount
+        struct mount *mnt = (struct mount *)((unsigned long)vfsmnt - w->mnt_offset);
+        struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+        if (up == mnt || !up) {
+            w->complete = 1; // the first mount of the namespace: the process's root is not above the file
+            return 1;
+        }
+        w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+        w->vfsmnt = (struct vfsmount *)((unsigned long)up + w->mnt_offset);
+        return 0;
+    }
+    if (w->depth >= PATH_DEPTH) {
+        return 1; // deeper than read here: incomplete
+    }
+    w->names[w->depth & (PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+    w->depth++;
+    w->dentry = parent;
+    return 0;
+}
+
+// The file's path from the task's root: its dentries' names, crossing mounts at their mount points
+static __always_inline void file_path(struct exec_record *r, struct file *file, struct task_struct *task) {
+    struct path_walk w = {};
+    w.dentry = BPF_CORE_READ(file, f_path.dentry);
+    w.vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+    w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
+    w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+    w.mnt_offset = bpf_core_field_offset(struct mount, mnt);
+    bpf_loop(PATH_DEPTH + 8, path_step, &w, 0);
+    __u32 depth = w.depth;
+    bool complete = w.complete;
+    const unsigned char **names = w.names;
+    __u32 off = 0;
+    if (complete) {
+        for (int j = 0; j < PATH_DEPTH; j++) {
+            int i = depth - 1 - j;
+            if (i < 0) {
+                break;
+            }
+            if (off >= FILE_PATH_HALF - 1) {
+                off = 0; // too long to read here: none rather than a cut path
+                break;
+            }
+            __u64 at = off;
+            // masked in the instructions themselves: clang drops a C mask it can prove redundant, and the verifier
+            // then tracks the unmasked copy
+            asm volatile("%[at] &= 0xff" : [at] "+r"(at));
+            r->file_path[at] = '/';
+            long n = bpf_probe_read_kernel_str(&r->file_path[at + 1], FILE_PATH_HALF, names[i & (PATH_DEPTH - 1)]);
+            off++;
+            if (n <= 1) {
+                off = 0;
+                break;
+            }
+            off += n - 1;
+        }
+    }
+    __u64 end = off < FILE_PATH_HALF ? off : 0;
+    asm volatile("%[end] &= 0xff" : [end] "+r"(end));
+    r->file_path_len = end;
+    r->file_path[end] = 0;
+    r->pad = 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
     struct exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -274,6 +372,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
         r->args_len = len;
     }
     cgroup_names(task, r);
+    file_path(r, bprm->file, task);
     submit(r);
     return 0;
 }

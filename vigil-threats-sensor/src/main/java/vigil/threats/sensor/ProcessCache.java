@@ -232,9 +232,13 @@ public final class ProcessCache {
                         fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
             }
             case SensorRecord.Exec exec -> {
-                String path = exec.filename().startsWith("/")
-                        ? canonical(h.pid(), exec.filename())
-                        : executable(h.pid(), exec.filename());
+                // the kernel's own resolution of the executed file when the record has it: no /proc reads, and no
+                // race with a link changed after the exec (ADR 0049)
+                String path = exec.filePath().startsWith("/")
+                        ? exec.filePath()
+                        : exec.filename().startsWith("/")
+                                ? canonical(h.pid(), exec.filename())
+                                : executable(h.pid(), exec.filename());
                 put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
                 Containers.Container container =
                         exec.cgroupV2().isEmpty() && exec.cgroupV1().isEmpty()

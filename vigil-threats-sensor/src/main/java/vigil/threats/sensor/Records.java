@@ -26,7 +26,7 @@ public final class Records {
     static final int KINDS = 8;
 
     static final int HEADER = 56;
-    static final int EXEC_SIZE = HEADER + 8 + 256 + 512 + 4 * 80;
+    static final int EXEC_SIZE = HEADER + 8 + 256 + 512 + 4 * 80 + 8 + 528;
     static final int FORK_SIZE = HEADER + 8;
     static final int EXIT_SIZE = HEADER + 8;
     static final int OPEN_SIZE = HEADER + 16 + 256;
@@ -90,7 +90,8 @@ public final class Records {
                         text(data, HEADER + 8, data.get(INT, HEADER), 256),
                         arguments(data, HEADER + 8 + 256, data.get(INT, HEADER + 4), 512),
                         cgroup(data, HEADER + 8 + 256 + 512),
-                        cgroup(data, HEADER + 8 + 256 + 512 + 160));
+                        cgroup(data, HEADER + 8 + 256 + 512 + 160),
+                        text(data, HEADER + 8 + 256 + 512 + 320 + 8, data.get(INT, HEADER + 8 + 256 + 512 + 320), 256));
             case KIND_FORK -> new SensorRecord.Fork(header, data.get(INT, HEADER));
             case KIND_EXIT -> new SensorRecord.Exit(header, data.get(INT, HEADER));
             case KIND_OPEN ->

@@ -15,17 +15,19 @@ public sealed interface SensorRecord {
     record Header(int pid, int tid, int ppid, int uid, int gid, long timeNanos, long cgroupId, String comm) {}
 
     /**
-     * A process ran a new program: its path as passed to exec, its arguments (cut at 511 bytes), and its cgroup as
-     * {@code /parent/leaf} in the unified hierarchy and in the v1 pids controller (empty where there is none).
+     * A process ran a new program: its path as passed to exec, its arguments (cut at 511 bytes), its cgroup as
+     * {@code /parent/leaf} in the unified hierarchy and in the v1 pids controller (empty where there is none), and the
+     * executed file's path as the kernel resolved it, from the process's root (empty when the sensor could not tell:
+     * deeper than 32 directories, longer than 255 bytes, or a source without it).
      */
-    record Exec(Header header, String filename, List<String> args, String cgroupV2, String cgroupV1)
+    record Exec(Header header, String filename, List<String> args, String cgroupV2, String cgroupV1, String filePath)
             implements SensorRecord {
         public Exec {
             args = List.copyOf(args);
         }
 
         public Exec(Header header, String filename, List<String> args) {
-            this(header, filename, args, "", "");
+            this(header, filename, args, "", "", "");
         }
     }
 

@@ -64,6 +64,17 @@ class ProcessCacheTest {
         assertThat(cache.get(201)).isNull();
     }
 
+    /** The kernel's resolution of the executed file, when the record has it, is the process's path as is. */
+    @Test
+    void anExecsResolvedPathIsThePath(@TempDir Path proc) throws IOException {
+        ProcessCache cache = ProcessCache.fromProc(proc);
+        cache.apply(new SensorRecord.Exec(
+                header(300, 1, "tool"), "/opt/links/tool", List.of("tool"), "", "", "/opt/releases/7/tool"));
+        assertThat(cache.get(300).path()).isEqualTo("/opt/releases/7/tool");
+        cache.apply(new SensorRecord.Exec(header(301, 1, "gone"), "/opt/links/gone", List.of("gone"), "", "", ""));
+        assertThat(cache.get(301).path()).as("none: the path as given").isEqualTo("/opt/links/gone");
+    }
+
     @Test
     void aProcessSeenBeforeTheCacheIsReadOrMadeFromTheRecord(@TempDir Path proc) throws IOException {
         ProcessCache cache = ProcessCache.fromProc(proc);

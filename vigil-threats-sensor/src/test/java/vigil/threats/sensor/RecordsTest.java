@@ -44,6 +44,15 @@ class RecordsTest {
         SensorRecord.Exec named = (SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b));
         assertThat(named.cgroupV2()).isEqualTo("/system.slice/docker-abc.scope");
         assertThat(named.cgroupV1()).as("the root cgroup").isEqualTo("/");
+        assertThat(named.filePath()).as("no resolved path: empty").isEmpty();
+        // then the executed file as the kernel resolved it: its length, 4 bytes of padding, 528 bytes of room
+        byte[] resolved = "/usr/bin/curl.real".getBytes(StandardCharsets.US_ASCII);
+        b.putInt(cgroups + 320, resolved.length).put(cgroups + 328, resolved);
+        assertThat(((SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b))).filePath())
+                .isEqualTo("/usr/bin/curl.real");
+        b.putInt(cgroups + 320, 100_000); // a length past its room is bounded by it
+        assertThat(((SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b))).filePath())
+                .isEqualTo("/usr/bin/curl.real");
     }
 
     @Test

@@ -119,6 +119,9 @@ class SensorIT {
         int catPid = fork.childPid();
         SensorRecord.Exec cat = await(SensorRecord.Exec.class, e -> e.header().pid() == catPid);
         assertThat(cat.filename()).isEqualTo("/bin/cat");
+        assertThat(cat.filePath())
+                .as("the kernel's resolution: the file itself, wherever /bin leads")
+                .isEqualTo(Path.of("/bin/cat").toRealPath().toString());
         assertThat(cat.header().ppid()).isEqualTo((int) shellPid);
         assertThat(cat.header().comm()).isEqualTo("cat");
 
@@ -129,6 +132,35 @@ class SensorIT {
 
         await(SensorRecord.Exit.class, e -> e.header().pid() == catPid && e.exitCode() == 0);
         await(SensorRecord.Exit.class, e -> e.header().pid() == shellPid && e.exitCode() == 3);
+    }
+
+    /**
+     * The executed file's path comes from the kernel's dentries: links resolved, and a mount crossed at its mount
+     * point (a tmpfs mounted here, holding a copy of true, run through a link to it).
+     */
+    @Test
+    void anExecsPathIsResolvedAcrossLinksAndMounts(@TempDir Path dir) throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("mnt"));
+        assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "vigil-it", mount.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .isZero();
+        try {
+            Path tool = Files.copy(
+                    Path.of("/bin/true"),
+                    Files.createDirectories(mount.resolve("sub")).resolve("tool"));
+            Path link = Files.createSymbolicLink(dir.resolve("link"), tool);
+            Process run = new ProcessBuilder(link.toString()).start();
+            assertThat(run.waitFor()).isZero();
+            SensorRecord.Exec exec = await(
+                    SensorRecord.Exec.class,
+                    e -> e.header().pid() == run.pid() && e.filename().equals(link.toString()));
+            assertThat(exec.filePath())
+                    .isEqualTo(dir.toRealPath().resolve("mnt/sub/tool").toString());
+        } finally {
+            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+        }
     }
 
     @Test
