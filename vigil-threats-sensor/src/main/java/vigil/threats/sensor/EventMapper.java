@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import vigil.threats.rules.event.Event;
 import vigil.threats.rules.event.EventBuilder;
 import vigil.threats.rules.event.FieldCatalog;
@@ -45,6 +46,10 @@ public final class EventMapper {
         ProcessCache.CachedProcess exiting = record instanceof SensorRecord.Exit
                 ? processes.known(record.header().pid(), record.header())
                 : null;
+        // and its container, which the cache forgets too (read after, it was looked for in /proc, where the process
+        // is gone: the exit of a container's process was reported as the host's)
+        Containers.Container exitingContainer =
+                exiting == null ? null : processes.container(record.header().pid());
         processes.apply(record);
         SensorRecord.Header h = record.header();
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -102,7 +107,11 @@ public final class EventMapper {
             }
             case SensorRecord.Exit exit -> {
                 type = "exit";
-                context(fields, exiting == null ? processes.known(h.pid(), h) : exiting, h);
+                if (exiting == null) {
+                    context(fields, processes.known(h.pid(), h), h);
+                } else {
+                    context(fields, exiting, h, exitingContainer);
+                }
                 fields.put("exit.code", BigInteger.valueOf(exit.exitCode()));
             }
         }
@@ -116,6 +125,14 @@ public final class EventMapper {
 
     /** The fields of the process an event is about, and of its parent and ancestors. */
     private void context(Map<String, Object> fields, ProcessCache.CachedProcess self, SensorRecord.Header h) {
+        context(fields, self, h, processes.container(h.pid()));
+    }
+
+    private void context(
+            Map<String, Object> fields,
+            ProcessCache.CachedProcess self,
+            SensorRecord.Header h,
+            Containers.@Nullable Container container) {
         fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos() + epochOffset));
         fields.put("process.pid", BigInteger.valueOf(h.pid()));
         fields.put("process.tid", BigInteger.valueOf(h.tid()));
@@ -130,7 +147,6 @@ public final class EventMapper {
         if (group != null) {
             fields.put("process.group", group);
         }
-        Containers.Container container = processes.container(h.pid());
         if (container != null) {
             fields.put("process.container.id", container.id());
         }
