@@ -413,8 +413,34 @@ int BPF_PROG(on_exit, struct task_struct *task) {
     return 0;
 }
 
-// Whether an absolute path starts with no approved prefix. Relative paths, and paths that cannot be read here, are
-// left to user space, which resolves and checks them.
+// Whether a path read into the scratch could name another file than its bytes say: "//", "/./", "/../", or a trailing
+// "/." or "/..". Such a path is left to user space, which normalizes it: "/tmp/../etc/shadow" starts with no approved
+// prefix but opens /etc/shadow. Symbolic links are the kernel's to follow and stay unseen here (docs/threats-coverage.md).
+static __always_inline bool dotted(const char *data, long n) {
+    for (int i = 0; i < PREFIX_MAX - 3; i++) {
+        if (i >= n - 1) {
+            return false;
+        }
+        if (data[i] != '/') {
+            continue;
+        }
+        char c1 = data[i + 1];
+        if (c1 == '/') {
+            return true;
+        }
+        if (c1 == '.') {
+            char c2 = data[i + 2];
+            if (c2 == '/' || c2 == 0 || (c2 == '.' && (data[i + 3] == '/' || data[i + 3] == 0))) {
+                return true;
+            }
+        }
+    }
+    return true; // not scanned to its end: as good as dotted
+}
+
+// Whether an absolute path starts with no approved prefix. Relative paths, paths that cannot be read here, paths
+// longer than the prefix tree's keys (their end is not seen) and dotted paths are left to user space, which
+// resolves and checks them.
 static __always_inline bool unapproved(const char *path) {
     __u32 zero = 0;
     struct path_key *key = bpf_map_lookup_elem(&path_scratch, &zero);
@@ -422,12 +448,14 @@ static __always_inline bool unapproved(const char *path) {
         return false;
     }
     long n = bpf_probe_read_user_str(key->data, sizeof(key->data), path);
-    if (n <= 1 || key->data[0] != '/') {
+    if (n <= 1 || n >= PREFIX_MAX || key->data[0] != '/') {
         return false;
     }
-    // a path of PREFIX_MAX bytes or more is cut: its first PREFIX_MAX - 1 decide, and the loader cuts prefixes alike
     key->prefixlen = (__u32)(n - 1) * 8;
     if (bpf_map_lookup_elem(&open_prefixes, key)) {
+        return false;
+    }
+    if (dotted(key->data, n)) {
         return false;
     }
     __u64 *dropped = bpf_map_lookup_elem(&approver_drops, &zero);

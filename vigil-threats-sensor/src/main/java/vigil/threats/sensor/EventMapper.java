@@ -185,12 +185,8 @@ public final class EventMapper {
         fields.put(prefix + ".args", String.join(" ", rest));
     }
 
-    /** A path relative to the working directory made absolute through {@code /proc/PID/cwd}, when it is readable. */
+    /** The path an open named, absolute and normal where it can be made so (SyscallFields#path). */
     private String absolute(int pid, int directoryFd, String path) {
-        if (path.startsWith("/") || directoryFd != -100) {
-            return path; // absolute, or relative to a directory descriptor this slice does not resolve
-        }
-        String cwd = processes.cwd(pid);
-        return cwd.isEmpty() ? path : Path.of(cwd).resolve(path).normalize().toString();
+        return syscalls.path(pid, directoryFd, path);
     }
 }

@@ -329,16 +329,31 @@ final class SyscallFields {
         }
     }
 
-    /** A path made absolute: relative to the working directory or to a directory descriptor, while readable. */
+    /**
+     * A path made absolute (relative to the working directory or to a directory descriptor, while readable) and
+     * normal: {@code /tmp/../etc/shadow} is {@code /etc/shadow}, as the kernel opens it, so that a rule about
+     * {@code /etc/shadow} sees it (lexically, as Falco does: a link followed by {@code ..} is the kernel's alone).
+     */
     String path(int pid, int directoryFd, String path) {
-        if (path.isEmpty() || path.startsWith("/")) {
+        if (path.isEmpty()) {
             return path;
+        }
+        if (path.startsWith("/")) {
+            return normal(path);
         }
         String base = directoryFd == AT_FDCWD ? cwd(pid) : fd(pid, directoryFd);
         if (base.isEmpty()) {
             return path;
         }
-        return Path.of(base).resolve(path).normalize().toString();
+        return normal(base + "/" + path);
+    }
+
+    private static String normal(String path) {
+        try {
+            return Path.of(path).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return path;
+        }
     }
 
     private String cwd(int pid) {

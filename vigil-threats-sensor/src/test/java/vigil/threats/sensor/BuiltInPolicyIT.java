@@ -126,6 +126,29 @@ class BuiltInPolicyIT {
         assertThat(fired("shadow_file_read", pid).processPath()).isEqualTo("/usr/bin/cat");
     }
 
+    /**
+     * A path that names /etc/shadow only once resolved ({@code ..}, doubled slashes) is not left out by the kernel's
+     * approvers (it starts with no approved prefix) and reaches the rule normalized: no evasion by spelling. A
+     * relative path through a directory descriptor likewise (find and friends open that way).
+     */
+    @Test
+    void shadowFileReadByAnotherSpelling(@TempDir Path temp) throws Exception {
+        for (String spelling :
+                List.of("/tmp/../etc/shadow", "//etc//shadow", "/etc/./shadow", "/var/log/../../etc/shadow")) {
+            long pid = run("/bin/cat", spelling);
+            assertThat(text(fired("shadow_file_read", pid).event(), "open.file.path"))
+                    .as(spelling)
+                    .isEqualTo("/etc/shadow");
+        }
+        // python's open with dir_fd: openat(fd of /etc, "shadow")
+        long pid = run(
+                "python3",
+                "-c",
+                "import os\nfd = os.open('/etc', os.O_RDONLY)\nos.close(os.open('shadow', os.O_RDONLY, dir_fd=fd))\nimport time\ntime.sleep(0.5)");
+        assertThat(text(fired("shadow_file_read", pid).event(), "open.file.path"))
+                .isEqualTo("/etc/shadow");
+    }
+
     @Test
     void sshPrivateKeyRead() throws Exception {
         Path ssh = Path.of("/root/.ssh");

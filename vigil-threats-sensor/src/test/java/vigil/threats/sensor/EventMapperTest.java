@@ -22,6 +22,27 @@ class EventMapperTest {
         return ((String[]) event.value(CATALOG.find(field).orElseThrow()))[0];
     }
 
+    /** An open's path is made absolute and normal: by spelling, by working directory, by directory descriptor. */
+    @Test
+    void anOpensPathIsAbsoluteAndNormal(@TempDir Path proc) throws Exception {
+        Path fds = java.nio.file.Files.createDirectories(proc.resolve("20/fd"));
+        java.nio.file.Files.createSymbolicLink(fds.resolve("7"), Path.of("/etc"));
+        EventMapper mapper = new EventMapper(ProcessCache.fromProc(proc), CATALOG, proc);
+        java.util.function.BiFunction<Integer, String, String> open = (dfd, path) -> value(
+                mapper.map(new SensorRecord.Open(header(20, 1, "cat"), dfd, 0, 0, path))
+                        .orElseThrow(),
+                "open.file.path");
+        assertThat(open.apply(-100, "/tmp/../etc/shadow")).isEqualTo("/etc/shadow");
+        assertThat(open.apply(-100, "//etc//./shadow")).isEqualTo("/etc/shadow");
+        assertThat(open.apply(-100, "/../../etc/shadow"))
+                .as("above the root is the root")
+                .isEqualTo("/etc/shadow");
+        assertThat(open.apply(7, "shadow")).as("relative to descriptor 7, /etc").isEqualTo("/etc/shadow");
+        assertThat(open.apply(9, "shadow"))
+                .as("an unknown descriptor: as given")
+                .isEqualTo("shadow");
+    }
+
     /** An exit keeps its process's container: the cache forgets it with the process, after the event is made. */
     @Test
     void anExitInAContainerIsTheContainers(@TempDir Path proc) {
