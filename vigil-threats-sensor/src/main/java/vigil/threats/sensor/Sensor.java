@@ -273,12 +273,12 @@ public final class Sensor implements EventSource {
 
     /**
      * Reads what the ring buffer holds, waiting up to {@code timeoutMillis}; returns how many records were read. The
-     * program wakes the reader only once enough is waiting, but the ring buffer's epoll answers at once while anything
-     * is unread (level-triggered), which under a steady trickle woke this thread thousands of times a second in an exec
-     * loop, mostly to read nothing (ADR 0049). So what is waiting is read without epoll; an empty ring waits in epoll
-     * for the program's wake-up or the timeout; and unless the read was a burst, the call lasts at least {@link
-     * #PACE_MILLIS} and reads again what gathered meanwhile. A record waits at most about {@code timeoutMillis}. A record the sink or the decoder refused
-     * is rethrown here.
+     * program wakes the reader only once enough is waiting, but the ring buffer's epoll answers at once while
+     * anything is unread (level-triggered), which under a steady trickle woke this thread thousands of times a second
+     * in an exec loop, mostly to read nothing (ADR 0049). So what is waiting is read without epoll; an empty ring
+     * waits in epoll for the program's wake-up or the timeout; and unless the read was a burst, the call lasts at
+     * least {@link #PACE_MILLIS} and reads again what gathered meanwhile. A record waits at most about {@code
+     * timeoutMillis}. A record the sink or the decoder refused is rethrown here.
      */
     @Override
     public int poll(int timeoutMillis) {

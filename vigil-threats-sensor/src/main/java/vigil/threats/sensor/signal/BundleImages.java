@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ public final class BundleImages implements SignalMaker.Images {
             return List.of();
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tasks)) {
-            List<Path> found = new java.util.ArrayList<>();
+            List<Path> found = new ArrayList<>();
             for (Path entry : entries) {
                 if (found.size() < 64 && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     found.add(entry);
