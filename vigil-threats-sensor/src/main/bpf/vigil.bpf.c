@@ -372,7 +372,15 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
         r->args_len = len;
     }
     cgroup_names(task, r);
-    file_path(r, bprm->file, task);
+    if (bprm->interp == bprm->filename) {
+        file_path(r, bprm->file, task);
+    } else {
+        // a script (or binfmt_misc): bprm->file is its interpreter by now, and the process is the script's, whose
+        // path user space resolves from the name as given
+        r->file_path_len = 0;
+        r->file_path[0] = 0;
+        r->pad = 0;
+    }
     submit(r);
     return 0;
 }

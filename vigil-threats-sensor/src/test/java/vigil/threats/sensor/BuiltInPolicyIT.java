@@ -118,6 +118,12 @@ class BuiltInPolicyIT {
         Path dropped = Files.copy(Path.of("/bin/true"), temp.resolve("dropped"), StandardCopyOption.REPLACE_EXISTING);
         long pid = run(dropped.toString());
         assertThat(fired("exec_from_temporary_directory", pid).processPath()).isEqualTo(dropped.toString());
+        // a script dropped there too: the process is the script's, not its interpreter's
+        Path script = Files.writeString(temp.resolve("dropped.sh"), "#!/bin/sh\nexit 0\n");
+        script.toFile().setExecutable(true);
+        long scriptPid = run(script.toString());
+        assertThat(fired("exec_from_temporary_directory", scriptPid).processPath())
+                .isEqualTo(script.toString());
     }
 
     @Test

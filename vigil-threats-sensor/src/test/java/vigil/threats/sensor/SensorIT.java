@@ -158,6 +158,16 @@ class SensorIT {
                     e -> e.header().pid() == run.pid() && e.filename().equals(link.toString()));
             assertThat(exec.filePath())
                     .isEqualTo(dir.toRealPath().resolve("mnt/sub/tool").toString());
+            // a script: by the exec's tracepoint the kernel's file is its interpreter, which is not the process's
+            // path; the record leaves it to user space, from the script's name
+            Path script = Files.writeString(mount.resolve("sub/job.sh"), "#!/bin/sh\nexit 0\n");
+            script.toFile().setExecutable(true);
+            Process job = new ProcessBuilder(script.toString()).start();
+            assertThat(job.waitFor()).isZero();
+            SensorRecord.Exec ran = await(
+                    SensorRecord.Exec.class,
+                    e -> e.header().pid() == job.pid() && e.filename().equals(script.toString()));
+            assertThat(ran.filePath()).isEmpty();
         } finally {
             new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
         }
