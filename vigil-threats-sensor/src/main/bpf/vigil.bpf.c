@@ -90,6 +90,11 @@ struct open_record {
     __u32 mode;
     __u32 path_len;
     char path[PATH_MAX_READ];
+    // For a relative path, the directory it is relative to (the descriptor's, or the working directory) as the
+    // kernel resolves it: user space could read it from /proc only while the process lives (ADR 0049)
+    __u32 dir_len;
+    __u32 pad;
+    char dir[FILE_PATH_BUF];
 };
 
 struct connect_record {
@@ -304,11 +309,13 @@ static long path_step(__u32 index, void *ctx) {
     return 0;
 }
 
-// The file's path from the task's root: its dentries' names, crossing mounts at their mount points
-static __always_inline void file_path(struct exec_record *r, struct file *file, struct task_struct *task) {
+// A path from the task's root, its dentries' names crossing mounts at their mount points, into buf (FILE_PATH_BUF
+// bytes); returns its length, 0 when it could not be read whole
+static __always_inline __u32 write_path(char *buf, struct dentry *dentry, struct vfsmount *vfsmnt,
+                                        struct task_struct *task) {
     struct path_walk w = {};
-    w.dentry = BPF_CORE_READ(file, f_path.dentry);
-    w.vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+    w.dentry = dentry;
+    w.vfsmnt = vfsmnt;
     w.root_dentry = BPF_CORE_READ(task, fs, root.dentry);
     w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
     w.mnt_offset = bpf_core_field_offset(struct mount, mnt);
@@ -331,8 +338,8 @@ static __always_inline void file_path(struct exec_record *r, struct file *file, 
             // masked in the instructions themselves: clang drops a C mask it can prove redundant, and the verifier
             // then tracks the unmasked copy
             asm volatile("%[at] &= 0xff" : [at] "+r"(at));
-            r->file_path[at] = '/';
-            long n = bpf_probe_read_kernel_str(&r->file_path[at + 1], FILE_PATH_HALF, names[i & (PATH_DEPTH - 1)]);
+            buf[at] = '/';
+            long n = bpf_probe_read_kernel_str(&buf[at + 1], FILE_PATH_HALF, names[i & (PATH_DEPTH - 1)]);
             off++;
             if (n <= 1) {
                 off = 0;
@@ -340,11 +347,21 @@ static __always_inline void file_path(struct exec_record *r, struct file *file, 
             }
             off += n - 1;
         }
+        if (complete && depth == 0) {
+            buf[0] = '/'; // the root itself
+            off = 1;
+        }
     }
     __u64 end = off < FILE_PATH_HALF ? off : 0;
     asm volatile("%[end] &= 0xff" : [end] "+r"(end));
-    r->file_path_len = end;
-    r->file_path[end] = 0;
+    buf[end] = 0;
+    return (__u32)end;
+}
+
+// The executed file's path from the task's root
+static __always_inline void file_path(struct exec_record *r, struct file *file, struct task_struct *task) {
+    r->file_path_len = write_path(r->file_path, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
+                                  task);
     r->pad = 0;
 }
 
@@ -491,8 +508,33 @@ static __always_inline int on_open(int dfd, const char *path, __u32 flags, __u32
     r->dfd = dfd;
     r->flags = flags;
     r->mode = mode;
+    r->dir_len = 0;
+    r->dir[0] = 0;
+    r->pad = 0;
     long n = bpf_probe_read_user_str(r->path, sizeof(r->path), path);
     r->path_len = n > 0 ? n - 1 : 0;
+    if (n > 1 && r->path[0] != '/') {
+        struct dentry *dentry = NULL;
+        struct vfsmount *mnt = NULL;
+        if (dfd == -100 /* AT_FDCWD */) {
+            dentry = BPF_CORE_READ(task, fs, pwd.dentry);
+            mnt = BPF_CORE_READ(task, fs, pwd.mnt);
+        } else if (dfd >= 0) {
+            struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+            if ((unsigned int)dfd < BPF_CORE_READ(fdt, max_fds)) {
+                struct file **fds = BPF_CORE_READ(fdt, fd);
+                struct file *file = NULL;
+                bpf_probe_read_kernel(&file, sizeof(file), &fds[dfd]);
+                if (file) {
+                    dentry = BPF_CORE_READ(file, f_path.dentry);
+                    mnt = BPF_CORE_READ(file, f_path.mnt);
+                }
+            }
+        }
+        if (dentry && mnt) {
+            r->dir_len = write_path(r->dir, dentry, mnt, task);
+        }
+    }
     submit(r);
     return 0;
 }

@@ -73,7 +73,9 @@ public final class EventMapper {
             case SensorRecord.Open open -> {
                 type = "open";
                 context(fields, processes.known(h.pid(), h), h);
-                String path = absolute(h.pid(), open.directoryFd(), open.path());
+                String path = open.directory().startsWith("/") && !open.path().startsWith("/")
+                        ? SyscallFields.normal(open.directory() + "/" + open.path())
+                        : absolute(h.pid(), open.directoryFd(), open.path());
                 fields.put("open.file.path", path);
                 fields.put("open.file.name", path.substring(path.lastIndexOf('/') + 1));
                 fields.put("open.flags", BigInteger.valueOf(Integer.toUnsignedLong(open.flags())));

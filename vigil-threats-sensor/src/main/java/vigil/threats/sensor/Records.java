@@ -29,7 +29,7 @@ public final class Records {
     static final int EXEC_SIZE = HEADER + 8 + 256 + 512 + 4 * 80 + 8 + 528;
     static final int FORK_SIZE = HEADER + 8;
     static final int EXIT_SIZE = HEADER + 8;
-    static final int OPEN_SIZE = HEADER + 16 + 256;
+    static final int OPEN_SIZE = HEADER + 16 + 256 + 8 + 528;
     static final int CONNECT_SIZE = HEADER + 8 + 16;
     static final int SYSCALL_SIZE = HEADER + 16 + 48 + 8 + 2 * 256 + 64;
 
@@ -100,7 +100,8 @@ public final class Records {
                         data.get(INT, HEADER),
                         data.get(INT, HEADER + 4),
                         data.get(INT, HEADER + 8),
-                        text(data, HEADER + 16, data.get(INT, HEADER + 12), 256));
+                        text(data, HEADER + 16, data.get(INT, HEADER + 12), 256),
+                        text(data, HEADER + 16 + 256 + 8, data.get(INT, HEADER + 16 + 256), 256));
             case KIND_SYSCALL -> syscall(header, data);
             default -> connect(header, data, kind == KIND_BIND);
         };

@@ -40,9 +40,15 @@ public sealed interface SensorRecord {
     /**
      * A process asked to open a file ({@code open}, {@code openat}, {@code openat2}, {@code creat}): the path as
      * given (relative to {@code directoryFd} when it does not start with a slash; -100 is the working directory),
-     * the flags and the mode.
+     * the flags and the mode, and for a relative path the directory it is relative to as the kernel resolved it
+     * (empty when absolute, unknown, or from a source without it).
      */
-    record Open(Header header, int directoryFd, int flags, int mode, String path) implements SensorRecord {}
+    record Open(Header header, int directoryFd, int flags, int mode, String path, String directory)
+            implements SensorRecord {
+        public Open(Header header, int directoryFd, int flags, int mode, String path) {
+            this(header, directoryFd, flags, mode, path, "");
+        }
+    }
 
     /** A process asked to connect a socket to an IPv4 or IPv6 address. */
     record Connect(Header header, InetAddress address, int port) implements SensorRecord {}

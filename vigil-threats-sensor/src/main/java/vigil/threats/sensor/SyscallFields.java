@@ -348,7 +348,7 @@ final class SyscallFields {
         return normal(base + "/" + path);
     }
 
-    private static String normal(String path) {
+    static String normal(String path) {
         try {
             return Path.of(path).normalize().toString();
         } catch (java.nio.file.InvalidPathException e) {

@@ -65,6 +65,13 @@ class RecordsTest {
         assertThat(o.flags()).isEqualTo(0x241);
         assertThat(o.mode()).isEqualTo(0x1a4);
         assertThat(o.path()).isEqualTo("/etc/shadow");
+        assertThat(o.directory()).as("an absolute path: no directory").isEmpty();
+        // a relative path, with the directory the kernel resolved it against after it (length, padding, 528 bytes)
+        open.putInt(68, 6).put(72, "shadow\0".getBytes(StandardCharsets.US_ASCII));
+        open.putInt(56 + 16 + 256, 4).put(56 + 16 + 256 + 8, "/etc".getBytes(StandardCharsets.US_ASCII));
+        SensorRecord.Open relative = (SensorRecord.Open) Records.read(MemorySegment.ofBuffer(open));
+        assertThat(relative.path()).isEqualTo("shadow");
+        assertThat(relative.directory()).isEqualTo("/etc");
         ByteBuffer fork = record(Records.KIND_FORK, Records.FORK_SIZE).putInt(56, 5000);
         assertThat(((SensorRecord.Fork) Records.read(MemorySegment.ofBuffer(fork))).childPid())
                 .isEqualTo(5000);
