@@ -347,7 +347,7 @@ static __always_inline __u32 write_path(char *buf, struct dentry *dentry, struct
             }
             off += n - 1;
         }
-        if (complete && depth == 0) {
+        if (depth == 0) {
             buf[0] = '/'; // the root itself
             off = 1;
         }

@@ -58,38 +58,7 @@ class AgentLoopIT {
     }
 
     private Process startServer(Path data, int port) throws Exception {
-        Process process = new ProcessBuilder(
-                        java(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-jar",
-                        Path.of("target", "vigil-cli.jar").toString(),
-                        "server",
-                        "--data-dir",
-                        data.toString(),
-                        "--port",
-                        String.valueOf(port))
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        temp.resolve("server-" + System.nanoTime() + ".log").toFile())
-                .start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(
-                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .statusCode()
-                        == 200) {
-                    return process;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("the server did not become healthy within 60 s");
+        return ServerProcess.start(data, port, temp.resolve("server-" + System.nanoTime() + ".log"));
     }
 
     /** The front the agent talks to: forwards each batch to the server and records it with the server's answer. */

@@ -143,27 +143,17 @@ public final class PolicyLoader {
                         e.kind() == CompileException.Kind.UNSUPPORTED ? RuleStatus.UNSUPPORTED : RuleStatus.ERROR;
                 return new Outcome(null, report(rule, text.locate(e.pos()), status, String.valueOf(e.getMessage())));
             }
-            Optional<String> missing = sensor.missing(compiled.eventType());
+            Optional<String> missing =
+                    sensor.missing(compiled.eventType()).map(why -> "event type " + compiled.eventType() + ": " + why);
+            for (String field : compiled.fields()) {
+                if (missing.isPresent()) {
+                    break;
+                }
+                missing = sensor.missingField(field).map(why -> "field " + field + ": " + why);
+            }
             if (missing.isPresent()) {
                 return new Outcome(
-                        null,
-                        report(
-                                rule,
-                                text.locate(new Pos(1, 1)),
-                                RuleStatus.UNSUPPORTED,
-                                "event type " + compiled.eventType() + ": " + missing.get()));
-            }
-            for (String field : compiled.fields()) {
-                Optional<String> missingField = sensor.missingField(field);
-                if (missingField.isPresent()) {
-                    return new Outcome(
-                            null,
-                            report(
-                                    rule,
-                                    text.locate(new Pos(1, 1)),
-                                    RuleStatus.UNSUPPORTED,
-                                    "field " + field + ": " + missingField.get()));
-                }
+                        null, report(rule, text.locate(new Pos(1, 1)), RuleStatus.UNSUPPORTED, missing.get()));
             }
             variants.add(compiled);
         }

@@ -7,10 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,22 +22,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BundleImages implements SignalMaker.Images {
     static final long MAX_CONFIG = 4L << 20;
-    static final int MAX_CACHED = 1_024;
     static final String CONTAINERD_ANNOTATION = "io.kubernetes.cri.image-name";
     static final String CRIO_ANNOTATION = "io.kubernetes.cri-o.ImageName";
 
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path run;
-    private final Map<String, String> cache = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_CACHED;
-        }
-    };
+    /** A bundle appears when its container starts: a miss is asked again. */
+    private final ImageMemo memo = new ImageMemo(false);
 
     /** @param run the host's runtime state directory, normally {@code /run} */
     public BundleImages(Path run) {
@@ -52,19 +41,8 @@ public final class BundleImages implements SignalMaker.Images {
     }
 
     @Override
-    public synchronized @Nullable String image(String containerId) {
-        if (!ID.matcher(containerId).matches()) {
-            return null;
-        }
-        String known = cache.get(containerId);
-        if (known != null) {
-            return known.isEmpty() ? null : known;
-        }
-        String image = find(containerId);
-        if (image != null) {
-            cache.put(containerId, image); // a bundle appears when its container starts: a miss is asked again
-        }
-        return image;
+    public @Nullable String image(String containerId) {
+        return memo.image(containerId, this::find);
     }
 
     private @Nullable String find(String id) {

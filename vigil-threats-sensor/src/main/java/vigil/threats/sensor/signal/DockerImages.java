@@ -11,9 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,22 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DockerImages implements SignalMaker.Images {
     static final int MAX_ANSWER = 1 << 20;
-    static final int MAX_CACHED = 1_024;
     /** The most one question may take: it is asked on the sensor's thread, when a signal is made. */
     static final long TIMEOUT_NANOS = 500_000_000L;
 
-    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path socket;
-    private final Map<String, String> cache = new LinkedHashMap<>(64, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > MAX_CACHED;
-        }
-    };
+    /** A daemon's "no such container" or silence is remembered too: asking again would cost the timeout again. */
+    private final ImageMemo memo = new ImageMemo(true);
 
     public DockerImages(Path socket) {
         this.socket = socket;
@@ -54,17 +43,8 @@ public final class DockerImages implements SignalMaker.Images {
     }
 
     @Override
-    public synchronized @Nullable String image(String containerId) {
-        if (!ID.matcher(containerId).matches()) {
-            return null;
-        }
-        String known = cache.get(containerId);
-        if (known != null) {
-            return known.isEmpty() ? null : known;
-        }
-        String image = ask(containerId);
-        cache.put(containerId, image == null ? "" : image);
-        return image;
+    public @Nullable String image(String containerId) {
+        return memo.image(containerId, this::ask);
     }
 
     private @Nullable String ask(String containerId) {
