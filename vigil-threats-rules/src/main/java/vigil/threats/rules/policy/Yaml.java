@@ -81,6 +81,9 @@ public sealed interface Yaml {
             throw new YamlException(pos, String.valueOf(e.getProblem()));
         } catch (YamlEngineException e) {
             throw new YamlException(new Pos(1, 1), String.valueOf(e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            // the engine checks some tokens (a tag like "! x") with plain argument checks rather than its own errors
+            throw new YamlException(new Pos(1, 1), String.valueOf(e.getMessage()));
         }
         if (root.isEmpty()) {
             return Optional.empty();

@@ -71,4 +71,16 @@ class PolicyLoaderTest {
                         PolicyReader.read("p.policy", "rules:\n  - id: r\n    expression: chmod.retval == -1\n")));
         assertThat(everything.rules()).hasSize(1);
     }
+
+    /** An expression that YAML reads as a tag ("!=..." starts one) is a problem named with its file, not a crash. */
+    @Test
+    void aValueYamlTakesForABadTagIsAProblemOfTheFile() {
+        PolicyReader.Read read =
+                PolicyReader.read("tag.policy", "rules:\n  - id: a\n    expression: !=on.lepfie.eslepf%e");
+        assertThat(read.rules()).isEmpty();
+        assertThat(read.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.source()).contains("tag.policy");
+            assertThat(problem.reason()).startsWith("not a YAML policy: ").contains("Tag");
+        });
+    }
 }
