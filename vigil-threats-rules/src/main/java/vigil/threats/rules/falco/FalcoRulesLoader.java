@@ -106,7 +106,8 @@ public final class FalcoRulesLoader {
                     .orElse(file);
             errors.add(where + ": not YAML: " + e.getProblem());
             return;
-        } catch (YamlEngineException e) {
+        } catch (YamlEngineException | IllegalArgumentException e) {
+            // the engine checks some tokens (a tag like "! x") with plain argument checks rather than its own errors
             errors.add(file + ": not YAML: " + e.getMessage());
             return;
         }

@@ -240,6 +240,17 @@ class FalcoRulesLoaderTest {
         assertEquals(34, rule(result, "Bad number").line());
     }
 
+    /** A condition YAML reads as a malformed tag ("!=..." starts one) is an error of its file, not a crash. */
+    @Test
+    void aMalformedTagIsAnErrorOfItsFile() {
+        FalcoRulesLoader.Result result = load("- rule: r\n  condition: !=on.lepfie.eslepf%e");
+        assertEquals(1, result.errors().size(), result.errors().toString());
+        assertTrue(
+                result.errors().get(0).startsWith("rules0.yaml"),
+                result.errors().get(0));
+        assertTrue(result.errors().get(0).contains("not YAML"), result.errors().get(0));
+    }
+
     @Test
     void fileErrorsOutsideRules() {
         FalcoRulesLoader.Result result = load(
