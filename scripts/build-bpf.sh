@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the sensor's eBPF object from vigil-threats-sensor/src/main/bpf/vigil.bpf.c and keeps it beside the Java
-# sources (ADR 0045), so that a build without clang uses it; records the source's SHA-256 with it, which a unit test
-# (BpfObjectTest) compares with the source, so that an edited program cannot ship with a stale object.
+# Builds the sensor's eBPF objects from vigil-threats-sensor/src/main/bpf/*.bpf.c and keeps them beside the Java
+# sources (ADR 0045), so that a build without clang uses them; records each source's SHA-256 beside its object, which a
+# unit test (BpfObjectTest) compares with the source, so that an edited program cannot ship with a stale object.
 # Needs clang, llvm-strip and bpftool (apt-get install clang llvm bpftool libbpf-dev) and a kernel with BTF, whose
 # types vmlinux.h is generated from (CO-RE: the object then loads on other kernels' layouts).
 set -euo pipefail
@@ -20,6 +20,12 @@ clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$src" -o "$work/vigil
 llvm-strip -g "$work/vigil.bpf.o" -o "$out/vigil.bpf.o"
 sha256sum "$src" | cut -d' ' -f1 >"$out/vigil.bpf.c.sha256"
 echo "build-bpf.sh: wrote $out/vigil.bpf.o ($(stat -c %s "$out/vigil.bpf.o") bytes)"
+# the hook probe (ADR 0050): a program of each kind of hook, tried one by one at the sensor's start
+hooks="$repo/vigil-threats-sensor/src/main/bpf/hooks.bpf.c"
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$hooks" -o "$work/hooks.bpf.o"
+llvm-strip -g "$work/hooks.bpf.o" -o "$out/hooks.bpf.o"
+sha256sum "$hooks" | cut -d' ' -f1 >"$out/hooks.bpf.c.sha256"
+echo "build-bpf.sh: wrote $out/hooks.bpf.o ($(stat -c %s "$out/hooks.bpf.o") bytes)"
 # the sensor benchmark's floor (scripts/bench/run.sh), with its source's hash likewise
 floor="$repo/scripts/bench/sensor-floor.bpf"
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$floor.c" -o "$work/floor.o"

@@ -85,8 +85,7 @@ final class AgentCommand implements Callable<Integer> {
             }
             Facts facts = collector.collect();
             // on this machine the sensor itself is tried (loaded, attached, detached): it decides Threats
-            List<CapabilityStatus> statuses =
-                    new CapabilityCheck(matrix, vigil.threats.sensor.Sensor::probe).evaluate(facts);
+            List<CapabilityStatus> statuses = new CapabilityCheck(matrix, new TriedSensor()).evaluate(facts);
             PrintWriter out = Console.out();
             if (format.equals("json")) {
                 out.println(json(facts, statuses));
@@ -95,6 +94,30 @@ final class AgentCommand implements Callable<Integer> {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+
+        /** The sensor tried once, when the check first asks: its failure and each kind of hook's verdict (ADR 0050). */
+        private static final class TriedSensor implements vigil.features.check.SensorProbe {
+            private vigil.threats.sensor.Sensor.@Nullable Trial trial;
+
+            private vigil.threats.sensor.Sensor.Trial trial() {
+                vigil.threats.sensor.Sensor.Trial tried = trial;
+                if (tried == null) {
+                    tried = vigil.threats.sensor.Sensor.trial();
+                    trial = tried;
+                }
+                return tried;
+            }
+
+            @Override
+            public @Nullable String failure() {
+                return trial().failure();
+            }
+
+            @Override
+            public List<String> hookNotes() {
+                return vigil.threats.sensor.HookProbe.describe(trial().hooks());
+            }
         }
 
         private static void table(PrintWriter out, Facts facts, List<CapabilityStatus> statuses) {
@@ -116,12 +139,17 @@ final class AgentCommand implements Callable<Integer> {
             out.println();
             out.printf("%-24s %-15s %s%n", "CAPABILITY", "STATE", "DETAILS");
             for (CapabilityStatus status : statuses) {
+                boolean built = AGENT_RUNS.contains(status.capability());
                 String state = switch (status.state()) {
-                    case ENABLED -> "enabled";
+                    case ENABLED -> built ? "enabled" : "not built yet";
                     case NOT_APPLICABLE -> "not applicable";
                     case UNAVAILABLE -> "unavailable";
                 };
                 List<String> details = new ArrayList<>();
+                if (status.state() == CapabilityStatus.State.ENABLED && !built) {
+                    details.add("this host meets the seed's prerequisites, but this agent runs no "
+                            + status.capability().displayName() + " checks yet");
+                }
                 if (status.state() == CapabilityStatus.State.NOT_APPLICABLE) {
                     details.add("offered on "
                             + String.join(
@@ -142,11 +170,25 @@ final class AgentCommand implements Callable<Integer> {
         }
 
         private static String json(Facts facts, List<CapabilityStatus> statuses) {
-            return JsonMapper.builder()
-                    .build()
-                    .writerWithDefaultPrettyPrinter()
-                    .writeValueAsString(CheckJson.report(facts, statuses));
+            tools.jackson.databind.node.ObjectNode report = CheckJson.report(facts, statuses);
+            // whether this agent has the capability's code: enabled means it runs only where it is built (ADR 0037)
+            for (tools.jackson.databind.JsonNode capability : report.path("capabilities")) {
+                ((tools.jackson.databind.node.ObjectNode) capability)
+                        .put(
+                                "built",
+                                AGENT_RUNS.stream()
+                                        .anyMatch(built -> built.id()
+                                                .equals(capability.path("id").asString())));
+            }
+            return JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(report);
         }
+
+        /**
+         * The capabilities this agent has code for (its collectors); where the seed's prerequisites hold for another,
+         * it is "not built yet", never "enabled" (as the server's Setup page says, ADR 0037).
+         */
+        static final java.util.Set<vigil.features.matrix.Capability> AGENT_RUNS = java.util.EnumSet.of(
+                vigil.features.matrix.Capability.THREATS, vigil.features.matrix.Capability.VULNERABILITIES);
     }
 
     @Command(

@@ -232,6 +232,10 @@ final class ThreatsCommand implements Callable<Integer> {
                                 ? started.hooks().size() + " tracepoint programs"
                                 : "the fallback sensor (" + started.reason() + ")")
                         + (duration == 0 ? "; Ctrl-C stops" : " for " + duration + " s"));
+                if (!running.kernelHooks().isEmpty()) {
+                    err.println("vigil: kernel hooks: " + vigil.threats.sensor.HookProbe.summary(running.kernelHooks())
+                            + " (vigil agent check says why)");
+                }
                 while (!stop.get() && System.nanoTime() < deadline) {
                     running.poll(100);
                     print.accept(running.take());

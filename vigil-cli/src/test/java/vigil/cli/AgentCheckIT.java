@@ -70,6 +70,47 @@ class AgentCheckIT {
         assertThat(ids)
                 .containsExactly(
                         "misconfigurations", "threats", "vulnerabilities", "identity_risks", "agentless_scanning");
+        // the agent has no misconfiguration checks: whatever the prerequisites say, it is not built (ADR 0037)
+        assertThat(report.path("capabilities").get(0).path("built").asBoolean()).isFalse();
+        assertThat(report.path("capabilities").get(1).path("built").asBoolean()).isTrue();
+        assertThat(report.path("capabilities").get(2).path("built").asBoolean()).isTrue();
+    }
+
+    /** Threats: the sensor is tried, and each kind of BPF hook with it (ADR 0050); CI runs as root on tracepoints. */
+    @Test
+    void threatsSaysWhichKindsOfHookTheKernelAllows() throws Exception {
+        JsonNode report = JsonMapper.builder().build().readTree(vigil("agent", "check", "--format", "json"));
+        JsonNode threats = report.path("capabilities").get(1);
+        assertThat(threats.path("id").asString()).isEqualTo("threats");
+        List<String> notes = new ArrayList<>();
+        threats.path("notes").forEach(note -> notes.add(note.asString()));
+        assertThat(notes)
+                .anySatisfy(note -> assertThat(note)
+                        .startsWith("kernel hooks that load and attach here: tp_btf")
+                        .endsWith("the sensor uses tp_btf"));
+        // every kind not among those that work is named with the step the kernel refused and its error
+        String working = notes.stream()
+                .filter(note -> note.startsWith("kernel hooks that load"))
+                .findFirst()
+                .orElseThrow();
+        for (String kind : List.of("raw_tp", "tracepoint", "kprobe", "fentry", "fexit", "lsm")) {
+            if (!working.matches(".*: (.*, )?" + kind + "(, .*)?;.*")) {
+                assertThat(notes)
+                        .as("the refusal of %s", kind)
+                        .anySatisfy(note ->
+                                assertThat(note).matches(kind + " refused \\(.*\\): (load|attach): E[A-Z0-9]+, .*"));
+            }
+        }
+    }
+
+    @Test
+    void theTableSaysNotBuiltWhereTheAgentHasNoCode() throws Exception {
+        String misconfigurations = vigil("agent", "check")
+                .lines()
+                .filter(line -> line.startsWith("CSM Misconfigurations"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(misconfigurations).doesNotContain("enabled");
     }
 
     @Test

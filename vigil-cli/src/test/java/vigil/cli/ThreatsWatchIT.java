@@ -57,6 +57,7 @@ class ThreatsWatchIT {
         assertThat(watch.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(watch.exitValue()).as(String.join("\n", err)).isZero();
         assertThat(err).anySatisfy(line -> assertThat(line).startsWith("vigil: watching with 13 rules"));
+        assertThat(err).anySatisfy(line -> assertThat(line).startsWith("vigil: kernel hooks: tp_btf"));
         // the built-in policy's open rules are about paths alone: the kernel leaves the other opens out
         assertThat(err.getLast())
                 .matches("vigil: \\d+ events, \\d+ signals, (none lost|lost .*); \\d+ opens left out in the kernel"

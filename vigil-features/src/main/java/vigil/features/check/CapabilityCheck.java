@@ -100,6 +100,7 @@ public final class CapabilityCheck {
             unmet.add("the sensor did not load: " + failure);
             unmet.addAll(outsideTheLists);
         }
+        notes.addAll(probe.hookNotes());
     }
 
     private void threats(Facts facts, List<String> unmet, List<String> notes) {

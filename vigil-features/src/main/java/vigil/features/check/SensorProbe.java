@@ -1,5 +1,6 @@
 package vigil.features.check;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,4 +12,9 @@ public interface SensorProbe {
     /** Null when the sensor loaded and attached; otherwise why not, in words a user can act on. */
     @Nullable
     String failure();
+
+    /** What the kernel answered for each kind of BPF hook (ADR 0050), as lines for people; none when not tried. */
+    default List<String> hookNotes() {
+        return List.of();
+    }
 }

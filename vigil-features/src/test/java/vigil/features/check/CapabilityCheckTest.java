@@ -82,6 +82,30 @@ class CapabilityCheckTest {
         assertThat(onWindows.unmet()).singleElement().asString().contains("a Windows sensor is not built yet");
     }
 
+    /** The kernel's answers for each kind of BPF hook (ADR 0050) follow the probe's verdict, loaded or not. */
+    @Test
+    void theHookVerdictsAreNotesWhetherTheSensorLoadsOrNot() {
+        Facts stock = facts(DeploymentType.LINUX, os(OsFamily.DEBIAN, "12.5"), "6.1.0-18-amd64", List.of(), null);
+        List<String> hooks =
+                List.of("kernel hooks that load and attach here: tp_btf; the sensor uses tp_btf", "lsm refused");
+        for (String failure : java.util.Arrays.asList(null, "the kernel refused it (EPERM)")) {
+            SensorProbe probe = new SensorProbe() {
+                @Override
+                public @Nullable String failure() {
+                    return failure;
+                }
+
+                @Override
+                public List<String> hookNotes() {
+                    return hooks;
+                }
+            };
+            CapabilityStatus status =
+                    new CapabilityCheck(FeatureMatrix.defaults(), probe).evaluate(Capability.THREATS, stock);
+            assertThat(status.notes()).as("failure %s", failure).containsSubsequence(hooks);
+        }
+    }
+
     @Test
     void customKernelsAndUnlistedDistributionsTurnThreatsOff() {
         CapabilityStatus custom = check.evaluate(

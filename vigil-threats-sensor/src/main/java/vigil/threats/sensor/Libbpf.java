@@ -1,6 +1,7 @@
 package vigil.threats.sensor;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -40,6 +41,7 @@ final class Libbpf {
     final MethodHandle close;
     final MethodHandle nextProgram;
     final MethodHandle programName;
+    final MethodHandle setAutoload;
     final MethodHandle attach;
     final MethodHandle linkDestroy;
     final MethodHandle nextMap;
@@ -63,6 +65,8 @@ final class Libbpf {
         close = handle(library, "bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
         nextProgram = handle(library, "bpf_object__next_program", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         programName = handle(library, "bpf_program__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        setAutoload =
+                handle(library, "bpf_program__set_autoload", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
         attach = handle(library, "bpf_program__attach", FunctionDescriptor.of(ADDRESS, ADDRESS), errno);
         linkDestroy = handle(library, "bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         nextMap = handle(library, "bpf_object__next_map", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));

@@ -16,12 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel sensor: Vigil's eBPF program ({@code src/main/bpf/vigil.bpf.c}, built by {@code scripts/build-bpf.sh}),
  * loaded and attached through libbpf, its ring buffer read by {@link #poll}. Tracepoints only ({@code tp_btf}), as
- * kprobes, fentry and BPF-LSM are refused on many kernels. Needs root (or CAP_BPF and CAP_PERFMON) and a kernel
+ * kprobes, fentry and BPF-LSM are refused on many kernels; each kind of hook is tried first ({@link HookProbe}). Needs root (or CAP_BPF and CAP_PERFMON) and a kernel
  * with BTF. Not thread-safe: one thread polls; {@link #close} from that thread or after it stopped.
  */
 public final class Sensor implements EventSource {
@@ -33,6 +34,7 @@ public final class Sensor implements EventSource {
     private MemorySegment object = MemorySegment.NULL;
     private final List<MemorySegment> links = new ArrayList<>();
     private final List<String> programs = new ArrayList<>();
+    private List<HookProbe.Verdict> hooks = List.of();
     private MemorySegment ringBuffer = MemorySegment.NULL;
     private int lostFd = -1;
     private int dropsFd = -1;
@@ -43,7 +45,10 @@ public final class Sensor implements EventSource {
 
     @SuppressWarnings("MustBeClosedChecker") // the arena lives as long as the sensor: close() closes it
     private Sensor(
-            Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes, Collection<Integer> syscalls) {
+            Consumer<SensorRecord> sink,
+            @Nullable Collection<String> openPrefixes,
+            Collection<Integer> syscalls,
+            Function<Libbpf, List<HookProbe.Verdict>> hookProbe) {
         this.sink = sink;
         this.libbpf = Libbpf.load();
         this.arena = Arena.ofShared();
@@ -51,6 +56,12 @@ public final class Sensor implements EventSource {
         try {
             // libbpf prints through a variadic callback Java cannot implement: off; failures come back as errno
             MemorySegment unusedPrevious = (MemorySegment) libbpf.setPrint.invokeExact(MemorySegment.NULL);
+            // each kind of hook tried first (ADR 0050): a kernel that refuses the sensor's kind is told in those words
+            hooks = hookProbe.apply(libbpf);
+            String refused = HookProbe.whyNotTheSensor(hooks);
+            if (refused != null) {
+                throw new SensorException(refused);
+            }
             byte[] bytes = objectBytes();
             MemorySegment buffer = arena.allocate(bytes.length, 8);
             buffer.copyFrom(MemorySegment.ofArray(bytes));
@@ -104,7 +115,7 @@ public final class Sensor implements EventSource {
 
     /** Loads and attaches the sensor; each record it reads goes to {@code sink}, on the polling thread. */
     public static Sensor start(Consumer<SensorRecord> sink) {
-        return new Sensor(sink, null, java.util.List.of());
+        return new Sensor(sink, null, java.util.List.of(), HookProbe::run);
     }
 
     /**
@@ -113,7 +124,16 @@ public final class Sensor implements EventSource {
      */
     public static Sensor start(
             Consumer<SensorRecord> sink, @Nullable Collection<String> openPrefixes, Collection<Integer> syscalls) {
-        return new Sensor(sink, openPrefixes, syscalls);
+        return new Sensor(sink, openPrefixes, syscalls, HookProbe::run);
+    }
+
+    /** The same with the hook probe's answers given: a test of a kernel that refuses the sensor's kind of hook. */
+    static Sensor start(
+            Consumer<SensorRecord> sink,
+            @Nullable Collection<String> openPrefixes,
+            Collection<Integer> syscalls,
+            Function<Libbpf, List<HookProbe.Verdict>> hookProbe) {
+        return new Sensor(sink, openPrefixes, syscalls, hookProbe);
     }
 
     /**
@@ -121,7 +141,7 @@ public final class Sensor implements EventSource {
      * ({@link OpenApprovers}); opens of relative paths are all recorded.
      */
     public static Sensor start(Consumer<SensorRecord> sink, Collection<String> openPrefixes) {
-        return new Sensor(sink, openPrefixes, java.util.List.of());
+        return new Sensor(sink, openPrefixes, java.util.List.of(), HookProbe::run);
     }
 
     /**
@@ -129,12 +149,25 @@ public final class Sensor implements EventSource {
      * otherwise why not (what {@code vigil agent check} reports).
      */
     public static @Nullable String probe() {
-        try (Sensor sensor = new Sensor(record -> {}, null, java.util.List.of())) {
-            return sensor.programs().isEmpty() ? "the sensor's program attached nothing" : null;
+        return trial().failure();
+    }
+
+    /** What {@link #trial} found: why the sensor does not run (null when it does), and each kind of hook's verdict. */
+    public record Trial(@Nullable String failure, List<HookProbe.Verdict> hooks) {
+        public Trial {
+            hooks = List.copyOf(hooks);
+        }
+    }
+
+    /** Tries the sensor as {@link #probe} does, with the verdicts on every kind of hook. */
+    public static Trial trial() {
+        try (Sensor sensor = new Sensor(record -> {}, null, java.util.List.of(), HookProbe::run)) {
+            return new Trial(
+                    sensor.programs().isEmpty() ? "the sensor's program attached nothing" : null, sensor.hooks());
         } catch (SensorException e) {
-            return e.getMessage();
+            return new Trial(e.getMessage(), HookProbe.run());
         } catch (RuntimeException | LinkageError e) {
-            return "the sensor could not be tried: " + e;
+            return new Trial("the sensor could not be tried: " + e, HookProbe.run());
         }
     }
 
@@ -353,6 +386,11 @@ public final class Sensor implements EventSource {
     /** Records given to the sink since the start. */
     public long delivered() {
         return delivered;
+    }
+
+    /** What the kernel answered for each kind of hook at the start ({@link HookProbe}). */
+    public List<HookProbe.Verdict> hooks() {
+        return hooks;
     }
 
     /** The programs attached, by name. */

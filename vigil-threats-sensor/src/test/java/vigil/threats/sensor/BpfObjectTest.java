@@ -27,6 +27,24 @@ class BpfObjectTest {
                 .isEqualTo(built);
     }
 
+    /** The hook probe's programs (hooks.bpf.c, ADR 0050), likewise. */
+    @Test
+    void theHookProbesObjectIsBuiltFromItsCurrentSource() throws Exception {
+        byte[] source = Files.readAllBytes(Path.of("src/main/bpf/hooks.bpf.c"));
+        String built;
+        try (InputStream in = HookProbe.class.getResourceAsStream("hooks.bpf.c.sha256")) {
+            assertThat(in).as("the recorded hash of the built source").isNotNull();
+            built = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(source)))
+                .as("hooks.bpf.c changed since hooks.bpf.o was built: run scripts/build-bpf.sh and commit both")
+                .isEqualTo(built);
+        try (InputStream in = HookProbe.class.getResourceAsStream(HookProbe.OBJECT)) {
+            assertThat(in).isNotNull();
+            assertThat(in.readAllBytes()).startsWith(0x7f, 'E', 'L', 'F');
+        }
+    }
+
     /** The sensor benchmark's floor programs (scripts/bench/sensor-floor.bpf.c, ADR 0049), likewise. */
     @Test
     void theBenchmarksFloorObjectIsBuiltFromItsCurrentSource() throws Exception {

@@ -135,6 +135,11 @@ public final class ThreatPipeline implements AutoCloseable {
         return this;
     }
 
+    /** What the kernel answered for each kind of hook when the eBPF sensor started; none for the fallback. */
+    public List<vigil.threats.sensor.HookProbe.Verdict> kernelHooks() {
+        return sensor instanceof Sensor ebpf ? ebpf.hooks() : List.of();
+    }
+
     /** Whether opens no rule is about are left out in the kernel (the rules' approvers, ADR 0045). */
     public Optional<TreeSet<String>> openPrefixes() {
         return Optional.ofNullable(openPrefixes);
