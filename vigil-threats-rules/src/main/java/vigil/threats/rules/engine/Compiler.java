@@ -707,7 +707,8 @@ public final class Compiler {
         if (type == null) {
             throw new CompileException(e.pos(), "unknown variable ${" + e.name() + "}");
         }
-        String name = e.name();
+        // interned: the scope remembers an event's reads by the name's identity, and many rules read one variable
+        String name = e.name().intern();
         // an unset variable reads as nothing (an array) or its zero value; shared, as no evaluator writes to what
         // it reads
         String[] unsetStrings = type.array() ? NO_STRINGS : EMPTY_STRING;

@@ -41,7 +41,11 @@ public final class RuleIndex<T> {
                         .add(atom, i);
             }
         }
-        this.fields = byField.values().stream().map(b -> b.build(always.length)).toArray(FieldIndex[]::new);
+        // by slot: an event's fields are walked beside them in the same order (candidates)
+        this.fields = byField.values().stream()
+                .map(b -> b.build(always.length))
+                .sorted(java.util.Comparator.comparingInt(field -> field.slot))
+                .toArray(FieldIndex[]::new);
     }
 
     /** How many rules the index holds. */
@@ -77,8 +81,15 @@ public final class RuleIndex<T> {
      */
     public int candidates(Event event, long[] marks, int[] out) {
         System.arraycopy(always, 0, marks, 0, always.length);
+        // the event's fields and the index's, both by increasing slot, walked together: no look-up per field
+        int present = event.fieldCount();
+        int at = 0;
         for (FieldIndex field : fields) {
-            field.mark(event, marks);
+            int slot = field.slot;
+            while (at < present && event.slotAt(at) < slot) {
+                at++;
+            }
+            field.mark(at < present && event.slotAt(at) == slot ? event.valueOfField(at) : null, marks);
         }
         int count = 0;
         for (int w = 0; w < marks.length; w++) {
@@ -146,7 +157,13 @@ public final class RuleIndex<T> {
          */
         private final @Nullable String[] memoKeys = new String[MEMO];
 
-        private final long[][] memoMarks;
+        /** What each memo slot's value approved: {@code words} longs per slot, in one array (no pointer per slot). */
+        private final long[] memoMarks;
+
+        private final int words;
+
+        /** Where a value's approval is made before it is kept in the memo. */
+        private final long[] scratch;
 
         FieldIndex(Builder b, int words) {
             this.slot = b.field.slot();
@@ -165,8 +182,10 @@ public final class RuleIndex<T> {
             this.maskRules = b.masks.stream().mapToInt(m -> (int) m[1]).toArray();
             this.whenTrue = ints(b.whenTrue);
             this.whenNotZero = ints(b.whenNotZero);
-            this.memoMarks = new long[b.field.type() == vigil.threats.rules.event.FieldType.STRING ? MEMO : 0][words];
+            this.words = words;
+            this.memoMarks = new long[b.field.type() == vigil.threats.rules.event.FieldType.STRING ? MEMO * words : 0];
             this.absent = new long[words];
+            this.scratch = new long[words];
             // an absent field reads as its zero value when it holds one value, as nothing when it holds several
             for (String one : multiple ? NO_STRINGS : EMPTY_STRING) {
                 approveString(one, absent);
@@ -181,8 +200,7 @@ public final class RuleIndex<T> {
                     : list.stream().mapToInt(Integer::intValue).toArray();
         }
 
-        void mark(Event event, long[] marks) {
-            Object value = event.valueAt(slot);
+        void mark(@Nullable Object value, long[] marks) {
             // instanceof, not a pattern switch: the switch's bootstrap method was a call of its own in every profile
             if (value instanceof String[] strings) {
                 for (String one : strings) {
@@ -204,15 +222,23 @@ public final class RuleIndex<T> {
             int hash = one.hashCode();
             int at = (hash ^ hash >>> 16) & (MEMO - 1);
             String known = memoKeys[at];
-            long[] approved = memoMarks[at];
+            int base = at * words;
             if (known == null || known != one && !known.equals(one)) {
-                Arrays.fill(approved, 0);
-                approveString(one, approved);
+                approveInto(one, base);
                 memoKeys[at] = one;
             }
-            for (int w = 0; w < marks.length; w++) {
-                marks[w] |= approved[w];
+            long[] approved = memoMarks;
+            for (int w = 0; w < words; w++) {
+                marks[w] |= approved[base + w];
             }
+        }
+
+        /** What {@code one} approves, into its memo slot at {@code base}. */
+        private void approveInto(String one, int base) {
+            long[] approved = scratch;
+            Arrays.fill(approved, 0);
+            approveString(one, approved);
+            System.arraycopy(approved, 0, memoMarks, base, words);
         }
 
         /** Marks the rules {@code one} approves: by value, by pattern, by not being empty. */

@@ -111,6 +111,24 @@ public final class Event {
         }
     }
 
+    /** How many fields the event has. */
+    public int fieldCount() {
+        return slots.length;
+    }
+
+    /**
+     * The slot of the {@code i}th field present, in increasing slot order: a reader of many fields walks them beside
+     * its own sorted slots instead of looking each up ({@link vigil.threats.rules.engine.RuleIndex}).
+     */
+    public int slotAt(int i) {
+        return slots[i];
+    }
+
+    /** The value of the {@code i}th field present (never null). */
+    public Object valueOfField(int i) {
+        return values[i];
+    }
+
     /** The values by slot, a dense array up to the last field present. */
     public @Nullable Object[] values() {
         Object[] dense = new Object[slots.length == 0 ? 0 : slots[slots.length - 1] + 1];

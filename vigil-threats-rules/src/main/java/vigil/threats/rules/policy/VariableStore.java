@@ -56,13 +56,43 @@ public final class VariableStore implements Scope {
         }
     }
 
+    /**
+     * The variables read for the last event, by name: the rules of an exec read the same few process variables again
+     * and again (Datadog's policy reads {@code process.correlation_key} in six rules), each read two hash look-ups.
+     * The event's clock is the same for every read, so an answer holds until a {@link #set} or the next event.
+     */
+    private @Nullable Event readEvent;
+
+    private final String[] readNames = new String[8];
+    private final @Nullable Object[] readValues = new Object[8];
+    private int readCount;
+
     @Override
     public @Nullable Object variable(String name, Event event) {
+        if (readEvent != event) {
+            readEvent = event;
+            readCount = 0;
+        }
+        for (int i = 0; i < readCount; i++) {
+            if (readNames[i] == name) {
+                return readValues[i];
+            }
+        }
+        if (name.equals("builtins.uuid4")) {
+            return new String[] {UUID.randomUUID().toString()}; // a new one for every read, never remembered
+        }
+        Object value = lookUp(name, event);
+        if (readCount < readNames.length) {
+            readNames[readCount] = name;
+            readValues[readCount++] = value;
+        }
+        return value;
+    }
+
+    private @Nullable Object lookUp(String name, Event event) {
         Slot slot = slots.get(name);
         if (slot == null) {
-            return name.equals("builtins.uuid4")
-                    ? new String[] {UUID.randomUUID().toString()}
-                    : null;
+            return null;
         }
         Value value = slot.keyed.get(slot.scope != null ? key(slot.readField, event) : "");
         if (value == null || value.expiresAt() != 0 && value.expiresAt() <= now(event)) {
@@ -83,6 +113,7 @@ public final class VariableStore implements Scope {
 
     /** Runs a set action for a matched event. */
     void set(Definitions.SetAction set, Object values, Event event) {
+        readEvent = null; // what this event's rules read before may change now
         String name = set.qualifiedName();
         Slot slot = slots.computeIfAbsent(name, this::slot);
         Map<String, Value> keyed = slot.keyed;

@@ -171,6 +171,44 @@ class RuleRunnerTest {
                 .containsExactly("labelled");
     }
 
+    /**
+     * The runner remembers an event's variable reads (many rules read one variable): a read before a rule of the same
+     * event sets it must not answer for the reads after, and the rules after see the new value at once.
+     */
+    @Test
+    void aVariableSetByAnEarlierRuleOfTheSameEventIsSeenByTheLaterRules() throws Exception {
+        String policy = """
+                rules:
+                  - id: first_time
+                    expression: exec.file.name == "bash" && ${process.seen} == ""
+                    actions:
+                      - set:
+                          name: seen
+                          scope: process
+                          value: "yes"
+                  - id: seen_now
+                    expression: exec.file.name == "bash" && ${process.seen} == "yes"
+                  - id: stamped
+                    expression: exec.file.name == "bash"
+                    actions:
+                      - set:
+                          name: stamp
+                          scope: process
+                          expression: '"${builtins.uuid4}/${builtins.uuid4}"'
+                """;
+        RuleSet set = new PolicyLoader(
+                        catalog, Constants.linux(), Environment.linux(6, 18), SensorProfile.linuxTracepoints())
+                .load(List.of(PolicyReader.read("same-event.policy", policy)));
+        assertThat(set.reports()).extracting(RuleReport::status).containsOnly(RuleStatus.LOADED);
+        RuleRunner runner = new RuleRunner(set, catalog);
+        Event bash = event("exec", Map.of("exec.file.name", "bash", "process.pid", BigInteger.TWO));
+        assertThat(runner.evaluate(bash))
+                .extracting(RuleRunner.Match::ruleId)
+                .containsExactly("first_time", "seen_now", "stamped");
+        // the same event again (a replay): the variable is set now, for every rule
+        assertThat(runner.evaluate(bash)).extracting(RuleRunner.Match::ruleId).containsExactly("seen_now", "stamped");
+    }
+
     @Test
     void aKillActionIsReportedNotRun() throws Exception {
         List<RuleRunner.Match> matches = runner().evaluate(event(
