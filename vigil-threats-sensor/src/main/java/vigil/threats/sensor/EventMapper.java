@@ -77,7 +77,9 @@ public final class EventMapper {
                         ? SyscallFields.normal(open.directory() + "/" + open.path())
                         : absolute(h.pid(), open.directoryFd(), open.path());
                 fields.put("open.file.path", path);
-                fields.put("open.file.name", path.substring(path.lastIndexOf('/') + 1));
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                fields.put("open.file.name", name);
+                fields.put("open.file.extension", SyscallFields.extension(name));
                 fields.put("open.flags", BigInteger.valueOf(Integer.toUnsignedLong(open.flags())));
                 fields.put("open.file.mode", BigInteger.valueOf(Integer.toUnsignedLong(open.mode())));
             }
@@ -86,6 +88,7 @@ public final class EventMapper {
                 context(fields, processes.known(h.pid(), h), h);
                 fields.put("connect.addr.ip", connect.address().getHostAddress());
                 fields.put("connect.addr.port", BigInteger.valueOf(connect.port()));
+                fields.put("connect.addr.is_public", PublicAddress.isPublic(connect.address()));
                 fields.put(
                         "connect.addr.family",
                         BigInteger.valueOf(connect.address() instanceof java.net.Inet6Address ? 10 : 2));
@@ -95,6 +98,7 @@ public final class EventMapper {
                 context(fields, processes.known(h.pid(), h), h);
                 fields.put("bind.addr.ip", bind.address().getHostAddress());
                 fields.put("bind.addr.port", BigInteger.valueOf(bind.port()));
+                fields.put("bind.addr.is_public", PublicAddress.isPublic(bind.address()));
                 fields.put(
                         "bind.addr.family",
                         BigInteger.valueOf(bind.address() instanceof java.net.Inet6Address ? 10 : 2));
@@ -176,7 +180,10 @@ public final class EventMapper {
         }
     }
 
-    /** argv0, the other arguments as a list, and as one string joined by spaces (as the reference does). */
+    /**
+     * argv0, the other arguments as a list, as one string joined by spaces (as the reference does), and their flags and
+     * options ({@link ArgumentFlags}).
+     */
     private static void arguments(Map<String, Object> fields, String prefix, List<String> argv) {
         if (argv.isEmpty()) {
             return;
@@ -185,6 +192,8 @@ public final class EventMapper {
         List<String> rest = argv.subList(1, argv.size());
         fields.put(prefix + ".argv", List.copyOf(rest));
         fields.put(prefix + ".args", String.join(" ", rest));
+        fields.put(prefix + ".args_flags", ArgumentFlags.flags(rest));
+        fields.put(prefix + ".args_options", ArgumentFlags.options(rest));
     }
 
     /** The path an open named, absolute and normal where it can be made so (SyscallFields#path). */

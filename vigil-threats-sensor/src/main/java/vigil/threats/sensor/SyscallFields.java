@@ -213,7 +213,9 @@ final class SyscallFields {
     private void file(Map<String, Object> fields, String type, String path, String given, @Nullable BigInteger mode) {
         if (!path.isEmpty()) {
             put(fields, type + ".file.path", path);
-            put(fields, type + ".file.name", path.substring(path.lastIndexOf('/') + 1));
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            put(fields, type + ".file.name", name);
+            put(fields, type + ".file.extension", extension(name));
         }
         if (!given.isEmpty()) {
             put(fields, type + ".syscall.path", given);
@@ -358,6 +360,12 @@ final class SyscallFields {
 
     private String cwd(int pid) {
         return processes.cwd(pid);
+    }
+
+    /** A file name's extension as SECL gives it: from its last dot on ({@code .yaml}; {@code .bashrc}), else "". */
+    static String extension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(dot);
     }
 
     private void put(Map<String, Object> fields, String name, Object value) {
