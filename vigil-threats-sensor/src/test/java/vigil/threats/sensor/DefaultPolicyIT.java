@@ -283,9 +283,24 @@ class DefaultPolicyIT {
         cases.add(new Case("unlink_self", () -> run(rm, rm), rm));
         // opens a rule is about: read, or written empty under the test's own names
         cases.add(new Case("drop_caches", () -> run("/bin/cat", "/proc/sys/vm/drop_caches"), "/usr/bin/cat"));
+        // the first read of a kind of credential in this cgroup (the rule remembers the kinds it saw)
+        cases.add(new Case("credential_category_k8s", () -> run("/bin/cat", "/root/.kube/config"), "/usr/bin/cat"));
         cases.add(new Case("read_kubeconfig", () -> run("/bin/cat", "/root/.kube/config"), "/usr/bin/cat"));
         cases.add(new Case("credential_category_ssh", () -> run("/bin/cat", "/root/.ssh/id_rsa"), "/usr/bin/cat"));
         cases.add(new Case("credential_category_aws", () -> run("/bin/cat", "/root/.aws/credentials"), "/usr/bin/cat"));
+        cases.add(new Case(
+                "credential_category_docker", () -> run("/bin/cat", "/root/.docker/config.json"), "/usr/bin/cat"));
+        cases.add(new Case(
+                "credential_category_gcp",
+                () -> run("/bin/cat", "/root/.config/gcloud/credentials.db"),
+                "/usr/bin/cat"));
+        cases.add(new Case(
+                "credential_category_azure", () -> run("/bin/cat", "/root/.azure/accessTokens.json"), "/usr/bin/cat"));
+        cases.add(new Case("credential_category_system", () -> run("/bin/cat", "/etc/gshadow"), "/usr/bin/cat"));
+        cases.add(new Case("execution_context_spawned_shell", () -> sh("exit 0"), "/usr/bin/dash"));
+        // by now this cgroup has read credentials of three kinds and more
+        cases.add(
+                new Case("bulk_credential_harvesting", () -> run("/bin/cat", "/root/.ssh/id_ed25519"), "/usr/bin/cat"));
         cases.add(shell("open_msr_writes", ": > /sys/module/msr/parameters/allow_writes"));
         cases.add(shell("cron_at_job_creation_open", ": > /etc/cron.d/" + MINE));
         cases.add(shell("kernel_module_open", ": > /etc/modprobe.d/" + MINE + ".conf"));
