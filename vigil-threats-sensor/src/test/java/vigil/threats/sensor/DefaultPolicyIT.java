@@ -49,7 +49,7 @@ class DefaultPolicyIT {
     @TempDir
     static Path temp;
 
-    record Fired(String rule, long pid, String processPath, List<String> ancestors) {}
+    record Fired(String rule, long pid, String processPath, List<String> ancestors, String container) {}
 
     /**
      * A rule, what fires it (returning the pid of the process the signal must name) and that process's path; or,
@@ -60,9 +60,14 @@ class DefaultPolicyIT {
             String rule,
             Trigger trigger,
             String process,
-            @org.jspecify.annotations.Nullable String parent) {
+            @org.jspecify.annotations.Nullable String parent,
+            boolean contained) {
         Case(String rule, Trigger trigger, String process) {
-            this(rule, trigger, process, null);
+            this(rule, trigger, process, null, false);
+        }
+
+        Case(String rule, Trigger trigger, String process, @org.jspecify.annotations.Nullable String parent) {
+            this(rule, trigger, process, parent, false);
         }
     }
 
@@ -83,7 +88,8 @@ class DefaultPolicyIT {
                 rule.definition().id(),
                 number(event, "process.pid"),
                 text(event, "process.file.path"),
-                texts(event, "process.ancestors.file.path")));
+                texts(event, "process.ancestors.file.path"),
+                text(event, "process.container.id")));
         java.util.Set<String> types = new java.util.TreeSet<>(List.of("chdir"));
         rules.rules().forEach(rule -> rule.variants().forEach(variant -> types.add(variant.eventType())));
         sensor = Sensor.start(
@@ -104,6 +110,7 @@ class DefaultPolicyIT {
         sensor.close();
         // every file the cases made is under the test's own name; directories only the test made go too
         sh("rm -rf /home/" + MINE + " /dev/shm/" + MINE + " /etc/*/" + MINE + "* /etc/*/*/" + MINE + "*");
+        Files.deleteIfExists(CONTAINER_CGROUP); // empty: its processes have ended
         if (!SUDOERS_D_EXISTED) {
             sh("rmdir /etc/sudoers.d");
         }
@@ -193,6 +200,39 @@ class DefaultPolicyIT {
                         "/usr/bin/rm"));
     }
 
+    /**
+     * A container as runc makes one for Docker, without a runtime (none runs on the CI machine): a cgroup under
+     * Docker's name, which the sensor reads a process's container from (as ContainerSignalIT does).
+     */
+    private static final String CONTAINER = java.util.HexFormat.of()
+            .formatHex(java.nio.ByteBuffer.allocate(32)
+                    .putLong(ProcessHandle.current().pid())
+                    .putLong(System.nanoTime())
+                    .putLong(0x7669676c)
+                    .putLong(42)
+                    .array());
+
+    private static final Path CONTAINER_CGROUP = Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))
+            ? Path.of("/sys/fs/cgroup/pids/docker", CONTAINER)
+            : Path.of("/sys/fs/cgroup/docker-" + CONTAINER + ".scope");
+
+    /** {@code command} run in the container: a shell moves itself into its cgroup, then becomes the command. */
+    private static Case inContainer(String rule, String process, String... command) {
+        StringBuilder exec = new StringBuilder();
+        for (String word : command) {
+            exec.append(" '").append(word.replace("'", "'\\''")).append("'");
+        }
+        return new Case(
+                rule,
+                () -> {
+                    Files.createDirectories(CONTAINER_CGROUP);
+                    return sh("echo $$ > " + CONTAINER_CGROUP.resolve("cgroup.procs") + " && exec" + exec);
+                },
+                process,
+                null,
+                true);
+    }
+
     /** A copy of bash named {@code parentName} runs {@code script} (ending in {@code ; :}, so that it forks). */
     private static Case under(String rule, String parentName, String script, String child) throws IOException {
         String parent = copy("/bin/bash", parentName);
@@ -269,6 +309,32 @@ class DefaultPolicyIT {
         String downloader = copy("/bin/bash", "curl");
         String payload = temp.resolve("payload.sh").toString();
         cases.add(new Case("net_file_download", () -> run(downloader, "-c", ": > " + payload), downloader));
+        // in a container (a cgroup under Docker's name)
+        cases.add(inContainer("debugfs_in_container", named("debugfs"), named("debugfs"), "-R", "ls", "/dev/sda1"));
+        cases.add(inContainer("unshare_in_container", named("unshare"), named("unshare"), "-r", "/bin/sh"));
+        cases.add(inContainer("nsenter_in_container", named("nsenter"), named("nsenter"), "-t", "1", "-m", "sh"));
+        cases.add(inContainer("mount_in_container", named("mount"), named("mount"), "/dev/sda1", "/mnt"));
+        cases.add(inContainer("net_util_in_container_v3", named("wget"), named("wget"), "http://x.invalid/a"));
+        cases.add(inContainer("suspicious_container_client_v2", named("kubectl"), named("kubectl"), "get", "pods"));
+        cases.add(inContainer("compiler_in_container_v2", named("gcc"), named("gcc"), "-o", "x", "x.c"));
+        String socketCurl = named("curl");
+        cases.add(inContainer(
+                "curl_mgmt_socket",
+                socketCurl,
+                socketCurl,
+                "--unix-socket",
+                "/var/run/docker.sock",
+                "http://localhost/containers/json"));
+        cases.add(
+                inContainer("package_management_in_container_v2", "/usr/bin/apt-get", "/usr/bin/apt-get", "--version"));
+        cases.add(inContainer(
+                "kernel_module_load_from_memory_container",
+                "/usr/bin/perl",
+                "/usr/bin/perl",
+                "-e",
+                "$m = \"\\0\" x 4096; $p = \"\"; syscall(175, $m, 4096, $p)"));
+        cases.add(inContainer("overwrite_entrypoint", "/usr/bin/dash", "/bin/sh", "-c", ": > /proc/self/fd/1"));
+        cases.add(inContainer("interactive_shell_in_container_v2", "/usr/bin/dash", "/bin/sh", "-i", "-c", "exit 0"));
         // the real tools, harmlessly
         cases.add(new Case(
                 "tar_execution_v2",
@@ -411,6 +477,9 @@ class DefaultPolicyIT {
                     assertThat(fired.ancestors())
                             .as("the ancestors of %s", c.rule())
                             .isNotEmpty();
+                    assertThat(fired.container())
+                            .as("the container of %s", c.rule())
+                            .isEqualTo(c.contained() ? CONTAINER : "");
                 }));
     }
 
