@@ -34,7 +34,8 @@ import vigil.threats.rules.policy.SensorProfile;
  * knows by name are copies of {@code /bin/true} under that name (nothing runs); files a rule is about are created
  * empty under the test's own names in the directories it watches and removed; connections are UDP sockets
  * connected to an address (no packet is sent); the kernel module is four kilobytes of zeros, which the kernel
- * refuses. docs/threats-coverage.md lists these rules, and the ones left out with why.
+ * refuses; a rule about containers runs its trigger in a cgroup under Docker's name, and its signal must carry that
+ * container. docs/threats-coverage.md lists these rules, and the ones left out with why.
  */
 class DefaultPolicyIT {
     private static final Path POLICY =
