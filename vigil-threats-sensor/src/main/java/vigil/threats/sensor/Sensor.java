@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The kernel sensor: Vigil's eBPF program ({@code src/main/bpf/vigil.bpf.c}, built by {@code scripts/build-bpf.sh}),
  * loaded and attached through libbpf, its ring buffer read by {@link #poll}. Tracepoints only ({@code tp_btf}), as
- * kprobes, fentry and BPF-LSM are refused on many kernels; each kind of hook is tried first ({@link HookProbe}). Needs root (or CAP_BPF and CAP_PERFMON) and a kernel
- * with BTF. Not thread-safe: one thread polls; {@link #close} from that thread or after it stopped.
+ * kprobes, fentry and BPF-LSM are refused on many kernels; each kind of hook is tried first ({@link HookProbe}).
+ * Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF. Not thread-safe: one thread polls; {@link #close}
+ * from that thread or after it stopped.
  */
 public final class Sensor implements EventSource {
     /** The program's object, as built: beside its source, so that a build without clang can use it. */
