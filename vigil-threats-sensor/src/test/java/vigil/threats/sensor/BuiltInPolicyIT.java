@@ -1,12 +1,14 @@
 package vigil.threats.sensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vigil.threats.sensor.PolicyTriggers.number;
+import static vigil.threats.sensor.PolicyTriggers.run;
+import static vigil.threats.sensor.PolicyTriggers.text;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,24 +76,6 @@ class BuiltInPolicyIT {
         sensor.close();
     }
 
-    private static long number(Event event, String field) {
-        return CATALOG.find(field).map(event::value).orElse(null) instanceof long[] v && v.length > 0 ? v[0] : -1;
-    }
-
-    private static String text(Event event, String field) {
-        return CATALOG.find(field).map(event::value).orElse(null) instanceof String[] v && v.length > 0 ? v[0] : "";
-    }
-
-    /** Runs a command to its end; returns its pid. */
-    private static long run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        process.waitFor();
-        return process.pid();
-    }
-
     /** The rule's signal for the process {@code pid}, waited for. */
     private static Fired fired(String rule, long pid) throws InterruptedException {
         return fired(rule, fired -> fired.pid() == pid);
@@ -99,18 +83,12 @@ class BuiltInPolicyIT {
 
     /** The first signal of the rule that {@code which} accepts, waited for (10 s). */
     private static Fired fired(String rule, java.util.function.Predicate<Fired> which) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Fired fired : FIRED) {
-                if (fired.rule().equals(rule) && which.test(fired)) {
-                    return fired;
-                }
-            }
-            Thread.sleep(20);
-        }
-        List<String> seen = new ArrayList<>();
-        FIRED.forEach(f -> seen.add(f.rule() + "@" + f.pid() + ":" + f.processPath()));
-        throw new AssertionError("no " + rule + " signal as expected; fired: " + seen);
+        return PolicyTriggers.await(
+                FIRED,
+                fired -> fired.rule().equals(rule) && which.test(fired),
+                fired -> true,
+                "no " + rule + " signal as expected",
+                f -> f.rule() + "@" + f.pid() + ":" + f.processPath());
     }
 
     @Test

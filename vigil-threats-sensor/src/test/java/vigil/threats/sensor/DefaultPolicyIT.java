@@ -1,12 +1,15 @@
 package vigil.threats.sensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static vigil.threats.sensor.PolicyTriggers.number;
+import static vigil.threats.sensor.PolicyTriggers.run;
+import static vigil.threats.sensor.PolicyTriggers.text;
+import static vigil.threats.sensor.PolicyTriggers.texts;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +21,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import vigil.threats.rules.engine.Constants;
-import vigil.threats.rules.event.Event;
 import vigil.threats.rules.event.FieldCatalog;
 import vigil.threats.rules.policy.Environment;
 import vigil.threats.rules.policy.PolicyLoader;
@@ -119,28 +121,6 @@ class DefaultPolicyIT {
 
     /** Whether {@code /etc/sudoers.d} was there before the cases made a file in it (not on the CI machine). */
     private static final boolean SUDOERS_D_EXISTED = Files.isDirectory(Path.of("/etc/sudoers.d"));
-
-    private static long number(Event event, String field) {
-        return CATALOG.find(field).map(event::value).orElse(null) instanceof long[] v && v.length > 0 ? v[0] : -1;
-    }
-
-    private static String text(Event event, String field) {
-        return CATALOG.find(field).map(event::value).orElse(null) instanceof String[] v && v.length > 0 ? v[0] : "";
-    }
-
-    private static List<String> texts(Event event, String field) {
-        return CATALOG.find(field).map(event::value).orElse(null) instanceof String[] v ? List.of(v) : List.of();
-    }
-
-    /** Runs a command to its end; returns its pid. */
-    private static long run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        process.waitFor();
-        return process.pid();
-    }
 
     private static long sh(String script) throws IOException, InterruptedException {
         return run("/bin/sh", "-c", script);
@@ -490,17 +470,11 @@ class DefaultPolicyIT {
     }
 
     private static Fired fired(String rule, java.util.function.Predicate<Fired> which) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Fired fired : FIRED) {
-                if (fired.rule().equals(rule) && which.test(fired)) {
-                    return fired;
-                }
-            }
-            Thread.sleep(20);
-        }
-        List<String> seen = new ArrayList<>();
-        FIRED.stream().filter(which).forEach(f -> seen.add(f.rule() + ":" + f.processPath()));
-        throw new AssertionError("no " + rule + " match as expected; the process's matches: " + seen);
+        return PolicyTriggers.await(
+                FIRED,
+                fired -> fired.rule().equals(rule) && which.test(fired),
+                which,
+                "no " + rule + " match as expected (the process's matches are listed)",
+                f -> f.rule() + ":" + f.processPath());
     }
 }
