@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define PATH_MAX_READ 256
 #define ARGS_MAX_READ 512
+#define ENV_MAX_READ 4096
+#define TTY_NAME 64
+#define FS_NAME 16
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 // x86_64 system call numbers
 #define NR_OPEN 2
@@ -45,6 +49,8 @@ struct header {
     __u64 time_ns;  // CLOCK_MONOTONIC (bpf_ktime_get_ns)
     __u64 cgroup_id;
     char comm[16];
+    __u32 euid;     // effective ids: live on every record, so a setuid program's events carry what it runs as
+    __u32 egid;
 };
 
 #define CGROUP_NAME 80
@@ -52,6 +58,34 @@ struct header {
 #define FILE_PATH_BUF (2 * FILE_PATH_HALF + 16)
 #define FILE_PATH_HALF 256
 #define PATH_DEPTH 32
+
+// The credentials a program runs with after exec (a set-user-id program's already applied), beyond the header's
+struct exec_cred {
+    __u32 fsuid;
+    __u32 fsgid;
+    __u64 cap_effective;
+    __u64 cap_permitted;
+    __u32 auid;   // the audit login id, 4294967295 when unset (or where the kernel has no audit)
+    __u32 pad;
+};
+
+#define FILE_STATED 1       // the fields below were read
+#define FILE_UPPER_LAYER 2  // the file is in an overlay's upper (writable) layer
+#define FILE_INTERPRETER 4  // the file is a script's interpreter, and file_path its path
+
+// The executed file's inode, as stat(2) would give it
+struct exec_file {
+    __u64 inode;
+    __s64 mtime_ns; // since the epoch
+    __s64 ctime_ns;
+    __u32 mode;
+    __u32 uid;
+    __u32 gid;
+    __u32 mount_id;
+    __u32 flags;
+    __u32 pad;
+    char filesystem[FS_NAME];
+};
 
 struct exec_record {
     struct header h;
@@ -69,6 +103,12 @@ struct exec_record {
     __u32 file_path_len;
     __u32 pad;
     char file_path[FILE_PATH_BUF];
+    struct exec_cred cred;
+    struct exec_file file;
+    char tty[TTY_NAME];   // the controlling terminal's name as the kernel has it ("pts0"), empty for none
+    __u32 env_len;        // bytes read into env
+    __u32 env_total;      // bytes the environment has: more than env_len when it was cut
+    char env[ENV_MAX_READ]; // NUL-separated NAME=value strings, as in /proc/PID/environ
 };
 
 struct fork_record {
@@ -214,6 +254,8 @@ static __always_inline void fill_header(struct header *h, __u32 kind, struct tas
     const struct cred *cred = task->cred;
     h->uid = cred->uid.val;
     h->gid = cred->gid.val;
+    h->euid = cred->euid.val;
+    h->egid = cred->egid.val;
     h->time_ns = bpf_ktime_get_ns();
     h->cgroup_id = bpf_get_current_cgroup_id();
     __builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
@@ -365,6 +407,91 @@ static __always_inline void file_path(struct exec_record *r, struct file *file, 
     r->pad = 0;
 }
 
+// inode times moved: i_mtime (timespec64) before Linux 6.6, __i_mtime in 6.6 to 6.10, i_mtime_sec/_nsec since 6.11
+struct inode___ts {
+    struct timespec64 i_mtime;
+    struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___ts66 {
+    struct timespec64 __i_mtime;
+    struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___sec {
+    time64_t i_mtime_sec;
+    time64_t i_ctime_sec;
+    u32 i_mtime_nsec;
+    u32 i_ctime_nsec;
+} __attribute__((preserve_access_index));
+
+static __always_inline void inode_times(struct inode *inode, struct exec_file *f) {
+    if (bpf_core_field_exists(((struct inode___sec *)0)->i_mtime_sec)) {
+        struct inode___sec *i = (struct inode___sec *)inode;
+        f->mtime_ns = BPF_CORE_READ(i, i_mtime_sec) * 1000000000LL + BPF_CORE_READ(i, i_mtime_nsec);
+        f->ctime_ns = BPF_CORE_READ(i, i_ctime_sec) * 1000000000LL + BPF_CORE_READ(i, i_ctime_nsec);
+    } else if (bpf_core_field_exists(((struct inode___ts66 *)0)->__i_mtime)) {
+        struct inode___ts66 *i = (struct inode___ts66 *)inode;
+        f->mtime_ns = BPF_CORE_READ(i, __i_mtime.tv_sec) * 1000000000LL + BPF_CORE_READ(i, __i_mtime.tv_nsec);
+        f->ctime_ns = BPF_CORE_READ(i, __i_ctime.tv_sec) * 1000000000LL + BPF_CORE_READ(i, __i_ctime.tv_nsec);
+    } else {
+        struct inode___ts *i = (struct inode___ts *)inode;
+        f->mtime_ns = BPF_CORE_READ(i, i_mtime.tv_sec) * 1000000000LL + BPF_CORE_READ(i, i_mtime.tv_nsec);
+        f->ctime_ns = BPF_CORE_READ(i, i_ctime.tv_sec) * 1000000000LL + BPF_CORE_READ(i, i_ctime.tv_nsec);
+    }
+}
+
+// The executed file's inode: ids, mode, times, its mount and file system, and whether an overlay (a container's root)
+// has it in its writable upper layer: a file written after the container started, not one of its image's
+static __always_inline void file_stat(struct exec_file *f, struct file *file) {
+    __builtin_memset(f, 0, sizeof(*f));
+    struct inode *inode = BPF_CORE_READ(file, f_inode);
+    if (!inode) {
+        return;
+    }
+    f->inode = BPF_CORE_READ(inode, i_ino);
+    f->mode = BPF_CORE_READ(inode, i_mode);
+    f->uid = BPF_CORE_READ(inode, i_uid.val);
+    f->gid = BPF_CORE_READ(inode, i_gid.val);
+    inode_times(inode, f);
+    struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+    struct mount *mnt = (struct mount *)((unsigned long)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+    f->mount_id = BPF_CORE_READ(mnt, mnt_id);
+    struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+    bpf_probe_read_kernel_str(f->filesystem, sizeof(f->filesystem), BPF_CORE_READ(sb, s_type, name));
+    f->flags = FILE_STATED;
+    if (BPF_CORE_READ(sb, s_magic) == OVERLAYFS_SUPER_MAGIC &&
+        bpf_core_field_exists(struct ovl_inode, __upperdentry)) {
+        struct ovl_inode *oi =
+            (struct ovl_inode *)((unsigned long)inode - bpf_core_field_offset(struct ovl_inode, vfs_inode));
+        if (BPF_CORE_READ(oi, __upperdentry)) {
+            f->flags |= FILE_UPPER_LAYER;
+        }
+    }
+}
+
+// The credentials beyond the header's, the audit login id and the controlling terminal
+static __always_inline void exec_context(struct exec_record *r, struct task_struct *task) {
+    const struct cred *cred = task->cred;
+    r->cred.fsuid = cred->fsuid.val;
+    r->cred.fsgid = cred->fsgid.val;
+    // a u64 since Linux 6.3, two u32 (low word first) before: the same eight bytes either way
+    r->cred.cap_effective = 0;
+    r->cred.cap_permitted = 0;
+    bpf_probe_read_kernel(&r->cred.cap_effective, 8, &cred->cap_effective);
+    bpf_probe_read_kernel(&r->cred.cap_permitted, 8, &cred->cap_permitted);
+    r->cred.auid = 4294967295U;
+    if (bpf_core_field_exists(task->loginuid)) {
+        r->cred.auid = BPF_CORE_READ(task, loginuid.val);
+    }
+    r->cred.pad = 0;
+    r->tty[0] = 0;
+    struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+    if (tty) {
+        bpf_probe_read_kernel_str(r->tty, sizeof(r->tty), &tty->name);
+    }
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
     struct exec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -388,15 +515,27 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
     if (len > 0 && bpf_probe_read_user(r->args, len, (void *)start) == 0) {
         r->args_len = len;
     }
+    // and its environment, which follows the arguments
+    unsigned long env_start = mm->env_start;
+    unsigned long env_end = mm->env_end;
+    unsigned long env = env_end > env_start ? env_end - env_start : 0;
+    r->env_total = env;
+    if (env > ENV_MAX_READ - 1) {
+        env = ENV_MAX_READ - 1; // environments_truncated
+    }
+    env &= ENV_MAX_READ - 1;
+    r->env_len = 0;
+    if (env > 0 && bpf_probe_read_user(r->env, env, (void *)env_start) == 0) {
+        r->env_len = env;
+    }
     cgroup_names(task, r);
-    if (bprm->interp == bprm->filename) {
-        file_path(r, bprm->file, task);
-    } else {
-        // a script (or binfmt_misc): bprm->file is its interpreter by now, and the process is the script's, whose
-        // path user space resolves from the name as given
-        r->file_path_len = 0;
-        r->file_path[0] = 0;
-        r->pad = 0;
+    exec_context(r, task);
+    // a script (or binfmt_misc): bprm->file is its interpreter by now, and the process is the script's, whose path
+    // user space resolves from the name as given; the record then carries the interpreter's path and inode
+    file_path(r, bprm->file, task);
+    file_stat(&r->file, bprm->file);
+    if (bprm->interp != bprm->filename) {
+        r->file.flags |= FILE_INTERPRETER;
     }
     submit(r);
     return 0;

@@ -68,7 +68,9 @@ public final class EventMapper {
                 fields.put("exec.pid", BigInteger.valueOf(h.pid()));
                 fields.put("exec.ppid", BigInteger.valueOf(h.ppid()));
                 fields.put("exec.uid", BigInteger.valueOf(Integer.toUnsignedLong(h.uid())));
+                fields.put("exec.gid", BigInteger.valueOf(Integer.toUnsignedLong(h.gid())));
                 arguments(fields, "exec", self.argv());
+                details(fields, "exec", self.details(), h.euid(), h.egid());
             }
             case SensorRecord.Open open -> {
                 type = "open";
@@ -140,6 +142,8 @@ public final class EventMapper {
             SensorRecord.Header h,
             Containers.@Nullable Container container) {
         fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos() + epochOffset));
+        // what the rate-limiter clauses of Datadog's rules ask (event.origin != "ebpf" || ...): a kernel sensor's event
+        fields.put("event.origin", "ebpf");
         fields.put("process.pid", BigInteger.valueOf(h.pid()));
         fields.put("process.tid", BigInteger.valueOf(h.tid()));
         fields.put("process.ppid", BigInteger.valueOf(h.ppid()));
@@ -161,6 +165,8 @@ public final class EventMapper {
         fields.put("process.file.path", self.path());
         fields.put("process.file.name", self.name());
         arguments(fields, "process", self.argv());
+        // the header's effective ids are the process's now (after a setuid), the rest as of its exec
+        details(fields, "process", self.details(), h.euid(), h.egid());
         List<ProcessCache.CachedProcess> ancestors = processes.ancestors(h.pid());
         if (!ancestors.isEmpty()) {
             ProcessCache.CachedProcess parent = ancestors.getFirst();
@@ -168,6 +174,14 @@ public final class EventMapper {
             fields.put("process.parent.file.path", parent.path());
             fields.put("process.parent.file.name", parent.name());
             fields.put("process.parent.comm", parent.comm());
+            fields.put("process.parent.uid", BigInteger.valueOf(Integer.toUnsignedLong(parent.uid())));
+            fields.put("process.parent.gid", BigInteger.valueOf(Integer.toUnsignedLong(parent.gid())));
+            details(
+                    fields,
+                    "process.parent",
+                    parent.details(),
+                    parent.details().credentials().euid(),
+                    parent.details().credentials().egid());
             fields.put(
                     "process.ancestors.file.path",
                     ancestors.stream().map(ProcessCache.CachedProcess::path).toList());
@@ -177,6 +191,74 @@ public final class EventMapper {
             fields.put(
                     "process.ancestors.comm",
                     ancestors.stream().map(ProcessCache.CachedProcess::comm).toList());
+        }
+    }
+
+    /**
+     * A process's credentials beyond its real ids, terminal, environment and executable's inode (and a script's
+     * interpreter's) under {@code prefix}.
+     */
+    private void details(Map<String, Object> fields, String prefix, ProcessCache.Details d, int euid, int egid) {
+        SensorRecord.Credentials c = d.credentials();
+        ids(fields, prefix + ".e", euid, egid);
+        ids(fields, prefix + ".fs", c.fsuid(), c.fsgid());
+        fields.put(prefix + ".cap_effective", BigInteger.valueOf(c.capEffective()));
+        fields.put(prefix + ".cap_permitted", BigInteger.valueOf(c.capPermitted()));
+        fields.put(prefix + ".auid", BigInteger.valueOf(Integer.toUnsignedLong(c.auid())));
+        fields.put(prefix + ".tty_name", d.tty());
+        fields.put(prefix + ".envs", d.envs());
+        fields.put(prefix + ".envp", d.envs());
+        fields.put(prefix + ".envs_truncated", d.envsCut());
+        fileStat(fields, prefix + ".file", d.file());
+        if (!d.interpreterPath().isEmpty()) {
+            String path = d.interpreterPath();
+            fields.put(prefix + ".interpreter.file.path", path);
+            fields.put(prefix + ".interpreter.file.name", path.substring(path.lastIndexOf('/') + 1));
+            fileStat(fields, prefix + ".interpreter.file", d.interpreter());
+        }
+    }
+
+    /** {@code prefix}uid, gid, user and group ({@code process.e}: euid, egid, euser, egroup). */
+    private void ids(Map<String, Object> fields, String prefix, int uid, int gid) {
+        long u = Integer.toUnsignedLong(uid);
+        long g = Integer.toUnsignedLong(gid);
+        fields.put(prefix + "uid", BigInteger.valueOf(u));
+        fields.put(prefix + "gid", BigInteger.valueOf(g));
+        String user = users.user(u);
+        if (user != null) {
+            fields.put(prefix + "user", user);
+        }
+        String group = users.group(g);
+        if (group != null) {
+            fields.put(prefix + "group", group);
+        }
+    }
+
+    /** A file's inode fields, when it was read (an unread one leaves them empty rather than zero: root, mode 0). */
+    private void fileStat(Map<String, Object> fields, String prefix, SensorRecord.FileStat stat) {
+        if (!stat.known()) {
+            return;
+        }
+        fields.put(prefix + ".inode", BigInteger.valueOf(stat.inode()));
+        fields.put(prefix + ".mode", BigInteger.valueOf(Integer.toUnsignedLong(stat.mode())));
+        long uid = Integer.toUnsignedLong(stat.uid());
+        long gid = Integer.toUnsignedLong(stat.gid());
+        fields.put(prefix + ".uid", BigInteger.valueOf(uid));
+        fields.put(prefix + ".gid", BigInteger.valueOf(gid));
+        String user = users.user(uid);
+        if (user != null) {
+            fields.put(prefix + ".user", user);
+        }
+        String group = users.group(gid);
+        if (group != null) {
+            fields.put(prefix + ".group", group);
+        }
+        fields.put(prefix + ".modification_time", BigInteger.valueOf(stat.modifiedNanos()));
+        fields.put(prefix + ".change_time", BigInteger.valueOf(stat.changedNanos()));
+        if (!stat.filesystem().isEmpty()) {
+            fields.put(prefix + ".mount_id", BigInteger.valueOf(Integer.toUnsignedLong(stat.mountId())));
+            fields.put(prefix + ".filesystem", stat.filesystem());
+            fields.put(prefix + ".in_upper_layer", stat.upperLayer());
         }
     }
 

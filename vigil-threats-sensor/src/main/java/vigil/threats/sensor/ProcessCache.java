@@ -21,15 +21,52 @@ public final class ProcessCache {
     static final int MAX_PROCESSES = 65_536;
     static final int MAX_DEPTH = 64;
 
-    /** A process: its pid and parent's, its executable's path, arguments (argv), command name and ids. */
-    public record CachedProcess(int pid, int ppid, String path, List<String> argv, String comm, int uid, int gid) {
+    /**
+     * A process: its pid and parent's, its executable's path, arguments (argv), command name, real ids and the
+     * {@link Details} an exec (or /proc) told.
+     */
+    public record CachedProcess(
+            int pid, int ppid, String path, List<String> argv, String comm, int uid, int gid, Details details) {
         public CachedProcess {
             argv = List.copyOf(argv);
+        }
+
+        /** A process of which only the ids are known. */
+        public CachedProcess(int pid, int ppid, String path, List<String> argv, String comm, int uid, int gid) {
+            this(pid, ppid, path, argv, comm, uid, gid, Details.unknown(uid, gid));
         }
 
         /** The executable's name: the last part of its path, or the command name when the path is unknown. */
         public String name() {
             return path.isEmpty() ? comm : path.substring(path.lastIndexOf('/') + 1);
+        }
+    }
+
+    /**
+     * A process's credentials beyond its ids, its terminal, its environment as rules read it ({@link Environments}),
+     * its executable's inode, and for a script its interpreter's path and inode (empty and {@code NONE} otherwise).
+     */
+    public record Details(
+            SensorRecord.Credentials credentials,
+            String tty,
+            List<String> envs,
+            boolean envsCut,
+            SensorRecord.FileStat file,
+            String interpreterPath,
+            SensorRecord.FileStat interpreter) {
+        public Details {
+            envs = List.copyOf(envs);
+        }
+
+        static Details unknown(int uid, int gid) {
+            return new Details(
+                    new SensorRecord.Credentials(uid, gid, uid, gid, 0, 0, SensorRecord.Credentials.AUID_UNSET),
+                    "",
+                    List.of(),
+                    false,
+                    SensorRecord.FileStat.NONE,
+                    "",
+                    SensorRecord.FileStat.NONE);
         }
     }
 
@@ -99,13 +136,21 @@ public final class ProcessCache {
             String comm = stat.substring(open + 1, close);
             String[] rest = stat.substring(close + 2).split(" ");
             int ppid = rest.length > 1 ? Integer.parseInt(rest[1]) : 0;
-            int uid = 0;
-            int gid = 0;
+            int ttyNumber = rest.length > 4 ? Integer.parseInt(rest[4]) : 0;
+            // "Uid:" real, effective, saved, file-system; "Gid:" likewise; capability sets in hexadecimal
+            long[] uids = {0, 0, 0, 0};
+            long[] gids = {0, 0, 0, 0};
+            long capEffective = 0;
+            long capPermitted = 0;
             for (String line : Files.readAllLines(dir.resolve("status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("Uid:")) {
-                    uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                    uids = ids(line);
                 } else if (line.startsWith("Gid:")) {
-                    gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+                    gids = ids(line);
+                } else if (line.startsWith("CapEff:")) {
+                    capEffective = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                } else if (line.startsWith("CapPrm:")) {
+                    capPermitted = Long.parseUnsignedLong(line.substring(7).trim(), 16);
                 }
             }
             String path = "";
@@ -115,9 +160,54 @@ public final class ProcessCache {
                 // a kernel thread has no executable
             }
             List<String> argv = Records.argv(Files.readAllBytes(dir.resolve("cmdline")));
-            return new CachedProcess(pid, ppid, path, argv, comm, uid, gid);
+            Details details = new Details(
+                    new SensorRecord.Credentials(
+                            (int) uids[1],
+                            (int) gids[1],
+                            (int) uids[3],
+                            (int) gids[3],
+                            capEffective,
+                            capPermitted,
+                            loginUid(dir)),
+                    Terminals.name(ttyNumber),
+                    environment(dir),
+                    false,
+                    path.isEmpty() ? SensorRecord.FileStat.NONE : FileStats.of(dir.resolve("exe")),
+                    "",
+                    SensorRecord.FileStat.NONE);
+            return new CachedProcess(pid, ppid, path, argv, comm, (int) uids[0], (int) gids[0], details);
         } catch (IOException | RuntimeException e) {
             return null; // gone while read, or not a process's entry
+        }
+    }
+
+    /** The four ids of a status line ("Uid:\t0\t0\t0\t0"), unsigned. */
+    private static long[] ids(String line) {
+        String[] parts = line.substring(4).trim().split("\\s+");
+        long[] ids = new long[4];
+        for (int i = 0; i < 4 && i < parts.length; i++) {
+            ids[i] = Long.parseLong(parts[i]);
+        }
+        return ids;
+    }
+
+    private static int loginUid(Path dir) {
+        try {
+            return (int)
+                    Long.parseLong(Files.readString(dir.resolve("loginuid")).trim());
+        } catch (IOException | RuntimeException e) {
+            return SensorRecord.Credentials.AUID_UNSET; // a kernel without audit has no loginuid
+        }
+    }
+
+    /** The first 4,095 bytes of a process's environment, as the sensor reads an exec's, for rules. */
+    private static List<String> environment(Path dir) {
+        try (java.io.InputStream in = Files.newInputStream(dir.resolve("environ"))) {
+            byte[] bytes = in.readNBytes(Records.ENV_MAX - 1);
+            boolean cut = bytes.length == Records.ENV_MAX - 1 && in.read() >= 0;
+            return Environments.forRules(Records.argv(bytes), cut);
+        } catch (IOException | RuntimeException e) {
+            return List.of();
         }
     }
 
@@ -229,17 +319,34 @@ public final class ProcessCache {
                     containers.put(fork.childPid(), container);
                 }
                 put(new CachedProcess(
-                        fork.childPid(), h.pid(), parent.path(), parent.argv(), parent.comm(), h.uid(), h.gid()));
+                        fork.childPid(),
+                        h.pid(),
+                        parent.path(),
+                        parent.argv(),
+                        parent.comm(),
+                        h.uid(),
+                        h.gid(),
+                        parent.details()));
             }
             case SensorRecord.Exec exec -> {
                 // the kernel's own resolution of the executed file when the record has it: no /proc reads, and no
                 // race with a link changed after the exec (ADR 0049)
-                String path = exec.filePath().startsWith("/")
+                SensorRecord.ExecDetails given = exec.details();
+                boolean script = given.interpreter();
+                String path = exec.filePath().startsWith("/") && !script
                         ? exec.filePath()
                         : exec.filename().startsWith("/")
                                 ? canonical(h.pid(), exec.filename())
                                 : executable(h.pid(), exec.filename());
-                put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid()));
+                Details details = new Details(
+                        given.credentials(),
+                        given.tty(),
+                        Environments.forRules(given.environment(), given.environmentCut()),
+                        given.environmentCut(),
+                        script ? scriptStat(h.pid(), path) : given.file(),
+                        script ? exec.filePath() : "",
+                        script ? given.file() : SensorRecord.FileStat.NONE);
+                put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid(), details));
                 Containers.Container container =
                         exec.cgroupV2().isEmpty() && exec.cgroupV1().isEmpty()
                                 ? readContainer(h.pid())
@@ -305,6 +412,26 @@ public final class ProcessCache {
         } catch (IOException | RuntimeException e) {
             return given; // the file is gone too: the path as the exec named it
         }
+    }
+
+    /**
+     * A script's inode, for a process of this root only ({@code NONE} otherwise): a path under another root (a
+     * container's) is not followed from here, where its links would resolve against this root's files.
+     */
+    private SensorRecord.FileStat scriptStat(int pid, String path) {
+        if (!path.startsWith("/")) {
+            return SensorRecord.FileStat.NONE;
+        }
+        try {
+            Path root =
+                    Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("root"));
+            if (!root.toString().equals("/")) {
+                return SensorRecord.FileStat.NONE;
+            }
+        } catch (IOException | RuntimeException gone) {
+            // ended already: short-lived processes are the host's, as canonical() takes them
+        }
+        return FileStats.of(Path.of(path));
     }
 
     /** A relative exec path made absolute by the process's executable link, or kept as given. */

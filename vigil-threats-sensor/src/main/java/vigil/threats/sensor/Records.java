@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Reads the ring buffer's records, whose layouts are the structs of {@code src/main/bpf/vigil.bpf.c} (x86_64, little
- * endian): a 56-byte header, then each kind's fields. A record of an unknown kind, or shorter than its kind's layout,
+ * endian): a 64-byte header, then each kind's fields. A record of an unknown kind, or shorter than its kind's layout,
  * is refused with an exception naming both: the program and this class are built together, so either means a bug.
  */
 public final class Records {
@@ -25,8 +25,15 @@ public final class Records {
     /** Kinds are 1 to 7; the lost-record counters are indexed by kind. */
     static final int KINDS = 8;
 
-    static final int HEADER = 56;
-    static final int EXEC_SIZE = HEADER + 8 + 256 + 512 + 4 * 80 + 8 + 528;
+    static final int HEADER = 64;
+    /** Where the exec record's credentials start; its file's inode, terminal and environment follow. */
+    static final int EXEC_CRED = HEADER + 8 + 256 + 512 + 4 * 80 + 8 + 528;
+
+    static final int EXEC_FILE = EXEC_CRED + 32;
+    static final int EXEC_TTY = EXEC_FILE + 64;
+    static final int EXEC_ENV = EXEC_TTY + 64;
+    static final int ENV_MAX = 4096;
+    static final int EXEC_SIZE = EXEC_ENV + 8 + ENV_MAX;
     static final int FORK_SIZE = HEADER + 8;
     static final int EXIT_SIZE = HEADER + 8;
     static final int OPEN_SIZE = HEADER + 16 + 256 + 8 + 528;
@@ -82,7 +89,9 @@ public final class Records {
                 data.get(INT, 20),
                 data.get(LONG, 24),
                 data.get(LONG, 32),
-                text(data, 40, 16, 16));
+                text(data, 40, 16, 16),
+                data.get(INT, 56),
+                data.get(INT, 60));
         return switch (kind) {
             case KIND_EXEC ->
                 new SensorRecord.Exec(
@@ -91,7 +100,8 @@ public final class Records {
                         arguments(data, HEADER + 8 + 256, data.get(INT, HEADER + 4), 512),
                         cgroup(data, HEADER + 8 + 256 + 512),
                         cgroup(data, HEADER + 8 + 256 + 512 + 160),
-                        text(data, HEADER + 8 + 256 + 512 + 320 + 8, data.get(INT, HEADER + 8 + 256 + 512 + 320), 256));
+                        text(data, HEADER + 8 + 256 + 512 + 320 + 8, data.get(INT, HEADER + 8 + 256 + 512 + 320), 256),
+                        execDetails(header, data));
             case KIND_FORK -> new SensorRecord.Fork(header, data.get(INT, HEADER));
             case KIND_EXIT -> new SensorRecord.Exit(header, data.get(INT, HEADER));
             case KIND_OPEN ->
@@ -105,6 +115,45 @@ public final class Records {
             case KIND_SYSCALL -> syscall(header, data);
             default -> connect(header, data, kind == KIND_BIND);
         };
+    }
+
+    private static final int FILE_STATED = 1;
+    private static final int FILE_UPPER_LAYER = 2;
+    private static final int FILE_INTERPRETER = 4;
+
+    /** The exec record's {@code exec_cred}, {@code exec_file}, terminal and environment. */
+    private static SensorRecord.ExecDetails execDetails(SensorRecord.Header header, MemorySegment data) {
+        SensorRecord.Credentials credentials = new SensorRecord.Credentials(
+                header.euid(),
+                header.egid(),
+                data.get(INT, EXEC_CRED),
+                data.get(INT, EXEC_CRED + 4),
+                data.get(LONG, EXEC_CRED + 8),
+                data.get(LONG, EXEC_CRED + 16),
+                data.get(INT, EXEC_CRED + 24));
+        int flags = data.get(INT, EXEC_FILE + 40);
+        SensorRecord.FileStat file = (flags & FILE_STATED) == 0
+                ? SensorRecord.FileStat.NONE
+                : new SensorRecord.FileStat(
+                        data.get(LONG, EXEC_FILE),
+                        data.get(INT, EXEC_FILE + 24),
+                        data.get(INT, EXEC_FILE + 28),
+                        data.get(INT, EXEC_FILE + 32),
+                        data.get(LONG, EXEC_FILE + 8),
+                        data.get(LONG, EXEC_FILE + 16),
+                        data.get(INT, EXEC_FILE + 36),
+                        text(data, EXEC_FILE + 48, 16, 16),
+                        (flags & FILE_UPPER_LAYER) != 0);
+        int envLength = data.get(INT, EXEC_ENV);
+        long envTotal = Integer.toUnsignedLong(data.get(INT, EXEC_ENV + 4));
+        List<String> environment = arguments(data, EXEC_ENV + 8, envLength, ENV_MAX);
+        return new SensorRecord.ExecDetails(
+                credentials,
+                text(data, EXEC_TTY, 64, 64),
+                environment,
+                envTotal > Math.clamp(envLength, 0, ENV_MAX),
+                file,
+                (flags & FILE_INTERPRETER) != 0);
     }
 
     private static SensorRecord syscall(SensorRecord.Header header, MemorySegment data) {

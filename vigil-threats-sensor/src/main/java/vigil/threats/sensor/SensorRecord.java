@@ -9,21 +9,108 @@ public sealed interface SensorRecord {
 
     /**
      * The process a record is about, as the kernel saw it: its thread group id ({@code pid}), the thread, the real
-     * parent's thread group id, its user and group ids, the event's time (CLOCK_MONOTONIC, nanoseconds), its cgroup
-     * id and its command name.
+     * parent's thread group id, its real user and group ids, the event's time (CLOCK_MONOTONIC, nanoseconds), its
+     * cgroup id, its command name, and its effective user and group ids (a set-user-id program's own).
      */
-    record Header(int pid, int tid, int ppid, int uid, int gid, long timeNanos, long cgroupId, String comm) {}
+    record Header(
+            int pid,
+            int tid,
+            int ppid,
+            int uid,
+            int gid,
+            long timeNanos,
+            long cgroupId,
+            String comm,
+            int euid,
+            int egid) {
+        /** A header whose effective ids are the real ones (a source that does not tell them apart). */
+        public Header(int pid, int tid, int ppid, int uid, int gid, long timeNanos, long cgroupId, String comm) {
+            this(pid, tid, ppid, uid, gid, timeNanos, cgroupId, comm, uid, gid);
+        }
+    }
+
+    /**
+     * The credentials a program runs with beyond its real ids: effective and file-system ids, effective and permitted
+     * capability sets, and the audit login id ({@link #AUID_UNSET} when unset).
+     */
+    record Credentials(int euid, int egid, int fsuid, int fsgid, long capEffective, long capPermitted, int auid) {
+        /** The audit login id of a process no login session started (4294967295, as the kernel's). */
+        public static final int AUID_UNSET = -1;
+
+        /** What a source that reads no more than the header knows: file-system ids are the effective ones. */
+        public static Credentials of(Header h) {
+            return new Credentials(h.euid(), h.egid(), h.euid(), h.egid(), 0, 0, AUID_UNSET);
+        }
+    }
+
+    /**
+     * An executed file's inode, as stat(2) gives it: inode number, mode (type and permission bits), owner, times
+     * (nanoseconds since the epoch), the id of its mount and its file system's type, and whether an overlay (a
+     * container's root) holds it in its writable upper layer. {@link #NONE} when it was not read.
+     */
+    record FileStat(
+            long inode,
+            int mode,
+            int uid,
+            int gid,
+            long modifiedNanos,
+            long changedNanos,
+            int mountId,
+            String filesystem,
+            boolean upperLayer) {
+        public static final FileStat NONE = new FileStat(0, 0, 0, 0, 0, 0, 0, "", false);
+
+        public boolean known() {
+            return inode != 0 || !filesystem.isEmpty();
+        }
+    }
+
+    /**
+     * What an exec tells of the new program beyond its path and arguments: its credentials, controlling terminal
+     * ({@code pts0}; empty for none), environment ({@code NAME=value} strings as the program got them, cut at 4,095
+     * bytes: {@code environmentCut}), and the executed file's inode; for a script, {@code interpreter} is set and the
+     * inode is the interpreter's, whose path is the record's {@code filePath}.
+     */
+    record ExecDetails(
+            Credentials credentials,
+            String tty,
+            List<String> environment,
+            boolean environmentCut,
+            FileStat file,
+            boolean interpreter) {
+        public ExecDetails {
+            environment = List.copyOf(environment);
+        }
+
+        /** Details of an exec from a source that reads none (the header's ids, nothing else). */
+        public static ExecDetails of(Header h) {
+            return new ExecDetails(Credentials.of(h), "", List.of(), false, FileStat.NONE, false);
+        }
+    }
 
     /**
      * A process ran a new program: its path as passed to exec, its arguments (cut at 511 bytes), its cgroup as
      * {@code /parent/leaf} in the unified hierarchy and in the v1 pids controller (empty where there is none), and the
      * executed file's path as the kernel resolved it, from the process's root (empty when the sensor could not tell:
-     * deeper than 32 directories, longer than 255 bytes, or a source without it).
+     * deeper than 32 directories, longer than 255 bytes, or a source without it; a script's interpreter's when
+     * {@link ExecDetails#interpreter}), and the {@link ExecDetails}.
      */
-    record Exec(Header header, String filename, List<String> args, String cgroupV2, String cgroupV1, String filePath)
+    record Exec(
+            Header header,
+            String filename,
+            List<String> args,
+            String cgroupV2,
+            String cgroupV1,
+            String filePath,
+            ExecDetails details)
             implements SensorRecord {
         public Exec {
             args = List.copyOf(args);
+        }
+
+        public Exec(
+                Header header, String filename, List<String> args, String cgroupV2, String cgroupV1, String filePath) {
+            this(header, filename, args, cgroupV2, cgroupV1, filePath, ExecDetails.of(header));
         }
 
         public Exec(Header header, String filename, List<String> args) {

@@ -267,20 +267,22 @@ final class SyscallFields {
             boolean uid) {
         long current =
                 Integer.toUnsignedLong(uid ? call.header().uid() : call.header().gid());
+        long currentEffective = Integer.toUnsignedLong(
+                uid ? call.header().euid() : call.header().egid());
         long real = current;
-        long effective = current;
-        long fs = current;
+        long effective = currentEffective;
+        long fs = currentEffective;
         switch (Syscalls.name(call.nr())) {
             case "setuid", "setgid" -> real = effective = fs = keep(call.arg(0), current);
             case "setreuid", "setregid" -> {
                 real = keep(call.arg(0), current);
-                effective = fs = keep(call.arg(1), current);
+                effective = fs = keep(call.arg(1), currentEffective);
             }
             case "setresuid", "setresgid" -> {
                 real = keep(call.arg(0), current);
-                effective = fs = keep(call.arg(1), current);
+                effective = fs = keep(call.arg(1), currentEffective);
             }
-            default -> fs = keep(call.arg(0), current); // setfsuid, setfsgid
+            default -> fs = keep(call.arg(0), currentEffective); // setfsuid, setfsgid
         }
         String prefix = type + ".";
         put(fields, prefix + id, number(real));
@@ -302,7 +304,7 @@ final class SyscallFields {
         }
     }
 
-    /** The target process of a ptrace or a signal: its file and command name, from the cache. */
+    /** The target process of a ptrace or a signal: its file, command name and ids, from the cache. */
     private void target(Map<String, Object> fields, String prefix, int pid) {
         if (pid <= 0) {
             return; // a process group or every process: no one target
@@ -313,6 +315,15 @@ final class SyscallFields {
             put(fields, prefix + ".file.path", target.path());
             put(fields, prefix + ".file.name", target.name());
             put(fields, prefix + ".comm", target.comm());
+            put(fields, prefix + ".uid", number(Integer.toUnsignedLong(target.uid())));
+            put(fields, prefix + ".gid", number(Integer.toUnsignedLong(target.gid())));
+            SensorRecord.Credentials c = target.details().credentials();
+            put(fields, prefix + ".euid", number(Integer.toUnsignedLong(c.euid())));
+            put(fields, prefix + ".egid", number(Integer.toUnsignedLong(c.egid())));
+            put(fields, prefix + ".fsuid", number(Integer.toUnsignedLong(c.fsuid())));
+            put(fields, prefix + ".fsgid", number(Integer.toUnsignedLong(c.fsgid())));
+            put(fields, prefix + ".cap_effective", number(c.capEffective()));
+            put(fields, prefix + ".cap_permitted", number(c.capPermitted()));
         }
     }
 

@@ -34,6 +34,16 @@ class ProcessCacheTest {
         process(proc, 1, 0, "systemd", "/usr/lib/systemd/systemd", "/sbin/init\0splash\0", 0);
         process(proc, 100, 1, "sshd", "/usr/sbin/sshd", "sshd: dev [priv]\0", 0);
         process(proc, 200, 100, "my (odd) shell", "/usr/bin/bash", "-bash\0", 1000);
+        Path shellDir = proc.resolve("200");
+        Files.writeString(shellDir.resolve("stat"), "200 (my (odd) shell) S 100 200 200 34816 -1\n");
+        Files.writeString(
+                shellDir.resolve("status"),
+                Files.readString(shellDir.resolve("status"))
+                        + "CapPrm:\t00000000003fffff\nCapEff:\t00000000001fffff\n");
+        Files.writeString(shellDir.resolve("loginuid"), "1000\n");
+        Files.write(
+                shellDir.resolve("environ"),
+                "HOME=/home/dev\0TOKEN=s3cr3t\0LD_PRELOAD=/tmp/x.so\0".getBytes(StandardCharsets.UTF_8));
         process(proc, 2, 0, "kthreadd", "", "", 0);
         Files.createDirectories(proc.resolve("self"));
         Files.createDirectories(proc.resolve("300x"));
@@ -43,8 +53,20 @@ class ProcessCacheTest {
         assertThat(cache.snapshot()).containsOnlyKeys(1, 2, 100, 200);
         ProcessCache.CachedProcess shell = cache.get(200);
         assertThat(shell)
+                .usingRecursiveComparison()
+                .ignoringFields("details")
                 .isEqualTo(new ProcessCache.CachedProcess(
                         200, 100, "/usr/bin/bash", List.of("-bash"), "my (odd) shell", 1000, 1001));
+        // status's effective and file-system ids, capability sets, loginuid, the terminal of stat's tty_nr (136:0 is
+        // pts0), the environment's names (values only for the few that are kept)
+        assertThat(shell.details().credentials())
+                .isEqualTo(new SensorRecord.Credentials(1000, 0, 1000, 0, 0x1fffffL, 0x3fffffL, 1000));
+        assertThat(shell.details().tty()).isEqualTo("pts0");
+        assertThat(shell.details().envs()).containsExactly("HOME", "TOKEN", "LD_PRELOAD=/tmp/x.so");
+        assertThat(cache.get(100).details().tty()).as("no terminal").isEmpty();
+        assertThat(cache.get(100).details().credentials().auid())
+                .as("no loginuid: unset")
+                .isEqualTo(SensorRecord.Credentials.AUID_UNSET);
         assertThat(shell.name()).isEqualTo("bash");
         assertThat(cache.get(2).name()).as("a kernel thread: no executable").isEqualTo("kthreadd");
         assertThat(cache.ancestors(200))

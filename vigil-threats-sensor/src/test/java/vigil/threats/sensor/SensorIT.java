@@ -159,7 +159,7 @@ class SensorIT {
             assertThat(exec.filePath())
                     .isEqualTo(dir.toRealPath().resolve("mnt/sub/tool").toString());
             // a script: by the exec's tracepoint the kernel's file is its interpreter, which is not the process's
-            // path; the record leaves it to user space, from the script's name
+            // path; the record carries the interpreter's, and leaves the script's to user space, from its name
             Path script = Files.writeString(mount.resolve("sub/job.sh"), "#!/bin/sh\nexit 0\n");
             script.toFile().setExecutable(true);
             Process job = new ProcessBuilder(script.toString()).start();
@@ -167,9 +167,106 @@ class SensorIT {
             SensorRecord.Exec ran = await(
                     SensorRecord.Exec.class,
                     e -> e.header().pid() == job.pid() && e.filename().equals(script.toString()));
-            assertThat(ran.filePath()).isEmpty();
+            assertThat(ran.details().interpreter()).isTrue();
+            assertThat(ran.filePath()).isEqualTo(Path.of("/bin/sh").toRealPath().toString());
+            assertThat(ran.details().file().inode()).isEqualTo(Files.getAttribute(Path.of("/bin/sh"), "unix:ino"));
         } finally {
             new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    /**
+     * An exec carries what the program runs with: real and effective ids told apart ({@code setpriv} keeps root's
+     * effective id under nobody's real one), capabilities, the audit login id, the terminal ({@code script} gives it a
+     * pseudo-terminal), its environment, and the inode of the executed file.
+     */
+    @Test
+    void anExecCarriesCredentialsTerminalEnvironmentAndTheFilesInode(@TempDir Path dir) throws Exception {
+        Path tool = Files.copy(Path.of("/bin/true"), dir.resolve("vigil-tool"));
+        tool.toFile().setExecutable(true);
+        String inner = "exec setpriv --ruid=65534 --rgid=65534 --clear-groups /usr/bin/env VIGIL_IT_MARK=yes "
+                + "LD_PRELOAD= " + tool;
+        Process run = new ProcessBuilder("script", "-qec", inner, "/dev/null")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(run.waitFor()).isZero();
+        SensorRecord.Exec exec =
+                await(SensorRecord.Exec.class, e -> e.filename().equals(tool.toString()));
+        SensorRecord.ExecDetails details = exec.details();
+        assertThat(exec.header().uid()).isEqualTo(65534);
+        assertThat(exec.header().gid()).isEqualTo(65534);
+        assertThat(exec.header().euid()).isZero();
+        assertThat(exec.header().egid()).isZero();
+        assertThat(details.credentials().euid()).isZero();
+        assertThat(details.credentials().fsuid()).isZero();
+        assertThat(details.credentials().capEffective() & (1L << 21))
+                .as("CAP_SYS_ADMIN, an effective root's")
+                .isNotZero();
+        assertThat(details.credentials().capPermitted())
+                .isEqualTo(details.credentials().capEffective());
+        String loginUid = Files.readString(Path.of("/proc/self/loginuid")).trim();
+        assertThat(Integer.toUnsignedLong(details.credentials().auid())).isEqualTo(Long.parseLong(loginUid));
+        assertThat(details.tty()).matches("pts[0-9]+");
+        assertThat(details.environment()).contains("VIGIL_IT_MARK=yes", "LD_PRELOAD=");
+        assertThat(details.environmentCut()).isFalse();
+        assertThat(details.interpreter()).isFalse();
+        SensorRecord.FileStat file = details.file();
+        assertThat(file.inode()).isEqualTo(Files.getAttribute(tool, "unix:ino"));
+        assertThat(file.mode()).isEqualTo(Files.getAttribute(tool, "unix:mode"));
+        assertThat(file.uid()).isZero();
+        java.time.Instant modified = Files.getLastModifiedTime(tool).toInstant();
+        assertThat(file.modifiedNanos()).isEqualTo(modified.getEpochSecond() * 1_000_000_000L + modified.getNano());
+        assertThat(file.changedNanos()).isGreaterThanOrEqualTo(file.modifiedNanos());
+        assertThat(file.filesystem()).isEqualTo(filesystem(tool));
+        assertThat(file.mountId()).isPositive();
+        assertThat(file.upperLayer()).isFalse();
+    }
+
+    /** The file system type {@code findmnt} gives for the mount holding {@code path}. */
+    private static String filesystem(Path path) throws Exception {
+        Process findmnt = new ProcessBuilder("findmnt", "-n", "-o", "FSTYPE", "-T", path.toString()).start();
+        String type =
+                new String(findmnt.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        findmnt.waitFor();
+        return type;
+    }
+
+    /**
+     * An overlay, as a container's root is: a file of the lower (image) layer is not in the upper layer; one written
+     * through the overlay is, and is what Datadog's rules about binaries dropped into a container look for.
+     */
+    @Test
+    void anOverlaysUpperLayerIsToldFromItsLowerOne(@TempDir Path dir) throws Exception {
+        Path lower = Files.createDirectories(dir.resolve("lower"));
+        Path upper = Files.createDirectories(dir.resolve("upper"));
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Path merged = Files.createDirectories(dir.resolve("merged"));
+        Files.copy(Path.of("/bin/true"), lower.resolve("from-image")).toFile().setExecutable(true);
+        String options = "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
+        assertThat(new ProcessBuilder("mount", "-t", "overlay", "vigil-it", "-o", options, merged.toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .isZero();
+        try {
+            Path dropped = Files.copy(Path.of("/bin/true"), merged.resolve("dropped"));
+            dropped.toFile().setExecutable(true);
+            for (String name : List.of("from-image", "dropped")) {
+                Process run = new ProcessBuilder(merged.resolve(name).toString()).start();
+                assertThat(run.waitFor()).isZero();
+            }
+            SensorRecord.Exec fromImage = await(
+                    SensorRecord.Exec.class,
+                    e -> e.filename().equals(merged.resolve("from-image").toString()));
+            SensorRecord.Exec fromUpper = await(
+                    SensorRecord.Exec.class,
+                    e -> e.filename().equals(merged.resolve("dropped").toString()));
+            assertThat(fromImage.details().file().filesystem()).isEqualTo("overlay");
+            assertThat(fromImage.details().file().upperLayer()).isFalse();
+            assertThat(fromUpper.details().file().filesystem()).isEqualTo("overlay");
+            assertThat(fromUpper.details().file().upperLayer()).isTrue();
+        } finally {
+            new ProcessBuilder("umount", merged.toString()).inheritIO().start().waitFor();
         }
     }
 
