@@ -382,6 +382,8 @@ public final class FallbackSensor implements EventSource {
         int ppid = 0;
         int uid = 0;
         int gid = 0;
+        int euid = 0;
+        int egid = 0;
         String comm = "";
         try {
             comm = Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip();
@@ -389,15 +391,19 @@ public final class FallbackSensor implements EventSource {
                 if (line.startsWith("PPid:")) {
                     ppid = Integer.parseInt(line.substring(5).strip());
                 } else if (line.startsWith("Uid:")) {
-                    uid = Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
+                    String[] ids = line.substring(4).strip().split("\\s+"); // real, effective, saved, file system
+                    uid = Integer.parseInt(ids[0]);
+                    euid = ids.length > 1 ? Integer.parseInt(ids[1]) : uid;
                 } else if (line.startsWith("Gid:")) {
-                    gid = Integer.parseInt(line.substring(4).strip().split("\\s+")[0]);
+                    String[] ids = line.substring(4).strip().split("\\s+");
+                    gid = Integer.parseInt(ids[0]);
+                    egid = ids.length > 1 ? Integer.parseInt(ids[1]) : gid;
                 }
             }
         } catch (IOException | RuntimeException gone) {
             // the process ended before it could be read
         }
-        return new SensorRecord.Header(pid, tid, ppid, uid, gid, System.nanoTime(), 0, comm);
+        return new SensorRecord.Header(pid, tid, ppid, uid, gid, System.nanoTime(), 0, comm, euid, egid);
     }
 
     private static String link(Path link) {

@@ -346,6 +346,14 @@ public final class ProcessCache {
                         script ? scriptStat(h.pid(), path) : given.file(),
                         script ? exec.filePath() : "",
                         script ? given.file() : SensorRecord.FileStat.NONE);
+                if (!given.file().known() && !script) {
+                    // a source that reads no more than the header (the fallback's proc connector): /proc has the
+                    // rest while the process lives
+                    CachedProcess now = read(h.pid());
+                    if (now != null) {
+                        details = now.details();
+                    }
+                }
                 put(new CachedProcess(h.pid(), h.ppid(), path, exec.args(), h.comm(), h.uid(), h.gid(), details));
                 Containers.Container container =
                         exec.cgroupV2().isEmpty() && exec.cgroupV1().isEmpty()

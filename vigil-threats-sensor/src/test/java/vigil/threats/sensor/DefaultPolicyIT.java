@@ -114,6 +114,10 @@ class DefaultPolicyIT {
         // every file the cases made is under the test's own name; directories only the test made go too
         sh("rm -rf /home/" + MINE + " /dev/shm/" + MINE + " /etc/*/" + MINE + "* /etc/*/*/" + MINE + "*");
         Files.deleteIfExists(CONTAINER_CGROUP); // empty: its processes have ended
+        if (Files.isDirectory(OVERLAY)) {
+            run("/bin/umount", OVERLAY.resolve("merged").toString());
+        }
+        sh("rm -rf " + OVERLAY + " " + SHARED);
         if (!SUDOERS_D_EXISTED) {
             sh("rmdir /etc/sudoers.d");
         }
@@ -436,6 +440,140 @@ class DefaultPolicyIT {
         String ssh = copy("/bin/bash", "ssh");
         cases.add(
                 new Case("ssh_nonstandard_connection", () -> run(ssh, "-c", "exec 3<>/dev/udp/10.255.255.1/443"), ssh));
+        cases.addAll(processDetailCases());
+        return cases;
+    }
+
+    /** A directory nobody can reach (the test's own is root's alone), for set-user-id copies nobody runs. */
+    private static final Path SHARED = Path.of("/tmp", MINE + "-suid");
+
+    /** A set-user-id root copy of {@code binary} named {@code name}, made now (its change time is fresh). */
+    private static String setUid(String binary, String name) throws IOException {
+        Files.createDirectories(SHARED);
+        SHARED.toFile().setExecutable(true, false);
+        Path copy = Files.copy(Path.of(binary), SHARED.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(copy, "unix:mode", 04755);
+        return copy.toString();
+    }
+
+    /** {@code command} run as nobody (real ids 65534; a set-user-id file still gives root's effective id). */
+    private static String[] asNobody(String... command) {
+        List<String> all =
+                new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        all.addAll(List.of(command));
+        return all.toArray(String[]::new);
+    }
+
+    /** {@code command} run on a terminal: {@code script} gives it a pseudo-terminal, then the command runs. */
+    private static long onTerminal(String command) throws IOException, InterruptedException {
+        return run("/usr/bin/script", "-qec", command, "/dev/null");
+    }
+
+    /** An overlay mounted as a container's root is (lower: an image's files; upper: what the container wrote). */
+    private static final Path OVERLAY = Path.of("/tmp", MINE + "-overlay");
+
+    private static Path overlay() throws IOException, InterruptedException {
+        Path merged = OVERLAY.resolve("merged");
+        if (Files.isDirectory(merged.resolve("bin"))) {
+            return merged;
+        }
+        for (String dir : List.of("lower/bin", "upper", "work", "merged")) {
+            Files.createDirectories(OVERLAY.resolve(dir));
+        }
+        String options = "lowerdir=" + OVERLAY.resolve("lower") + ",upperdir=" + OVERLAY.resolve("upper") + ",workdir="
+                + OVERLAY.resolve("work");
+        assertThat(run("/bin/mount", "-t", "overlay", "vigil-test", "-o", options, merged.toString()))
+                .isPositive();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Files.isDirectory(merged.resolve("bin")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return merged;
+    }
+
+    /**
+     * Rules on what an exec tells of a process beyond its path and arguments: its environment, terminal, effective
+     * ids, audit login id, and its file's mode, owner, times and overlay layer.
+     */
+    private static List<Case> processDetailCases() throws IOException {
+        List<Case> cases = new ArrayList<>();
+        // environments (names; LD_PRELOAD and GLIBC_TUNABLES with their values)
+        cases.add(new Case(
+                "cryptominer_envs",
+                () -> run("/usr/bin/env", "POOL_URL=stratum+tcp://pool.invalid", "/bin/true"),
+                "/usr/bin/true"));
+        cases.add(new Case(
+                "ld_preload_unusual_library_path",
+                () -> run("/usr/bin/env", "LD_PRELOAD=/tmp/" + MINE + "-absent.so", "/bin/true"),
+                "/usr/bin/true"));
+        cases.add(new Case(
+                "execution_context_cicd_runner",
+                () -> run("/usr/bin/env", "GITHUB_ACTIONS=true", "/bin/true"),
+                "/usr/bin/true"));
+        cases.add(new Case(
+                "execution_context_service",
+                () -> run("/usr/bin/env", "DD_SERVICE=vigil-test", "/bin/true"),
+                "/usr/bin/true"));
+        // an audit login id: perl gives itself one, as pam_loginuid does at a login, then becomes true (not a shell,
+        // whose own context rule would give the process a correlation key first)
+        cases.add(new Case(
+                "execution_context_auid",
+                () -> run(
+                        "/usr/bin/perl",
+                        "-e",
+                        "open(F, '>', '/proc/self/loginuid') or die; print F '1000'; close(F) or die; exec '/bin/true'"),
+                "/usr/bin/true"));
+        // a terminal
+        String useradd = named("useradd");
+        // (the policy's first versions of these rules are for older agents: their _v2 is what loads)
+        cases.add(new Case("user_created_tty_v2", () -> onTerminal(useradd + " vigil-y"), useradd, "/usr/bin/script"));
+        String userdel = named("userdel");
+        cases.add(new Case("user_deleted_tty", () -> onTerminal(userdel + " vigil-x"), userdel, "/usr/bin/script"));
+        String aaDisable = named("aa-disable");
+        cases.add(
+                new Case("apparmor_modified_tty_v2", () -> onTerminal(aaDisable + " y"), aaDisable, "/usr/bin/script"));
+        cases.add(new Case(
+                "execution_context_interactive_shell",
+                () -> onTerminal("/bin/bash -c :"),
+                "/usr/bin/bash",
+                "/usr/bin/script"));
+        cases.add(new Case(
+                "tty_shell_in_container",
+                () -> {
+                    Files.createDirectories(CONTAINER_CGROUP);
+                    return onTerminal(
+                            "echo $$ > " + CONTAINER_CGROUP.resolve("cgroup.procs") + " && exec /bin/sh -c :");
+                },
+                "/usr/bin/dash",
+                "/usr/bin/script",
+                true));
+        // set-user-id files: their mode, owner and fresh times; root's effective id under nobody's real one
+        String fresh = SHARED.resolve("fresh-suid").toString();
+        cases.add(new Case("suspicious_suid_execution", () -> run(setUid("/bin/true", "fresh-suid")), fresh));
+        String tunable = setUid("/bin/true", "tunable-suid");
+        cases.add(new Case(
+                "looney_tunables_exploit",
+                () -> run(asNobody("/usr/bin/env", "GLIBC_TUNABLES=glibc.malloc.mxfast=0", tunable)),
+                tunable));
+        String perl = setUid("/usr/bin/perl", "perl-suid");
+        cases.add(new Case("suid_file_execution_v2", () -> run(asNobody(perl, "-e", "syscall(105, 0)")), perl));
+        // a tracee's effective id: PEEKDATA of init (refused: nothing is attached)
+        String tracer = copy("/usr/bin/perl", "tracer");
+        cases.add(new Case("sensitive_tracing", () -> run(tracer, "-e", "syscall(101, 2, 1, 0, 0)"), tracer));
+        // a binary written into a container's overlay after it started: its upper layer, modified just now
+        cases.add(new Case(
+                "new_binary_execution_in_container_v2",
+                () -> {
+                    Path dropped = overlay().resolve("dropped-v2");
+                    Files.copy(Path.of("/bin/true"), dropped, StandardCopyOption.REPLACE_EXISTING);
+                    dropped.toFile().setExecutable(true);
+                    Files.createDirectories(CONTAINER_CGROUP);
+                    return sh("echo $$ > " + CONTAINER_CGROUP.resolve("cgroup.procs") + " && exec " + dropped);
+                },
+                OVERLAY.resolve("merged/dropped-v2").toString(),
+                null,
+                true));
         return cases;
     }
 

@@ -57,39 +57,32 @@ public record SensorProfile(String name, Map<String, String> missing, boolean gi
     }
 
     /**
-     * The parts of a field name ({@code .envs}, {@code .tty_name}...) that Vigil's tracepoint sensor does not fill in,
-     * with why: a rule reading one still loads, and reads it as empty or zero, so {@code rules check} names them. Found
-     * by running Datadog's default policy on the real sensor (DefaultPolicyIT in vigil-threats-sensor).
+     * What a field is about, as far as what the tracepoint sensor fills in: the event's process or its parent (from
+     * the exec the sensor saw, or /proc), an ancestor further up, another process a call names (a ptrace's tracee, a
+     * signal's target), or a file or thing a system call names.
      */
-    private static final Map<String, String> NOT_GIVEN = Map.ofEntries(
-            Map.entry(".envs", "environments are not read"),
-            Map.entry(".envp", "environments are not read"),
-            Map.entry(".envs_truncated", "environments are not read"),
-            Map.entry(".tty_name", "terminals are not resolved"),
-            Map.entry(".auid", "the audit login id is not read"),
-            Map.entry(".euid", "only the real uid and gid are read"),
-            Map.entry(".egid", "only the real uid and gid are read"),
-            Map.entry(".fsuid", "only the real uid and gid are read"),
-            Map.entry(".fsgid", "only the real uid and gid are read"),
-            Map.entry(".cap_effective", "capabilities are not read"),
-            Map.entry(".cap_permitted", "capabilities are not read"),
-            Map.entry(".in_upper_layer", "overlay layers are not resolved"),
-            Map.entry(".modification_time", "files are not stat'ed"),
-            Map.entry(".change_time", "files are not stat'ed"),
-            Map.entry(".file.inode", "files are not stat'ed"),
-            Map.entry(".file.uid", "files are not stat'ed"),
-            Map.entry(".file.gid", "files are not stat'ed"),
-            Map.entry(".file.mode", "files are not stat'ed"),
-            Map.entry(".filesystem", "mounts are not resolved"),
-            Map.entry(".user_session.k8s_username", "Kubernetes user sessions are not tracked"),
-            Map.entry(".addr.hostname", "the name a connection was made to needs DNS events (packet capture)"),
-            Map.entry("container.created_at", "container creation times are not read"),
-            Map.entry("container.tags", "container tags are not read"),
-            Map.entry(".prog.helpers", "a BPF program's helpers are not decoded"),
-            Map.entry(".tracee.euid", "only the real uid and gid are read"));
+    private enum Subject {
+        PROCESS,
+        ANCESTOR,
+        TARGET,
+        CALL
+    }
 
-    /** The parts of {@link #NOT_GIVEN} that are about a process (elsewhere a system call's own field gives them). */
-    private static final java.util.Set<String> PROCESS_ONLY = java.util.Set.of(
+    private static Subject subject(String field) {
+        if (field.contains(".tracee.") || field.contains(".target.")) {
+            return Subject.TARGET;
+        }
+        if (field.startsWith("process.ancestors.") || field.contains(".ancestors.")) {
+            return Subject.ANCESTOR;
+        }
+        if (field.startsWith("process.") || field.startsWith("exec.") || field.startsWith("exit.")) {
+            return Subject.PROCESS;
+        }
+        return Subject.CALL;
+    }
+
+    /** Parts of a process's fields the sensor fills in for the event's process and its parent only. */
+    private static final java.util.List<String> PROCESS_DETAILS = java.util.List.of(
             ".envs",
             ".envp",
             ".envs_truncated",
@@ -97,37 +90,82 @@ public record SensorProfile(String name, Map<String, String> missing, boolean gi
             ".auid",
             ".euid",
             ".egid",
+            ".euser",
+            ".egroup",
             ".fsuid",
             ".fsgid",
+            ".fsuser",
+            ".fsgroup",
             ".cap_effective",
-            ".cap_permitted",
-            ".user_session.k8s_username");
+            ".cap_permitted");
+
+    /** Parts of a file's fields that come from its inode (stat). */
+    private static final java.util.List<String> INODE = java.util.List.of(
+            ".file.inode",
+            ".file.uid",
+            ".file.gid",
+            ".file.user",
+            ".file.group",
+            ".file.mode",
+            ".file.modification_time",
+            ".file.change_time",
+            ".file.mount_id",
+            ".file.filesystem",
+            ".file.in_upper_layer");
+
+    /** Credentials a call's target process carries (from the exec the sensor saw of it). */
+    private static final java.util.List<String> TARGET_CREDENTIALS =
+            java.util.List.of(".uid", ".gid", ".euid", ".egid", ".fsuid", ".fsgid", ".cap_effective", ".cap_permitted");
+
+    /** Fields no subject of the sensor's has, with why. */
+    private static final Map<String, String> NEVER = Map.ofEntries(
+            Map.entry(".user_session.k8s_username", "Kubernetes user sessions are not tracked"),
+            Map.entry(".addr.hostname", "the name a connection was made to needs DNS events (packet capture)"),
+            Map.entry("container.created_at", "container creation times are not read"),
+            Map.entry("container.tags", "container tags are not read"),
+            Map.entry(".prog.helpers", "a BPF program's helpers are not decoded"));
+
+    private static boolean has(String field, String part) {
+        return field.endsWith(part) || field.contains(part + ".");
+    }
 
     /**
      * Why Vigil's tracepoint sensor leaves {@code field} empty, or empty when it fills it in (or for a profile that is
-     * not the tracepoint sensor's).
+     * not the tracepoint sensor's). Found by running Datadog's default policy on the real sensor (DefaultPolicyIT in
+     * vigil-threats-sensor): a rule reading such a field still loads, reads it as empty or zero, and {@code rules
+     * check} names it.
      */
     public Optional<String> notGiven(String field) {
         if (!name.equals("linux-tracepoints") || field.equals("open.file.mode")) {
             // an open's mode is the one the call gives a file it creates
             return Optional.empty();
         }
-        // a process's own credentials, environment and terminal: the calls that set credentials (setuid.euid,
-        // capset.cap_effective...) give theirs
-        boolean aProcess = field.startsWith("process.")
-                || field.startsWith("exec.")
-                || field.startsWith("exit.")
-                || field.contains(".tracee.")
-                || field.contains(".target.");
-        for (Map.Entry<String, String> part : NOT_GIVEN.entrySet()) {
-            String key = part.getKey();
-            boolean matches =
-                    key.startsWith(".") ? field.endsWith(key) || field.contains(key + ".") : field.startsWith(key);
-            if (matches && (aProcess || !PROCESS_ONLY.contains(key))) {
-                return Optional.of(part.getValue());
+        for (Map.Entry<String, String> never : NEVER.entrySet()) {
+            String key = never.getKey();
+            if (key.startsWith(".") ? has(field, key) : field.startsWith(key)) {
+                return Optional.of(never.getValue());
             }
         }
-        return Optional.empty();
+        Subject subject = subject(field);
+        boolean inode = INODE.stream().anyMatch(part -> has(field, part));
+        boolean details = PROCESS_DETAILS.stream().anyMatch(part -> has(field, part));
+        return switch (subject) {
+            // the exec record (or /proc) gives a process's credentials, terminal, environment and executable's inode
+            case PROCESS -> Optional.empty();
+            case ANCESTOR ->
+                inode || details
+                        ? Optional.of("given for the process and its parent, not for ancestors further up")
+                        : Optional.empty();
+            case TARGET ->
+                inode || (details && TARGET_CREDENTIALS.stream().noneMatch(part -> has(field, part)))
+                        ? Optional.of("a target process carries its ids, credentials and capabilities only")
+                        : Optional.empty();
+            case CALL ->
+                inode
+                        ? Optional.of(
+                                "a file a system call names is not stat'ed: calls are recorded as they are" + " made")
+                        : Optional.empty();
+        };
     }
 
     /** Why events of {@code type} are not provided, or empty when they are. */

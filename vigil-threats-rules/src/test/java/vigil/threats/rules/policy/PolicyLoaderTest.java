@@ -74,30 +74,40 @@ class PolicyLoaderTest {
 
     /**
      * A rule reading a field the tracepoint sensor leaves empty loads (it reads the field as empty or 0), and the
-     * report names the field and why; a system call's own credential fields and an open's mode are given.
+     * report names the field and why; a process's own credentials, terminal, environment and file, a system call's
+     * own credential fields and an open's mode are given.
      */
     @Test
     void aRuleOnAFieldTheSensorLeavesEmptyLoadsWithTheFieldNamed() {
         RuleSet set = load("""
                 rules:
                   - id: preload
-                    expression: exec.envs in ["LD_PRELOAD"] && process.tty_name != ""
+                    expression: exec.envs in ["LD_PRELOAD"] && process.tty_name != "" && process.file.mode & S_ISUID > 0
                   - id: setuid_root
                     expression: setuid.euid == 0
                   - id: created_executable
                     expression: open.file.mode & S_IXUSR > 0
                   - id: made_executable
                     expression: chmod.file.mode & S_IXUSR == 0 && chmod.file.destination.mode & S_IXUSR > 0
+                  - id: login_shell_ancestor
+                    expression: exec.file.name == "sh" && process.ancestors.tty_name != ""
+                  - id: traced_root
+                    expression: ptrace.tracee.euid == 0 && ptrace.tracee.file.uid == 0
                 """);
         assertThat(set.reports()).extracting(RuleReport::status).containsOnly(RuleStatus.LOADED);
-        assertThat(set.reports().getFirst().reason())
-                .isEqualTo("reads fields the sensor leaves empty, so they read as empty or 0: exec.envs (environments"
-                        + " are not read), process.tty_name (terminals are not resolved)");
+        assertThat(set.reports().getFirst().reason()).isEmpty();
         assertThat(set.reports().get(1).reason()).isEmpty();
         assertThat(set.reports().get(2).reason()).isEmpty();
         assertThat(set.reports().get(3).reason())
-                .isEqualTo("reads fields the sensor leaves empty, so they read as empty or 0: chmod.file.mode (files"
-                        + " are not stat'ed)");
+                .isEqualTo("reads fields the sensor leaves empty, so they read as empty or 0: chmod.file.mode (a file"
+                        + " a system call names is not stat'ed: calls are recorded as they are made)");
+        assertThat(set.reports().get(4).reason())
+                .isEqualTo(
+                        "reads fields the sensor leaves empty, so they read as empty or 0: process.ancestors.tty_name"
+                                + " (given for the process and its parent, not for ancestors further up)");
+        assertThat(set.reports().get(5).reason())
+                .isEqualTo("reads fields the sensor leaves empty, so they read as empty or 0: ptrace.tracee.file.uid (a"
+                        + " target process carries its ids, credentials and capabilities only)");
     }
 
     /** An expression that YAML reads as a tag ("!=..." starts one) is a problem named with its file, not a crash. */
