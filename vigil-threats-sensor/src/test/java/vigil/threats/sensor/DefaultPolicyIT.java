@@ -558,6 +558,44 @@ class DefaultPolicyIT {
                 tunable));
         String perl = setUid("/usr/bin/perl", "perl-suid");
         cases.add(new Case("suid_file_execution_v2", () -> run(asNobody(perl, "-e", "syscall(105, 0)")), perl));
+        // a process of a login session (login id 1000), effectively nobody, asking to write AppArmor's policy (no
+        // AppArmor on the CI kernel: the open fails; the attempt is what the rule is about)
+        cases.add(new Case(
+                "apparmor_load_unprivileged_origin",
+                () -> run(
+                        "/usr/bin/perl",
+                        "-e",
+                        "open(F, '>', '/proc/self/loginuid') or die; print F '1000'; close(F) or die;"
+                                + " exec '/usr/bin/setpriv', '--euid=65534', '/usr/bin/perl', '-e',"
+                                + " 'open(G, \">\", \"/sys/kernel/security/apparmor/.load\")'"),
+                "/usr/bin/perl"));
+        // a tool dropped into a container's overlay enumerating what it runs in
+        cases.add(new Case(
+                "container_breakout_enumeration_tool",
+                () -> {
+                    Path dropped = overlay().resolve("enumerate");
+                    Files.copy(Path.of("/bin/cat"), dropped, StandardCopyOption.REPLACE_EXISTING);
+                    dropped.toFile().setExecutable(true);
+                    Files.createDirectories(CONTAINER_CGROUP);
+                    return sh("echo $$ > " + CONTAINER_CGROUP.resolve("cgroup.procs") + " && exec " + dropped
+                            + " /proc/1/status");
+                },
+                OVERLAY.resolve("merged/enumerate").toString(),
+                null,
+                true));
+        // a copy of cat under /tmp reading the environments of several processes (the policy counts them per process)
+        String harvester = copy("/bin/cat", "harvester");
+        cases.add(new Case(
+                "proc_environ_credential_harvesting",
+                () -> run(
+                        harvester,
+                        "/proc/1/environ",
+                        "/proc/1/environ",
+                        "/proc/1/environ",
+                        "/proc/1/environ",
+                        "/proc/1/environ",
+                        "/proc/1/environ"),
+                harvester));
         // a tracee's effective id: PEEKDATA of init (refused: nothing is attached)
         String tracer = copy("/usr/bin/perl", "tracer");
         cases.add(new Case("sensitive_tracing", () -> run(tracer, "-e", "syscall(101, 2, 1, 0, 0)"), tracer));
