@@ -159,9 +159,18 @@ public final class EventMapper {
         }
         if (container != null) {
             fields.put("process.container.id", container.id());
+            long created = processes.containerCreatedAt(container, h.pid());
+            if (created > 0) {
+                fields.put("process.container.created_at", BigInteger.valueOf(created));
+                fields.put("container.created_at", BigInteger.valueOf(created));
+            }
         }
         fields.put("process.comm", h.comm());
         fields.put("process.cgroup.id", Long.toUnsignedString(h.cgroupId()));
+        if (h.cgroupId() != 0) {
+            // the cgroup's directory inode in the unified hierarchy: the kernel's cgroup id is its kernfs node id
+            fields.put("cgroup.file.inode", BigInteger.valueOf(h.cgroupId()));
+        }
         fields.put("process.file.path", self.path());
         fields.put("process.file.name", self.name());
         arguments(fields, "process", self.argv());

@@ -86,14 +86,21 @@ public final class ProcessCache {
     private static final Containers.Container HOST = new Containers.Container("", "");
 
     private final Path proc;
+    private final ContainerClock clock;
 
-    private ProcessCache(Path proc) {
+    private ProcessCache(Path proc, Path cgroupRoot) {
         this.proc = proc;
+        this.clock = new ContainerClock(proc, cgroupRoot);
     }
 
     /** The processes running now, read from {@code proc} (normally {@code /proc}); unreadable ones are skipped. */
     public static ProcessCache fromProc(Path proc) {
-        ProcessCache cache = new ProcessCache(proc);
+        return fromProc(proc, Path.of("/sys/fs/cgroup"));
+    }
+
+    /** As {@link #fromProc(Path)}, with the cgroup hierarchies mounted under {@code cgroupRoot}. */
+    public static ProcessCache fromProc(Path proc, Path cgroupRoot) {
+        ProcessCache cache = new ProcessCache(proc, cgroupRoot);
         try (DirectoryStream<Path> entries =
                 Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
             for (Path entry : entries) {
@@ -274,6 +281,11 @@ public final class ProcessCache {
         return known == null || known == HOST ? null : known;
     }
 
+    /** When {@code container}, which process {@code pid} runs in, started (nanoseconds since the epoch); 0 if unknown. */
+    public long containerCreatedAt(Containers.Container container, int pid) {
+        return clock.createdAt(container.id(), pid);
+    }
+
     /** The working directory of {@code pid} as last known, else as /proc says now; empty when neither knows. */
     public String cwd(int pid) {
         String known = cwds.get(pid);
@@ -361,6 +373,9 @@ public final class ProcessCache {
                                 : fromRecord(exec);
                 if (container != null) {
                     containers.put(h.pid(), container);
+                    if (container != HOST) {
+                        clock.seen(container.id(), exec.cgroupV2(), exec.cgroupV1());
+                    }
                 }
             }
             case SensorRecord.Exit exit -> {

@@ -57,20 +57,20 @@ class DefaultPolicyIT {
     /**
      * A rule, what fires it (returning the pid of the process the signal must name) and that process's path; or,
      * where the rule is about a parent or ancestor ({@code parent} not null), the signal of a process with that path
-     * whose ancestors hold {@code parent}.
+     * whose ancestors hold {@code parent}; and the container the signal must carry ("" for none).
      */
     record Case(
             String rule,
             Trigger trigger,
             String process,
             @org.jspecify.annotations.Nullable String parent,
-            boolean contained) {
+            String container) {
         Case(String rule, Trigger trigger, String process) {
-            this(rule, trigger, process, null, false);
+            this(rule, trigger, process, null, "");
         }
 
         Case(String rule, Trigger trigger, String process, @org.jspecify.annotations.Nullable String parent) {
-            this(rule, trigger, process, parent, false);
+            this(rule, trigger, process, parent, "");
         }
     }
 
@@ -114,6 +114,9 @@ class DefaultPolicyIT {
         // every file the cases made is under the test's own name; directories only the test made go too
         sh("rm -rf /home/" + MINE + " /dev/shm/" + MINE + " /etc/*/" + MINE + "* /etc/*/*/" + MINE + "*");
         Files.deleteIfExists(CONTAINER_CGROUP); // empty: its processes have ended
+        Files.deleteIfExists(cgroupOf(OLD_CONTAINER));
+        Files.deleteIfExists(cgroupOf(NEW_CONTAINER));
+        sh("rm -f /usr/local/bin/" + MINE + "*");
         if (Files.isDirectory(OVERLAY)) {
             run("/bin/umount", OVERLAY.resolve("merged").toString());
         }
@@ -197,9 +200,33 @@ class DefaultPolicyIT {
                     .putLong(42)
                     .array());
 
-    private static final Path CONTAINER_CGROUP = Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))
-            ? Path.of("/sys/fs/cgroup/pids/docker", CONTAINER)
-            : Path.of("/sys/fs/cgroup/docker-" + CONTAINER + ".scope");
+    private static final Path CONTAINER_CGROUP = cgroupOf(CONTAINER);
+
+    /** A container started three minutes ago (its cgroup's time set back), and one started as its process runs. */
+    private static final String OLD_CONTAINER = CONTAINER.substring(0, 60) + "0dea";
+
+    private static final String NEW_CONTAINER = CONTAINER.substring(0, 60) + "0bee";
+
+    private static Path cgroupOf(String id) {
+        return Files.isDirectory(Path.of("/sys/fs/cgroup/pids"))
+                ? Path.of("/sys/fs/cgroup/pids/docker", id)
+                : Path.of("/sys/fs/cgroup/docker-" + id + ".scope");
+    }
+
+    /**
+     * {@code script} run by a shell in container {@code id}'s cgroup, made when missing (three minutes old if so); the
+     * script's process is the container's from its next exec on, as a runtime's entrypoint is.
+     */
+    private static long inContainerStarted(String id, boolean old, String script) throws Exception {
+        Path cgroup = cgroupOf(id);
+        if (!Files.isDirectory(cgroup)) {
+            Files.createDirectories(cgroup);
+            if (old) {
+                run("/usr/bin/touch", "-m", "-d", "3 minutes ago", cgroup.toString());
+            }
+        }
+        return sh("echo $$ > " + cgroup.resolve("cgroup.procs") + " && " + script);
+    }
 
     /** {@code command} run in the container: a shell moves itself into its cgroup, then becomes the command. */
     private static Case inContainer(String rule, String process, String... command) {
@@ -215,7 +242,7 @@ class DefaultPolicyIT {
                 },
                 process,
                 null,
-                true);
+                CONTAINER);
     }
 
     /** A copy of bash named {@code parentName} runs {@code script} (ending in {@code ; :}, so that it forks). */
@@ -547,7 +574,7 @@ class DefaultPolicyIT {
                 },
                 "/usr/bin/dash",
                 "/usr/bin/script",
-                true));
+                CONTAINER));
         // set-user-id files: their mode, owner and fresh times; root's effective id under nobody's real one
         String fresh = SHARED.resolve("fresh-suid").toString();
         cases.add(new Case("suspicious_suid_execution", () -> run(setUid("/bin/true", "fresh-suid")), fresh));
@@ -569,6 +596,48 @@ class DefaultPolicyIT {
                                 + " exec '/usr/bin/setpriv', '--euid=65534', '/usr/bin/perl', '-e',"
                                 + " 'open(G, \">\", \"/sys/kernel/security/apparmor/.load\")'"),
                 "/usr/bin/perl"));
+        // containers by their age (a cgroup's time): a privileged process as one starts; a long-running one's writes
+        cases.add(new Case(
+                "deploy_priv_container",
+                () -> inContainerStarted(NEW_CONTAINER, false, "exec /bin/true"),
+                "/usr/bin/true",
+                null,
+                NEW_CONTAINER));
+        cases.add(new Case(
+                "ssh_authorized_keys_open_v2",
+                () -> inContainerStarted(
+                        OLD_CONTAINER,
+                        true,
+                        "mkdir -p /home/" + MINE + "/.ssh && exec /bin/sh -c ': >> /home/" + MINE
+                                + "/.ssh/authorized_keys'"),
+                "/usr/bin/dash",
+                null,
+                OLD_CONTAINER));
+        cases.add(new Case(
+                "ssl_certificate_tampering_open_v2",
+                () -> inContainerStarted(
+                        OLD_CONTAINER, true, "exec /bin/sh -c ': > /etc/ssl/certs/" + MINE + "-v2.pem'"),
+                "/usr/bin/dash",
+                null,
+                OLD_CONTAINER));
+        cases.add(new Case(
+                "pci_11_5_critical_binaries_open_v2",
+                () -> inContainerStarted(OLD_CONTAINER, true, "exec /bin/sh -c ': > /usr/local/bin/" + MINE + "'"),
+                "/usr/bin/dash",
+                null,
+                OLD_CONTAINER));
+        // a file written into a long-running container's overlay, then run
+        cases.add(new Case(
+                "exec_new_file",
+                () -> {
+                    Path dropped = overlay().resolve("new-file");
+                    Files.copy(Path.of("/bin/true"), dropped, StandardCopyOption.REPLACE_EXISTING);
+                    dropped.toFile().setExecutable(true);
+                    return inContainerStarted(OLD_CONTAINER, true, "exec " + dropped);
+                },
+                OVERLAY.resolve("merged/new-file").toString(),
+                null,
+                OLD_CONTAINER));
         // a tool dropped into a container's overlay enumerating what it runs in
         cases.add(new Case(
                 "container_breakout_enumeration_tool",
@@ -582,7 +651,7 @@ class DefaultPolicyIT {
                 },
                 OVERLAY.resolve("merged/enumerate").toString(),
                 null,
-                true));
+                CONTAINER));
         // a copy of cat under /tmp reading the environments of several processes (the policy counts them per process)
         String harvester = copy("/bin/cat", "harvester");
         cases.add(new Case(
@@ -611,7 +680,7 @@ class DefaultPolicyIT {
                 },
                 OVERLAY.resolve("merged/dropped-v2").toString(),
                 null,
-                true));
+                CONTAINER));
         return cases;
     }
 
@@ -636,7 +705,7 @@ class DefaultPolicyIT {
                             .isNotEmpty();
                     assertThat(fired.container())
                             .as("the container of %s", c.rule())
-                            .isEqualTo(c.contained() ? CONTAINER : "");
+                            .isEqualTo(c.container());
                 }));
     }
 

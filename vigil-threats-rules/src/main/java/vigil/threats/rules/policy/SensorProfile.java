@@ -121,7 +121,6 @@ public record SensorProfile(String name, Map<String, String> missing, boolean gi
     private static final Map<String, String> NEVER = Map.ofEntries(
             Map.entry(".user_session.k8s_username", "Kubernetes user sessions are not tracked"),
             Map.entry(".addr.hostname", "the name a connection was made to needs DNS events (packet capture)"),
-            Map.entry("container.created_at", "container creation times are not read"),
             Map.entry("container.tags", "container tags are not read"),
             Map.entry(".prog.helpers", "a BPF program's helpers are not decoded"));
 
@@ -136,8 +135,8 @@ public record SensorProfile(String name, Map<String, String> missing, boolean gi
      * check} names it.
      */
     public Optional<String> notGiven(String field) {
-        if (!name.equals("linux-tracepoints") || field.equals("open.file.mode")) {
-            // an open's mode is the one the call gives a file it creates
+        if (!name.equals("linux-tracepoints") || field.equals("open.file.mode") || field.equals("cgroup.file.inode")) {
+            // an open's mode is the one the call gives a file it creates; a cgroup's inode is its id, in every record
             return Optional.empty();
         }
         for (Map.Entry<String, String> never : NEVER.entrySet()) {
