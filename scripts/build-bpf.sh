@@ -18,7 +18,8 @@ bpftool btf dump file /sys/kernel/btf/vmlinux format c >"$work/vmlinux.h"
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$src" -o "$work/vigil.bpf.o"
 # the BTF stays (CO-RE needs it); the DWARF goes (ten times the size, unused at load)
 llvm-strip -g "$work/vigil.bpf.o" -o "$out/vigil.bpf.o"
-sha256sum "$src" | cut -d' ' -f1 >"$out/vigil.bpf.c.sha256"
+# the program and the record layouts it includes (records.h), hashed together
+cat "$src" "$(dirname "$src")/records.h" | sha256sum | cut -d' ' -f1 >"$out/vigil.bpf.c.sha256"
 echo "build-bpf.sh: wrote $out/vigil.bpf.o ($(stat -c %s "$out/vigil.bpf.o") bytes)"
 # the hook probe (ADR 0050): a program of each kind of hook, tried one by one at the sensor's start
 hooks="$repo/vigil-threats-sensor/src/main/bpf/hooks.bpf.c"
@@ -32,3 +33,11 @@ clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$work" -c "$floor.c" -o "$work/f
 llvm-strip -g "$work/floor.o" -o "$floor.o"
 sha256sum "$floor.c" | cut -d' ' -f1 >"$floor.c.sha256"
 echo "build-bpf.sh: wrote $floor.o ($(stat -c %s "$floor.o") bytes)"
+# the ptrace launcher for hosts without eBPF (ADR 0053): static, so that it runs in any workload's image; hashed with
+# the record layouts it writes
+trace="$repo/vigil-threats-sensor/src/main/trace/vigil-trace.c"
+command -v gcc >/dev/null || { echo "build-bpf.sh: gcc is missing (apt-get install gcc libc6-dev)" >&2; exit 1; }
+gcc -static -O2 -Wall -Wextra -Werror -o "$work/vigil-trace" "$trace"
+strip "$work/vigil-trace" -o "$out/vigil-trace"
+cat "$trace" "$(dirname "$src")/records.h" | sha256sum | cut -d' ' -f1 >"$out/vigil-trace.c.sha256"
+echo "build-bpf.sh: wrote $out/vigil-trace ($(stat -c %s "$out/vigil-trace") bytes)"

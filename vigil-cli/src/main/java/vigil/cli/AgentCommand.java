@@ -261,8 +261,17 @@ final class AgentCommand implements Callable<Integer> {
                 names = "--sensor",
                 paramLabel = "SOURCE",
                 description = "The Threats sensor: auto (the default: eBPF, else the fanotify and proc-connector"
-                        + " fallback), ebpf or fallback.")
+                        + " fallback), ebpf, fallback, or trace (the events of vigil-trace launchers, where no eBPF"
+                        + " runs: ECS Fargate).")
         String sensor = "auto";
+
+        @Option(
+                names = "--trace-socket",
+                paramLabel = "PATH",
+                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
+                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
+        @org.jspecify.annotations.Nullable
+        Path traceSocket;
 
         @Option(
                 names = "--no-kill",
@@ -350,7 +359,8 @@ final class AgentCommand implements Callable<Integer> {
                         ruleSet,
                         new vigil.threats.sensor.signal.ThreatPipeline.Options(
                                         java.time.Duration.ofSeconds(30), 100, !noKill)
-                                .with(ThreatsCommand.Watch.source(sensor)),
+                                .with(ThreatsCommand.Watch.source(sensor))
+                                .withTraceSocket(ThreatsCommand.Watch.traceSocket(traceSocket)),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         vigil.threats.sensor.signal.SignalMaker.Images.local(),

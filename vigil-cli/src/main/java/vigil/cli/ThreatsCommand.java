@@ -29,11 +29,33 @@ import vigil.threats.sensor.signal.ThreatPipeline;
         name = "threats",
         mixinStandardHelpOptions = true,
         description = "Runtime threat detection on this host: the kernel sensor and the rules.",
-        subcommands = {ThreatsCommand.Watch.class, ThreatsCommand.Record.class})
+        subcommands = {ThreatsCommand.Watch.class, ThreatsCommand.Record.class, ThreatsCommand.InstallTrace.class})
 final class ThreatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UserError("use 'vigil threats watch' or 'vigil threats record'", ExitCodes.USAGE);
+        throw new UserError(
+                "use 'vigil threats watch', 'vigil threats record' or 'vigil threats install-trace'", ExitCodes.USAGE);
+    }
+
+    @Command(
+            name = "install-trace",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Write the vigil-trace launcher (x86_64 Linux, static) into DIR, for a workload to run under where no",
+                "eBPF can run (ECS Fargate: a volume the task's containers share; deploy/ecs). The workload's",
+                "entrypoint becomes DIR/vigil-trace --socket SOCKET -- ENTRYPOINT..., and the agent runs with",
+                "--sensor trace --trace-socket SOCKET."
+            })
+    static final class InstallTrace implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Where to write vigil-trace.")
+        Path dir = Path.of(".");
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Path launcher = vigil.threats.sensor.TraceLauncher.install(dir);
+            Console.out().println("wrote " + launcher + " (" + java.nio.file.Files.size(launcher) + " bytes)");
+            return ExitCodes.OK;
+        }
     }
 
     @Command(
@@ -60,8 +82,19 @@ final class ThreatsCommand implements Callable<Integer> {
                 description = "Stop after this many seconds (default: 10).")
         long duration = 10;
 
-        @Option(names = "--sensor", paramLabel = "SOURCE", description = "auto (the default), ebpf or fallback.")
+        @Option(
+                names = "--sensor",
+                paramLabel = "SOURCE",
+                description = "auto (the default), ebpf, fallback, or trace (vigil-trace launchers' events).")
         String sensor = "auto";
+
+        @Option(
+                names = "--trace-socket",
+                paramLabel = "PATH",
+                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
+                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
+        @org.jspecify.annotations.Nullable
+        Path traceSocket;
 
         @Override
         public Integer call() throws java.io.IOException {
@@ -92,7 +125,8 @@ final class ThreatsCommand implements Callable<Integer> {
                     ThreatPipeline pipeline = new ThreatPipeline(
                                     ruleSet,
                                     new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, false)
-                                            .with(Watch.source(sensor)),
+                                            .with(Watch.source(sensor))
+                                            .withTraceSocket(Watch.traceSocket(traceSocket)),
                                     Path.of("/proc"),
                                     Path.of("/etc"),
                                     SignalMaker.Images.NONE,
@@ -159,9 +193,18 @@ final class ThreatsCommand implements Callable<Integer> {
         @Option(
                 names = "--sensor",
                 paramLabel = "SOURCE",
-                description = "auto (the default: eBPF, else the fanotify and proc-connector fallback), ebpf or"
-                        + " fallback.")
+                description = "auto (the default: eBPF, else the fanotify and proc-connector fallback), ebpf,"
+                        + " fallback, or trace (the events of vigil-trace launchers, where no eBPF runs: ECS"
+                        + " Fargate).")
         String sensor = "auto";
+
+        @Option(
+                names = "--trace-socket",
+                paramLabel = "PATH",
+                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
+                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
+        @org.jspecify.annotations.Nullable
+        Path traceSocket;
 
         @Option(
                 names = "--no-kill",
@@ -186,7 +229,9 @@ final class ThreatsCommand implements Callable<Integer> {
             try {
                 pipeline = new ThreatPipeline(
                         rules,
-                        new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill).with(source(sensor)),
+                        new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill)
+                                .with(source(sensor))
+                                .withTraceSocket(traceSocket(traceSocket)),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         vigil.threats.sensor.signal.SignalMaker.Images.local(),
@@ -270,15 +315,26 @@ final class ThreatsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
 
-        /** {@code --sensor}: auto, ebpf or fallback. */
+        /** {@code --sensor}: auto, ebpf, fallback or trace. */
         static ThreatPipeline.Source source(String text) {
             return switch (text) {
                 case "auto" -> ThreatPipeline.Source.AUTO;
                 case "ebpf" -> ThreatPipeline.Source.EBPF;
                 case "fallback" -> ThreatPipeline.Source.FALLBACK;
+                case "trace" -> ThreatPipeline.Source.TRACE;
                 default ->
-                    throw new UserError("--sensor must be auto, ebpf or fallback, not '" + text + "'", ExitCodes.USAGE);
+                    throw new UserError(
+                            "--sensor must be auto, ebpf, fallback or trace, not '" + text + "'", ExitCodes.USAGE);
             };
+        }
+
+        /** {@code --trace-socket}, else {@code $VIGIL_TRACE_SOCKET}, else the launcher's default. */
+        static Path traceSocket(@org.jspecify.annotations.Nullable Path given) {
+            if (given != null) {
+                return given;
+            }
+            String env = System.getenv("VIGIL_TRACE_SOCKET");
+            return env == null || env.isBlank() ? vigil.threats.sensor.TraceListener.DEFAULT_SOCKET : Path.of(env);
         }
 
         /** The policy files, or Vigil's built-in policy; rules that do not load are told, and none loading is an error. */

@@ -264,4 +264,42 @@ class DeploymentArtifactsIT {
             assertThat(agent).as("%s runs the agent", file).isTrue();
         }
     }
+
+    /**
+     * On Fargate (no eBPF) the workload runs under vigil-trace (ADR 0053): an init container writes the launcher into
+     * a volume the task shares, the agent listens on the same socket with --sensor trace, and the workload's
+     * entrypoint is the launcher; processes are shared across the task (pidMode task), so the agent reads theirs.
+     */
+    @Test
+    void theFargateTaskRunsItsWorkloadUnderVigilTrace() throws Exception {
+        JsonNode task = JsonMapper.builder()
+                .build()
+                .readTree(DEPLOY.resolve("ecs/vigil-agent-fargate-sidecar.json").toFile());
+        assertThat(task.path("pidMode").asString()).isEqualTo("task");
+        Map<String, JsonNode> containers = new java.util.HashMap<>();
+        task.path("containerDefinitions")
+                .forEach(c -> containers.put(c.path("name").asString(), c));
+        List<String> install = new ArrayList<>();
+        containers.get("vigil-trace-install").path("command").forEach(a -> install.add(a.asString()));
+        parses(install);
+        assertThat(install).containsExactly("threats", "install-trace", "/vigil");
+        List<String> agent = new ArrayList<>();
+        containers.get("vigil-agent").path("command").forEach(a -> agent.add(a.asString()));
+        assertThat(String.join(" ", agent)).contains("--sensor trace", "--trace-socket /vigil/trace.sock");
+        List<String> entry = new ArrayList<>();
+        containers.get("app").path("entryPoint").forEach(a -> entry.add(a.asString()));
+        assertThat(entry).containsExactly("/vigil/vigil-trace", "--socket", "/vigil/trace.sock", "--");
+        assertThat(containers.get("app").path("dependsOn").toString())
+                .contains("vigil-trace-install", "SUCCESS", "vigil-agent", "HEALTHY");
+        // the install container's command writes an executable launcher where it says
+        Path shared = Files.createTempDirectory("vigil-trace-install");
+        try {
+            assertThat(Main.commandLine().execute("threats", "install-trace", shared.toString()))
+                    .isZero();
+            assertThat(Files.isExecutable(shared.resolve("vigil-trace"))).isTrue();
+        } finally {
+            Files.deleteIfExists(shared.resolve("vigil-trace"));
+            Files.deleteIfExists(shared);
+        }
+    }
 }

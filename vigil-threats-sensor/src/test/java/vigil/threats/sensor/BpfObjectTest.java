@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 class BpfObjectTest {
     @Test
     void theObjectIsBuiltFromTheCurrentSource() throws Exception {
-        byte[] source = Files.readAllBytes(Path.of("src/main/bpf/vigil.bpf.c"));
+        // the program and the record layouts it includes, hashed together as scripts/build-bpf.sh does
+        java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+        both.write(Files.readAllBytes(Path.of("src/main/bpf/vigil.bpf.c")));
+        both.write(Files.readAllBytes(Path.of("src/main/bpf/records.h")));
+        byte[] source = both.toByteArray();
         String built;
         try (InputStream in = Sensor.class.getResourceAsStream("vigil.bpf.c.sha256")) {
             assertThat(in).as("the recorded hash of the built source").isNotNull();
@@ -23,7 +27,8 @@ class BpfObjectTest {
         String current =
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(source));
         assertThat(current)
-                .as("vigil.bpf.c changed since vigil.bpf.o was built: run scripts/build-bpf.sh and commit both")
+                .as("vigil.bpf.c or records.h changed since vigil.bpf.o was built: run scripts/build-bpf.sh and commit"
+                        + " them")
                 .isEqualTo(built);
     }
 
@@ -58,6 +63,41 @@ class BpfObjectTest {
                 .as("sensor-floor.bpf.c changed since sensor-floor.bpf.o was built: run scripts/build-bpf.sh")
                 .isEqualTo(built);
         assertThat(Files.readAllBytes(bench.resolve("sensor-floor.bpf.o"))).startsWith(0x7f, 'E', 'L', 'F');
+    }
+
+    /** The ptrace launcher (ADR 0053), built with the record layouts it writes: a static x86_64 executable. */
+    @Test
+    void theTraceLauncherIsBuiltFromItsCurrentSource() throws Exception {
+        java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+        both.write(Files.readAllBytes(Path.of("src/main/trace/vigil-trace.c")));
+        both.write(Files.readAllBytes(Path.of("src/main/bpf/records.h")));
+        String built;
+        try (InputStream in = TraceLauncher.class.getResourceAsStream("vigil-trace.c.sha256")) {
+            assertThat(in).isNotNull();
+            built = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(both.toByteArray())))
+                .as("vigil-trace.c or records.h changed since vigil-trace was built: run scripts/build-bpf.sh")
+                .isEqualTo(built);
+        byte[] launcher;
+        try (InputStream in = TraceLauncher.class.getResourceAsStream(TraceLauncher.RESOURCE)) {
+            assertThat(in).isNotNull();
+            launcher = in.readAllBytes();
+        }
+        assertThat(launcher).startsWith(0x7f, 'E', 'L', 'F');
+        assertThat((launcher[18] & 0xff) | (launcher[19] & 0xff) << 8)
+                .as("e_machine EM_X86_64")
+                .isEqualTo(62);
+        // static: no program header asks for an interpreter (PT_INTERP), so it runs in any workload's image
+        java.nio.ByteBuffer elf = java.nio.ByteBuffer.wrap(launcher).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long headers = elf.getLong(32);
+        int size = Short.toUnsignedInt(elf.getShort(54));
+        int count = Short.toUnsignedInt(elf.getShort(56));
+        for (int i = 0; i < count; i++) {
+            assertThat(elf.getInt((int) headers + i * size))
+                    .as("program header %d's type", i)
+                    .isNotEqualTo(3);
+        }
     }
 
     @Test

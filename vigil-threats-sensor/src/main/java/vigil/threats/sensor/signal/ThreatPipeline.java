@@ -24,6 +24,7 @@ import vigil.threats.sensor.ProcessCache;
 import vigil.threats.sensor.Sensor;
 import vigil.threats.sensor.SensorException;
 import vigil.threats.sensor.SensorRecord;
+import vigil.threats.sensor.TraceListener;
 import vigil.threats.sensor.Users;
 
 /**
@@ -34,7 +35,7 @@ import vigil.threats.sensor.Users;
  */
 public final class ThreatPipeline implements AutoCloseable {
     /** How the pipeline behaves: the throttle's window and per-rule limit, and whether {@code kill} is carried out. */
-    public record Options(Duration window, int perRule, boolean enforce, Source source) {
+    public record Options(Duration window, int perRule, boolean enforce, Source source, Path traceSocket) {
         /** One follow-up per rule and process per 30 s, 100 new signals per rule per 30 s; kill carried out. */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(30), 100, true);
@@ -42,7 +43,16 @@ public final class ThreatPipeline implements AutoCloseable {
 
         /** The same, with the event source chosen: eBPF, else the fallback ({@code auto}), or one of them only. */
         public Options with(Source source) {
-            return new Options(window, perRule, enforce, source);
+            return new Options(window, perRule, enforce, source, traceSocket);
+        }
+
+        /** The same, with the socket {@code vigil-trace} launchers connect to ({@link Source#TRACE}). */
+        public Options withTraceSocket(Path socket) {
+            return new Options(window, perRule, enforce, source, socket);
+        }
+
+        public Options(Duration window, int perRule, boolean enforce, Source source) {
+            this(window, perRule, enforce, source, TraceListener.DEFAULT_SOCKET);
         }
 
         public Options(Duration window, int perRule, boolean enforce) {
@@ -50,11 +60,15 @@ public final class ThreatPipeline implements AutoCloseable {
         }
     }
 
-    /** Which sensor runs: eBPF where it can, else the fallback (fanotify and the proc connector); or one only. */
+    /**
+     * Which sensor runs: eBPF where it can, else the fallback (fanotify and the proc connector); or one only; or the
+     * {@code vigil-trace} launchers' records from a socket (ECS Fargate, ADR 0053).
+     */
     public enum Source {
         AUTO,
         EBPF,
-        FALLBACK
+        FALLBACK,
+        TRACE
     }
 
     private final RuleRunner runner;
@@ -73,6 +87,12 @@ public final class ThreatPipeline implements AutoCloseable {
     private final @Nullable TreeSet<String> openPrefixes;
     /** The further system calls the rules' event types are made of: the only ones the kernel records. */
     private final java.util.Set<Integer> syscalls;
+    /** The event types the rules are about. */
+    private final java.util.Set<String> types;
+
+    private final Path traceSocket;
+    /** The last thing a {@code vigil-trace} launcher did wrong (its connection closed), shown in the status. */
+    private volatile @Nullable String traceWarning;
 
     private volatile SensorStatus status;
     private volatile java.util.function.@Nullable Consumer<Event> recorder;
@@ -92,6 +112,7 @@ public final class ThreatPipeline implements AutoCloseable {
         this.source = options.source();
         this.since = clock.instant();
         this.openPrefixes = OpenApprovers.of(rules).orElse(null);
+        this.traceSocket = options.traceSocket();
         java.util.Set<String> types = new java.util.TreeSet<>();
         for (RuleSet.Loaded rule : rules.rules()) {
             rule.variants().forEach(variant -> types.add(variant.eventType()));
@@ -99,6 +120,7 @@ public final class ThreatPipeline implements AutoCloseable {
         // chdir always: the process cache follows working directories, so relative paths resolve (a rare call)
         types.add("chdir");
         this.syscalls = vigil.threats.sensor.Syscalls.wanted(types);
+        this.types = types;
         this.status = SensorStatus.off("the sensor has not started yet", since);
     }
 
@@ -106,6 +128,21 @@ public final class ThreatPipeline implements AutoCloseable {
     public ThreatPipeline start() {
         if (sensor != null) {
             throw new IllegalStateException("the pipeline runs already");
+        }
+        if (source == Source.TRACE) {
+            try {
+                sensor = TraceListener.start(
+                        traceSocket,
+                        this::accept,
+                        TraceListener.syscalls(
+                                syscalls, types.contains("open"), types.contains("connect"), types.contains("bind")),
+                        warning -> traceWarning = warning);
+            } catch (SensorException e) {
+                status = SensorStatus.off(String.valueOf(e.getMessage()), since);
+                throw e;
+            }
+            refreshStatus(true);
+            return this;
         }
         if (source != Source.FALLBACK) {
             try {
@@ -257,6 +294,10 @@ public final class ThreatPipeline implements AutoCloseable {
         Map<String, Long> lost = running.lost();
         long lostTotal = lost.values().stream().mapToLong(Long::longValue).sum();
         String degraded = lostTotal == 0 ? null : lostTotal + " kernel records lost: the ring buffer was full";
+        String warning = traceWarning;
+        if (warning != null) {
+            degraded = warning + (degraded == null ? "" : "; " + degraded);
+        }
         if (fallbackReason != null) {
             degraded = fallbackReason + "; the fallback sensor gives exec, fork, exit and open only, not "
                     + FallbackSensor.MISSING + (degraded == null ? "" : "; " + degraded);
