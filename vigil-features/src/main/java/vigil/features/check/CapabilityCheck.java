@@ -110,7 +110,10 @@ public final class CapabilityCheck {
             return;
         }
         if (facts.deployment() == DeploymentType.FARGATE) {
-            return; // the kernel and distribution are the platform's, not the user's
+            // the kernel and distribution are the platform's, not the user's; no eBPF runs there
+            notes.add("on Fargate the workload runs under the vigil-trace launcher (ptrace) and the agent with"
+                    + " --sensor trace (deploy/ecs/vigil-agent-fargate-sidecar.json)");
+            return;
         }
         FeatureMatrix.Threats threats = matrix.threats();
         String kernel = facts.kernelRelease();

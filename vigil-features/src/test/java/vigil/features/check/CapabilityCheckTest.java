@@ -255,6 +255,8 @@ class CapabilityCheckTest {
         var statuses = evaluate(facts(DeploymentType.FARGATE, null, "5.10.0", List.of(), null));
         assertThat(statuses.get(Capability.THREATS).state()).isEqualTo(CapabilityStatus.State.ENABLED);
         assertThat(statuses.get(Capability.THREATS).notes()).contains("beta on AWS Fargate ECS/EKS");
+        assertThat(statuses.get(Capability.THREATS).notes())
+                .anySatisfy(note -> assertThat(note).contains("vigil-trace", "--sensor trace"));
         assertThat(statuses.get(Capability.VULNERABILITIES).state()).isEqualTo(CapabilityStatus.State.NOT_APPLICABLE);
         assertThat(statuses.get(Capability.MISCONFIGURATIONS).state()).isEqualTo(CapabilityStatus.State.NOT_APPLICABLE);
         assertThat(CapabilityCheck.describe(statuses.get(Capability.VULNERABILITIES)))
