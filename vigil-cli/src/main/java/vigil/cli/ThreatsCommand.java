@@ -273,9 +273,11 @@ final class ThreatsCommand implements Callable<Integer> {
             try (ThreatPipeline running = pipeline.start()) {
                 SensorStatus started = running.status();
                 err.println("vigil: watching with " + rules.rules().size() + " rules on "
-                        + (started.source().equals("ebpf")
-                                ? started.hooks().size() + " tracepoint programs"
-                                : "the fallback sensor (" + started.reason() + ")")
+                        + switch (started.source()) {
+                            case "ebpf" -> started.hooks().size() + " tracepoint programs";
+                            case "ptrace" -> String.join(", ", started.hooks());
+                            default -> "the fallback sensor (" + started.reason() + ")";
+                        }
                         + (duration == 0 ? "; Ctrl-C stops" : " for " + duration + " s"));
                 if (!running.kernelHooks().isEmpty()) {
                     err.println("vigil: kernel hooks: " + vigil.threats.sensor.HookProbe.summary(running.kernelHooks())
@@ -294,12 +296,16 @@ final class ThreatsCommand implements Callable<Integer> {
                         + (status.lostTotal() == 0
                                 ? ", none lost"
                                 : ", lost by the kernel (ring buffer full): " + status.lost())
-                        + (!status.source().equals("ebpf")
-                                ? "; the fallback sensor: every open seen (it has no approvers in the kernel)"
-                                : running.openPrefixes().isPresent()
-                                        ? "; " + status.approverDrops()
-                                                + " opens left out in the kernel (no rule is about" + " their paths)"
-                                        : "; every open recorded (a rule on opens is not about paths alone)"));
+                        + (status.source().equals("ptrace")
+                                ? "; " + String.join(", ", status.hooks())
+                                        + (status.reason() == null ? "" : " (" + status.reason() + ")")
+                                : !status.source().equals("ebpf")
+                                        ? "; the fallback sensor: every open seen (it has no approvers in the kernel)"
+                                        : running.openPrefixes().isPresent()
+                                                ? "; " + status.approverDrops()
+                                                        + " opens left out in the kernel (no rule is about"
+                                                        + " their paths)"
+                                                : "; every open recorded (a rule on opens is not about paths alone)"));
             } catch (SensorException e) {
                 throw new UserError("the sensor could not run: " + e.getMessage(), ExitCodes.ERROR);
             } finally {
