@@ -4,7 +4,7 @@
 #
 #   scripts/bench/run.sh                         # everything (about 30 minutes on 2 cores; see docs/benchmarks.md)
 #   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh rules
-#                                                              # intake postgres store sensor
+#                                                              # intake postgres store sensor trace
 # Installs hyperfine with apt-get when missing (needs root) and builds the debootstrap root of
 # scripts/test-rootfs.sh when missing (needs root and the Debian mirror). Stops exactly the processes it started.
 set -euo pipefail
@@ -14,7 +14,7 @@ java="$JAVA_HOME/bin/java"
 # The same root as the tests (scripts/test-rootfs.sh), built once and shared.
 root="${VIGIL_BENCH_ROOTFS:-${VIGIL_TEST_ROOTFS:-/var/cache/vigil/rootfs-bookworm}}"
 work="${VIGIL_BENCH_WORK:-/tmp/vigil-bench}"
-sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store sensor} "
+sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store sensor trace} "
 bench_jar="$repo/vigil-benchmarks/target/benchmarks.jar"
 mkdir -p "$work"
 cd "$repo"
@@ -341,6 +341,41 @@ print(f"FIGURE vigil threats watch under the timed loops: {ticks / hz:.2f} s CPU
       f" ({100 * ticks / hz / loaded:.0f} % of one core), {rss} MiB RSS")
 PY
   fi
+fi
+
+if wants trace; then
+  echo "== vigil-trace (the ptrace launcher where no eBPF runs, ADR 0053): the open/close and exec loops under it,"
+  echo "   'vigil threats watch --sensor trace' (built-in policy) reading its records, and without it"
+  ./vigil threats install-trace "$work/trace" >/dev/null
+  rm -f "$work/trace.sock"
+  ./vigil threats watch --sensor trace --trace-socket "$work/trace.sock" --format json \
+    >"$work/trace-watch.out" 2>"$work/trace-watch.err" &
+  trace_watch=$!
+  started+=("$trace_watch")
+  for _ in $(seq 1 120); do grep -q '^vigil: watching' "$work/trace-watch.err" && break; sleep 0.5; done
+  grep -q '^vigil: watching' "$work/trace-watch.err" || { cat "$work/trace-watch.err" >&2; echo "run.sh: the trace listener did not start" >&2; exit 1; }
+  plain() { python3 scripts/bench/sensor-load.py "$1" "$2" | cut -d' ' -f1; } # KIND COUNT -> seconds
+  traced() { "$work/trace/vigil-trace" --socket "$work/trace.sock" -- python3 scripts/bench/sensor-load.py "$1" "$2" | cut -d' ' -f1; }
+  plain open 20000 >/dev/null && traced open 20000 >/dev/null && traced exec 100 >/dev/null # warm: caches and the JIT
+  trace_runs=()
+  for _ in 1 2 3; do
+    trace_runs+=("$(plain open 100000) $(traced open 100000) $(plain exec 1000) $(traced exec 1000)")
+  done
+  kill -TERM "$trace_watch"
+  wait "$trace_watch" 2>/dev/null || true
+  stop "$trace_watch"
+  summary="$(grep -E '^vigil: [0-9]+ events' "$work/trace-watch.err" | tail -n1)"
+  python3 - "$summary" "${trace_runs[@]}" <<'PY'
+import re, statistics, sys
+summary, runs = sys.argv[1], [[float(x) for x in r.split()] for r in sys.argv[2:]]
+column = lambda i: statistics.median(r[i] for r in runs)
+for label, count, plain, traced in (("open/close loop", "100,000 opens", 0, 1), ("exec loop", "1,000 runs of /bin/true", 2, 3)):
+    p, t = column(plain), column(traced)
+    print(f"FIGURE vigil-trace {label}: {p:.3f} s without it, {t:.3f} s under it (medians of {len(runs)}, {count});"
+          f" slowdown {100 * (t - p) / p:.0f} %")
+events = re.match(r"vigil: (\d+) events, (\d+) signals", summary)
+print(f"FIGURE vigil-trace delivered {int(events.group(1)):,} events to the rules (warm-up included)")
+PY
 fi
 
 echo "== done in $(((SECONDS - began) / 60)) min $(((SECONDS - began) % 60)) s"

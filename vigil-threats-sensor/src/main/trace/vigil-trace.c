@@ -188,12 +188,54 @@ static __u64 monotonic_ns(void) {
     return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
 }
 
-// The header of a task's record, from /proc while the task is stopped; returns its status text's credentials
+// What /proc said of a task's header fields, kept for HEADER_FRESH_NS: two /proc reads a record cost most of a
+// traced call's time. An exec reads afresh (its credentials and name are new); so does a task not seen lately, so a
+// credential change made by a call no rule is about shows within that time.
+#define HEADER_CACHE 4096
+#define HEADER_FRESH_NS 50000000ull
+
+struct cached_header {
+    pid_t tid;
+    __u64 read_ns;
+    struct header h;
+};
+
+static struct cached_header header_cache[HEADER_CACHE];
+
+static struct cached_header *cached(pid_t tid) {
+    return &header_cache[(unsigned)tid % HEADER_CACHE];
+}
+
+static void forget(pid_t tid) {
+    struct cached_header *c = cached(tid);
+    if (c->tid == tid) {
+        c->tid = 0;
+    }
+}
+
+static void read_header(struct header *h, pid_t tid, char *status, size_t status_size);
+
+// The header of a task's record: from the cache while fresh, else from /proc while the task is stopped (status then
+// holds its status text, which an exec record reads its credentials from)
 static void fill_header(struct header *h, __u32 kind, pid_t tid, char *status, size_t status_size) {
-    memset(h, 0, sizeof(*h));
-    h->kind = kind;
-    h->tid = (__u32)tid;
+    struct cached_header *c = cached(tid);
+    __u64 now = monotonic_ns();
     status[0] = 0;
+    if (kind != KIND_EXEC && c->tid == tid && now - c->read_ns < HEADER_FRESH_NS) {
+        *h = c->h;
+    } else {
+        read_header(h, tid, status, status_size);
+        c->tid = tid;
+        c->read_ns = now;
+        c->h = *h;
+    }
+    h->kind = kind;
+    h->time_ns = now;
+}
+
+static void read_header(struct header *h, pid_t tid, char *status, size_t status_size) {
+    memset(h, 0, sizeof(*h));
+    h->tid = (__u32)tid;
     proc_read(tid, "status", status, status_size, NULL);
     h->pid = (__u32)status_field(status, "\nTgid:", 0, 10);
     if (h->pid == 0) {
@@ -204,7 +246,6 @@ static void fill_header(struct header *h, __u32 kind, pid_t tid, char *status, s
     h->euid = (__u32)status_field(status, "\nUid:", 1, 10);
     h->gid = (__u32)status_field(status, "\nGid:", 0, 10);
     h->egid = (__u32)status_field(status, "\nGid:", 1, 10);
-    h->time_ns = monotonic_ns();
     char comm[32];
     if (proc_read(tid, "comm", comm, sizeof(comm), NULL) > 0) {
         comm[strcspn(comm, "\n")] = 0;
@@ -291,6 +332,7 @@ static void on_exit_event(pid_t pid, unsigned long wait_status) {
     struct exit_record r;
     char status[4096];
     fill_header(&r.h, KIND_EXIT, pid, status, sizeof(status));
+    forget(pid);
     if (r.h.pid != (__u32)pid) {
         return; // a thread ends; the process goes on
     }
