@@ -1,7 +1,6 @@
 package vigil.threats.sensor;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -45,13 +44,8 @@ public final class TraceListener implements EventSource {
     private final AtomicLong refused = new AtomicLong();
     private final Consumer<String> warnings;
 
-    /** One launcher's connection: its frame being read. */
-    private static final class Connection {
-        final ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-
-        @org.jspecify.annotations.Nullable
-        ByteBuffer record;
-    }
+    /** What is read from a launcher at a time. */
+    private final ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
 
     private TraceListener(
             Path socket,
@@ -155,20 +149,19 @@ public final class TraceListener implements EventSource {
             channel.write(greeting);
         }
         channel.configureBlocking(false);
-        channel.register(selector, SelectionKey.OP_READ, new Connection());
+        channel.register(selector, SelectionKey.OP_READ, new TraceFrames());
     }
 
     /** Reads what one launcher sent: every whole record in it goes to the sink. */
     private int read(SelectionKey key) throws IOException {
         SocketChannel channel = (SocketChannel) key.channel();
-        Connection connection = (Connection) key.attachment();
+        TraceFrames frames = (TraceFrames) key.attachment();
         int records = 0;
-        for (int pass = 0; pass < 256; pass++) { // bounded: one busy launcher does not starve the others
-            ByteBuffer pending = connection.record;
-            ByteBuffer target = pending == null ? connection.length : pending;
+        for (int pass = 0; pass < 16; pass++) { // bounded: one busy launcher does not starve the others
+            buffer.clear();
             int n;
             try {
-                n = channel.read(target);
+                n = channel.read(buffer);
             } catch (IOException gone) {
                 n = -1;
             }
@@ -177,27 +170,15 @@ public final class TraceListener implements EventSource {
                 channel.close();
                 return records;
             }
-            if (target.hasRemaining()) {
+            if (n == 0) {
                 return records; // the rest comes later
             }
-            if (pending == null) {
-                int length = connection.length.flip().getInt();
-                connection.length.clear();
-                if (length < Records.HEADER || length > Records.EXEC_SIZE) {
-                    refuse(key, "a frame of " + Integer.toUnsignedString(length) + " bytes, which no record has");
-                    return records;
-                }
-                connection.record = ByteBuffer.allocate(length);
-            } else {
-                byte[] bytes = pending.array();
-                connection.record = null;
-                try {
-                    sink.accept(Records.read(MemorySegment.ofArray(bytes)));
-                    records++;
-                } catch (IllegalArgumentException e) {
-                    refuse(key, String.valueOf(e.getMessage()));
-                    return records;
-                }
+            buffer.flip();
+            try {
+                records += frames.feed(buffer, sink);
+            } catch (IllegalArgumentException e) {
+                refuse(key, String.valueOf(e.getMessage()));
+                return records;
             }
         }
         return records;
