@@ -665,6 +665,28 @@ class DefaultPolicyIT {
                         "/proc/1/environ",
                         "/proc/1/environ"),
                 harvester));
+        // calls that fail harmlessly, recorded as they are made: POKEDATA into init (refused: nothing is attached), a
+        // mount over /proc/1 of a file system that does not exist (refused), a socket filter of one byte (refused) by a
+        // process that made a BPFDoor pid file first
+        cases.add(new Case(
+                "ptrace_injection", () -> run("/usr/bin/perl", "-e", "syscall(101, 5, 1, 0, 0)"), "/usr/bin/perl"));
+        cases.add(new Case(
+                "mount_proc_hide",
+                () -> run(
+                        "/usr/bin/perl",
+                        "-e",
+                        "$s = 'none'; $t = '/proc/1'; $f = 'vigil-no-such-fs'; syscall(165, $s, $t, $f, 0, 0)"),
+                "/usr/bin/perl"));
+        cases.add(new Case(
+                "bpfdoor_bpf_filter_creation",
+                () -> run(
+                        "/usr/bin/perl",
+                        "-e",
+                        "open(F, '>', '/run/haldrund.pid'); close(F); unlink('/run/haldrund.pid');"
+                                + " socket(S, 2, 2, 0) or die; setsockopt(S, 1, 26, 'x')"),
+                "/usr/bin/perl"));
+        // a real tool, harmlessly: passwd's help
+        cases.add(new Case("passwd_execution_v2", () -> run("/usr/bin/passwd", "--help"), "/usr/bin/passwd"));
         // a tracee's effective id: PEEKDATA of init (refused: nothing is attached)
         String tracer = copy("/usr/bin/perl", "tracer");
         cases.add(new Case("sensitive_tracing", () -> run(tracer, "-e", "syscall(101, 2, 1, 0, 0)"), tracer));
