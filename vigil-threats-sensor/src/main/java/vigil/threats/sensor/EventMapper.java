@@ -26,6 +26,8 @@ public final class EventMapper {
      * {@link System#nanoTime} on Linux); events carry nanoseconds since the epoch, as SECL's {@code event.timestamp}.
      */
     private final long epochOffset;
+    /** {@code event.origin}: {@code ebpf} for the kernel sensor, {@code ebpfless} for the others (Datadog's names). */
+    private String origin = "ebpf";
 
     public EventMapper(ProcessCache processes, FieldCatalog catalog, Path proc) {
         this(processes, catalog, proc, new Users(Path.of("/etc")));
@@ -38,6 +40,11 @@ public final class EventMapper {
         this.builder = new EventBuilder(catalog);
         java.time.Instant now = java.time.Instant.now();
         this.epochOffset = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
+    /** Where the records come from, as {@code event.origin} says: {@code ebpf} (the default) or {@code ebpfless}. */
+    public void origin(String origin) {
+        this.origin = origin;
     }
 
     /** The record's event, after the cache has taken the record in (a fork has none). */
@@ -142,8 +149,8 @@ public final class EventMapper {
             SensorRecord.Header h,
             Containers.@Nullable Container container) {
         fields.put("event.timestamp", BigInteger.valueOf(h.timeNanos() + epochOffset));
-        // what the rate-limiter clauses of Datadog's rules ask (event.origin != "ebpf" || ...): a kernel sensor's event
-        fields.put("event.origin", "ebpf");
+        // what the rate-limiter clauses of Datadog's rules ask (event.origin != "ebpf" || ...)
+        fields.put("event.origin", origin);
         fields.put("process.pid", BigInteger.valueOf(h.pid()));
         fields.put("process.tid", BigInteger.valueOf(h.tid()));
         fields.put("process.ppid", BigInteger.valueOf(h.ppid()));

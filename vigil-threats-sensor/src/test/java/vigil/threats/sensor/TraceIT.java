@@ -167,6 +167,7 @@ class TraceIT {
                         .satisfies(s -> {
                             assertThat(s.process().path()).isEqualTo("/usr/bin/cat");
                             assertThat(s.process().ppid()).isEqualTo(launched.pid());
+                            assertThat(s.event()).containsEntry("event.origin", "ebpfless");
                         });
             } finally {
                 running.set(false);

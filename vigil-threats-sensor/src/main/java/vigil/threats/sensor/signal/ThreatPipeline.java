@@ -141,6 +141,7 @@ public final class ThreatPipeline implements AutoCloseable {
                 status = SensorStatus.off(String.valueOf(e.getMessage()), since);
                 throw e;
             }
+            mapper.origin("ebpfless");
             refreshStatus(true);
             return this;
         }
@@ -158,6 +159,7 @@ public final class ThreatPipeline implements AutoCloseable {
             fallbackReason = "the fallback sensor was asked for";
         }
         if (sensor == null) {
+            mapper.origin("ebpfless");
             try {
                 sensor = FallbackSensor.start(this::accept);
             } catch (SensorException e) {
