@@ -67,6 +67,7 @@ struct exec_cred {
 #define FILE_STATED 1       // the fields below were read
 #define FILE_UPPER_LAYER 2  // the file is in an overlay's upper (writable) layer
 #define FILE_INTERPRETER 4  // the file is a script's interpreter, and file_path its path
+#define FILE_DETACHED 8     // no path from the process's root reaches the file (a memfd): file_path is from its mount's root
 
 // The executed file's inode, as stat(2) would give it
 struct exec_file {

@@ -166,6 +166,8 @@ struct path_walk {
     unsigned long mnt_offset;
     __u32 depth;
     __u32 complete;
+    __u32 detached;
+    __u32 pad;
     const unsigned char *names[PATH_DEPTH];
 };
 
@@ -179,12 +181,26 @@ static long path_step(__u32 index, void *ctx) {
         return 1;
     }
     struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-    if (dentry == BPF_CORE_READ(vfsmnt, mnt_root) || dentry == parent) {
+    bool top = dentry == BPF_CORE_READ(vfsmnt, mnt_root);
+    if (dentry == parent && !top) {
+        // a dentry of no tree (a memfd's: the kernel makes it without a parent): its own name, nothing above it
+        if (w->depth < PATH_DEPTH) {
+            w->names[w->depth & (PATH_DEPTH - 1)] = BPF_CORE_READ(dentry, d_name.name);
+            w->depth++;
+        }
+        w->complete = 1;
+        w->detached = 1;
+        return 1;
+    }
+    if (top || dentry == parent) {
         // the top of a mount: go on from where it is mounted in its parent mount
         struct mount *mnt = (struct mount *)((unsigned long)vfsmnt - w->mnt_offset);
         struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
         if (up == mnt || !up) {
-            w->complete = 1; // the first mount of the namespace: the process's root is not above the file
+            // the first mount of its tree, and the process's root was not met on the way: a file no path from that
+            // root reaches (a memfd's, on the kernel's internal mount); named from its own mount's root
+            w->complete = 1;
+            w->detached = 1;
             return 1;
         }
         w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -201,9 +217,10 @@ static long path_step(__u32 index, void *ctx) {
 }
 
 // A path from the task's root, its dentries' names crossing mounts at their mount points, into buf (FILE_PATH_BUF
-// bytes); returns its length, 0 when it could not be read whole
+// bytes); returns its length, 0 when it could not be read whole; *detached is 1 when no path from the task's root
+// reaches the file (the path is then from the root of the file's own mount tree)
 static __always_inline __u32 write_path(char *buf, struct dentry *dentry, struct vfsmount *vfsmnt,
-                                        struct task_struct *task) {
+                                        struct task_struct *task, __u32 *detached) {
     struct path_walk w = {};
     w.dentry = dentry;
     w.vfsmnt = vfsmnt;
@@ -213,6 +230,7 @@ static __always_inline __u32 write_path(char *buf, struct dentry *dentry, struct
     bpf_loop(PATH_DEPTH + 8, path_step, &w, 0);
     __u32 depth = w.depth;
     bool complete = w.complete;
+    *detached = w.detached;
     const unsigned char **names = w.names;
     __u32 off = 0;
     if (complete) {
@@ -249,11 +267,13 @@ static __always_inline __u32 write_path(char *buf, struct dentry *dentry, struct
     return (__u32)end;
 }
 
-// The executed file's path from the task's root
-static __always_inline void file_path(struct exec_record *r, struct file *file, struct task_struct *task) {
+// The executed file's path from the task's root; 1 when no path from there reaches it
+static __always_inline __u32 file_path(struct exec_record *r, struct file *file, struct task_struct *task) {
+    __u32 detached = 0;
     r->file_path_len = write_path(r->file_path, BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt),
-                                  task);
+                                  task, &detached);
     r->pad = 0;
+    return detached;
 }
 
 // inode times moved: i_mtime (timespec64) before Linux 6.6, __i_mtime in 6.6 to 6.10, i_mtime_sec/_nsec since 6.11
@@ -381,10 +401,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
     exec_context(r, task);
     // a script (or binfmt_misc): bprm->file is its interpreter by now, and the process is the script's, whose path
     // user space resolves from the name as given; the record then carries the interpreter's path and inode
-    file_path(r, bprm->file, task);
+    __u32 detached = file_path(r, bprm->file, task);
     file_stat(&r->file, bprm->file);
     if (bprm->interp != bprm->filename) {
         r->file.flags |= FILE_INTERPRETER;
+    }
+    if (detached) {
+        r->file.flags |= FILE_DETACHED;
     }
     submit(r);
     return 0;
@@ -520,7 +543,8 @@ static __always_inline int on_open(int dfd, const char *path, __u32 flags, __u32
             }
         }
         if (dentry && mnt) {
-            r->dir_len = write_path(r->dir, dentry, mnt, task);
+            __u32 detached = 0;
+            r->dir_len = write_path(r->dir, dentry, mnt, task, &detached);
         }
     }
     submit(r);

@@ -69,7 +69,7 @@ public final class EventMapper {
                 type = "exec";
                 ProcessCache.CachedProcess self = processes.known(h.pid(), h);
                 context(fields, self, h);
-                fields.put("exec.file.path", self.path());
+                fields.put("exec.file.path", path(self));
                 fields.put("exec.file.name", self.name());
                 fields.put("exec.comm", h.comm());
                 fields.put("exec.pid", BigInteger.valueOf(h.pid()));
@@ -178,7 +178,7 @@ public final class EventMapper {
             // the cgroup's directory inode in the unified hierarchy: the kernel's cgroup id is its kernfs node id
             fields.put("cgroup.file.inode", BigInteger.valueOf(h.cgroupId()));
         }
-        fields.put("process.file.path", self.path());
+        fields.put("process.file.path", path(self));
         fields.put("process.file.name", self.name());
         arguments(fields, "process", self.argv());
         // the header's effective ids are the process's now (after a setuid), the rest as of its exec
@@ -187,7 +187,7 @@ public final class EventMapper {
         if (!ancestors.isEmpty()) {
             ProcessCache.CachedProcess parent = ancestors.getFirst();
             fields.put("process.parent.pid", BigInteger.valueOf(parent.pid()));
-            fields.put("process.parent.file.path", parent.path());
+            fields.put("process.parent.file.path", path(parent));
             fields.put("process.parent.file.name", parent.name());
             fields.put("process.parent.comm", parent.comm());
             fields.put("process.parent.uid", BigInteger.valueOf(Integer.toUnsignedLong(parent.uid())));
@@ -200,7 +200,7 @@ public final class EventMapper {
                     parent.details().credentials().egid());
             fields.put(
                     "process.ancestors.file.path",
-                    ancestors.stream().map(ProcessCache.CachedProcess::path).toList());
+                    ancestors.stream().map(EventMapper::path).toList());
             fields.put(
                     "process.ancestors.file.name",
                     ancestors.stream().map(ProcessCache.CachedProcess::name).toList());
@@ -208,6 +208,11 @@ public final class EventMapper {
                     "process.ancestors.comm",
                     ancestors.stream().map(ProcessCache.CachedProcess::comm).toList());
         }
+    }
+
+    /** A process's file path as rules read it: empty for a file no path reaches (a memfd), whose name stays. */
+    private static String path(ProcessCache.CachedProcess process) {
+        return process.details().pathless() ? "" : process.path();
     }
 
     /**

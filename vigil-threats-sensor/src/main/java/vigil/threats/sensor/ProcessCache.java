@@ -44,7 +44,8 @@ public final class ProcessCache {
 
     /**
      * A process's credentials beyond its ids, its terminal, its environment as rules read it ({@link Environments}),
-     * its executable's inode, and for a script its interpreter's path and inode (empty and {@code NONE} otherwise).
+     * its executable's inode, for a script its interpreter's path and inode (empty and {@code NONE} otherwise), and
+     * whether no path reaches its executable (a memfd's: rules read its path as empty, its name as the memfd's).
      */
     public record Details(
             SensorRecord.Credentials credentials,
@@ -53,7 +54,8 @@ public final class ProcessCache {
             boolean envsCut,
             SensorRecord.FileStat file,
             String interpreterPath,
-            SensorRecord.FileStat interpreter) {
+            SensorRecord.FileStat interpreter,
+            boolean pathless) {
         public Details {
             envs = List.copyOf(envs);
         }
@@ -66,7 +68,8 @@ public final class ProcessCache {
                     false,
                     SensorRecord.FileStat.NONE,
                     "",
-                    SensorRecord.FileStat.NONE);
+                    SensorRecord.FileStat.NONE,
+                    false);
         }
     }
 
@@ -181,7 +184,8 @@ public final class ProcessCache {
                     false,
                     path.isEmpty() ? SensorRecord.FileStat.NONE : FileStats.of(dir.resolve("exe")),
                     "",
-                    SensorRecord.FileStat.NONE);
+                    SensorRecord.FileStat.NONE,
+                    false);
             return new CachedProcess(pid, ppid, path, argv, comm, (int) uids[0], (int) gids[0], details);
         } catch (IOException | RuntimeException e) {
             return null; // gone while read, or not a process's entry
@@ -357,7 +361,8 @@ public final class ProcessCache {
                         given.environmentCut(),
                         script ? scriptStat(h.pid(), path) : given.file(),
                         script ? exec.filePath() : "",
-                        script ? given.file() : SensorRecord.FileStat.NONE);
+                        script ? given.file() : SensorRecord.FileStat.NONE,
+                        given.pathless() && !script);
                 if (!given.file().known() && !script) {
                     // a source that reads no more than the header (the fallback's proc connector): /proc has the
                     // rest while the process lives

@@ -120,6 +120,7 @@ public final class Records {
     private static final int FILE_STATED = 1;
     private static final int FILE_UPPER_LAYER = 2;
     private static final int FILE_INTERPRETER = 4;
+    private static final int FILE_DETACHED = 8;
 
     /** The exec record's {@code exec_cred}, {@code exec_file}, terminal and environment. */
     private static SensorRecord.ExecDetails execDetails(SensorRecord.Header header, MemorySegment data) {
@@ -153,7 +154,8 @@ public final class Records {
                 environment,
                 envTotal > Math.clamp(envLength, 0, ENV_MAX),
                 file,
-                (flags & FILE_INTERPRETER) != 0);
+                (flags & FILE_INTERPRETER) != 0,
+                (flags & FILE_DETACHED) != 0);
     }
 
     private static SensorRecord syscall(SensorRecord.Header header, MemorySegment data) {

@@ -69,7 +69,9 @@ public sealed interface SensorRecord {
      * What an exec tells of the new program beyond its path and arguments: its credentials, controlling terminal
      * ({@code pts0}; empty for none), environment ({@code NAME=value} strings as the program got them, cut at 4,095
      * bytes: {@code environmentCut}), and the executed file's inode; for a script, {@code interpreter} is set and the
-     * inode is the interpreter's, whose path is the record's {@code filePath}.
+     * inode is the interpreter's, whose path is the record's {@code filePath}; {@code pathless} says that no path from
+     * the process's root reaches the executed file (a memfd's: the record's {@code filePath} is then its name on the
+     * kernel's internal mount, {@code /memfd:NAME}).
      */
     record ExecDetails(
             Credentials credentials,
@@ -77,9 +79,20 @@ public sealed interface SensorRecord {
             List<String> environment,
             boolean environmentCut,
             FileStat file,
-            boolean interpreter) {
+            boolean interpreter,
+            boolean pathless) {
         public ExecDetails {
             environment = List.copyOf(environment);
+        }
+
+        public ExecDetails(
+                Credentials credentials,
+                String tty,
+                List<String> environment,
+                boolean environmentCut,
+                FileStat file,
+                boolean interpreter) {
+            this(credentials, tty, environment, environmentCut, file, interpreter, false);
         }
 
         /** Details of an exec from a source that reads none (the header's ids, nothing else). */

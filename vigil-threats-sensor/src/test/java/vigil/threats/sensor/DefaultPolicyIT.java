@@ -685,6 +685,18 @@ class DefaultPolicyIT {
                         "open(F, '>', '/run/haldrund.pid'); close(F); unlink('/run/haldrund.pid');"
                                 + " socket(S, 2, 2, 0) or die; setsockopt(S, 1, 26, 'x')"),
                 "/usr/bin/perl"));
+        // a program run from memory: perl copies true into a memfd and executes it (SECL names its file memfd:NAME,
+        // with no path)
+        cases.add(new Case(
+                "memfd_create_v2",
+                () -> run(
+                        "/usr/bin/perl",
+                        "-e",
+                        "$n = 'vigil'; $fd = syscall(319, $n, 0); die if $fd < 0;"
+                                + " open(S, '<', '/bin/true') or die; binmode(S); local $/; $c = <S>;"
+                                + " open(D, '>&=', $fd) or die; binmode(D); syswrite(D, $c) or die;"
+                                + " exec {\"/proc/self/fd/$fd\"} 'vigil-memfd' or die"),
+                ""));
         // a real tool, harmlessly: passwd's help
         cases.add(new Case("passwd_execution_v2", () -> run("/usr/bin/passwd", "--help"), "/usr/bin/passwd"));
         // a tracee's effective id: PEEKDATA of init (refused: nothing is attached)

@@ -101,6 +101,12 @@ class RecordsTest {
         assertThat(cut.environmentCut()).isTrue();
         assertThat(cut.file()).isEqualTo(SensorRecord.FileStat.NONE);
         assertThat(cut.interpreter()).isTrue();
+        assertThat(cut.pathless()).isFalse();
+        b.putInt(file + 40, 1 | 8); // FILE_DETACHED: no path from the process's root reaches the file (a memfd)
+        assertThat(((SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b)))
+                        .details()
+                        .pathless())
+                .isTrue();
         b.putInt(Records.EXEC_ENV, 1 << 20); // a length past its room is bounded by it
         assertThat(((SensorRecord.Exec) Records.read(MemorySegment.ofBuffer(b)))
                         .details()
