@@ -41,10 +41,10 @@ final class ThreatsCommand implements Callable<Integer> {
             name = "install-trace",
             mixinStandardHelpOptions = true,
             description = {
-                "Write the vigil-trace launcher (x86_64 Linux, static) into DIR, for a workload to run under where no",
-                "eBPF can run (ECS Fargate: a volume the task's containers share; deploy/ecs). The workload's",
-                "entrypoint becomes DIR/vigil-trace --socket SOCKET -- ENTRYPOINT..., and the agent runs with",
-                "--sensor trace --trace-socket SOCKET."
+                "Write the vigil-trace launcher into DIR, for workloads where no eBPF runs (ECS Fargate).",
+                "The launcher is static (x86_64 Linux); DIR is a volume the task's containers share (deploy/ecs). The",
+                "workload's entrypoint becomes DIR/vigil-trace --socket SOCKET -- ENTRYPOINT..., and the agent runs",
+                "with --sensor trace --trace-socket SOCKET."
             })
     static final class InstallTrace implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Where to write vigil-trace.")
