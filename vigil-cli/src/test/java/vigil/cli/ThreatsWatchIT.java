@@ -124,7 +124,7 @@ class ThreatsWatchIT {
         Process bad = new ProcessBuilder(vigil("threats", "watch", "--sensor", "kprobe")).start();
         assertThat(bad.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(ExitCodes.USAGE);
-        assertThat(read(bad.getErrorStream())).contains("--sensor must be auto, ebpf or fallback, not 'kprobe'");
+        assertThat(read(bad.getErrorStream())).contains("--sensor must be auto, ebpf, fallback or trace, not 'kprobe'");
     }
 
     @Test
