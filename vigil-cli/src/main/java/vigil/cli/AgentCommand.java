@@ -265,13 +265,8 @@ final class AgentCommand implements Callable<Integer> {
                         + " runs: ECS Fargate).")
         String sensor = "auto";
 
-        @Option(
-                names = "--trace-socket",
-                paramLabel = "PATH",
-                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
-                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
-        @org.jspecify.annotations.Nullable
-        Path traceSocket;
+        @picocli.CommandLine.Mixin
+        TraceSocketOption trace = new TraceSocketOption();
 
         @Option(
                 names = "--no-kill",
@@ -360,7 +355,7 @@ final class AgentCommand implements Callable<Integer> {
                         new vigil.threats.sensor.signal.ThreatPipeline.Options(
                                         java.time.Duration.ofSeconds(30), 100, !noKill)
                                 .with(ThreatsCommand.Watch.source(sensor))
-                                .withTraceSocket(ThreatsCommand.Watch.traceSocket(traceSocket)),
+                                .withTraceSocket(trace.resolve()),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         vigil.threats.sensor.signal.SignalMaker.Images.local(),

@@ -88,13 +88,8 @@ final class ThreatsCommand implements Callable<Integer> {
                 description = "auto (the default), ebpf, fallback, or trace (vigil-trace launchers' events).")
         String sensor = "auto";
 
-        @Option(
-                names = "--trace-socket",
-                paramLabel = "PATH",
-                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
-                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
-        @org.jspecify.annotations.Nullable
-        Path traceSocket;
+        @picocli.CommandLine.Mixin
+        TraceSocketOption trace = new TraceSocketOption();
 
         @Override
         public Integer call() throws java.io.IOException {
@@ -126,7 +121,7 @@ final class ThreatsCommand implements Callable<Integer> {
                                     ruleSet,
                                     new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, false)
                                             .with(Watch.source(sensor))
-                                            .withTraceSocket(Watch.traceSocket(traceSocket)),
+                                            .withTraceSocket(trace.resolve()),
                                     Path.of("/proc"),
                                     Path.of("/etc"),
                                     SignalMaker.Images.NONE,
@@ -198,13 +193,8 @@ final class ThreatsCommand implements Callable<Integer> {
                         + " Fargate).")
         String sensor = "auto";
 
-        @Option(
-                names = "--trace-socket",
-                paramLabel = "PATH",
-                description = "With --sensor trace: the socket vigil-trace launchers connect to (default:"
-                        + " $VIGIL_TRACE_SOCKET, else /var/run/vigil/trace.sock).")
-        @org.jspecify.annotations.Nullable
-        Path traceSocket;
+        @picocli.CommandLine.Mixin
+        TraceSocketOption trace = new TraceSocketOption();
 
         @Option(
                 names = "--no-kill",
@@ -231,7 +221,7 @@ final class ThreatsCommand implements Callable<Integer> {
                         rules,
                         new ThreatPipeline.Options(java.time.Duration.ofSeconds(30), 100, !noKill)
                                 .with(source(sensor))
-                                .withTraceSocket(traceSocket(traceSocket)),
+                                .withTraceSocket(trace.resolve()),
                         Path.of("/proc"),
                         Path.of("/etc"),
                         vigil.threats.sensor.signal.SignalMaker.Images.local(),
@@ -332,15 +322,6 @@ final class ThreatsCommand implements Callable<Integer> {
                     throw new UserError(
                             "--sensor must be auto, ebpf, fallback or trace, not '" + text + "'", ExitCodes.USAGE);
             };
-        }
-
-        /** {@code --trace-socket}, else {@code $VIGIL_TRACE_SOCKET}, else the launcher's default. */
-        static Path traceSocket(@org.jspecify.annotations.Nullable Path given) {
-            if (given != null) {
-                return given;
-            }
-            String env = System.getenv("VIGIL_TRACE_SOCKET");
-            return env == null || env.isBlank() ? vigil.threats.sensor.TraceListener.DEFAULT_SOCKET : Path.of(env);
         }
 
         /** The policy files, or Vigil's built-in policy; rules that do not load are told, and none loading is an error. */
