@@ -77,7 +77,15 @@ public final class TraceListener implements EventSource {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Files.deleteIfExists(socket);
+            if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // a socket left by an earlier run is replaced; anything else there is not the agent's to remove
+                Object mode = Files.getAttribute(socket, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!(mode instanceof Integer bits) || (bits & 0170000) != 0140000) {
+                    throw new SensorException("cannot listen for vigil-trace on " + socket
+                            + ": something other than a socket is there; remove it or choose another --trace-socket");
+                }
+                Files.delete(socket);
+            }
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
             // the workload's user connects, whoever that is: the socket lives on a volume only the task's containers
@@ -87,6 +95,8 @@ public final class TraceListener implements EventSource {
             Selector selector = Selector.open();
             server.register(selector, SelectionKey.OP_ACCEPT);
             return new TraceListener(socket, server, selector, sink, syscalls, warnings);
+        } catch (SensorException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new SensorException("cannot listen for vigil-trace on " + socket + ": " + e.getMessage()
                     + " (the directory must be writable by the agent)");

@@ -176,6 +176,23 @@ class TraceIT {
         }
     }
 
+    /** A socket left by an earlier run is replaced; a file that is not a socket is never removed. */
+    @Test
+    void onlyAStaleSocketIsReplaced(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("trace.sock");
+        TraceListener.start(socket, r -> {}, Set.of(), w -> {}).close();
+        try (java.nio.channels.ServerSocketChannel stale =
+                java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            stale.bind(UnixDomainSocketAddress.of(socket)); // bound, then closed: the file stays
+        }
+        TraceListener.start(socket, r -> {}, Set.of(), w -> {}).close();
+        Path file = Files.writeString(dir.resolve("not-a-socket"), "keep");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TraceListener.start(file, r -> {}, Set.of(), w -> {}))
+                .isInstanceOf(SensorException.class)
+                .hasMessageContaining("something other than a socket is there");
+        assertThat(Files.readString(file)).isEqualTo("keep");
+    }
+
     @Test
     void withoutAnAgentTheWorkloadRunsUntracedAndSaysSo(@TempDir Path dir) throws Exception {
         Path launcher = TraceLauncher.install(dir);
