@@ -262,18 +262,7 @@ public final class EventMapper {
         }
         fields.put(prefix + ".inode", BigInteger.valueOf(stat.inode()));
         fields.put(prefix + ".mode", BigInteger.valueOf(Integer.toUnsignedLong(stat.mode())));
-        long uid = Integer.toUnsignedLong(stat.uid());
-        long gid = Integer.toUnsignedLong(stat.gid());
-        fields.put(prefix + ".uid", BigInteger.valueOf(uid));
-        fields.put(prefix + ".gid", BigInteger.valueOf(gid));
-        String user = users.user(uid);
-        if (user != null) {
-            fields.put(prefix + ".user", user);
-        }
-        String group = users.group(gid);
-        if (group != null) {
-            fields.put(prefix + ".group", group);
-        }
+        ids(fields, prefix + ".", stat.uid(), stat.gid());
         fields.put(prefix + ".modification_time", BigInteger.valueOf(stat.modifiedNanos()));
         fields.put(prefix + ".change_time", BigInteger.valueOf(stat.changedNanos()));
         if (!stat.filesystem().isEmpty()) {
