@@ -70,6 +70,14 @@ public interface RootFs extends Closeable {
         default void close() throws IOException {}
     }
 
+    /**
+     * What {@code stat} says of the file or directory at {@code path}, resolved inside the root with links followed
+     * there; empty if absent. Metadata only: nothing is read. The default says nothing (a root that keeps no owners).
+     */
+    default Optional<FileStat> stat(String path) throws IOException {
+        return Optional.empty();
+    }
+
     /** Names of the entries of the directory at {@code path}, sorted; empty if it is absent or not a directory. */
     List<String> list(String path) throws IOException;
 

@@ -22,10 +22,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import vigil.inventory.FileStat;
 import vigil.inventory.InventoryException;
 import vigil.inventory.RootFile;
 import vigil.inventory.RootFs;
@@ -63,6 +65,42 @@ public final class DirectoryRootFs implements RootFs {
             }
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<FileStat> stat(String path) throws IOException {
+        try (Walk walk = new Walk(path)) {
+            Optional<Entry> entry = walk.run();
+            if (entry.isEmpty()) {
+                return Optional.empty();
+            }
+            // every directory on the way was opened without following links, so this path names what was resolved
+            String name = entry.get().name();
+            Path where = name == null ? walk.here() : walk.location(name);
+            Map<String, Object> unix;
+            try {
+                unix = Files.readAttributes(where, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+            BasicFileAttributes attributes = entry.get().attributes();
+            FileStat.Kind kind = attributes.isRegularFile()
+                    ? FileStat.Kind.FILE
+                    : attributes.isDirectory() ? FileStat.Kind.DIRECTORY : FileStat.Kind.OTHER;
+            return Optional.of(new FileStat(
+                    kind,
+                    number(unix.get("mode")) & 07777,
+                    number(unix.get("uid")),
+                    number(unix.get("gid")),
+                    unix.get("size") instanceof Long size ? size : attributes.size()));
+        }
+    }
+
+    private static int number(@Nullable Object value) throws IOException {
+        if (value instanceof Integer number) {
+            return number;
+        }
+        throw new IOException("this file system gives no unix:mode, uid and gid; stat needs Linux");
     }
 
     /** The longest file name Linux file systems take, in bytes. */
@@ -331,13 +369,18 @@ public final class DirectoryRootFs implements RootFs {
             }
         }
 
-        /** The path of {@code name} in the current directory, for messages and for reading a link's text. */
-        Path location(String name) {
+        /** The path of the current directory. */
+        Path here() {
             Path current = root;
             for (String part : names) {
                 current = current.resolve(part);
             }
-            return current.resolve(name);
+            return current;
+        }
+
+        /** The path of {@code name} in the current directory, for messages and for reading a link's text. */
+        Path location(String name) {
+            return here().resolve(name);
         }
 
         @Override

@@ -41,6 +41,9 @@ final class EvidencePaths {
                 collectPresence(expr.select().operand(), presence);
             }
             case CALL -> {
+                if (membership(expr) != null) {
+                    presence.add(expr.id());
+                }
                 expr.call().target().ifPresent(target -> collectPresence(target, presence));
                 expr.call().args().forEach(arg -> collectPresence(arg, presence));
             }
@@ -120,6 +123,11 @@ final class EvidencePaths {
             }
             case CALL -> {
                 var call = expr.call();
+                CelExpr[] member = membership(expr);
+                if (member != null) {
+                    String map = path(member[1], scope);
+                    yield map == null ? null : join(map, member[0].constant().stringValue());
+                }
                 if (!call.function().equals("_[_]") || call.args().size() != 2) {
                     yield null;
                 }
@@ -137,6 +145,23 @@ final class EvidencePaths {
             }
             default -> null;
         };
+    }
+
+    /** {@code "key" in map}: the key and the map, read as a presence test of {@code map.key}; else null. */
+    private static CelExpr @Nullable [] membership(CelExpr expr) {
+        if (expr.exprKind().getKind() != CelExpr.ExprKind.Kind.CALL) {
+            return null;
+        }
+        var call = expr.call();
+        if (!call.function().equals("@in") || call.args().size() != 2) {
+            return null;
+        }
+        CelExpr key = call.args().get(0);
+        if (key.exprKind().getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                || key.constant().getKind() != CelConstant.Kind.STRING_VALUE) {
+            return null;
+        }
+        return new CelExpr[] {key, call.args().get(1)};
     }
 
     private static String join(String operand, String field) {

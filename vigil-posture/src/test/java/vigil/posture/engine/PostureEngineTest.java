@@ -66,6 +66,15 @@ class PostureEngineTest {
     }
 
     @Test
+    void membershipTestsSayPresentOrAbsent() {
+        PostureEngine engine = engine("\"usb-storage\" in resource.disabled");
+        assertThat(one(engine, Map.of("disabled", Map.of())).actual()).isEqualTo("disabled.usb-storage -> absent");
+        Result pass = one(engine, Map.of("disabled", Map.of("usb-storage", "/etc/modprobe.d/x.conf:1")));
+        assertThat(pass.status()).isEqualTo(Status.PASS);
+        assertThat(pass.actual()).isEqualTo("disabled.usb-storage -> present");
+    }
+
+    @Test
     void appliesFalseSkips() {
         PostureEngine engine = engine("resource.tls == true", "resource.listener == \"https\"");
         assertThat(one(engine, Map.of("listener", "http")).status()).isEqualTo(Status.SKIPPED);
