@@ -54,12 +54,14 @@ final class ScanCommand {
                     "  vigil scan host [--root DIR]     the live host (or a host's root mounted elsewhere)",
                     "  vigil scan rootfs DIR            an unpacked root filesystem",
                     "  vigil scan image FILE|DIR        a docker save archive or an OCI image layout (directory or tar)",
-                    "  vigil scan --sbom FILE           an existing CycloneDX SBOM"
+                    "  vigil scan --sbom FILE           an existing CycloneDX SBOM",
+                    "  vigil scan config host           check this host's configuration (misconfigurations)"
                 },
                 sbom);
         scan.addSubcommand("host", new CommandLine(host()));
         scan.addSubcommand("rootfs", new CommandLine(rootfs()));
         scan.addSubcommand("image", new CommandLine(image()));
+        scan.addSubcommand("config", new CommandLine(ScanConfigCommand.spec()));
         return scan;
     }
 

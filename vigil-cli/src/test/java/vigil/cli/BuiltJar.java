@@ -12,6 +12,7 @@ final class BuiltJar {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
                 "-jar",
                 Path.of("target", "vigil-cli.jar").toString()));
         command.addAll(List.of(args));

@@ -158,6 +158,9 @@ public final class PostureEngine {
             Map<String, Object> related = set.related(resource);
             List<CelAttributePattern> unknowns = unknownPatterns(resource);
             for (Compiled compiled : applicable) {
+                if (!compiled.rule().names(resource.name())) {
+                    continue;
+                }
                 results.add(evaluate(compiled, resource, related, unknowns));
             }
         }
@@ -307,7 +310,12 @@ public final class PostureEngine {
 
         List<FieldRead> reads() {
             List<FieldRead> out = new ArrayList<>();
-            values.forEach((path, texts) -> out.add(new FieldRead(path, String.join(" | ", texts))));
+            values.forEach((path, texts) -> {
+                if (texts.size() > 1) {
+                    texts.remove("present"); // has(x) then x: its value says more
+                }
+                out.add(new FieldRead(path, String.join(" | ", texts)));
+            });
             return out;
         }
     }

@@ -36,8 +36,10 @@ public final class RuleExamples {
         List<Outcome> outcomes = new ArrayList<>();
         for (Rule rule : engine.rules()) {
             for (Rule.Example example : rule.examples()) {
-                Resource resource =
-                        new Resource(rule.resourceTypes().getFirst(), "example", "example", example.attributes());
+                String name = rule.resourceNames().isEmpty()
+                        ? "example"
+                        : rule.resourceNames().getFirst();
+                Resource resource = new Resource(rule.resourceTypes().getFirst(), name, name, example.attributes());
                 Result result = engine.evaluate(rule, resource, example.related());
                 String detail = result.detail().isEmpty() ? result.actual() : result.detail();
                 outcomes.add(new Outcome(rule.id(), example.expect(), result.status(), example.position(), detail));

@@ -15,6 +15,9 @@ import vigil.model.Severity;
  *
  * @param id stable and unique across every loaded file ({@code vigil-linux-sshd-root-login})
  * @param resourceTypes the {@link vigil.posture.model.Resource#type()}s it is evaluated on
+ * @param resourceNames when not empty, the only {@link vigil.posture.model.Resource#name()}s it is evaluated on
+ *     ({@code /etc/shadow}; {@code *} matches any run of characters): a rule about one file gives no result at all
+ *     on the others, where {@code applies} would give "skipped"
  * @param frameworks framework id ({@code cis-docker-1.6}) to the requirement ids it evidences ({@code 5.4})
  * @param applies evaluated first when present: false skips the resource (a rule for TLS listeners on a plain one)
  * @param expected what a passing resource has, in words, for the evidence ({@code PermitRootLogin no})
@@ -25,6 +28,7 @@ public record Rule(
         String title,
         Severity severity,
         List<String> resourceTypes,
+        List<String> resourceNames,
         String rationale,
         Remediation remediation,
         List<String> references,
@@ -40,6 +44,7 @@ public record Rule(
         requireNonNull(title, "title is null");
         requireNonNull(severity, "severity is null");
         resourceTypes = List.copyOf(resourceTypes);
+        resourceNames = List.copyOf(resourceNames);
         requireNonNull(rationale, "rationale is null");
         requireNonNull(remediation, "remediation is null");
         references = List.copyOf(references);
@@ -50,6 +55,21 @@ public record Rule(
         requireNonNull(expected, "expected is null");
         examples = List.copyOf(examples);
         requireNonNull(position, "position is null");
+    }
+
+    /** Whether this rule is evaluated on a resource of this name (its types are checked by the engine's index). */
+    public boolean names(String name) {
+        if (resourceNames.isEmpty()) {
+            return true;
+        }
+        for (String pattern : resourceNames) {
+            if (pattern.contains("*")
+                    ? name.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"))
+                    : pattern.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Framework controls as findings name them: {@code cis-docker-1.6:5.4}. */

@@ -39,6 +39,7 @@ public final class RuleFiles {
             "title",
             "severity",
             "resource_types",
+            "resource_names",
             "rationale",
             "remediation",
             "references",
@@ -174,6 +175,7 @@ public final class RuleFiles {
         } else if (map.get("resource_types") == null) {
             problems.add(new RuleProblem(map.position(), "missing 'resource_types'"));
         }
+        List<String> names = strings(map, "resource_names");
         Expression check = expression(map, "check", true);
         Expression applies = expression(map, "applies", false);
         Remediation remediation = remediation(map.get("remediation"));
@@ -190,6 +192,7 @@ public final class RuleFiles {
                 title,
                 severity,
                 types,
+                names,
                 rationale,
                 remediation,
                 references,

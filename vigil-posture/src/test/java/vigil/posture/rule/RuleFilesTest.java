@@ -89,8 +89,8 @@ class RuleFilesTest {
                 .extracting(Object::toString)
                 .containsExactly(
                         "rules.yaml:7:12: unknown key 'chekc' (a rule has applies, check, examples, expected,"
-                                + " frameworks, id, rationale, references, remediation, resource_types, severity,"
-                                + " title)",
+                                + " frameworks, id, rationale, references, remediation, resource_names, resource_types,"
+                                + " severity, title)",
                         "rules.yaml:4:15: severity 'urgent' is not one of info, low, medium, high, critical",
                         "rules.yaml:8:5: missing 'check' (a CEL expression)");
     }
