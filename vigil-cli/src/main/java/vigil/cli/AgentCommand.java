@@ -252,6 +252,19 @@ final class AgentCommand implements Callable<Integer> {
         String threats = "auto";
 
         @Option(
+                names = "--misconfigurations",
+                paramLabel = "MODE",
+                description = "CSM Misconfigurations: check this host against the built-in benchmarks and send the"
+                        + " verdicts: auto (the default: on Linux), on or off.")
+        String misconfigurations = "auto";
+
+        @Option(
+                names = "--config-interval",
+                paramLabel = "DURATION",
+                description = "How often the configuration checks run (default 1h; the first run is at start).")
+        String configInterval = "1h";
+
+        @Option(
                 names = "--policy",
                 paramLabel = "FILE",
                 description = "SECL policy files for the sensor, in load order (default: Vigil's built-in policy).")
@@ -297,6 +310,13 @@ final class AgentCommand implements Callable<Integer> {
                     });
             if (sensor != null) {
                 collectors.add(sensor);
+            }
+            vigil.posture.checks.agent.PostureCollector posture = posture(line -> {
+                out.println(java.time.Instant.now() + " " + line);
+                out.flush();
+            });
+            if (posture != null) {
+                collectors.add(posture);
             }
             vigil.agent.run.AgentRunner runner = runner(data.resolve(), url, key, System.getenv(), bound, collectors);
             if (once) {
@@ -378,6 +398,43 @@ final class AgentCommand implements Callable<Integer> {
                         ExitCodes.ERROR);
             }
             return collector;
+        }
+
+        /**
+         * CSM Misconfigurations on this host (ADR 0054): the built-in Linux baseline run by the agent every
+         * {@code --config-interval}, unless {@code --misconfigurations off}; with {@code auto} only on Linux.
+         */
+        private vigil.posture.checks.agent.@Nullable PostureCollector posture(java.util.function.Consumer<String> log)
+                throws java.io.IOException {
+            boolean linux = System.getProperty("os.name", "")
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("linux");
+            switch (misconfigurations) {
+                case "off" -> {
+                    return null;
+                }
+                case "auto", "on" -> {
+                    if (!linux) {
+                        if (misconfigurations.equals("on")) {
+                            throw new UserError(
+                                    "--misconfigurations on: the host checks run on Linux only", ExitCodes.USAGE);
+                        }
+                        return null;
+                    }
+                }
+                default ->
+                    throw new UserError(
+                            "--misconfigurations must be auto, on or off, not '" + misconfigurations + "'",
+                            ExitCodes.USAGE);
+            }
+            java.time.Duration every = duration(configInterval.strip());
+            if (every == null || every.compareTo(java.time.Duration.ofMinutes(5)) < 0) {
+                throw new UserError(
+                        "--config-interval '" + configInterval + "' is not a duration of 5 minutes or more: use"
+                                + " a number and a unit, such as 30m, 1h or 1d",
+                        ExitCodes.USAGE);
+            }
+            return hostChecks(every, log);
         }
 
         /** {@code --interval}: 30s, 15m, 2h, 1d, or ISO-8601; a usage error below the minimum or unreadable. */
@@ -502,6 +559,17 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     /** The agent wired to this machine: facts from real signals, the host root's package databases, the spool. */
+    /** The posture checks of this host (its root and /proc) with the built-in rules, run every {@code every}. */
+    static vigil.posture.checks.agent.PostureCollector hostChecks(
+            java.time.Duration every, java.util.function.Consumer<String> log) throws java.io.IOException {
+        vigil.posture.rule.RuleFiles.Read read = vigil.posture.checks.BuiltInRules.load(java.util.List.of());
+        vigil.posture.engine.PostureEngine engine =
+                vigil.posture.engine.PostureEngine.compile(read.rules()).engine();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        return new vigil.posture.checks.agent.PostureCollector(
+                engine, Path.of("/"), Path.of("/proc"), host, every, java.time.Clock.systemUTC(), log);
+    }
+
     static vigil.agent.run.AgentRunner runner(
             Path dataDirectory, java.net.URI server, String apiKey, java.util.Map<String, String> environment)
             throws java.io.IOException {

@@ -93,8 +93,39 @@ final class RulesCommand implements Callable<Integer> {
         }
     }
 
-    /** SECL policies and Falco rules files, each in the order given. */
-    record RuleFiles(List<PolicyReader.Read> secl, List<Map.Entry<String, String>> falco) {}
+    /** SECL policies, Falco rules files and posture rule files, each in the order given. */
+    record RuleFiles(
+            List<PolicyReader.Read> secl,
+            List<Map.Entry<String, String>> falco,
+            List<Map.Entry<String, String>> posture) {}
+
+    /**
+     * Whether a rules file holds posture (Misconfigurations) rules: a mapping with {@code rules:} whose rules name
+     * {@code resource_types:}, which neither SECL nor Falco has.
+     */
+    static boolean isPosture(String text) {
+        for (String line : text.lines().toList()) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("resource_types:") || trimmed.startsWith("- resource_types:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Posture rule files read and compiled; every problem named by file, line and column. */
+    record PostureRules(vigil.posture.engine.PostureEngine engine, List<vigil.posture.rule.RuleProblem> problems) {}
+
+    static PostureRules loadPosture(List<Map.Entry<String, String>> files) {
+        vigil.posture.rule.RuleFiles reader = new vigil.posture.rule.RuleFiles();
+        files.forEach(file -> reader.text(file.getKey(), file.getValue().getBytes(StandardCharsets.UTF_8)));
+        vigil.posture.rule.RuleFiles.Read read = reader.read();
+        vigil.posture.engine.PostureEngine.Compilation compilation =
+                vigil.posture.engine.PostureEngine.compile(read.rules());
+        List<vigil.posture.rule.RuleProblem> problems = new ArrayList<>(read.problems());
+        problems.addAll(compilation.problems());
+        return new PostureRules(compilation.engine(), problems);
+    }
 
     /**
      * Whether a rules file is Falco's: a YAML list of {@code - rule:}/{@code - macro:}/{@code - list:} items, where a
@@ -115,15 +146,18 @@ final class RulesCommand implements Callable<Integer> {
     static RuleFiles readAll(List<Path> paths) {
         List<PolicyReader.Read> secl = new ArrayList<>();
         List<Map.Entry<String, String>> falco = new ArrayList<>();
+        List<Map.Entry<String, String>> posture = new ArrayList<>();
         for (Path path : paths) {
             String text = text(path);
             if (isFalco(text)) {
                 falco.add(Map.entry(path.toString(), text));
+            } else if (isPosture(text)) {
+                posture.add(Map.entry(path.toString(), text));
             } else {
                 secl.add(PolicyReader.read(path.toString(), text));
             }
         }
-        return new RuleFiles(secl, falco);
+        return new RuleFiles(secl, falco, posture);
     }
 
     private static String text(Path file) {
@@ -203,6 +237,16 @@ final class RulesCommand implements Callable<Integer> {
                 vigil.threats.rules.falco.FalcoRulesLoader.Result falco = loadFalco(read.falco());
                 falco.errors().forEach(error -> reports.add(new RuleReport("(file)", "", RuleStatus.ERROR, error)));
                 falco.rules().forEach(rule -> reports.add(report(rule)));
+            }
+            if (!read.posture().isEmpty()) {
+                PostureRules posture = loadPosture(read.posture());
+                posture.engine()
+                        .rules()
+                        .forEach(rule -> reports.add(
+                                new RuleReport(rule.id(), rule.position().toString(), RuleStatus.LOADED, "")));
+                posture.problems()
+                        .forEach(problem -> reports.add(new RuleReport(
+                                "(posture)", problem.position().toString(), RuleStatus.ERROR, problem.message())));
             }
             Map<String, Long> summary = new LinkedHashMap<>();
             for (RuleStatus status : RuleStatus.values()) {
@@ -382,8 +426,8 @@ final class RulesCommand implements Callable<Integer> {
     @Command(
             name = "test",
             mixinStandardHelpOptions = true,
-            description = "Run the examples rule files carry (a 'tests' block of match and no_match events under a"
-                    + " rule). Exits 1 when one fails.")
+            description = "Run the examples rule files carry (a threat rule's 'tests' block of match and no_match"
+                    + " events, a posture rule's pass, fail, unknown and skipped examples). Exits 1 when one fails.")
     static final class Test implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Policy files, in load order.")
         List<Path> files = new ArrayList<>();
@@ -393,26 +437,54 @@ final class RulesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            List<PolicyReader.Read> reads = readAll(files).secl(); // Falco files carry no tests
+            RuleFiles all = readAll(files);
+            List<PolicyReader.Read> reads = all.secl(); // Falco files carry no tests
             RuleSet set = load(reads, target);
             List<Definitions.Rule> definitions = new ArrayList<>();
             reads.forEach(read -> definitions.addAll(read.rules()));
-            List<RuleTests.Outcome> outcomes = RuleTests.run(set, definitions, FieldCatalog.linux());
+            List<TestLine> lines = new ArrayList<>();
+            for (RuleTests.Outcome outcome : RuleTests.run(set, definitions, FieldCatalog.linux())) {
+                lines.add(new TestLine(
+                        outcome.ruleId(),
+                        outcome.match() ? "match" : "no_match",
+                        outcome.source(),
+                        outcome.passed(),
+                        outcome.detail()));
+            }
+            if (!all.posture().isEmpty()) {
+                PostureRules posture = loadPosture(all.posture());
+                if (!posture.problems().isEmpty()) {
+                    StringBuilder message = new StringBuilder("the posture rules have problems; fix them first:");
+                    posture.problems().forEach(problem -> message.append("\n  ").append(problem));
+                    throw new UserError(message.toString(), ExitCodes.FINDINGS);
+                }
+                for (vigil.posture.engine.RuleExamples.Outcome outcome :
+                        vigil.posture.engine.RuleExamples.run(posture.engine())) {
+                    lines.add(new TestLine(
+                            outcome.ruleId(),
+                            outcome.expected(),
+                            outcome.position().toString(),
+                            outcome.passed(),
+                            "gave " + outcome.status().label() + " (" + outcome.detail() + ")"));
+                }
+            }
             PrintWriter out = Console.out();
-            long failed = outcomes.stream().filter(outcome -> !outcome.passed()).count();
-            if (outcomes.isEmpty()) {
-                out.println("no rule in these files has a tests block: nothing was tested");
+            long failed = lines.stream().filter(line -> !line.passed()).count();
+            if (lines.isEmpty()) {
+                out.println("no rule in these files has a tests block or examples: nothing was tested");
                 out.flush();
                 return ExitCodes.FINDINGS;
             }
-            for (RuleTests.Outcome outcome : outcomes) {
-                out.println((outcome.passed() ? "ok    " : "FAIL  ") + outcome.ruleId() + " "
-                        + (outcome.match() ? "match" : "no_match") + " " + outcome.source()
-                        + (outcome.passed() ? "" : ": " + Console.printable(outcome.detail())));
+            for (TestLine line : lines) {
+                out.println((line.passed() ? "ok    " : "FAIL  ") + line.ruleId() + " " + line.kind() + " "
+                        + line.source() + (line.passed() ? "" : ": " + Console.printable(line.detail())));
             }
-            out.println(outcomes.size() - failed + " passed, " + failed + " failed");
+            out.println(lines.size() - failed + " passed, " + failed + " failed");
             out.flush();
             return failed > 0 ? ExitCodes.FINDINGS : ExitCodes.OK;
         }
+
+        /** One example's outcome as the report prints it: {@code ok    RULE KIND FILE:LINE[:COLUMN]}. */
+        private record TestLine(String ruleId, String kind, String source, boolean passed, String detail) {}
     }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +66,15 @@ final class StartCommand implements Callable<Integer> {
         Map<String, String> environment = new HashMap<>(System.getenv());
         // This process runs on the machine it reports, like an agent installed on a Linux host.
         environment.putIfAbsent("VIGIL_DEPLOYMENT", "linux");
-        AgentRunner agent = AgentCommand.runner(dataDirectory, url, key, environment);
+        List<vigil.agent.collect.Collector> collectors = new ArrayList<>();
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            collectors.add(AgentCommand.hostChecks(Duration.ofHours(1), line -> {
+                out.println(line);
+                out.flush();
+            }));
+        }
+        AgentRunner agent = AgentCommand.runner(
+                dataDirectory, url, key, environment, AgentCommand.Run.DEFAULT_SPOOL_MAX, collectors);
         if (!AdvisoryStore.exists(AdvisoryStore.fileIn(dataDirectory)) && !data.offline) {
             Thread.ofVirtual().start(() -> fetchDatabase(dataDirectory, server, out));
         } else if (!AdvisoryStore.exists(AdvisoryStore.fileIn(dataDirectory))) {
