@@ -55,7 +55,7 @@ final class ScanCommand {
                     "  vigil scan rootfs DIR            an unpacked root filesystem",
                     "  vigil scan image FILE|DIR        a docker save archive or an OCI image layout (directory or tar)",
                     "  vigil scan --sbom FILE           an existing CycloneDX SBOM",
-                    "  vigil scan config host           check this host's configuration (misconfigurations)"
+                    "  vigil scan config host           misconfigurations of this host"
                 },
                 sbom);
         scan.addSubcommand("host", new CommandLine(host()));
