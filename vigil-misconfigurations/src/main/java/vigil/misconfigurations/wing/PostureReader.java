@@ -59,7 +59,7 @@ public final class PostureReader {
         }
         String benchmark = text(body, where, "benchmark", 1, 128);
         JsonNode scanned = body.path("scanned_at");
-        if (!scanned.isIntegralNumber() || scanned.asLong() < 0) {
+        if (!scanned.isIntegralNumber() || !scanned.canConvertToLong() || scanned.asLong() < 0) {
             throw where.wrong("scanned_at", "present: milliseconds since 1970 (a non-negative integer)");
         }
         JsonNode list = body.path("results");
