@@ -194,9 +194,11 @@ public final class PostureEngine {
                 return new Result(compiled.rule(), resource, status, recorder.reads(), applies.detail());
             }
         }
+        // what decided the check is what it read; the applies reads only said that the rule applies
+        Recorder checked = new Recorder();
         Outcome check =
-                run(compiled.check(), compiled.partialCheck(), compiled.checkReads(), variables, unknowns, recorder);
-        return new Result(compiled.rule(), resource, check.status(), recorder.reads(), check.detail());
+                run(compiled.check(), compiled.partialCheck(), compiled.checkReads(), variables, unknowns, checked);
+        return new Result(compiled.rule(), resource, check.status(), checked.reads(), check.detail());
     }
 
     private record Outcome(Status status, String detail) {}
