@@ -167,6 +167,24 @@ public final class Actions {
         return hash(pid, path, true);
     }
 
+    private static Signal.ActionResult digest(String path, Path file) throws IOException, NoSuchAlgorithmException {
+        long size = Files.size(file);
+        if (size > MAX_HASHED) {
+            return new Signal.ActionResult(
+                    "hash", "skipped", path + " has " + size + " bytes, more than the " + MAX_HASHED + " hashed");
+        }
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 << 10];
+        long read = 0;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            for (int n; (n = in.read(buffer)) > 0 && read <= MAX_HASHED; read += n) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return new Signal.ActionResult(
+                "hash", "done", path + " sha256:" + HexFormat.of().formatHex(digest.digest()));
+    }
+
     /**
      * The same; {@code hostProcess} says whether the process ran on the host, whose file is the host's file at the
      * same path when the process is gone (killed, or short-lived): a container's file is not, and is then not hashed.
@@ -196,21 +214,20 @@ public final class Actions {
             if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return new Signal.ActionResult("hash", "failed", path + " is not a regular file (or is gone)");
             }
-            long size = Files.size(file);
-            if (size > MAX_HASHED) {
-                return new Signal.ActionResult(
-                        "hash", "skipped", path + " has " + size + " bytes, more than the " + MAX_HASHED + " hashed");
-            }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 << 10];
-            long read = 0;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                for (int n; (n = in.read(buffer)) > 0 && read <= MAX_HASHED; read += n) {
-                    digest.update(buffer, 0, n);
+            try {
+                return digest(path, file);
+            } catch (IOException goneWhileRead) {
+                // the process went between resolving its root and reading (a kill action before this one): a host
+                // process's file is the host's file at the same path
+                if (!hostProcess || Files.isDirectory(root) || !file.startsWith(root)) {
+                    throw goneWhileRead;
                 }
+                Path host = InRoot.resolve(Path.of("/"), path);
+                if (host == null || !Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)) {
+                    throw goneWhileRead;
+                }
+                return digest(path, host);
             }
-            return new Signal.ActionResult(
-                    "hash", "done", path + " sha256:" + HexFormat.of().formatHex(digest.digest()));
         } catch (IOException | RuntimeException e) {
             return new Signal.ActionResult("hash", "failed", path + ": " + e.getMessage());
         } catch (NoSuchAlgorithmException e) {
