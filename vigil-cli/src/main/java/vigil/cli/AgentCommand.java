@@ -567,7 +567,15 @@ final class AgentCommand implements Callable<Integer> {
                 vigil.posture.engine.PostureEngine.compile(read.rules()).engine();
         String host = java.net.InetAddress.getLocalHost().getHostName();
         return new vigil.posture.checks.agent.PostureCollector(
-                engine, Path.of("/"), Path.of("/proc"), host, every, java.time.Clock.systemUTC(), log);
+                engine,
+                Path.of("/"),
+                Path.of("/proc"),
+                host,
+                new vigil.posture.checks.docker.DockerEngine(
+                        Path.of("/var/run/docker.sock"), java.time.Duration.ofSeconds(10)),
+                every,
+                java.time.Clock.systemUTC(),
+                log);
     }
 
     static vigil.agent.run.AgentRunner runner(

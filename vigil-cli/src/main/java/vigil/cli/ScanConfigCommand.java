@@ -40,9 +40,11 @@ final class ScanConfigCommand {
                             ExitCodes.USAGE);
                 },
                 "Check configuration against the built-in benchmarks (misconfigurations).",
-                "  vigil scan config host [--root DIR]   this Linux host: SSH, accounts, files, kernel, packages");
+                "  vigil scan config host [--root DIR]   this Linux host: SSH, accounts, files, kernel, packages",
+                "  vigil scan config docker              Docker here: the daemon, its files, running containers");
         CommandSpecs.addStandardHelpOptions(config);
         config.addSubcommand("host", new CommandLine(host()));
+        config.addSubcommand("docker", new CommandLine(docker()));
         return config;
     }
 
@@ -59,6 +61,32 @@ final class ScanConfigCommand {
                 () -> runHost((Path) root.getValue(), options),
                 "Check this Linux host against the Linux baseline (CIS, with SCAP Security Guide references).");
         spec.addOption(root);
+        options.addTo(spec);
+        CommandSpecs.addStandardHelpOptions(spec);
+        return spec;
+    }
+
+    private static CommandSpec docker() {
+        OptionSpec root = CommandSpecs.option(
+                Path.class,
+                Path.of("/"),
+                "DIR",
+                "The host's root directory, for the daemon's files (default: /).",
+                "--root");
+        OptionSpec socket = CommandSpecs.option(
+                Path.class,
+                Path.of("/var/run/docker.sock"),
+                "PATH",
+                "Docker's API socket (default: /var/run/docker.sock).",
+                "--socket");
+        Options options = new Options();
+        CommandSpec spec = CommandSpecs.command(
+                "docker",
+                () -> runDocker((Path) root.getValue(), (Path) socket.getValue(), options),
+                "Check Docker on this host against CIS Docker Benchmark 1.6: the daemon's settings, its files and the"
+                        + " running containers.");
+        spec.addOption(root);
+        spec.addOption(socket);
         options.addTo(spec);
         CommandSpecs.addStandardHelpOptions(spec);
         return spec;
@@ -108,6 +136,35 @@ final class ScanConfigCommand {
             report = ConfigScan.host(engine, fs, live ? Path.of("/proc") : null, hostName(absolute));
         }
         write(report, format, options);
+        return exitCode(report, (Severity) options.failOn.getValue());
+    }
+
+    private static int runDocker(Path root, Path socket, Options options) throws IOException {
+        PostureReport.Format format = format(options);
+        PostureEngine engine = engine(options);
+        Path absolute = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new UserError("--root " + root + " is not a directory", ExitCodes.USAGE);
+        }
+        if (!Files.exists(socket)) {
+            throw new UserError(
+                    "no Docker socket at " + socket + ": is Docker running here? (--socket PATH names another one)",
+                    ExitCodes.NOT_SCANNABLE);
+        }
+        boolean live = absolute.equals(Path.of("/"));
+        ConfigScan.Report report;
+        try (DirectoryRootFs fs = new DirectoryRootFs(absolute, live ? "host /" : "host root " + absolute)) {
+            report = ConfigScan.docker(
+                    engine,
+                    new vigil.posture.checks.docker.DockerEngine(socket, java.time.Duration.ofSeconds(10)),
+                    fs,
+                    live ? Path.of("/proc") : null,
+                    hostName(absolute));
+        }
+        write(report, format, options);
+        if (report.results().isEmpty() && !report.notes().isEmpty()) {
+            return ExitCodes.NOT_SCANNABLE; // the daemon did not answer: nothing was checked
+        }
         return exitCode(report, (Severity) options.failOn.getValue());
     }
 

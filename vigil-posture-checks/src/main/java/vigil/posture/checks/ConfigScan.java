@@ -35,9 +35,24 @@ public final class ConfigScan {
         }
     }
 
+    /**
+     * Docker on a host (CIS Docker): the daemon behind {@code engine}, its running containers and its files in
+     * {@code root}; {@code proc} finds dockerd's flags. A daemon that does not answer is a note, not a clean result.
+     */
+    public static Report docker(
+            PostureEngine engine,
+            vigil.posture.checks.docker.DockerEngine docker,
+            RootFs root,
+            @Nullable Path proc,
+            String host) {
+        Resolved read = vigil.posture.checks.docker.DockerHost.read(docker, root, proc, host);
+        ResourceSet set = ResourceSet.of(read.resources());
+        return new Report("Docker on " + host + " (" + docker.socket() + ")", engine.evaluate(set), read.notes());
+    }
+
     /** A Linux host or root filesystem; {@code proc} is the live host's /proc, or null for a root on disk. */
     public static Report host(PostureEngine engine, RootFs root, @Nullable Path proc, String host) {
-        LinuxHost.Read read = LinuxHost.read(root, proc, host);
+        Resolved read = LinuxHost.read(root, proc, host);
         ResourceSet set = ResourceSet.of(read.resources());
         return new Report("host " + host + " (" + root.describe() + ")", engine.evaluate(set), read.notes());
     }

@@ -30,17 +30,20 @@ public final class PostureCollector implements Collector {
     private final Duration every;
     private final Clock clock;
     private final Consumer<String> log;
+    private final vigil.posture.checks.docker.@Nullable DockerEngine docker;
     private @Nullable Instant last;
 
     /**
      * @param root the host's root ({@code /}, or where it is mounted in a container)
      * @param proc the live host's {@code /proc}, or null when the root is not the running system
+     * @param docker Docker's Engine API on the host, checked when its socket exists; null: Docker is not checked
      */
     public PostureCollector(
             PostureEngine engine,
             Path root,
             @Nullable Path proc,
             String host,
+            vigil.posture.checks.docker.@Nullable DockerEngine docker,
             Duration every,
             Clock clock,
             Consumer<String> log) {
@@ -48,6 +51,7 @@ public final class PostureCollector implements Collector {
         this.root = root;
         this.proc = proc;
         this.host = host;
+        this.docker = docker;
         this.every = every;
         this.clock = clock;
         this.log = log;
@@ -72,12 +76,23 @@ public final class PostureCollector implements Collector {
         last = now;
         long started = System.nanoTime();
         ConfigScan.Report report;
+        String benchmark = "linux";
         try (DirectoryRootFs fs = new DirectoryRootFs(root, "host " + root)) {
             report = ConfigScan.host(engine, fs, proc, host);
+            // Docker's rules only where Docker runs (as agent check scopes them): its socket answers here
+            if (docker != null && java.nio.file.Files.exists(docker.socket())) {
+                ConfigScan.Report dockerReport = ConfigScan.docker(engine, docker, fs, proc, host);
+                List<vigil.posture.engine.Result> results = new java.util.ArrayList<>(report.results());
+                results.addAll(dockerReport.results());
+                List<String> notes = new java.util.ArrayList<>(report.notes());
+                notes.addAll(dockerReport.notes());
+                report = new ConfigScan.Report(report.target(), results, notes);
+                benchmark = "linux, docker";
+            }
         }
         log.accept("misconfigurations: " + report.results().size() + " verdicts ("
                 + report.count(vigil.posture.engine.Status.FAIL) + " failed) in "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
-        return List.of(PostureJson.section(report, "linux", now.toEpochMilli()));
+        return List.of(PostureJson.section(report, benchmark, now.toEpochMilli()));
     }
 }

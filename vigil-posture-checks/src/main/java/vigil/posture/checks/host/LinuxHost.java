@@ -18,6 +18,7 @@ import vigil.inventory.FileStat;
 import vigil.inventory.InventoryException;
 import vigil.inventory.RootFs;
 import vigil.inventory.dpkg.DpkgCataloger;
+import vigil.posture.checks.Resolved;
 import vigil.posture.model.Resource;
 
 /**
@@ -92,14 +93,6 @@ public final class LinuxHost {
 
     private static final int MAX_SYSCTL_KEYS = 512;
 
-    /** What was read, and what could not be (each note names the file and why). */
-    public record Read(List<Resource> resources, List<String> notes) {
-        public Read {
-            resources = List.copyOf(resources);
-            notes = List.copyOf(notes);
-        }
-    }
-
     private final HostFiles files;
     private final @Nullable Path proc;
     private final List<String> notes;
@@ -117,7 +110,7 @@ public final class LinuxHost {
      * kernel settings, mounts and loaded modules are then read from there), or null for a root filesystem on disk,
      * whose running state does not exist.
      */
-    public static Read read(RootFs root, @Nullable Path proc, String host) {
+    public static Resolved read(RootFs root, @Nullable Path proc, String host) {
         List<String> notes = new ArrayList<>();
         LinuxHost reader = new LinuxHost(root, proc, host, notes);
         List<Resource> resources = new ArrayList<>();
@@ -137,7 +130,7 @@ public final class LinuxHost {
                 host + ":packages",
                 "installed packages",
                 Map.of("manager", "dpkg", "installed", packages)));
-        return new Read(resources, notes);
+        return new Resolved(resources, notes);
     }
 
     private Map<String, String> packages() {

@@ -27,7 +27,7 @@ class LinuxHostTest {
 
     private Map<String, Resource> read() throws Exception {
         try (DirectoryRootFs fs = new DirectoryRootFs(root, "test root")) {
-            LinuxHost.Read read = LinuxHost.read(fs, null, "h");
+            vigil.posture.checks.Resolved read = LinuxHost.read(fs, null, "h");
             return read.resources().stream()
                     .collect(java.util.stream.Collectors.toMap(Resource::id, r -> r, (a, b) -> a));
         }
