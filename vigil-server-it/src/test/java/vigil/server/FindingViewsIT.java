@@ -167,15 +167,16 @@ class FindingViewsIT {
         String html = get("/setup").body();
         int at = html.indexOf(">deb-3<");
         String row = html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
-        String misconfigurations = cell(row, "misconfigurations");
-        assertThat(misconfigurations).contains("not built yet").doesNotContain(">enabled<");
+        String identity = cell(row, "identity_risks");
+        assertThat(identity).contains("not built yet").doesNotContain(">enabled<");
         assertThat(cell(row, "vulnerabilities")).contains(">enabled<");
+        assertThat(cell(row, "misconfigurations")).contains(">enabled<");
     }
 
     private static tools.jackson.databind.node.ObjectNode withCapabilities(
             tools.jackson.databind.node.ObjectNode batch) {
         var capabilities = ((tools.jackson.databind.node.ObjectNode) batch.path("agent")).putArray("capabilities");
-        for (String id : List.of("misconfigurations", "threats", "vulnerabilities")) {
+        for (String id : List.of("misconfigurations", "threats", "vulnerabilities", "identity_risks")) {
             capabilities.addObject().put("id", id).put("state", "enabled").putArray("unmet");
         }
         return batch;

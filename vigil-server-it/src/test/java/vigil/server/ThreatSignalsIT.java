@@ -418,12 +418,12 @@ class ThreatSignalsIT {
             HttpResponse<String> refused = intake(key, batch("batch-sig-0009", "agent-web-0001", "web-1", broken));
             assertThat(refused.statusCode()).isEqualTo(400);
             assertThat(refused.body()).contains("signals section 0, signal 0").contains("rule_id");
-            ObjectNode posture = JSON.createObjectNode().put("batchId", "batch-pos-0001");
-            posture.putObject("source").put("kind", "scan").put("id", "ci-runner-0001");
-            posture.putArray("sections").addObject().put("type", "posture");
-            HttpResponse<String> unclaimed = intake(key, gzip(JSON.writeValueAsBytes(posture)));
+            ObjectNode identity = JSON.createObjectNode().put("batchId", "batch-idn-0001");
+            identity.putObject("source").put("kind", "scan").put("id", "ci-runner-0001");
+            identity.putArray("sections").addObject().put("type", "identity");
+            HttpResponse<String> unclaimed = intake(key, gzip(JSON.writeValueAsBytes(identity)));
             assertThat(unclaimed.statusCode()).isEqualTo(422);
-            assertThat(unclaimed.body()).contains("'posture' section");
+            assertThat(unclaimed.body()).contains("'identity' section");
 
             // another organization sees none of it, through the API and the pages
             Accounts accounts = new Accounts(jdbi, Clock.systemUTC());

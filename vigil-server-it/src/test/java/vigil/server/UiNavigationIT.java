@@ -47,7 +47,8 @@ class UiNavigationIT {
             List<String> paths = navigation(client.get("/findings", token).body(), "/findings");
             assertThat(paths)
                     .as("the core's entries and the wings' (vulnerabilities, misconfigurations, threats), in order")
-                    .containsExactly("/findings", "/vulnerabilities", "/misconfigurations", "/threats", "/setup", "/account");
+                    .containsExactly(
+                            "/findings", "/vulnerabilities", "/misconfigurations", "/threats", "/setup", "/account");
             for (String path : paths) {
                 HttpResponse<String> page = client.get(path, token);
                 assertThat(page.statusCode()).as(path).isEqualTo(200);

@@ -139,6 +139,23 @@ class PostureEngineTest {
     }
 
     @Test
+    void manyThreadsGiveTheSameResultsAsOne() throws Exception {
+        PostureEngine engine = engine("resource.n % 3 != 0");
+        List<Resource> resources = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            resources.add(new Resource("thing", "t" + i, "t" + i, Map.of("n", i)));
+        }
+        ResourceSet set = ResourceSet.of(resources);
+        java.util.Map<String, Status> one = new java.util.TreeMap<>();
+        engine.evaluate(set).forEach(result -> one.put(result.resource().id(), result.status()));
+        java.util.Map<String, Status> many = new java.util.concurrent.ConcurrentSkipListMap<>();
+        engine.evaluate(set, 4, result -> many.put(result.resource().id(), result.status()));
+        assertThat(many).hasSize(5_000).isEqualTo(one);
+        assertThat(one.values().stream().filter(status -> status == Status.FAIL))
+                .hasSize(1_667);
+    }
+
+    @Test
     void onlyTheNamedTypesAreEvaluated() {
         PostureEngine engine = engine("true");
         assertThat(engine.evaluate(ResourceSet.of(List.of(new Resource("other", "o", "o", Map.of())))))
