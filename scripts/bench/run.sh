@@ -3,7 +3,7 @@
 # units, each line starting with "FIGURE" where it is one. Works on a fresh clone with ../shared beside it.
 #
 #   scripts/bench/run.sh                         # everything (about 30 minutes on 2 cores; see docs/benchmarks.md)
-#   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh rules
+#   VIGIL_BENCH_SECTIONS="import scans" scripts/bench/run.sh   # some sections: import scans startup jmh rules posture
 #                                                              # intake postgres store sensor trace
 # Installs hyperfine with apt-get when missing (needs root) and builds the debootstrap root of
 # scripts/test-rootfs.sh when missing (needs root and the Debian mirror). Stops exactly the processes it started.
@@ -14,7 +14,7 @@ java="$JAVA_HOME/bin/java"
 # The same root as the tests (scripts/test-rootfs.sh), built once and shared.
 root="${VIGIL_BENCH_ROOTFS:-${VIGIL_TEST_ROOTFS:-/var/cache/vigil/rootfs-bookworm}}"
 work="${VIGIL_BENCH_WORK:-/tmp/vigil-bench}"
-sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules intake postgres store sensor trace} "
+sections=" ${VIGIL_BENCH_SECTIONS:-import scans startup jmh rules posture intake postgres store sensor trace} "
 bench_jar="$repo/vigil-benchmarks/target/benchmarks.jar"
 mkdir -p "$work"
 cd "$repo"
@@ -83,7 +83,7 @@ echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $(date -u +%
 
 echo "== build"
 ./vigil --version >/dev/null # builds the distribution and trains its AOT cache when needed
-if wants jmh || wants rules || wants store || wants postgres; then
+if wants jmh || wants rules || wants posture || wants store || wants postgres; then
   ./mvnw -B -q -o package -Pbench -DskipTests -Dspotless.check.skip=true -pl vigil-benchmarks -am
 fi
 
@@ -200,6 +200,29 @@ for path in sys.argv[1:]:
             print(f"FIGURE rules: reading and compiling the default policy: {m['score']:.1f} ms"
                   f" (± {m['scoreError']:.1f})")
 PY
+fi
+
+if wants posture; then
+  echo "== posture rules (JMH): 500 rules over 100,000 resources, end to end; vigil scan config host on this machine"
+  "$java" -jar "$bench_jar" 'PostureBenchmark' -rf json -rff "$work/posture.json" 2>&1 | sed -n '/^Benchmark /,$p'
+  python3 - "$work/posture.json" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1])):
+    m = b["primaryMetric"]
+    print(f"FIGURE posture: 500 rules over 100,000 resources (1,000,000 verdicts with their evidence),"
+          f" {b['params']['threads']} thread(s): {m['score'] / 1000:.2f} s ± {m['scoreError'] / 1000:.2f}"
+          f" (JMH single shot, 5 runs after 2, -Xmx2g)")
+PY
+  hyperfine -N -w 2 -r 10 --export-json "$work/config-host.json" \
+    "./vigil scan config host --format json --output /dev/null"
+  python3 - "$work/config-host.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"FIGURE vigil scan config host (the Linux baseline, this machine): {r['mean']:.3f} s ± {r['stddev']:.3f}"
+          f" (hyperfine, 10 runs; CPU {r['user'] + r['system']:.3f} s)")
+PY
+  /usr/bin/time -f "FIGURE vigil scan config host: %e s wall, %M KiB peak RSS" \
+    ./vigil scan config host --format json --output /dev/null
 fi
 
 batch=""
