@@ -571,8 +571,7 @@ final class AgentCommand implements Callable<Integer> {
                 Path.of("/"),
                 Path.of("/proc"),
                 host,
-                new vigil.posture.checks.docker.DockerEngine(
-                        Path.of("/var/run/docker.sock"), java.time.Duration.ofSeconds(10)),
+                new vigil.agent.docker.DockerEngine(Path.of("/var/run/docker.sock"), java.time.Duration.ofSeconds(10)),
                 every,
                 java.time.Clock.systemUTC(),
                 log);

@@ -156,7 +156,7 @@ final class ScanConfigCommand {
         try (DirectoryRootFs fs = new DirectoryRootFs(absolute, live ? "host /" : "host root " + absolute)) {
             report = ConfigScan.docker(
                     engine,
-                    new vigil.posture.checks.docker.DockerEngine(socket, java.time.Duration.ofSeconds(10)),
+                    new vigil.agent.docker.DockerEngine(socket, java.time.Duration.ofSeconds(10)),
                     fs,
                     live ? Path.of("/proc") : null,
                     hostName(absolute));

@@ -33,6 +33,9 @@ class ArchitectureTest {
                         "vigil.spi.intake",
                         "vigil.agent.run",
                         "vigil.kafka",
+                        "vigil.posture.engine",
+                        "vigil.posture.checks.host",
+                        "vigil.misconfigurations.wing",
                         "vigil.cli");
     }
 
@@ -143,10 +146,42 @@ class ArchitectureTest {
         noClasses()
                 .that()
                 .resideOutsideOfPackages(
-                        "vigil.server..", "vigil.cli..", "vigil.vulnerabilities..", "vigil.threats.wing..")
+                        "vigil.server..",
+                        "vigil.cli..",
+                        "vigil.vulnerabilities..",
+                        "vigil.threats.wing..",
+                        "vigil.misconfigurations..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("vigil.server..")
+                .check(production);
+    }
+
+    /**
+     * ADR 0054: the posture engine is a library (the model's severities aside, it uses nothing of ours), and the
+     * agent's posture checks never reach the server: the wing stores, the checks evaluate.
+     */
+    @Test
+    void thePostureEngineIsALibraryAndItsChecksStayOffTheServer() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("vigil.posture.model..", "vigil.posture.rule..", "vigil.posture.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "vigil.posture.checks..",
+                        "vigil.inventory..",
+                        "vigil.agent..",
+                        "vigil.server..",
+                        "vigil.cli..",
+                        "vigil.threats..")
+                .check(production);
+        noClasses()
+                .that()
+                .resideInAPackage("vigil.posture.checks..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("vigil.server..", "vigil.misconfigurations..", "vigil.cli..", "vigil.threats..")
                 .check(production);
     }
 

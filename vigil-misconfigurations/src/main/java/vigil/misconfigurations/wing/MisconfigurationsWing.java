@@ -3,10 +3,6 @@ package vigil.misconfigurations.wing;
 import java.util.List;
 import vigil.features.matrix.Capability;
 import vigil.misconfigurations.wing.ui.PosturePages;
-import vigil.server.http.ApiRoute;
-import vigil.server.ui.UiWing;
-import vigil.server.wing.BackgroundTask;
-import vigil.server.wing.SectionHandler;
 import vigil.server.wing.StartedWing;
 import vigil.server.wing.Wing;
 import vigil.server.wing.WingContext;
@@ -28,34 +24,7 @@ public final class MisconfigurationsWing implements Wing {
         PostureSection section = new PostureSection(context.findings(), context.notifications(), context.clock());
         PostureApi api = new PostureApi(store);
         PosturePages pages = new PosturePages(store);
-        return new StartedWing() {
-            @Override
-            public List<SectionHandler> sections() {
-                return List.of(section);
-            }
-
-            @Override
-            public List<UiWing> ui() {
-                return List.of(pages);
-            }
-
-            @Override
-            public List<ApiRoute> api() {
-                return api.routes();
-            }
-
-            @Override
-            public List<BackgroundTask> tasks() {
-                return List.of();
-            }
-
-            @Override
-            public int reevaluate() {
-                return 0; // verdicts are the agent's: a new scan replaces them
-            }
-
-            @Override
-            public void close() {}
-        };
+        // verdicts are the agent's: a new scan replaces them
+        return StartedWing.of(List.of(section), List.of(pages), api.routes());
     }
 }

@@ -41,7 +41,7 @@ public final class ConfigScan {
      */
     public static Report docker(
             PostureEngine engine,
-            vigil.posture.checks.docker.DockerEngine docker,
+            vigil.agent.docker.DockerEngine docker,
             RootFs root,
             @Nullable Path proc,
             String host) {

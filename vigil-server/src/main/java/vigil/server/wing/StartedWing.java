@@ -30,4 +30,43 @@ public interface StartedWing extends AutoCloseable {
     /** Releases what it holds (open files); called after intake and the background work have stopped. */
     @Override
     void close() throws IOException;
+
+    /**
+     * A wing that keeps nothing to evaluate again, runs no background work and holds nothing to release (the Threats
+     * and Misconfigurations wings: the agents evaluate, the server stores).
+     */
+    static StartedWing of(List<SectionHandler> sections, List<UiWing> ui, List<ApiRoute> api) {
+        List<SectionHandler> handlers = List.copyOf(sections);
+        List<UiWing> pages = List.copyOf(ui);
+        List<ApiRoute> routes = List.copyOf(api);
+        return new StartedWing() {
+            @Override
+            public List<SectionHandler> sections() {
+                return handlers;
+            }
+
+            @Override
+            public List<UiWing> ui() {
+                return pages;
+            }
+
+            @Override
+            public List<ApiRoute> api() {
+                return routes;
+            }
+
+            @Override
+            public List<BackgroundTask> tasks() {
+                return List.of();
+            }
+
+            @Override
+            public int reevaluate() {
+                return 0;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 }

@@ -2,10 +2,6 @@ package vigil.threats.wing;
 
 import java.util.List;
 import vigil.features.matrix.Capability;
-import vigil.server.http.ApiRoute;
-import vigil.server.ui.UiWing;
-import vigil.server.wing.BackgroundTask;
-import vigil.server.wing.SectionHandler;
 import vigil.server.wing.StartedWing;
 import vigil.server.wing.Wing;
 import vigil.server.wing.WingContext;
@@ -29,34 +25,7 @@ public final class ThreatsWing implements Wing {
                 new SignalSection(context.findings(), context.notifications(), context.triage(), context.clock());
         SignalApi api = new SignalApi(store, context.clock());
         ThreatPages pages = new ThreatPages(store, context.clock());
-        return new StartedWing() {
-            @Override
-            public List<SectionHandler> sections() {
-                return List.of(section);
-            }
-
-            @Override
-            public List<UiWing> ui() {
-                return List.of(pages);
-            }
-
-            @Override
-            public List<ApiRoute> api() {
-                return api.routes();
-            }
-
-            @Override
-            public List<BackgroundTask> tasks() {
-                return List.of();
-            }
-
-            @Override
-            public int reevaluate() {
-                return 0; // signals are what happened: nothing to evaluate again
-            }
-
-            @Override
-            public void close() {}
-        };
+        // signals are what happened: nothing to evaluate again
+        return StartedWing.of(List.of(section), List.of(pages), api.routes());
     }
 }

@@ -30,7 +30,7 @@ public final class PostureCollector implements Collector {
     private final Duration every;
     private final Clock clock;
     private final Consumer<String> log;
-    private final vigil.posture.checks.docker.@Nullable DockerEngine docker;
+    private final vigil.agent.docker.@Nullable DockerEngine docker;
     private @Nullable Instant last;
 
     /**
@@ -43,7 +43,7 @@ public final class PostureCollector implements Collector {
             Path root,
             @Nullable Path proc,
             String host,
-            vigil.posture.checks.docker.@Nullable DockerEngine docker,
+            vigil.agent.docker.@Nullable DockerEngine docker,
             Duration every,
             Clock clock,
             Consumer<String> log) {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import vigil.agent.docker.DockerEngine;
 import vigil.inventory.FileStat;
 import vigil.inventory.InventoryException;
 import vigil.inventory.LimitedFiles;

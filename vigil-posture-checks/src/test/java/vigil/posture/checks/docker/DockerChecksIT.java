@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import vigil.agent.docker.DockerEngine;
 import vigil.inventory.fs.DirectoryRootFs;
 import vigil.posture.checks.BuiltInRules;
 import vigil.posture.checks.ConfigScan;

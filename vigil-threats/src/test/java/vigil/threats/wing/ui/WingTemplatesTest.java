@@ -1,23 +1,15 @@
 package vigil.threats.wing.ui;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static vigil.server.ui.TemplateEscapingTest.HOSTILE;
 import static vigil.server.ui.TemplateEscapingTest.h;
 
-import gg.jte.output.StringOutput;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import vigil.server.ui.TemplateEscapingTest;
-import vigil.server.ui.TemplateSourcesTest;
+import vigil.server.ui.WingTemplateChecks;
 import vigil.server.ui.view.Badge;
 import vigil.server.ui.view.Link;
 import vigil.server.ui.view.Pager;
@@ -97,41 +89,18 @@ class WingTemplatesTest {
         return bodies;
     }
 
-    private static Set<String> templates() throws IOException {
-        Set<String> templates = new TreeSet<>();
-        Path root = Path.of("src", "main", "jte");
-        try (Stream<Path> files = Files.walk(root)) {
-            files.filter(file -> file.toString().endsWith(".jte"))
-                    .map(file -> root.relativize(file).toString().replace('\\', '/'))
-                    .forEach(templates::add);
-        }
-        return templates;
-    }
-
     @Test
     void everyTemplateHasAHostileView() throws IOException {
-        assertThat(templates()).contains("threats/signals.jte", "threats/signal.jte");
-        assertThat(bodies().keySet()).containsExactlyInAnyOrderElementsOf(templates());
+        WingTemplateChecks.everyTemplateHasAView(bodies(), "threats/signals.jte", "threats/signal.jte");
     }
 
     @Test
     void hostileStringsComeOutEscapedInEveryBody() {
-        bodies().forEach((template, view) -> {
-            StringOutput output = new StringOutput();
-            WingTemplates.body(template, view).writeTo(new gg.jte.html.OwaspHtmlTemplateOutput(output));
-            TemplateEscapingTest.assertEscaped(template, output.toString());
-        });
+        WingTemplateChecks.hostileStringsComeOutEscaped(bodies(), WingTemplates::body);
     }
 
     @Test
     void sourcesHaveNoInlineScriptStyleHandlerOrRawOutput() throws IOException {
-        for (String template : templates()) {
-            String source = Files.readString(Path.of("src", "main", "jte", template));
-            for (Pattern forbidden : TemplateSourcesTest.FORBIDDEN) {
-                assertThat(forbidden.matcher(source).find())
-                        .as(template + " contains " + forbidden.pattern())
-                        .isFalse();
-            }
-        }
+        WingTemplateChecks.sourcesAreClean();
     }
 }

@@ -1,4 +1,4 @@
-package vigil.posture.checks.docker;
+package vigil.agent.docker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,15 +21,24 @@ import tools.jackson.databind.json.JsonMapper;
  * as the agent trusts its host, but an answer is still only parsed, never followed.
  */
 public final class DockerEngine {
-    static final int MAX_ANSWER = 32 << 20;
+    /** Larger than any answer of the calls Vigil makes: a list of 2,000 containers, one inspect. */
+    public static final int MAX_ANSWER = 32 << 20;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Path socket;
     private final Duration timeout;
+    private final int maxAnswer;
 
     public DockerEngine(Path socket, Duration timeout) {
+        this(socket, timeout, MAX_ANSWER);
+    }
+
+    /** A client whose every call takes at most {@code timeout} and whose answers are refused beyond {@code maxAnswer}. */
+    public DockerEngine(Path socket, Duration timeout, int maxAnswer) {
         this.socket = socket;
         this.timeout = timeout;
+        this.maxAnswer = maxAnswer;
     }
 
     public Path socket() {
