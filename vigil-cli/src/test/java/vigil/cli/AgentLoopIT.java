@@ -191,8 +191,11 @@ class AgentLoopIT {
                         "10s",
                         "--spool-max",
                         "64KiB",
-                        // the spool's bound is under test: the sensor's signals sections are AgentThreatsIT's
+                        // the spool's bound is under test with inventories: the sensor's signals sections are
+                        // AgentThreatsIT's, the configuration checks' posture sections AgentPostureIT's
                         "--threats",
+                        "off",
+                        "--misconfigurations",
                         "off",
                         "--data-dir",
                         agentData.toString())

@@ -73,4 +73,18 @@ final class ServerProcess {
                 .path("token")
                 .asString();
     }
+
+    /** The JSON answer of an authenticated {@code GET path}, which must be 200. */
+    static tools.jackson.databind.JsonNode get(int port, String token, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        org.assertj.core.api.Assertions.assertThat(response.statusCode())
+                .as(path + ": " + response.body())
+                .isEqualTo(200);
+        return JsonMapper.builder().build().readTree(response.body());
+    }
 }
