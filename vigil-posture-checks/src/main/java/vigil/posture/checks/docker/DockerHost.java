@@ -82,7 +82,9 @@ public final class DockerHost {
         }
         Resource daemon = reader.daemon(info);
         resources.add(daemon);
-        resources.addAll(reader.containers(daemon.id()));
+        List<Resource> containers = reader.containers(daemon.id());
+        resources.addAll(containers);
+        resources.addAll(reader.images(containers));
         resources.addAll(reader.files());
         return new Resolved(resources, reader.notes);
     }
@@ -268,6 +270,49 @@ public final class DockerHost {
         return containers;
     }
 
+    /** The images of the running containers (CIS Docker 4): their user, health check and build steps. */
+    private List<Resource> images(List<Resource> containers) {
+        List<String> ids = containers.stream()
+                .map(container -> String.valueOf(container.attributes().get("image_id")))
+                .filter(id -> id.matches("sha256:[0-9a-f]{64}"))
+                .distinct()
+                .toList();
+        List<Resource> images = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                images.add(image(engine.get("/images/" + id + "/json"), engine.get("/images/" + id + "/history")));
+            } catch (IOException e) {
+                notes.add("image " + id + " could not be inspected: " + e.getMessage());
+            }
+        }
+        return images;
+    }
+
+    /** An image's inspect data and history normalized to what the rules read. */
+    static Resource image(JsonNode inspect, JsonNode history) {
+        JsonNode config = inspect.path("Config");
+        Map<String, Object> a = new LinkedHashMap<>();
+        String id = inspect.path("Id").asString("");
+        List<String> tags = strings(inspect.path("RepoTags"));
+        a.put("id", id);
+        a.put("tags", tags);
+        a.put("user", config.path("User").asString(""));
+        JsonNode test = config.path("Healthcheck").path("Test");
+        a.put(
+                "healthcheck",
+                test.isArray() && test.size() > 0 && !test.get(0).asString("").equals("NONE"));
+        List<String> steps = new ArrayList<>();
+        for (JsonNode step : history) {
+            String createdBy = step.path("CreatedBy").asString("");
+            if (!createdBy.isEmpty()) {
+                steps.add(createdBy.length() > 4096 ? createdBy.substring(0, 4096) : createdBy);
+            }
+        }
+        a.put("history", steps.reversed()); // Docker lists the newest step first
+        String name = tags.isEmpty() ? id.substring(0, Math.min(id.length(), 19)) : tags.getFirst();
+        return new Resource("docker_image", "docker:" + id, name, a);
+    }
+
     /** A container's inspect data normalized to what the rules read (CIS Docker 4 and 5). */
     static Resource container(JsonNode inspect) {
         JsonNode config = inspect.path("Config");
@@ -278,6 +323,7 @@ public final class DockerHost {
         a.put("id", id);
         a.put("name", name);
         a.put("image", config.path("Image").asString(""));
+        a.put("image_id", inspect.path("Image").asString(""));
         a.put("user", config.path("User").asString(""));
         a.put("privileged", hostConfig.path("Privileged").asBoolean(false));
         a.put("cap_add", capabilities(hostConfig.path("CapAdd")));

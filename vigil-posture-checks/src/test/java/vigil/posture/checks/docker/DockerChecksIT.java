@@ -37,6 +37,7 @@ class DockerChecksIT {
     private static final String IMAGE = "vigil-test/debian:bookworm";
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final List<String> STARTED = new ArrayList<>();
+    private static final List<String> BUILT = new ArrayList<>();
 
     private static PostureEngine engine;
     private static Map<String, Map<String, Status>> verdicts;
@@ -97,6 +98,11 @@ class DockerChecksIT {
                 "/bin/true",
                 "--network",
                 "none");
+        build("good-image", "FROM " + IMAGE + "\nUSER 1000:1000\nHEALTHCHECK CMD [\"/bin/true\"]\n");
+        // the rule reads the build step's text: echo keeps the build off the network
+        build("bad-image", "FROM " + IMAGE + "\nRUN echo apt-get update\n");
+        start("imggood", "--network", "none");
+        start("imgbad", "--network", "none");
         var read = BuiltInRules.load(List.of());
         engine = PostureEngine.compile(read.rules()).engine();
         ConfigScan.Report report;
@@ -116,6 +122,9 @@ class DockerChecksIT {
         for (String name : STARTED) {
             docker("rm", "-f", name);
         }
+        for (String image : BUILT) {
+            docker("rmi", "-f", image);
+        }
     }
 
     private record Run(int exit, String output) {}
@@ -133,11 +142,22 @@ class DockerChecksIT {
         return run(command);
     }
 
+    private static void build(String name, String dockerfile) throws Exception {
+        Path context = Files.createTempDirectory("vigil-docker-build");
+        Files.writeString(context.resolve("Dockerfile"), dockerfile);
+        Run built = docker("build", "-q", "-t", "vigil-test/" + name + ":" + SUFFIX, context.toString());
+        assertThat(built.exit()).as(built.output()).isZero();
+        BUILT.add("vigil-test/" + name + ":" + SUFFIX);
+    }
+
     private static void start(String name, String... options) throws Exception {
         String container = "vigil-" + name + "-" + SUFFIX;
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", container));
         args.addAll(List.of(options));
-        args.addAll(List.of(IMAGE, "sleep", "600"));
+        String image = name.startsWith("img")
+                ? "vigil-test/" + (name.equals("imggood") ? "good" : "bad") + "-image:" + SUFFIX
+                : IMAGE;
+        args.addAll(List.of(image, "sleep", "600"));
         Run started = docker(args.toArray(String[]::new));
         assertThat(started.exit()).as(started.output()).isZero();
         STARTED.add(container);
@@ -193,6 +213,22 @@ class DockerChecksIT {
                 .containsEntry("container-privileged", Status.PASS)
                 .containsEntry("container-user", Status.PASS);
         assertThat(good.values()).doesNotContain(Status.ERROR, Status.UNKNOWN);
+    }
+
+    @Test
+    void imagesAreCheckedForTheirUserHealthCheckAndBuildSteps() {
+        Map<String, Status> good = verdicts.get("vigil-test/good-image:" + SUFFIX);
+        Map<String, Status> bad = verdicts.get("vigil-test/bad-image:" + SUFFIX);
+        assertThat(good).as(verdicts.keySet().toString()).isNotNull();
+        assertThat(bad).isNotNull();
+        assertThat(good)
+                .containsEntry("image-user", Status.PASS)
+                .containsEntry("image-healthcheck", Status.PASS)
+                .containsEntry("image-update-alone", Status.PASS);
+        assertThat(bad)
+                .containsEntry("image-user", Status.FAIL)
+                .containsEntry("image-healthcheck", Status.FAIL)
+                .containsEntry("image-update-alone", Status.FAIL);
     }
 
     @Test

@@ -75,6 +75,21 @@ class DockerHostTest {
     }
 
     @Test
+    void anImagesHistoryIsReadOldestStepFirst() throws Exception {
+        Resource image = DockerHost.image(JSON.readTree("""
+                        {"Id": "sha256:%s", "RepoTags": ["app:1"], "Config": {"User": "",
+                         "Healthcheck": {"Test": ["CMD", "/bin/true"]}}}
+                        """.formatted("b".repeat(64))), JSON.readTree("""
+                        [{"CreatedBy": "/bin/sh -c apt-get install -y curl"}, {"CreatedBy": "/bin/sh -c apt-get update"},
+                         {"CreatedBy": ""}]
+                        """));
+        assertThat(image.name()).isEqualTo("app:1");
+        assertThat(image.attributes())
+                .containsEntry("healthcheck", true)
+                .containsEntry("history", List.of("/bin/sh -c apt-get update", "/bin/sh -c apt-get install -y curl"));
+    }
+
+    @Test
     void aFlagWinsOverDaemonJson() {
         Map<String, Object> settings = DockerHost.settings(
                 Map.of("icc", true, "live-restore", true, "hosts", List.of("unix:///var/run/docker.sock")),
