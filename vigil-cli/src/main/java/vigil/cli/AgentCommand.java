@@ -558,25 +558,41 @@ final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    /** The agent wired to this machine: facts from real signals, the host root's package databases, the spool. */
-    /** The posture checks of this host (its root and /proc) with the built-in rules, run every {@code every}. */
+    /**
+     * The posture checks of this host with the built-in rules, run every {@code every}: its root is {@code /}, or
+     * where a containerized agent has it mounted ({@code VIGIL_HOST_ROOT}, else {@code /host} when it holds a
+     * system), as the inventory's; its kernel state is that root's {@code proc} when mounted, else this {@code /proc}.
+     */
     static vigil.posture.checks.agent.PostureCollector hostChecks(
             java.time.Duration every, java.util.function.Consumer<String> log) throws java.io.IOException {
         vigil.posture.rule.RuleFiles.Read read = vigil.posture.checks.BuiltInRules.load(java.util.List.of());
         vigil.posture.engine.PostureEngine engine =
                 vigil.posture.engine.PostureEngine.compile(read.rules()).engine();
+        java.util.Map<String, String> env = System.getenv();
+        Path root = Path.of(env.getOrDefault("VIGIL_HOST_ROOT", "/"));
+        if (!env.containsKey("VIGIL_HOST_ROOT") && java.nio.file.Files.isRegularFile(Path.of("/host/etc/os-release"))) {
+            root = Path.of("/host");
+        }
+        Path proc =
+                java.nio.file.Files.isDirectory(root.resolve("proc/self")) ? root.resolve("proc") : Path.of("/proc");
         String host = java.net.InetAddress.getLocalHost().getHostName();
         return new vigil.posture.checks.agent.PostureCollector(
                 engine,
-                Path.of("/"),
-                Path.of("/proc"),
+                root,
+                proc,
                 host,
-                new vigil.agent.docker.DockerEngine(Path.of("/var/run/docker.sock"), java.time.Duration.ofSeconds(10)),
+                // /run first: /var/run is a link to /run, which in a container would name the container's own
+                new vigil.agent.docker.DockerEngine(
+                        java.nio.file.Files.exists(root.resolve("run/docker.sock"))
+                                ? root.resolve("run/docker.sock")
+                                : root.resolve("var/run/docker.sock"),
+                        java.time.Duration.ofSeconds(10)),
                 every,
                 java.time.Clock.systemUTC(),
                 log);
     }
 
+    /** The agent wired to this machine: facts from real signals, the host root's package databases, the spool. */
     static vigil.agent.run.AgentRunner runner(
             Path dataDirectory, java.net.URI server, String apiKey, java.util.Map<String, String> environment)
             throws java.io.IOException {
